@@ -1,0 +1,77 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else here serves them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+BIN := $(VENV)/bin
+# The first Python >= 3.11 on PATH.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run test test-sqlite lint format services browser migrate demo lock bench compose-check clean
+
+help:
+	@echo "make run      install, migrate, load the demo catalog, start web + worker + beat (embedded defaults)"
+	@echo "make test     install, start services, lint, run the whole suite (set DATABASE_URL / REDIS_URL to pick them)"
+	@echo "make lint     ruff (lint + format check) and mypy"
+	@echo "make bench    run the benchmarks in bench/"
+	@echo "make lock     re-pin requirements/constraints.txt after changing pyproject.toml"
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements/constraints.txt
+	@test -n "$(PYTHON)" || { echo "Python >= 3.11 is required and none was found on PATH." >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
+	@touch $@
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	@echo ""
+	@echo "  Learn ⚡ is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and beat)"
+	@echo "  Demo sign-ins are listed in README.md. Emails (verification, reset) are printed below."
+	@echo ""
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho -f platform/Procfile -d . start
+
+services:
+	@bash scripts/services.sh
+
+browser:
+	@bash scripts/browser.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy accounts config $(wildcard lessons credits tutor gamification api)
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install services browser lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The same suite on the embedded defaults: SQLite and the filesystem broker.
+test-sqlite: install browser
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install services
+	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+compose-check: install
+	$(BIN)/python scripts/compose_check.py docker-compose.yml
+
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^learnplatform' > requirements/constraints.txt
+
+clean:
+	rm -rf var/cache var/celery var/test-db.sqlite3*

@@ -1,0 +1,21 @@
+"""Top-level URLs. Each app owns its own urls.py; the admin signs in through allauth."""
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from config.health import healthz
+
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Learn ⚡ curation"
+admin.site.site_title = "Learn ⚡ admin"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("_allauth/", include("allauth.headless.urls")),
+    path("", include("accounts.urls")),
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+]

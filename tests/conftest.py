@@ -1,0 +1,51 @@
+"""Fixtures shared by the whole suite: a clean cache per test, Debian's Chromium for Playwright, a real worker."""
+
+import shutil
+
+import pytest
+from django.core.cache import cache
+
+from tests.celery_worker import celery_worker_running
+
+pytest_plugins: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """allauth's rate limits count in the cache; each test starts with none spent."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+# Flags that keep Chromium from reaching for the network this machine does not have (NOTES.md).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not executable:
+        pytest.fail("Debian's chromium is not installed: run `make browser` (make test does it for you).")
+    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args, live_server):
+    return {**browser_context_args, "base_url": live_server.url, "locale": "en-GB", "timezone_id": "Europe/London"}
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real worker process on the broker and database this test run uses (Redis or the embedded one)."""
+    with celery_worker_running() as worker:
+        yield worker
