@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.headless",
     "accounts",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from tests.celery_worker import celery_worker_running
 
-pytest_plugins: list[str] = []
+pytest_plugins = ["tests.stripe_fake.plugin"]
 
 
 @pytest.fixture(autouse=True)
