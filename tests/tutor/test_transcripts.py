@@ -1,0 +1,103 @@
+"""Transcripts in the formats admins paste: WebVTT, SRT, and plain text with or without times."""
+
+from __future__ import annotations
+
+import pytest
+
+from tutor.transcripts import TranscriptFormatError, TranscriptSegment, transcript_parse, transcript_text_between
+
+
+def test_webvtt_cues_become_segments_without_voice_tags_or_styling():
+    raw = (
+        "WEBVTT\nKind: captions\n\nNOTE written for this test\n\n"
+        "intro\n00:00:02.500 --> 00:00:06.000 align:start\n<v Host>Welcome to the lesson.</v>\n\n"
+        "01:17.250 --> 01:20.000\nLoops mean <i>running again</i>\non the model's own output.\n"
+    )
+
+    assert transcript_parse(raw) == [
+        TranscriptSegment(2.5, "Welcome to the lesson."),
+        TranscriptSegment(77.25, "Loops mean running again on the model's own output."),
+    ]
+
+
+def test_rolling_auto_captions_keep_each_line_once():
+    raw = (
+        "WEBVTT\n\n"
+        "00:00:01.000 --> 00:00:03.000\nso today we are talking\n\n"
+        "00:00:03.000 --> 00:00:05.000\nso today we are talking\nabout model collapse\n\n"
+        "00:00:05.000 --> 00:00:07.000\nabout model collapse\nand why it happens\n"
+    )
+
+    text = transcript_text_between(transcript_parse(raw), 0, None)
+
+    assert text == "so today we are talking about model collapse and why it happens"
+
+
+def test_srt_subtitles_become_segments_with_windows_line_endings_and_a_byte_order_mark():
+    raw = (
+        "\ufeff1\r\n00:00:01,000 --> 00:00:04,000\r\n{\\an8}Hello there.\r\n\r\n"
+        "2\r\n00:14:06,500 --> 00:14:09,000\r\nModel collapse.\r\n"
+    )
+
+    assert transcript_parse(raw) == [
+        TranscriptSegment(1.0, "Hello there."),
+        TranscriptSegment(846.5, "Model collapse."),
+    ]
+
+
+def test_caption_cues_without_the_webvtt_header_are_still_read():
+    raw = "00:00:01.000 --> 00:00:03.000\nFirst words.\n\n00:01:17.000 --> 00:01:19.000\nLater words.\n"
+
+    assert [segment.start_seconds for segment in transcript_parse(raw)] == [1.0, 77.0]
+
+
+def test_plain_text_with_leading_times_in_the_usual_shapes():
+    raw = (
+        "Before any time is given.\n"
+        "00:00 Intro words.\n"
+        "01:17 What loops mean.\n"
+        "and this line continues it.\n"
+        "[00:05:04] Self-improvement.\n"
+        "(1:02:03) - An hour in.\n"
+        "14:06\n"
+        "A time alone on its line, as YouTube's transcript panel copies it.\n"
+    )
+
+    assert transcript_parse(raw) == [
+        TranscriptSegment(0.0, "Before any time is given."),
+        TranscriptSegment(0.0, "Intro words."),
+        TranscriptSegment(77.0, "What loops mean. and this line continues it."),
+        TranscriptSegment(304.0, "Self-improvement."),
+        TranscriptSegment(846.0, "A time alone on its line, as YouTube's transcript panel copies it."),
+        TranscriptSegment(3723.0, "An hour in."),
+    ]
+
+
+def test_plain_text_without_times_is_one_segment_at_the_start():
+    assert transcript_parse("We talk about loops.\n\nThen about collapse.") == [
+        TranscriptSegment(0.0, "We talk about loops. Then about collapse.")
+    ]
+
+
+@pytest.mark.parametrize("raw", ["", "   \n\n", "\ufeff"])
+def test_empty_transcript_has_no_segments(raw):
+    assert transcript_parse(raw) == []
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["WEBVTT\n\n00:00:01.000 --> soon\nwords\n", "1\n00:00:01,000 --> later\nwords\n"],
+    ids=["webvtt", "srt"],
+)
+def test_caption_file_of_which_nothing_can_be_read_is_refused(raw):
+    with pytest.raises(TranscriptFormatError, match="no caption in it could be read"):
+        transcript_parse(raw)
+
+
+def test_text_between_two_times_includes_the_start_and_stops_before_the_end():
+    segments = [TranscriptSegment(0, "zero"), TranscriptSegment(77, "one"), TranscriptSegment(100, "two")]
+
+    assert transcript_text_between(segments, 77, 100) == "one"
+    assert transcript_text_between(segments, 50, None) == "one two"
+    assert transcript_text_between(segments, 0, 77) == "zero"
+    assert transcript_text_between(segments, 200, None) == ""

@@ -1,0 +1,117 @@
+"""The one interface every explanation backend implements, and the material and sections they share."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class ChapterMaterial:
+    start_seconds: int
+    title: str
+    url: str  # a link into the video at start_seconds
+
+
+@dataclass(frozen=True)
+class RelatedMaterial:
+    title: str
+    summary: str
+    url: str  # our own lesson page path, e.g. /lessons/<slug>/
+
+
+@dataclass(frozen=True)
+class LessonMaterial:
+    title: str
+    source_name: str
+    level: str
+    category: str
+    url: str  # the lesson's external URL
+    description: str
+    chapters: tuple[ChapterMaterial, ...]
+    transcript: str  # raw pasted text, WebVTT or SRT; "" when there is none
+    related: tuple[RelatedMaterial, ...]
+    duration_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    markdown: str
+    backend: str
+    model: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class TransientBackendError(Exception):
+    """Worth retrying: a timeout, 429, 5xx, a refused connection, a malformed answer."""
+
+
+class PermanentBackendError(Exception):
+    """Will not get better by retrying: bad configuration, a 4xx other than 429, unreadable material."""
+
+
+# Called with the Markdown written so far (cumulative, not a delta); the caller decides how often to store it.
+ProgressCallback = Callable[[str], None]
+
+
+class ExplanationBackend(Protocol):
+    name: str
+
+    def generate(
+        self, material: LessonMaterial, *, on_progress: ProgressCallback | None = None
+    ) -> GenerationResult: ...
+
+
+# Every explanation has these level-two headings, in this order; the HTTP backend's answer is checked against them.
+REQUIRED_SECTIONS: tuple[str, ...] = (
+    "## Overview",
+    "## Chapter by chapter",
+    "## Key terms",
+    "## Why it matters",
+    "## Check your understanding",
+    "## What to read next",
+)
+
+
+def timestamp_format(seconds: float) -> str:
+    """Show a position in a video the way players do: m:ss, or h:mm:ss from one hour on."""
+    whole = max(int(seconds), 0)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "`": "'"})
+
+
+def text_normalise(text: str) -> str:
+    """Fold the differences a writer may introduce when copying a phrase: case, quote style, spacing, escapes."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>|~])", r"\1", text)  # Markdown backslash escapes
+    return " ".join(text.casefold().split())
+
+
+def _heading_present(markdown: str, heading: str) -> bool:
+    level, _, words = heading.partition(" ")
+    pattern = rf"^{re.escape(level)}[ \t]+{re.escape(words)}[ \t]*#*[ \t]*$"
+    return re.search(pattern, markdown, flags=re.IGNORECASE | re.MULTILINE) is not None
+
+
+def explanation_shape_problems(markdown: str, material: LessonMaterial) -> list[str]:
+    """What keeps an explanation from having the agreed shape (every section, every chapter named); [] when none."""
+    problems = [
+        f"missing section {heading!r}" for heading in REQUIRED_SECTIONS if not _heading_present(markdown, heading)
+    ]
+    answer = text_normalise(markdown)
+    problems += [
+        f"chapter {chapter.title!r} is not named"
+        for chapter in material.chapters
+        if text_normalise(chapter.title) not in answer
+    ]
+    return problems
