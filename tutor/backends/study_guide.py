@@ -1,0 +1,508 @@
+"""The offline explanation backend: a study guide quoting only the lesson's own material, ranked with TF-IDF."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pysbd
+import yake
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from tutor.backends.base import (
+    REQUIRED_SECTIONS,
+    ChapterMaterial,
+    GenerationResult,
+    LessonMaterial,
+    PermanentBackendError,
+    ProgressCallback,
+    text_normalise,
+    timestamp_format,
+)
+from tutor.transcripts import TranscriptFormatError, transcript_parse, transcript_text_between
+
+OVERVIEW, CHAPTERS, KEY_TERMS, WHY, QUESTIONS, READ_NEXT = REQUIRED_SECTIONS
+
+OVERVIEW_SENTENCES = 3
+KEY_POINTS_FROM_TRANSCRIPT = 3
+KEY_POINTS_FROM_DESCRIPTION = 2
+KEY_POINTS_WITHOUT_CHAPTERS = 5
+KEY_TERMS_MAX = 6
+WHY_SENTENCES = 2
+QUESTIONS_MAX = 5
+# Shorter "sentences" are captions' fragments or labels; longer ones are unpunctuated captions run together.
+SENTENCE_WORDS_MIN = 5
+SENTENCE_WORDS_MAX = 60
+# pysbd's time grows faster than linearly with the text's length, so long text is fed to it in windows of words.
+SEGMENTER_WINDOW_WORDS = 200
+# How much closeness to the chapter's (or lesson's) title counts next to closeness to the text around it.
+TITLE_WEIGHT = 0.5
+
+# Words that carry no subject in speech or in a title: fillers, hedges, time and size words.
+# fmt: off
+SPOKEN_FILLER = frozenset((
+    "actually", "basically", "big", "biggest", "close", "early", "going", "gonna", "good", "got", "just", "kind",
+    "know", "let", "like", "lot", "lots", "maybe", "mean", "means", "new", "next", "oh", "okay", "ok", "pretty",
+    "probably", "really", "right", "said", "say", "stuff", "sort", "thing", "things", "think", "today", "top", "truly",
+    "um", "uh", "wanna", "way", "yeah",
+))
+# fmt: on
+STOP_WORDS = ENGLISH_STOP_WORDS | SPOKEN_FILLER
+
+_URL_OR_HANDLE = re.compile(r"https?://|www\.|(?<![\w.])@\w|\w\.(?:com|org|net|io|ai|dev)\b", re.IGNORECASE)
+_CLOCK_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")  # a chapter list pasted into a description
+_LETTER = re.compile(r"[^\W\d_]")
+# Words with which a speaker or writer marks why something is worth knowing.
+_WHY_CUES = re.compile(
+    r"\b(?:(?:matter|importan|bottleneck|frontier|critical|crucial|essential|significan|impact|risk|challeng"
+    r"|breakthrough|fundamental)\w*|key|why)\b",
+    re.IGNORECASE,
+)
+# What a chapter section says when there is nothing to quote, by whether the lesson has a transcript.
+_NOTHING_MORE = {
+    True: "Neither the transcript nor the description says anything",
+    False: "The description says nothing",
+}
+# A sentence that defines a term rather than only mentioning it.
+_DEFINING = r"(?:\s+(?:is|are|means|refers\s+to|describes)\b|\s*\()"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+_URL_UNSAFE = re.compile(r"[\s()<>]")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    text: str  # verbatim from the material
+    in_description: bool  # else in the transcript
+    chapter: int | None = None  # for the transcript: the index of the chapter in which it is said
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    """TF-IDF vectors of every candidate sentence, and how central each is to the whole lesson."""
+
+    vectorizer: TfidfVectorizer | None
+    matrix: Any  # a scipy sparse matrix, one L2-normalised row per sentence
+    centrality: np.ndarray
+
+    def title_similarity(self, title: str, rows: Sequence[int]) -> np.ndarray:
+        if self.vectorizer is None or not rows:
+            return np.zeros(len(rows))
+        title_vector = self.vectorizer.transform([title])
+        return np.asarray((self.matrix[list(rows)] @ title_vector.T).todense()).ravel()
+
+    def group_centrality(self, rows: Sequence[int]) -> np.ndarray:
+        if self.vectorizer is None or not rows:
+            return np.zeros(len(rows))
+        group = self.matrix[list(rows)]
+        centroid = np.asarray(group.mean(axis=0)).ravel()
+        norm = np.linalg.norm(centroid)
+        return np.asarray(group @ (centroid / norm)).ravel() if norm else np.zeros(len(rows))
+
+
+class StudyGuideBackend:
+    """Writes nothing the material does not say: every point, definition and reason is a quoted sentence."""
+
+    name = "study_guide"
+    model = "study-guide-v1"
+
+    def generate(self, material: LessonMaterial, *, on_progress: ProgressCallback | None = None) -> GenerationResult:
+        try:
+            segments = transcript_parse(material.transcript)
+        except TranscriptFormatError as error:
+            raise PermanentBackendError(f"the lesson's transcript cannot be read: {error}") from error
+        chapters = sorted(material.chapters, key=lambda chapter: chapter.start_seconds)
+
+        sentences = _description_sentences(material.description)
+        if segments:
+            starts = [chapter.start_seconds for chapter in chapters]
+            if not starts or starts[0] > 0:
+                # Words spoken before the first chapter still count for the overview and the key terms.
+                sentences += _transcript_sentences(transcript_text_between(segments, 0, starts[0] if starts else None))
+            for index, start in enumerate(starts):
+                end = starts[index + 1] if index + 1 < len(starts) else None
+                sentences += _transcript_sentences(transcript_text_between(segments, start, end), chapter=index)
+        ranking = _ranking_build([sentence.text for sentence in sentences])
+
+        writer = _GuideWriter(material, chapters, sentences, ranking, has_transcript=bool(segments))
+        parts: list[str] = []
+        for section in (
+            writer.overview,
+            writer.chapter_by_chapter,
+            writer.key_terms,
+            writer.why_it_matters,
+            writer.check_your_understanding,
+            writer.what_to_read_next,
+        ):
+            parts.append(section())
+            if on_progress is not None:
+                on_progress("\n\n".join(parts) + "\n")
+        return GenerationResult(markdown="\n\n".join(parts) + "\n", backend=self.name, model=self.model)
+
+
+class _GuideWriter:
+    """Writes the guide's sections in order; later sections avoid repeating what earlier ones quoted."""
+
+    def __init__(
+        self,
+        material: LessonMaterial,
+        chapters: list[ChapterMaterial],
+        sentences: list[_Sentence],
+        ranking: _Ranking,
+        *,
+        has_transcript: bool,
+    ) -> None:
+        self.material = material
+        self.chapters = chapters
+        self.sentences = sentences
+        self.ranking = ranking
+        self.has_transcript = has_transcript
+        self.quoted: set[int] = set()
+        self.overview_rows: set[int] = set()
+        self.transcript_points: dict[int, list[int]] = {}  # chapter index -> rows quoted from its transcript
+        self.description_points: dict[int, list[int]] = {}  # chapter index -> description rows matched to its title
+        self.terms: list[tuple[str, int]] = []  # (term as the sentence writes it, sentence row)
+
+    # Sections
+
+    def overview(self) -> str:
+        material = self.material
+        facts = [f"**{_escape(material.title)}**"] + [
+            _escape(value) for value in (material.source_name, material.level, material.category) if value
+        ]
+        if material.duration_seconds:
+            facts.append(timestamp_format(material.duration_seconds))
+        lines = [OVERVIEW, "", " · ".join(facts)]
+        description_rows = [row for row, sentence in enumerate(self.sentences) if sentence.in_description]
+        pool = description_rows if len(description_rows) >= 2 else list(range(len(self.sentences)))
+        scores = self.ranking.centrality[pool] + TITLE_WEIGHT * self.ranking.title_similarity(material.title, pool)
+        chosen = _top(pool, scores, OVERVIEW_SENTENCES)
+        if chosen:
+            self.overview_rows = set(chosen)
+            lines += ["", "In the lesson's own words:", ""]
+            lines += [f"> {self._quote(row)}" for row in chosen]
+        else:
+            lines += ["", "This lesson's description and transcript have no sentence to quote yet."]
+        return "\n".join(lines)
+
+    def chapter_by_chapter(self) -> str:
+        lines = [CHAPTERS]
+        if not self.chapters:
+            pool = list(range(len(self.sentences)))
+            chosen = _top(pool, self.ranking.centrality[pool], KEY_POINTS_WITHOUT_CHAPTERS)
+            if chosen:
+                lines += ["", "The lesson lists no chapters. Its key points, in the order it makes them:", ""]
+                lines += [f"- {self._quote(row)}" for row in chosen]
+            else:
+                lines += ["", "The lesson lists no chapters, and its material has no sentence to quote."]
+            return "\n".join(lines)
+        for index, chapter in enumerate(self.chapters):
+            time = timestamp_format(chapter.start_seconds)
+            lines += ["", f"### {_link(f'{time} {chapter.title}', chapter.url)}", ""]
+            rows = self._chapter_transcript_points(index)
+            if rows:
+                lines += [f"- {self._quote(row)}" for row in rows]
+                continue
+            rows = self._chapter_description_points(index)
+            if rows:
+                lines += ["*From the lesson's description:*", ""]
+                lines += [f"- {self._quote(row)}" for row in rows]
+                continue
+            said = _NOTHING_MORE[self.has_transcript]
+            lines.append(f"{said} more about this chapter; watch it from {_link(time, chapter.url)}.")
+        return "\n".join(lines)
+
+    def key_terms(self) -> str:
+        lines = [KEY_TERMS, ""]
+        self.terms = self._terms_pick()
+        if not self.terms:
+            lines.append("The material is too short to pick out key terms.")
+            return "\n".join(lines)
+        for term, row in self.terms:
+            where = ""
+            chapter_index = self.sentences[row].chapter
+            if chapter_index is not None:
+                chapter = self.chapters[chapter_index]
+                where = f" ({_link(timestamp_format(chapter.start_seconds), chapter.url)})"
+            lines.append(f"- **{_escape(term)}** — “{self._quote(row)}”{where}")
+        return "\n".join(lines)
+
+    def why_it_matters(self) -> str:
+        lines = [WHY, ""]
+        rows = range(len(self.sentences))
+        fresh = [row for row in rows if row not in self.overview_rows]
+        with_cue = [row for row in rows if _WHY_CUES.search(self.sentences[row].text)]
+        fresh_with_cue = [row for row in fresh if row in with_cue]
+        # A sentence that says why is best; one the overview already quoted only when nothing else is left.
+        pool = fresh_with_cue or fresh or with_cue or list(rows)
+        chosen = _top(pool, self.ranking.centrality[pool], WHY_SENTENCES)
+        if not chosen:
+            lines.append("The lesson's material does not say yet why its subject matters.")
+            return "\n".join(lines)
+        lines += ["Here is how the lesson itself puts why this is worth your time:", ""]
+        lines += [f"- {self._quote(row)}" for row in chosen]
+        return "\n".join(lines)
+
+    def check_your_understanding(self) -> str:
+        questions: list[str] = []
+        asked: set[int] = set()
+        # Chapters with the most material of their own come first: their questions can be answered from the lesson.
+        by_material = sorted(
+            set(self.transcript_points) | set(self.description_points),
+            key=lambda index: (
+                -len(self.transcript_points.get(index, [])),
+                -len(self.description_points.get(index, [])),
+                index,
+            ),
+        )
+        for index in [index for index in by_material if self.chapters[index].title.rstrip().endswith("?")][:2]:
+            chapter = self.chapters[index]
+            asked.add(index)
+            questions.append(
+                f"The chapter {_quoted(chapter.title)} ({timestamp_format(chapter.start_seconds)}) asks a question. "
+                "How does the lesson answer it?"
+            )
+        unasked_terms = []
+        for term, _row in self.terms:
+            using = self._chapter_using(term, exclude=asked)
+            if using is None or len(asked) >= 3:
+                unasked_terms.append(term)
+                continue
+            asked.add(using)
+            questions.append(
+                f"In {_quoted(self.chapters[using].title)}, what does the lesson say about {_escape(term)}?"
+            )
+        questions += [
+            f"In your own words, what does the lesson mean by {_quoted(term)}, and why does it come up?"
+            for term in unasked_terms[:2]
+        ]
+        if len(self.terms) >= 2:
+            first, second = self.terms[0][0], self.terms[1][0]
+            questions.append(f"How does the lesson connect {_escape(first)} and {_escape(second)}?")
+        questions += [
+            f"What question does {_quoted(self.material.title)} set out to answer, and what is its answer?",
+            "Which idea from this lesson would you explain to a friend first, and how would you put it?",
+            "What would you look up next to go further than this lesson does?",
+        ]
+        chosen = list(dict.fromkeys(questions))[:QUESTIONS_MAX]
+        return "\n".join([QUESTIONS, ""] + [f"{number}. {question}" for number, question in enumerate(chosen, 1)])
+
+    def what_to_read_next(self) -> str:
+        lines = [READ_NEXT, ""]
+        if not self.material.related:
+            lines.append("No related lessons are listed for this one yet.")
+        for related in self.material.related:
+            summary = f" — {_escape(related.summary.strip())}" if related.summary.strip() else ""
+            lines.append(f"- {_link(related.title, related.url)}{summary}")
+        return "\n".join(lines)
+
+    # Choices
+
+    def _chapter_transcript_points(self, index: int) -> list[int]:
+        rows = [row for row, sentence in enumerate(self.sentences) if sentence.chapter == index]
+        title_similarity = self.ranking.title_similarity(self.chapters[index].title, rows)
+        chosen = _top(
+            rows, self.ranking.group_centrality(rows) + TITLE_WEIGHT * title_similarity, KEY_POINTS_FROM_TRANSCRIPT
+        )
+        if chosen:
+            self.transcript_points[index] = chosen
+        return chosen
+
+    def _chapter_description_points(self, index: int) -> list[int]:
+        """Description sentences sharing the most words with the chapter's title; words most of them use don't count."""
+        rows = [row for row, sentence in enumerate(self.sentences) if sentence.in_description]
+        if self.ranking.vectorizer is None or not rows:
+            return []
+        analyse = self.ranking.vectorizer.build_analyzer()
+        words = [set(analyse(self.sentences[row].text)) for row in rows]
+        frequency = Counter(word for sentence_words in words for word in sentence_words)
+        common = {word for word, count in frequency.items() if count > len(rows) / 2} if len(rows) >= 4 else set()
+        title = self.chapters[index].title
+        title_words = set(analyse(title)) - common
+        shared = np.array([len(title_words & sentence_words) for sentence_words in words], dtype=float)
+        scores = shared + self.ranking.title_similarity(title, rows)
+        candidates = [position for position, count in enumerate(shared) if count > 0]
+        chosen = _top([rows[p] for p in candidates], scores[candidates], KEY_POINTS_FROM_DESCRIPTION)
+        if chosen:
+            self.description_points[index] = chosen
+        return chosen
+
+    def _terms_pick(self) -> list[tuple[str, int]]:
+        """YAKE's best phrases that are neither the speakers' or show's names nor glued together by stop words."""
+        if not self.sentences:
+            return []
+        # Chapter titles name what the lesson is organised around, so they weigh in; each term is still shown
+        # with a sentence of the material.
+        text = "\n".join([sentence.text for sentence in self.sentences] + [chapter.title for chapter in self.chapters])
+        extractor = yake.KeywordExtractor(lan="en", n=3, top=KEY_TERMS_MAX * 5)
+        names = _words(f"{self.material.source_name} {self.material.title}") - STOP_WORDS
+        picked: list[tuple[str, int]] = []
+        picked_words: list[set[str]] = []
+        for keyword, _score in extractor.extract_keywords(text):
+            words = _words(keyword)
+            if not words or words & (STOP_WORDS | names) or not _LETTER.search(keyword) or len(keyword) < 3:
+                continue
+            if len(words) == 1 and not (keyword.isupper() or "-" in keyword):  # "models" alone is no term; "RSI" is
+                continue
+            if any(words <= other or other <= words for other in picked_words):  # "Nano Banana", "Gemini Nano Banana"
+                continue
+            found = self._term_sentence(keyword)
+            if found is not None:
+                picked.append(found)
+                picked_words.append(words)
+            if len(picked) == KEY_TERMS_MAX:
+                break
+        return picked
+
+    def _term_sentence(self, keyword: str) -> tuple[str, int] | None:
+        """The sentence that best shows the term: one defining it, else one not quoted yet, else the most central."""
+        pattern = _term_pattern(keyword)
+        using = [row for row, sentence in enumerate(self.sentences) if pattern.search(sentence.text)]
+        if not using:
+            return None
+        defining = re.compile(pattern.pattern + _DEFINING, re.IGNORECASE)
+
+        def preference(row: int) -> tuple[bool, bool, float, int]:
+            text = self.sentences[row].text
+            return (not defining.search(text), row in self.quoted, -round(float(self.ranking.centrality[row]), 9), row)
+
+        row = min(using, key=preference)
+        match = pattern.search(self.sentences[row].text)
+        assert match is not None
+        return match.group(0), row
+
+    def _chapter_using(self, term: str, *, exclude: Iterable[int]) -> int | None:
+        """The first chapter whose title or own transcript uses the term (a shared description sentence is no tie)."""
+        pattern = _term_pattern(term)
+        skip = set(exclude)
+        for index, chapter in enumerate(self.chapters):
+            if index in skip:
+                continue
+            rows = self.transcript_points.get(index, [])
+            if pattern.search(chapter.title) or any(pattern.search(self.sentences[row].text) for row in rows):
+                return index
+        return None
+
+    def _quote(self, row: int) -> str:
+        self.quoted.add(row)
+        return _escape(self.sentences[row].text)
+
+
+# Building blocks
+
+
+def _description_sentences(description: str) -> list[_Sentence]:
+    sentences = []
+    for line in description.splitlines():
+        sentences += [_Sentence(text, in_description=True) for text in _sentences_split(line) if _usable(text)]
+    return _unique(sentences)
+
+
+def _transcript_sentences(text: str, *, chapter: int | None = None) -> list[_Sentence]:
+    return [
+        _Sentence(sentence, in_description=False, chapter=chapter)
+        for sentence in _sentences_split(text)
+        if _usable(sentence)
+    ]
+
+
+def _unique(sentences: list[_Sentence]) -> list[_Sentence]:
+    seen: set[str] = set()
+    unique = []
+    for sentence in sentences:
+        key = text_normalise(sentence.text)
+        if key not in seen:
+            seen.add(key)
+            unique.append(sentence)
+    return unique
+
+
+@cache
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def _sentences_split(text: str) -> list[str]:
+    """Split into sentences with pysbd, a window of words at a time.
+
+    The last sentence of each window is carried into the next one, so every boundary is still decided by pysbd
+    with the words on both sides of it in view.
+    """
+    words = text.split()
+    sentences: list[str] = []
+    carry = ""
+    for start in range(0, len(words), SEGMENTER_WINDOW_WORDS):
+        window = f"{carry} {' '.join(words[start : start + SEGMENTER_WINDOW_WORDS])}".strip()
+        found = [sentence.strip() for sentence in _segmenter().segment(window) if sentence.strip()]
+        if not found:
+            continue
+        sentences += found[:-1]
+        carry = found[-1]
+        if len(carry.split()) > 3 * SEGMENTER_WINDOW_WORDS:  # text without punctuation: nothing to split
+            sentences.append(carry)
+            carry = ""
+    if carry:
+        sentences.append(carry)
+    return sentences
+
+
+def _words(text: str) -> set[str]:
+    """Lower-cased words as written (a hyphenated word stays one word), without possessive endings."""
+    return {re.sub(r"['’]s$", "", word.strip('.,;:!?()[]"“”‘’')) for word in text.casefold().split()} - {""}
+
+
+def _term_pattern(term: str) -> re.Pattern[str]:
+    """Find a YAKE phrase in a sentence; YAKE drops possessive endings, so "Gemini Nano" must find "Gemini's Nano"."""
+    words = [re.escape(word) for word in term.split()]
+    return re.compile(r"(?<!\w)" + r"(?:['’]s)?\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+def _usable(sentence: str) -> bool:
+    """A sentence worth quoting: prose of a readable length, not a link list, a handle or a pasted chapter list."""
+    words = len(sentence.split())
+    return (
+        SENTENCE_WORDS_MIN <= words <= SENTENCE_WORDS_MAX
+        and _LETTER.search(sentence) is not None
+        and not _URL_OR_HANDLE.search(sentence)
+        and not _CLOCK_TIME.search(sentence)
+    )
+
+
+def _ranking_build(texts: list[str]) -> _Ranking:
+    vectorizer = TfidfVectorizer(stop_words=sorted(STOP_WORDS), sublinear_tf=True)
+    try:
+        matrix = vectorizer.fit_transform(texts)
+    except ValueError:  # no sentences, or nothing but stop words
+        return _Ranking(vectorizer=None, matrix=None, centrality=np.zeros(len(texts)))
+    centroid = np.asarray(matrix.mean(axis=0)).ravel()
+    norm = np.linalg.norm(centroid)
+    centrality = np.asarray(matrix @ (centroid / norm)).ravel() if norm else np.zeros(len(texts))
+    return _Ranking(vectorizer=vectorizer, matrix=matrix, centrality=centrality)
+
+
+def _top(rows: Sequence[int], scores: Sequence[float] | np.ndarray, count: int) -> list[int]:
+    """The count best-scored rows (ties go to the earlier sentence), returned in the order the lesson has them."""
+    ranked = sorted(zip(rows, scores, strict=True), key=lambda pair: (-round(float(pair[1]), 9), pair[0]))
+    return sorted(row for row, _score in ranked[:count])
+
+
+def _escape(text: str) -> str:
+    """Quote material inside Markdown so that it shows as written and cannot add links or markup of its own."""
+    text = " ".join(_MARKDOWN_SPECIAL.sub(r"\\\1", text).split())
+    return _MARKDOWN_LINE_START.sub(r"\1\\\2", text)
+
+
+def _quoted(text: str) -> str:
+    """Put a title in double quotes; its own double quotes become single ones so the two don't clash."""
+    return "“" + _escape(text.replace("“", "‘").replace("”", "’")) + "”"
+
+
+def _link(text: str, url: str) -> str:
+    if not url:
+        return _escape(text)
+    return f"[{_escape(text)}]({_URL_UNSAFE.sub(lambda match: f'%{ord(match.group(0)):02X}', url)})"
