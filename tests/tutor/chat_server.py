@@ -1,0 +1,181 @@
+"""A small OpenAI-compatible chat-completions server on loopback, standing in for a model server in tests."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+ANSWERING_MODEL = "loopback-tutor-1"
+MODES = ("good", "malformed", "slow", "trickle", "wrapped", "429", "500", "401")
+ERROR_STATUSES = {"429": 429, "500": 500, "401": 401}
+
+# The backend lists chapters as "- m:ss Title | link: URL"; a good answer names each one back.
+_CHAPTER_LINE = re.compile(r"^- (?P<time>\d+:\d{2}(?::\d{2})?) (?P<title>.+) \| link: (?P<url>\S+)$", re.MULTILINE)
+
+
+class ChatServer:
+    """Answers POST /v1/chat/completions the way `mode` says, and keeps every request body it received."""
+
+    def __init__(self) -> None:
+        self.mode = "good"
+        self.slow_seconds = 5.0  # "slow": how long before the answer starts
+        self.trickle_seconds = 0.15  # "trickle": the pause between streamed chunks
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self.stopping = threading.Event()
+        self._http = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._http.daemon_threads = True
+        self._http.chat = self  # type: ignore[attr-defined]
+        self._thread = threading.Thread(target=self._http.serve_forever, name="chat-server", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._http.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def reset(self) -> None:
+        self.mode = "good"
+        self.requests.clear()
+        self.headers.clear()
+
+    def start(self) -> ChatServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()  # wakes handlers asleep in "slow" or "trickle"
+        self._http.shutdown()
+        self._http.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> ChatServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def good_answer(prompt: str) -> str:
+    """An answer with every agreed section that names every chapter listed in the prompt."""
+    chapters = [
+        f"### [{match['time']} {match['title']}]({match['url']})\n\n- The chapter's main point, from the material."
+        for match in _CHAPTER_LINE.finditer(prompt)
+    ]
+    return "\n\n".join(
+        [
+            "## Overview\n\nThe lesson, summarised from its description.",
+            "## Chapter by chapter\n\n" + ("\n\n".join(chapters) or "The lesson lists no chapters."),
+            "## Key terms\n\n- **term** — what the material says about it.",
+            "## Why it matters\n\nWhat the material says about why it matters.",
+            "## Check your understanding\n\n1. What is the first question?\n2. And the second?\n3. And a third?",
+            "## What to read next\n\nNo related lessons are listed.",
+        ]
+    )
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "LoopbackChat/1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # keep test output clean
+
+    @property
+    def chat(self) -> ChatServer:
+        return self.server.chat  # type: ignore[attr-defined]
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        chat = self.chat
+        chat.requests.append(body)
+        chat.headers.append({key.lower(): value for key, value in self.headers.items()})
+        mode = chat.mode
+        try:
+            if self.path.rstrip("/") != "/v1/chat/completions":
+                self._error(404, "no such route")
+            elif mode in ERROR_STATUSES:
+                self._error(ERROR_STATUSES[mode], f"the loopback server was told to answer {mode}")
+            else:
+                if mode == "slow" and chat.stopping.wait(chat.slow_seconds):
+                    return
+                prompt = next((m["content"] for m in body.get("messages", []) if m.get("role") == "user"), "")
+                answer = good_answer(prompt)
+                if mode == "malformed":
+                    answer = "## Overview\n\nThis answer stops after its first section."
+                elif mode == "wrapped":
+                    answer = f"<think>The user wants a study guide.</think>\n```markdown\n{answer}\n```"
+                if body.get("stream"):
+                    self._stream(body, answer, prompt)
+                else:
+                    self._whole(answer, prompt)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up first, as the timeout tests want it to
+
+    def _whole(self, answer: str, prompt: str) -> None:
+        self._json(
+            200,
+            {
+                "id": "chatcmpl-loopback",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": ANSWERING_MODEL,
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}],
+                "usage": _usage(prompt, answer),
+            },
+        )
+
+    def _stream(self, body: dict[str, Any], answer: str, prompt: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()  # HTTP/1.0: the stream ends when the connection closes
+        pieces = [answer[start : start + 40] for start in range(0, len(answer), 40)]
+        for number, piece in enumerate(pieces):
+            delta = {"role": "assistant", "content": piece} if number == 0 else {"content": piece}
+            self._event(_chunk([{"index": 0, "delta": delta, "finish_reason": None}]))
+            if self.chat.mode == "trickle" and self.chat.stopping.wait(self.chat.trickle_seconds):
+                return
+        self._event(_chunk([{"index": 0, "delta": {}, "finish_reason": "stop"}]))
+        if (body.get("stream_options") or {}).get("include_usage"):
+            self._event(_chunk([], usage=_usage(prompt, answer)))
+        self.wfile.write(b"data: [DONE]\n\n")
+        self.wfile.flush()
+
+    def _event(self, payload: dict[str, Any]) -> None:
+        self.wfile.write(b"data: " + json.dumps(payload).encode() + b"\n\n")
+        self.wfile.flush()
+
+    def _error(self, status: int, message: str) -> None:
+        self._json(status, {"error": {"message": message, "type": "loopback_error", "code": str(status)}})
+
+    def _json(self, status: int, payload: dict[str, Any]) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def _chunk(choices: list[dict[str, Any]], usage: dict[str, int] | None = None) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-loopback",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": ANSWERING_MODEL,
+        "choices": choices,
+        "usage": usage,
+    }
+
+
+def _usage(prompt: str, answer: str) -> dict[str, int]:
+    # Words stand in for tokens: what matters is that the backend reports the server's numbers.
+    prompt_tokens, completion_tokens = len(prompt.split()), len(answer.split())
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens,
+    }
