@@ -58,6 +58,17 @@ def transcript_text_between(segments: Sequence[TranscriptSegment], start: float,
     return " ".join(segment.text for segment in segments[first:last])
 
 
+def transcript_text_by_chapter(segments: Sequence[TranscriptSegment], starts: Sequence[float]) -> tuple[str, list[str]]:
+    """The words said before the first chapter, and for each chapter (starts in order) the words until the next."""
+    if not starts:
+        return transcript_text_between(segments, 0, None), []
+    ends: list[float | None] = [*starts[1:], None]
+    return (
+        transcript_text_between(segments, 0, starts[0]),
+        [transcript_text_between(segments, start, end) for start, end in zip(starts, ends, strict=True)],
+    )
+
+
 def _webvtt_parse(text: str) -> list[TranscriptSegment]:
     try:
         captions = webvtt.from_string(text)

@@ -10,6 +10,7 @@ import time
 import pytest
 
 from tests.tutor.chat_server import ANSWERING_MODEL, ChatServer
+from tutor.backends import backend_get
 from tutor.backends.base import (
     REQUIRED_SECTIONS,
     ChapterMaterial,
@@ -19,6 +20,7 @@ from tutor.backends.base import (
     TransientBackendError,
 )
 from tutor.backends.openai_chat import OpenAIChatBackend
+from tutor.backends.study_guide import StudyGuideBackend
 
 VIDEO = "https://www.youtube.com/watch?v=loopback42"
 DESCRIPTION = (
@@ -215,3 +217,23 @@ def test_unreadable_transcript_is_permanent_and_never_reaches_the_server(server)
         backend_for(server).generate(material)
 
     assert server.requests == []
+
+
+def test_backend_named_in_settings_talks_to_the_configured_server_with_the_configured_key_and_model(server, settings):
+    settings.TUTOR_BACKEND = "openai"
+    settings.TUTOR_BASE_URL = server.base_url
+    settings.TUTOR_API_KEY = "key-from-settings"
+    settings.TUTOR_MODEL = "model-from-settings"
+    settings.TUTOR_TIMEOUT_SECONDS = 5
+
+    result = backend_get().generate(MATERIAL)
+
+    assert result.backend == "openai"
+    assert server.requests[-1]["model"] == "model-from-settings"
+    assert server.headers[-1]["authorization"] == "Bearer key-from-settings"
+
+
+def test_without_a_backend_setting_the_study_guide_is_used(settings):
+    del settings.TUTOR_BACKEND
+
+    assert isinstance(backend_get(), StudyGuideBackend)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.transcripts import TranscriptFormatError, TranscriptSegment, transcript_parse, transcript_text_between
+from tutor.transcripts import (
+    TranscriptFormatError,
+    TranscriptSegment,
+    transcript_parse,
+    transcript_text_between,
+    transcript_text_by_chapter,
+)
 
 
 def test_webvtt_cues_become_segments_without_voice_tags_or_styling():
@@ -101,3 +107,11 @@ def test_text_between_two_times_includes_the_start_and_stops_before_the_end():
     assert transcript_text_between(segments, 50, None) == "one two"
     assert transcript_text_between(segments, 0, 77) == "zero"
     assert transcript_text_between(segments, 200, None) == ""
+
+
+def test_text_by_chapter_splits_at_each_chapter_and_keeps_what_came_before_the_first():
+    segments = [TranscriptSegment(0, "cold open"), TranscriptSegment(70, "intro"), TranscriptSegment(80, "more intro")]
+    segments.append(TranscriptSegment(300, "loops"))
+
+    assert transcript_text_by_chapter(segments, [60, 120, 300]) == ("cold open", ["intro more intro", "", "loops"])
+    assert transcript_text_by_chapter(segments, []) == ("cold open intro more intro loops", [])

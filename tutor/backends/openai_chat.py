@@ -23,7 +23,7 @@ from tutor.backends.base import (
     explanation_shape_problems,
     timestamp_format,
 )
-from tutor.transcripts import TranscriptFormatError, TranscriptSegment, transcript_parse, transcript_text_between
+from tutor.transcripts import TranscriptFormatError, TranscriptSegment, transcript_parse, transcript_text_by_chapter
 
 try:  # the openai client's HTTP library: httpx2 from openai 3, httpx before it
     import httpx2 as _http
@@ -213,18 +213,12 @@ def prompt_material(material: LessonMaterial) -> str:
 
 
 def _transcript_by_chapter(segments: Sequence[TranscriptSegment], chapters: Sequence[ChapterMaterial]) -> str:
-    if not chapters:
-        text = transcript_text_between(segments, 0, None)
-    else:
-        blocks = []
-        starts = [chapter.start_seconds for chapter in chapters]
-        if starts[0] > 0:
-            blocks.append(transcript_text_between(segments, 0, starts[0]))
-        for index, chapter in enumerate(chapters):
-            end = starts[index + 1] if index + 1 < len(starts) else None
-            spoken = transcript_text_between(segments, chapter.start_seconds, end) or "(nothing in the transcript)"
-            blocks.append(f"[{timestamp_format(chapter.start_seconds)} {chapter.title}]\n{spoken}")
-        text = "\n\n".join(block for block in blocks if block)
+    before, by_chapter = transcript_text_by_chapter(segments, [chapter.start_seconds for chapter in chapters])
+    blocks = [before] + [
+        f"[{timestamp_format(chapter.start_seconds)} {chapter.title}]\n{text or '(nothing in the transcript)'}"
+        for chapter, text in zip(chapters, by_chapter, strict=True)
+    ]
+    text = "\n\n".join(block for block in blocks if block)
     if len(text) > TRANSCRIPT_CHARS_MAX:
         text = text[:TRANSCRIPT_CHARS_MAX].rsplit(" ", 1)[0] + " … (the transcript is cut here)"
     return text

@@ -24,7 +24,7 @@ from tutor.backends.base import (
     text_normalise,
     timestamp_format,
 )
-from tutor.transcripts import TranscriptFormatError, transcript_parse, transcript_text_between
+from tutor.transcripts import TranscriptFormatError, transcript_parse, transcript_text_by_chapter
 
 OVERVIEW, CHAPTERS, KEY_TERMS, WHY, QUESTIONS, READ_NEXT = REQUIRED_SECTIONS
 
@@ -119,14 +119,11 @@ class StudyGuideBackend:
         chapters = sorted(material.chapters, key=lambda chapter: chapter.start_seconds)
 
         sentences = _description_sentences(material.description)
-        if segments:
-            starts = [chapter.start_seconds for chapter in chapters]
-            if not starts or starts[0] > 0:
-                # Words spoken before the first chapter still count for the overview and the key terms.
-                sentences += _transcript_sentences(transcript_text_between(segments, 0, starts[0] if starts else None))
-            for index, start in enumerate(starts):
-                end = starts[index + 1] if index + 1 < len(starts) else None
-                sentences += _transcript_sentences(transcript_text_between(segments, start, end), chapter=index)
+        before, by_chapter = transcript_text_by_chapter(segments, [chapter.start_seconds for chapter in chapters])
+        # Words said before the first chapter (or in a lesson without chapters) count for the overview and the terms.
+        sentences += _transcript_sentences(before)
+        for index, text in enumerate(by_chapter):
+            sentences += _transcript_sentences(text, chapter=index)
         ranking = _ranking_build([sentence.text for sentence in sentences])
 
         writer = _GuideWriter(material, chapters, sentences, ranking, has_transcript=bool(segments))
