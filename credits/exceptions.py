@@ -1,0 +1,49 @@
+"""What can go wrong when credits move; callers turn these into a message or an HTTP status."""
+
+# The names say what happened (InsufficientCredits, HoldNotOpen) and are the contract other apps import.
+# ruff: noqa: N818
+
+
+class CreditsError(Exception):
+    """Base class of every credits error."""
+
+
+class InvalidCreditsRequest(CreditsError, ValueError):
+    """The arguments themselves are wrong (a zero amount, an empty reason or key): a bug in the caller."""
+
+
+class InsufficientCredits(CreditsError):
+    """The wallet's available balance (balance − open holds) is below what the caller asked for."""
+
+    def __init__(self, *, available: int, required: int, message: str | None = None) -> None:
+        self.available = available
+        self.required = required
+        super().__init__(message or f"Not enough credits: ⚡{max(available, 0)} available, ⚡{required} needed.")
+
+
+class WalletInDebt(InsufficientCredits):
+    """The available balance is below zero after a clawback: nothing can be spent until it is repaid."""
+
+    def __init__(self, *, available: int, required: int) -> None:
+        super().__init__(
+            available=available,
+            required=required,
+            message=f"Spending is paused: your available balance is ⚡{available} after credits were taken back "
+            f"for a refunded or disputed payment. ⚡{required} needed.",
+        )
+
+
+class IdempotencyConflict(CreditsError):
+    """An idempotency key was used again with different arguments: the caller is confusing two operations."""
+
+
+class HoldNotOpen(CreditsError):
+    """The hold was already settled the other way (capturing a released hold, or releasing a captured one)."""
+
+
+class EntryNotReversible(CreditsError):
+    """The entry is already reversed, or is itself a reversal: a further fix is an adjustment."""
+
+
+class LedgerIsAppendOnly(CreditsError):
+    """Someone tried to change or delete a ledger entry; mistakes are fixed with a new, reversing entry."""
