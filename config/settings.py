@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.headless",
     "accounts",
+    "lessons",
+    "credits",
     "api",
 ]
 
@@ -70,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "config.context_processors.site",
+                "credits.context_processors.header_balance",
             ],
         },
     },
@@ -138,6 +141,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Holds that outlive their expiry go back to the learner within a minute.
+CELERY_BEAT_SCHEDULE["credits-holds-expire"] = {"task": "credits.tasks.holds_expire_task", "schedule": 60.0}
 CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {}
 
 # --- Auth: a custom user whose login is the email, through django-allauth ------------------------------------------
@@ -256,3 +261,11 @@ TUTOR_BASE_URL = env.str("TUTOR_BASE_URL", default="")
 TUTOR_API_KEY = env.str("TUTOR_API_KEY", default="")
 TUTOR_MODEL = env.str("TUTOR_MODEL", default="")
 TUTOR_TIMEOUT_SECONDS = env.float("TUTOR_TIMEOUT_SECONDS", default=60.0)
+# Credits set aside for an unlock go back to the learner when nothing captured them within this many seconds.
+CREDITS_HOLD_TTL_SECONDS = env.int("CREDITS_HOLD_TTL_SECONDS", default=1800)
+# Statement links: a reference starting with a prefix links to the URL with the rest of the reference filled in.
+CREDITS_REFERENCE_LINKS = {
+    "unlock:lesson:": "/lessons/id/{}/",
+    "lesson:": "/lessons/id/{}/",
+    "purchase:": "/credits/purchases/{}/",
+}

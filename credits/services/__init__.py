@@ -1,0 +1,48 @@
+"""The only code that moves credits: grants, spends, holds, reversals, adjustments and clawbacks.
+
+Every write runs in one transaction that first locks the wallet row (`SELECT ... FOR UPDATE` on PostgreSQL; on
+SQLite the IMMEDIATE transaction already serialises writers), then looks up its idempotency key, then checks the
+available balance, then appends and updates the cached figures. Because every writer of a wallet takes that lock
+before it reads anything, the key look-up and the balance check see everything committed before them: a duplicate
+key never reaches the database's unique constraint and no check races with another write.
+
+Import from here (`from credits.services import credits_spend`); the modules inside are split by subject.
+"""
+
+from credits.exceptions import (
+    CreditsError,
+    EntryNotReversible,
+    HoldNotOpen,
+    IdempotencyConflict,
+    InsufficientCredits,
+    InvalidCreditsRequest,
+    LedgerIsAppendOnly,
+    WalletInDebt,
+)
+from credits.services.entries import credits_adjust, credits_clawback, credits_grant, credits_spend, entry_reverse
+from credits.services.holds import HOLD_EXPIRED_REASON, hold_capture, hold_place, hold_release, holds_expire
+from credits.services.wallets import SIGNUP_BONUS_KEY, SIGNUP_BONUS_REASON, wallet_get_or_create
+
+__all__ = [
+    "HOLD_EXPIRED_REASON",
+    "SIGNUP_BONUS_KEY",
+    "SIGNUP_BONUS_REASON",
+    "CreditsError",
+    "EntryNotReversible",
+    "HoldNotOpen",
+    "IdempotencyConflict",
+    "InsufficientCredits",
+    "InvalidCreditsRequest",
+    "LedgerIsAppendOnly",
+    "WalletInDebt",
+    "credits_adjust",
+    "credits_clawback",
+    "credits_grant",
+    "credits_spend",
+    "entry_reverse",
+    "hold_capture",
+    "hold_place",
+    "hold_release",
+    "holds_expire",
+    "wallet_get_or_create",
+]

@@ -1,0 +1,132 @@
+"""Wallets: lazy creation with the signup bonus, row locks in a fixed order, and the one place entries are appended."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from credits.exceptions import IdempotencyConflict, InsufficientCredits, WalletInDebt
+from credits.models import Hold, LedgerEntry, Wallet
+
+SIGNUP_BONUS_KEY = "signup-bonus"
+SIGNUP_BONUS_REASON = "Welcome bonus for joining"
+
+
+def wallet_get_or_create(*, user: User) -> Wallet:
+    """The user's wallet, created on first need together with the signup bonus (one transaction).
+
+    The bonus rides on wallet creation so that it only reaches people who have signed in, which under mandatory
+    email verification means they own the address: throwaway sign-ups never farm credits.
+    """
+    wallet = Wallet.objects.filter(user=user).first()
+    if wallet is not None:
+        return wallet
+    with transaction.atomic():
+        return wallet_locked(user=user)
+
+
+def wallet_locked(*, user: User) -> Wallet:
+    """The user's wallet, locked until the transaction ends; created (with the bonus) when missing.
+
+    Call inside transaction.atomic().
+    """
+    wallet = Wallet.objects.select_for_update().filter(user=user).first()
+    if wallet is not None:
+        return wallet
+    try:
+        # A savepoint: when another transaction creates the same wallet first, the unique user_id makes this insert
+        # wait for it and then fail; the outer transaction survives and locks the row the other one made.
+        with transaction.atomic():
+            return _wallet_create(user=user)
+    except IntegrityError:
+        return Wallet.objects.select_for_update().get(user=user)
+
+
+def _wallet_create(*, user: User) -> Wallet:
+    wallet = Wallet.objects.create(user=user)
+    bonus = int(settings.SIGNUP_BONUS)
+    if bonus > 0:
+        entry_append(
+            wallet=wallet,
+            amount=bonus,
+            kind=LedgerEntry.Kind.SIGNUP_BONUS,
+            reason=SIGNUP_BONUS_REASON,
+            reference="",
+            idempotency_key=SIGNUP_BONUS_KEY,
+        )
+    return wallet
+
+
+def wallets_locked_by_id(wallet_ids: Iterable[int]) -> dict[int, Wallet]:
+    """Lock several wallets in one fixed order (by id), so two transactions never wait on each other in a cycle.
+
+    Any operation that touches more than one wallet must take its locks through here. Call inside atomic().
+    """
+    ids = sorted(set(wallet_ids))
+    wallets = {wallet.pk: wallet for wallet in Wallet.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    if missing := set(ids) - wallets.keys():
+        raise Wallet.DoesNotExist(f"No wallet with id {sorted(missing)}.")
+    return wallets
+
+
+def wallet_locked_by_id(wallet_id: int) -> Wallet:
+    return wallets_locked_by_id([wallet_id])[wallet_id]
+
+
+def require_available(*, wallet: Wallet, amount: int) -> None:
+    """Refuse a debit or hold of `amount` that the wallet's available balance does not cover."""
+    available = wallet.available
+    if available < 0:
+        raise WalletInDebt(available=available, required=amount)
+    if available < amount:
+        raise InsufficientCredits(available=available, required=amount)
+
+
+def entry_append(
+    *,
+    wallet: Wallet,
+    amount: int,
+    kind: str,
+    reason: str,
+    reference: str,
+    idempotency_key: str,
+    created_by: User | None = None,
+    reverses: LedgerEntry | None = None,
+) -> LedgerEntry:
+    """Append one entry and move the cached balance with it; `held` is saved too, which a capture has just lowered.
+
+    The caller holds the wallet lock: that is what makes `balance_after` chain.
+    """
+    now = timezone.now()
+    wallet.balance += amount
+    entry = LedgerEntry.objects.create(
+        wallet=wallet,
+        amount=amount,
+        kind=kind,
+        reason=reason,
+        reference=reference,
+        idempotency_key=idempotency_key,
+        balance_after=wallet.balance,
+        reverses=reverses,
+        created_at=now,
+        created_by=created_by,
+    )
+    wallet.updated_at = now
+    wallet.save(update_fields=["balance", "held", "updated_at"])
+    return entry
+
+
+def entry_by_key(*, wallet: Wallet, idempotency_key: str) -> LedgerEntry | None:
+    return LedgerEntry.objects.filter(wallet=wallet, idempotency_key=idempotency_key).first()
+
+
+def same_request_or_conflict(row: LedgerEntry | Hold, **expected: Any) -> None:
+    """A replayed key must carry the arguments of its first use; anything else is two operations sharing a key."""
+    different = sorted(name for name, value in expected.items() if getattr(row, name) != value)
+    if different:
+        raise IdempotencyConflict(
+            f"The idempotency key {row.idempotency_key!r} was already used with a different {', '.join(different)}."
+        )
