@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
+    path("credits/", include("credits.urls")),
     path("", include("accounts.urls")),
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
 ]

@@ -1,0 +1,64 @@
+"""GET /api/v1/me/ledger: the caller's own balance, open holds and ledger entries, 50 a page."""
+
+from datetime import datetime
+
+from django.core.paginator import EmptyPage, Paginator
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from api.auth import require_user
+from credits.selectors import WalletSummary, holds_open_for, ledger_entries_for
+from credits.services import wallet_get_or_create
+
+router = Router(tags=["credits"])
+
+LEDGER_PAGE_SIZE = 50
+
+
+class HoldOut(Schema):
+    id: int
+    amount: int
+    reason: str
+    reference: str
+    expires_at: datetime
+
+
+class EntryOut(Schema):
+    id: int
+    amount: int
+    kind: str
+    reason: str
+    balance_after: int
+    created_at: datetime
+
+
+class LedgerOut(Schema):
+    balance: int
+    available: int
+    holds: list[HoldOut]
+    count: int
+    items: list[EntryOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+@router.get("/me/ledger", response={200: LedgerOut, 400: ErrorOut}, summary="My credit ledger")
+def my_ledger(request: HttpRequest, page: int = 1) -> dict[str, object]:
+    """Balance, available (balance − open holds), open holds, and ledger entries newest first."""
+    user = require_user(request)
+    summary = WalletSummary.of(wallet_get_or_create(user=user))
+    paginator = Paginator(ledger_entries_for(user=user), LEDGER_PAGE_SIZE)
+    try:
+        entries = paginator.page(page)
+    except EmptyPage as error:
+        raise HttpError(400, f"There is no page {page}: pages run from 1 to {paginator.num_pages}.") from error
+    return {
+        "balance": summary.balance,
+        "available": summary.available,
+        "holds": list(holds_open_for(user=user)),
+        "count": paginator.count,
+        "items": list(entries.object_list),
+    }
