@@ -1,0 +1,9 @@
+"""App config for the catalog: lessons, courses, chapters, progress and their curation."""
+
+from django.apps import AppConfig
+
+
+class LessonsConfig(AppConfig):
+    name = "lessons"
+    verbose_name = "Lessons and courses"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,265 @@
+"""The catalog's tables: categories, sources, lessons and their chapters, courses, related lessons and progress."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from lessons import sources
+
+
+class Level(models.TextChoices):
+    BEGINNER = "beginner", "Beginner"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"
+
+
+class Kind(models.TextChoices):
+    YOUTUBE = sources.KIND_YOUTUBE, "YouTube video"
+    PODCAST = sources.KIND_PODCAST, "Podcast episode"
+    ARTICLE = sources.KIND_ARTICLE, "Article"
+    PAPER = sources.KIND_PAPER, "Paper"
+    URL = sources.KIND_URL, "Web page"
+
+
+def unlock_price_default() -> int:
+    """Read at row creation, so a changed UNLOCK_PRICE applies to new lessons without a migration."""
+    return settings.UNLOCK_PRICE
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    icon = models.CharField(max_length=8, blank=True, help_text="One emoji shown before the name, e.g. 📄.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return f"{self.icon} {self.name}".strip()
+
+
+class Source(models.Model):
+    name = models.CharField(max_length=120, unique=True, help_text="As learners see it: “Medium · LLM”, “ArXiv cs.AI”.")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.URL)
+    url = models.URLField(max_length=500, blank=True, help_text="The source's home page, if it has one.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LessonQuerySet(models.QuerySet["Lesson"]):
+    def published(self) -> LessonQuerySet:
+        return self.filter(status=LessonStatus.PUBLISHED)
+
+    def visible_to(self, user: object) -> LessonQuerySet:
+        """Staff preview drafts; everyone else sees published lessons only."""
+        if getattr(user, "is_staff", False):
+            return self.all()
+        return self.published()
+
+
+class LessonStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Lesson(models.Model):
+    Status = LessonStatus
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="lessons")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.URL)
+    external_url = models.URLField("external URL", max_length=1000)
+    authors = models.CharField(max_length=300, blank=True, help_text="Authors or speakers, as credited.")
+    level = models.CharField(max_length=16, choices=Level.choices, default=Level.BEGINNER)
+    category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="lessons")
+    published_at = models.DateField(default=timezone.localdate, help_text="When the work itself was published.")
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True, help_text="Watching or reading time.")
+    summary = models.CharField(max_length=300, blank=True, help_text="One line shown in lists: “Learn to …”.")
+    description = models.TextField(blank=True)
+    transcript = models.TextField(blank=True, help_text="Optional: pasted text, WebVTT or SRT.")
+    unlock_price = models.PositiveIntegerField(default=unlock_price_default, help_text="⚡ to unlock the AI tutor.")
+    status = models.CharField(max_length=16, choices=LessonStatus.choices, default=LessonStatus.DRAFT, db_index=True)
+    up_next = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Shown as “Up next” when the learner is not following a course.",
+    )
+    up_next_reason = models.CharField(max_length=300, blank=True, help_text="One line saying why it comes next.")
+    related_lessons = models.ManyToManyField(
+        "self", through="RelatedLesson", through_fields=("lesson", "related"), symmetrical=False, blank=True
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="lessons_lesson_listing")]
+        constraints = [
+            models.CheckConstraint(condition=Q(unlock_price__gte=0), name="lessons_lesson_unlock_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(up_next__isnull=True) | ~Q(up_next=F("pk")), name="lessons_lesson_up_next_not_itself"
+            ),
+            models.CheckConstraint(condition=Q(level__in=Level.values), name="lessons_lesson_level_valid"),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="lessons_lesson_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=LessonStatus.values), name="lessons_lesson_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("lessons:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def link_label(self) -> str:
+        """“Watch on YouTube”, “Read on arXiv” …: the button that opens the work itself."""
+        return sources.link_label(self.kind, self.source.name, url=self.external_url)
+
+    @property
+    def action_verb(self) -> str:
+        """The verb of the short “Watch →” link that leads to this lesson."""
+        return {Kind.YOUTUBE: "Watch", Kind.PODCAST: "Listen"}.get(Kind(self.kind), "Read")
+
+
+class Chapter(models.Model):
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="chapters")
+    start_seconds = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["start_seconds"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "start_seconds"], name="lessons_chapter_one_per_moment"),
+            models.CheckConstraint(condition=Q(start_seconds__gte=0), name="lessons_chapter_start_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start_seconds}s {self.title}"
+
+
+class RelatedLesson(models.Model):
+    """A lesson worth reading next to another: chosen by a curator (curated) or computed by similarity."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="related_links")
+    related = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+    curated = models.BooleanField(default=True)
+    score = models.FloatField(default=0.0, help_text="Cosine similarity for computed rows; 0 for curated ones.")
+
+    class Meta:
+        ordering = ["-curated", "position", "-score", "id"]
+        constraints = [
+            # Once per kind: a curator may pick a lesson the similarity also found; the page shows it once, as
+            # curated, and the next recompute drops the computed twin.
+            models.UniqueConstraint(
+                fields=["lesson", "related"], condition=Q(curated=True), name="lessons_related_curated_once"
+            ),
+            models.UniqueConstraint(
+                fields=["lesson", "related"], condition=Q(curated=False), name="lessons_related_computed_once"
+            ),
+            models.CheckConstraint(condition=~Q(lesson=F("related")), name="lessons_related_not_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson_id} → {self.related_id}"
+
+
+class Course(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    level = models.CharField(max_length=16, choices=Level.choices, default=Level.BEGINNER)
+    lessons = models.ManyToManyField(Lesson, through="CourseLesson", related_name="courses", blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [models.CheckConstraint(condition=Q(level__in=Level.values), name="lessons_course_level_valid")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("lessons:course", kwargs={"slug": self.slug})
+
+
+class CourseLesson(models.Model):
+    """A lesson's place in a course. Positions are not unique so a curator can swap two in one save; the
+    admin renumbers them 1..n afterwards (course_positions_normalise)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="course_lessons")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="course_lessons")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["course", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "lesson"], name="lessons_course_lesson_once"),
+            models.CheckConstraint(condition=Q(position__gte=0), name="lessons_course_position_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} #{self.position}: {self.lesson_id}"
+
+
+class Enrollment(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="lessons_enrollment_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.course_id}"
+
+
+class LessonProgress(models.Model):
+    class Origin(models.TextChoices):
+        BROWSER = "browser", "Saved in the browser, merged at sign-in"
+        SERVER = "server", "Recorded while signed in"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    started_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=16, choices=Origin.choices, default=Origin.SERVER)
+
+    class Meta:
+        verbose_name_plural = "lesson progress"
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="lessons_progress_once"),
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True) | Q(completed_at__gte=F("started_at")),
+                name="lessons_progress_completed_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.lesson_id}"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.completed_at is not None
