@@ -3,10 +3,10 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from api.v1 import api
 from config.health import healthz
+from lessons import views as lesson_views
 
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Learn ⚡ curation"
@@ -20,5 +20,6 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("credits/", include("credits.urls")),
     path("", include("accounts.urls")),
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", include("lessons.urls")),
+    path("", lesson_views.home, name="home"),
 ]
