@@ -6,6 +6,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from api.auth import REQUIRED_AUTH
 from api.credits import router as credits_router
+from api.lessons import router as lessons_router
 
 api = NinjaAPI(
     title="Learn ⚡ API",
@@ -43,3 +44,4 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 # One router per subject, each in its own module of this package (api/lessons.py, api/credits.py, ...):
 # import it here and add it with api.add_router("", router). Imports only go down the layers.
 api.add_router("", credits_router)
+api.add_router("", lessons_router)

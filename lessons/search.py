@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Q, QuerySet, Value
+from django.db.models.expressions import CombinedExpression
 from django.db.models.fields import FloatField
 
 from lessons.models import Lesson
@@ -19,13 +20,13 @@ SEARCH_INDEX_NAME = "lessons_lesson_search_gin"
 QUERY_MAX_LENGTH = 200
 
 
-def search_vector() -> SearchVector:
+def search_vector() -> CombinedExpression:
     """Title weighs most (A), then the one-line summary (B), then the description (C)."""
     return (
         SearchVector("title", weight="A", config=SEARCH_CONFIG)
         + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
         + SearchVector("description", weight="C", config=SEARCH_CONFIG)
-    )  # type: ignore[return-value]
+    )
 
 
 def full_text_available() -> bool:

@@ -529,7 +529,8 @@ def course_get(*, slug: str) -> Course:
 def home_get(*, user: Any) -> Home:
     """The home page: courses the learner follows, every course, and the newest lessons (two queries)."""
     courses = courses_list(user=user)
-    new_lessons = [_card(lesson) for lesson in lesson_cards_queryset(user=user).published()[:HOME_NEW_LESSONS]]
+    newest = lesson_cards_queryset(user=user).filter(status=LessonStatus.PUBLISHED)[:HOME_NEW_LESSONS]
+    new_lessons = [_card(lesson) for lesson in newest]
     return Home(
         continue_learning=[progress for progress in courses if progress.enrolled],
         courses=courses,

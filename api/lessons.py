@@ -1,0 +1,179 @@
+"""GET /api/v1/lessons and GET /api/v1/lessons/{slug}: the catalog and one lesson, for visitors and learners alike."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from pydantic import field_validator
+
+from api.auth import OPTIONAL_AUTH, request_user
+from lessons.exceptions import LessonNotFound
+from lessons.models import Lesson, Level
+from lessons.search import QUERY_MAX_LENGTH
+from lessons.selectors import (
+    CATALOG_PAGE_SIZE,
+    CatalogFilters,
+    LessonCard,
+    LessonDetail,
+    catalog_slice_get,
+    lesson_detail_get,
+)
+
+router = Router(tags=["lessons"], auth=OPTIONAL_AUTH)
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class SourceOut(Schema):
+    name: str
+    kind: str
+    url: str | None
+
+
+class CategoryOut(Schema):
+    slug: str
+    name: str
+    icon: str
+
+
+class LessonSummaryOut(Schema):
+    slug: str
+    title: str
+    summary: str
+    source: SourceOut
+    kind: str
+    level: Level
+    category: CategoryOut | None
+    external_url: str
+    published_at: date
+    duration_seconds: int | None
+    url: str = Field(description="The lesson's page on this site.")
+    watched: bool | None = Field(description="Started by the caller (null for anonymous callers).")
+    completed: bool | None = Field(description="Completed by the caller (null for anonymous callers).")
+
+
+class LessonListOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[LessonSummaryOut]
+
+
+class ChapterOut(Schema):
+    start_seconds: int
+    title: str
+    url: str
+
+
+class ExplanationOut(Schema):
+    status: str
+
+
+class LessonDetailOut(LessonSummaryOut):
+    description: str
+    link_label: str
+    chapters: list[ChapterOut]
+    related: list[LessonSummaryOut]
+    up_next: LessonSummaryOut | None
+    up_next_reason: str | None
+    unlock_price: int
+    unlocked: bool = Field(description="Whether the caller unlocked the AI tutor explanation (tutor issue).")
+    explanation: ExplanationOut | None = Field(description="The explanation's state once unlocked; null until then.")
+
+
+class LessonFilters(Schema):
+    course: str | None = Field(None, max_length=200, description="A course slug: its lessons, in course order.")
+    level: Level | None = Field(None, description="beginner, intermediate or advanced (any letter case).")
+    category: str | None = Field(None, max_length=200, description="A category slug.")
+    q: str | None = Field(None, max_length=QUERY_MAX_LENGTH, description="Words to search for.")
+    page: int = Field(1, ge=1, le=100_000, description=f"1-based; {CATALOG_PAGE_SIZE} lessons a page.")
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level_lowercase(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+def lesson_summary(card: LessonCard, *, signed_in: bool) -> dict[str, Any]:
+    """A lesson as lists show it; other routers (the tutor's) reuse it so every list reads the same."""
+    lesson: Lesson = card.lesson
+    category = lesson.category
+    return {
+        "slug": lesson.slug,
+        "title": lesson.title,
+        "summary": lesson.summary,
+        "source": {"name": lesson.source.name, "kind": lesson.source.kind, "url": lesson.source.url or None},
+        "kind": lesson.kind,
+        "level": lesson.level,
+        "category": {"slug": category.slug, "name": category.name, "icon": category.icon} if category else None,
+        "external_url": lesson.external_url,
+        "published_at": lesson.published_at,
+        "duration_seconds": lesson.duration_seconds,
+        "url": lesson.get_absolute_url(),
+        "watched": card.started if signed_in else None,
+        "completed": card.completed if signed_in else None,
+    }
+
+
+def lesson_detail_payload(detail: LessonDetail, *, signed_in: bool) -> dict[str, Any]:
+    """The lesson detail as the API answers it; the tutor's router extends it with ``unlocked`` and ``explanation``."""
+    up_next = detail.up_next
+    return {
+        **lesson_summary(detail.card, signed_in=signed_in),
+        "description": detail.lesson.description,
+        "link_label": detail.link_label,
+        "chapters": [
+            {"start_seconds": chapter.start_seconds, "title": chapter.title, "url": chapter.url}
+            for chapter in detail.chapters
+        ],
+        "related": [lesson_summary(card, signed_in=signed_in) for card in detail.related],
+        "up_next": lesson_summary(up_next.card, signed_in=signed_in) if up_next else None,
+        "up_next_reason": up_next.reason if up_next else None,
+        "unlock_price": detail.lesson.unlock_price,
+        "unlocked": False,
+        "explanation": None,
+    }
+
+
+@router.get("/lessons", response={200: LessonListOut, 400: ErrorOut}, summary="List and search lessons")
+def lessons_list(request: HttpRequest, filters: Query[LessonFilters]) -> dict[str, Any]:
+    """Published lessons, newest first (a course's in course order, a search's best match first). A page past the
+    last one answers 400; an empty result answers page 1 with no items."""
+    user = request_user(request)
+    count, cards = catalog_slice_get(
+        user=user,
+        filters=CatalogFilters(
+            course=filters.course or "",
+            category=filters.category or "",
+            level=filters.level or "",
+            q=(filters.q or "").strip(),
+        ),
+        page=filters.page,
+    )
+    if not cards and filters.page > 1:
+        last = max(1, -(-count // CATALOG_PAGE_SIZE))
+        raise HttpError(400, f"There is no page {filters.page}: pages run from 1 to {last}.")
+    signed_in = user is not None
+    return {
+        "count": count,
+        "page": filters.page,
+        "page_size": CATALOG_PAGE_SIZE,
+        "items": [lesson_summary(card, signed_in=signed_in) for card in cards],
+    }
+
+
+@router.get("/lessons/{slug}", response={200: LessonDetailOut, 404: ErrorOut}, summary="One lesson")
+def lesson_get(request: HttpRequest, slug: str, course: str | None = Query(None, max_length=200)) -> dict[str, Any]:
+    """The lesson with its chapters, related lessons and "up next" (within ``course`` when the lesson is in it)."""
+    user = request_user(request)
+    try:
+        detail = lesson_detail_get(slug=slug, user=user, course_slug=course)
+    except LessonNotFound:
+        raise HttpError(404, f"No lesson with slug “{slug}”.") from None
+    return lesson_detail_payload(detail, signed_in=user is not None)

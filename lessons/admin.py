@@ -1,0 +1,270 @@
+"""Curation admin (staff only): every catalog model, chapter and course-order inlines, publishing, and the importer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+
+from lessons import services
+from lessons.chapters import chapters_parse
+from lessons.forms import LessonImportForm
+from lessons.models import (
+    Category,
+    Chapter,
+    Course,
+    CourseLesson,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    RelatedLesson,
+    Source,
+)
+
+
+def _preview_link(obj: Lesson | Course) -> str:
+    return format_html('<a href="{}" target="_blank" rel="noopener">View on site ↗</a>', obj.get_absolute_url())
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "icon", "slug")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "url")
+    list_filter = ("kind",)
+    search_fields = ("name", "url")
+
+
+class ChapterInline(admin.TabularInline):
+    model = Chapter
+    fields = ("start_seconds", "title", "position")
+    ordering = ("start_seconds",)
+    extra = 0
+
+
+class CuratedRelatedInline(admin.TabularInline):
+    model = RelatedLesson
+    fk_name = "lesson"
+    fields = ("related", "position")
+    autocomplete_fields = ("related",)
+    ordering = ("position", "id")
+    extra = 0
+    verbose_name = "curated related lesson"
+    verbose_name_plural = "related lessons picked by a curator (shown first)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RelatedLesson]:
+        return super().get_queryset(request).filter(curated=True)
+
+
+class ComputedRelatedInline(admin.TabularInline):
+    """What the similarity found, for reference: recomputed after each save, so not editable here."""
+
+    model = RelatedLesson
+    fk_name = "lesson"
+    fields = ("related", "score", "position")
+    readonly_fields = ("related", "score", "position")
+    ordering = ("position", "id")
+    extra = 0
+    max_num = 0
+    can_delete = False
+    verbose_name = "computed related lesson"
+    verbose_name_plural = "related lessons found by similarity (recomputed after saving)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RelatedLesson]:
+        return super().get_queryset(request).filter(curated=False).select_related("related")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Lesson)
+class LessonAdmin(admin.ModelAdmin):
+    change_list_template = "admin/lessons/lesson/change_list.html"
+    list_display = (
+        "title",
+        "status",
+        "kind",
+        "level",
+        "category",
+        "source",
+        "published_at",
+        "chapter_count",
+        "preview",
+    )
+    list_filter = ("status", "kind", "level", "category", "source")
+    list_select_related = ("category", "source")
+    search_fields = ("title", "slug", "summary", "description", "authors")
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("source", "category", "up_next")
+    readonly_fields = ("preview", "created", "updated")
+    inlines = (ChapterInline, CuratedRelatedInline, ComputedRelatedInline)
+    actions = ("publish", "unpublish", "chapters_from_description")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "status", "preview")}),
+        ("The work", {"fields": ("external_url", "kind", "source", "authors", "published_at", "duration_seconds")}),
+        ("For learners", {"fields": ("summary", "level", "category", "description", "transcript", "unlock_price")}),
+        ("Up next", {"fields": ("up_next", "up_next_reason")}),
+        ("Record", {"fields": ("created", "updated"), "classes": ("collapse",)}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Lesson]:
+        return super().get_queryset(request).annotate(chapter_total=Count("chapters"))
+
+    @admin.display(description="chapters", ordering="chapter_total")
+    def chapter_count(self, obj: Lesson) -> int:
+        return getattr(obj, "chapter_total", 0)
+
+    @admin.display(description="preview")
+    def preview(self, obj: Lesson) -> str:
+        return _preview_link(obj) if obj.pk else "—"
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # After the inlines, so the recompute sees the chapters as saved; it runs in the worker after commit.
+        services.related_recompute_enqueue(lesson_id=form.instance.pk)
+
+    @admin.action(description="Publish the selected lessons")
+    def publish(self, request: HttpRequest, queryset: QuerySet[Lesson]) -> None:
+        changed = services.lessons_publish(lessons=queryset, published=True)
+        self.message_user(request, f"Published {changed} lesson{'s' if changed != 1 else ''}.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish the selected lessons (back to draft)")
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[Lesson]) -> None:
+        changed = services.lessons_publish(lessons=queryset, published=False)
+        self.message_user(request, f"Unpublished {changed} lesson{'s' if changed != 1 else ''}.", messages.SUCCESS)
+
+    @admin.action(description="Replace chapters with those parsed from the description")
+    def chapters_from_description(self, request: HttpRequest, queryset: QuerySet[Lesson]) -> None:
+        for lesson in queryset:
+            count = services.chapters_replace(lesson=lesson, chapters=chapters_parse(lesson.description))
+            self.message_user(request, f"“{lesson.title}” now has {count} chapters.", messages.SUCCESS)
+
+    def get_urls(self) -> list[URLPattern]:
+        urls: list[URLPattern] = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="lessons_lesson_import"),
+        ]
+        return urls + super().get_urls()
+
+    def import_view(self, request: HttpRequest) -> HttpResponse | HttpResponseRedirect:
+        """Import a lesson from its URL and pasted description, as a draft, and open it for editing."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = LessonImportForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            imported = services.lesson_import(**form.cleaned_data)
+            note = " (the last chapter's title was cut off in the pasted text and is kept as it is)"
+            self.message_user(
+                request,
+                f"Imported “{imported.lesson.title}” with {imported.chapter_count} chapters"
+                f"{note if imported.last_chapter_truncated else ''}. It is a draft until you publish it.",
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:lessons_lesson_change", args=[imported.lesson.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import a lesson",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/lessons/lesson/import.html", context)
+
+
+class CourseLessonInline(admin.TabularInline):
+    model = CourseLesson
+    fields = ("position", "lesson")
+    autocomplete_fields = ("lesson",)
+    ordering = ("position", "id")
+    extra = 1
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ("title", "level", "lesson_count", "enrolment_count", "preview")
+    list_filter = ("level",)
+    search_fields = ("title", "slug", "description")
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("preview",)
+    inlines = (CourseLessonInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Course]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(lesson_total=Count("course_lessons", distinct=True), enrolled=Count("enrollments", distinct=True))
+        )
+
+    @admin.display(description="lessons", ordering="lesson_total")
+    def lesson_count(self, obj: Course) -> int:
+        return getattr(obj, "lesson_total", 0)
+
+    @admin.display(description="enrolments", ordering="enrolled")
+    def enrolment_count(self, obj: Course) -> int:
+        return getattr(obj, "enrolled", 0)
+
+    @admin.display(description="preview")
+    def preview(self, obj: Course) -> str:
+        return _preview_link(obj) if obj.pk else "—"
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Positions may tie or leave gaps after a reorder; renumber 1..n in the order the curator gave.
+        services.course_positions_normalise(course=form.instance)
+
+
+@admin.register(Chapter)
+class ChapterAdmin(admin.ModelAdmin):
+    list_display = ("lesson", "start_seconds", "title")
+    search_fields = ("title", "lesson__title")
+    list_select_related = ("lesson",)
+    autocomplete_fields = ("lesson",)
+
+
+@admin.register(RelatedLesson)
+class RelatedLessonAdmin(admin.ModelAdmin):
+    list_display = ("lesson", "related", "curated", "position", "score")
+    list_filter = ("curated",)
+    search_fields = ("lesson__title", "related__title")
+    list_select_related = ("lesson", "related")
+    autocomplete_fields = ("lesson", "related")
+
+
+@admin.register(CourseLesson)
+class CourseLessonAdmin(admin.ModelAdmin):
+    list_display = ("course", "position", "lesson")
+    list_filter = ("course",)
+    search_fields = ("course__title", "lesson__title")
+    list_select_related = ("course", "lesson")
+    autocomplete_fields = ("course", "lesson")
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ("user", "course", "created")
+    list_filter = ("course",)
+    search_fields = ("user__email", "course__title")
+    list_select_related = ("user", "course")
+    raw_id_fields = ("user",)
+    date_hierarchy = "created"
+
+
+@admin.register(LessonProgress)
+class LessonProgressAdmin(admin.ModelAdmin):
+    list_display = ("user", "lesson", "started_at", "completed_at", "source")
+    list_filter = ("source", ("completed_at", admin.EmptyFieldListFilter))
+    search_fields = ("user__email", "lesson__title")
+    list_select_related = ("user", "lesson")
+    raw_id_fields = ("user", "lesson")
+    date_hierarchy = "started_at"
