@@ -16,6 +16,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     CharField,
     Count,
+    DateTimeField,
     Exists,
     IntegerField,
     OuterRef,
@@ -323,7 +324,7 @@ def _course_followed(
         .filter(rows_visible)
         .select_related("course", "lesson__source", "lesson__category")
         .annotate(
-            enrolled_at=Subquery(enrolled_at) if learner is not None else Value(None),
+            enrolled_at=Subquery(enrolled_at) if learner is not None else Value(None, output_field=DateTimeField()),
             **{f"lesson_{name}": value for name, value in _marks(learner, "lesson").items()},
         )
         .order_by("course_id", "position", "id")

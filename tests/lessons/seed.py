@@ -1,0 +1,57 @@
+"""The seed lesson as the demo has it, built for tests from lessons/demo_data.py (no courses, users or recompute)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from lessons import demo_data
+from lessons.chapters import chapters_parse
+from lessons.models import Category, Lesson, Level, RelatedLesson, Source
+from lessons.services import chapters_replace
+
+LEVELS = {
+    demo_data.BEGINNER: Level.BEGINNER,
+    demo_data.INTERMEDIATE: Level.INTERMEDIATE,
+    demo_data.ADVANCED: Level.ADVANCED,
+}
+
+
+def demo_lesson_create(item: demo_data.DemoLesson) -> Lesson:
+    """One demo lesson with its category, source and parsed chapters (no related lessons, no up next)."""
+    category_item = next(category for category in demo_data.CATEGORIES if category.slug == item.category)
+    source_item = next(source for source in demo_data.SOURCES if source.name == item.source)
+    category, _ = Category.objects.get_or_create(
+        slug=category_item.slug, defaults={"name": category_item.name, "icon": category_item.icon}
+    )
+    source, _ = Source.objects.get_or_create(
+        name=source_item.name, defaults={"kind": source_item.kind, "url": source_item.url}
+    )
+    lesson = Lesson.objects.create(
+        slug=item.slug,
+        title=item.title,
+        authors=item.authors,
+        source=source,
+        kind=item.kind,
+        external_url=item.external_url,
+        level=LEVELS[item.level],
+        category=category,
+        summary=item.summary,
+        description=item.description,
+        duration_seconds=item.duration_minutes * 60,
+        published_at=item.published_on or timezone.localdate() - timedelta(days=item.published_days_ago or 0),
+        status=Lesson.Status.PUBLISHED,
+    )
+    chapters_replace(lesson=lesson, chapters=chapters_parse(item.description))
+    return lesson
+
+
+def seed_lesson_create() -> Lesson:
+    """The seed page's lesson: its 11 chapters, its 4 curated related lessons and its curated "Up next"."""
+    lesson = demo_lesson_create(demo_data.SEED_LESSON)
+    neighbours = {item.slug: demo_lesson_create(item) for item in demo_data.SEED_NEIGHBOURS}
+    for position, slug in enumerate(demo_data.SEED_LESSON.related, start=1):
+        RelatedLesson.objects.create(lesson=lesson, related=neighbours[slug], position=position, curated=True)
+    lesson.up_next = neighbours[demo_data.SEED_LESSON.up_next]
+    lesson.up_next_reason = demo_data.SEED_LESSON.up_next_why
+    lesson.save()
+    return lesson
