@@ -50,6 +50,9 @@ class LedgerEntryQuerySet(models.QuerySet["LedgerEntry"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise LedgerIsAppendOnly("Ledger entries are never updated; post a reversing entry instead.")
 
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
+        raise LedgerIsAppendOnly("Ledger entries are never updated; post a reversing entry instead.")
+
     def delete(self) -> NoReturn:
         raise LedgerIsAppendOnly("Ledger entries are never deleted; post a reversing entry instead.")
 

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,99 +15,217 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Wallet',
+            name="Wallet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('balance', models.BigIntegerField(default=0, help_text="Sum of this wallet's ledger entries.")),
-                ('held', models.BigIntegerField(default=0, help_text="Sum of this wallet's open holds.")),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='wallet', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("balance", models.BigIntegerField(default=0, help_text="Sum of this wallet's ledger entries.")),
+                ("held", models.BigIntegerField(default=0, help_text="Sum of this wallet's open holds.")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="wallet", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'permissions': [('adjust_credits', "Can adjust a learner's credits with a reason")],
+                "permissions": [("adjust_credits", "Can adjust a learner's credits with a reason")],
             },
         ),
         migrations.CreateModel(
-            name='LedgerEntry',
+            name="LedgerEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.BigIntegerField(help_text='Signed: credits in are positive, credits out negative.')),
-                ('kind', models.CharField(choices=[('signup_bonus', 'Welcome bonus'), ('reward', 'Reward'), ('purchase', 'Purchase'), ('spend', 'Spent'), ('refund', 'Refund'), ('reversal', 'Reversal'), ('adjustment', 'Adjustment'), ('clawback', 'Taken back')], max_length=20)),
-                ('reason', models.TextField(help_text='Plain words, shown to the learner on the statement.')),
-                ('reference', models.CharField(blank=True, help_text='What it was for, e.g. unlock:lesson:42.', max_length=200)),
-                ('idempotency_key', models.CharField(max_length=200)),
-                ('balance_after', models.BigIntegerField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('created_by', models.ForeignKey(blank=True, help_text='The admin who made an adjustment or reversal; empty for the system.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reverses', models.OneToOneField(blank=True, help_text='The entry this one undoes; one-to-one, so an entry can be reversed only once.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='credits.ledgerentry')),
-                ('wallet', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='credits.wallet')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("amount", models.BigIntegerField(help_text="Signed: credits in are positive, credits out negative.")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("signup_bonus", "Welcome bonus"),
+                            ("reward", "Reward"),
+                            ("purchase", "Purchase"),
+                            ("spend", "Spent"),
+                            ("refund", "Refund"),
+                            ("reversal", "Reversal"),
+                            ("adjustment", "Adjustment"),
+                            ("clawback", "Taken back"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reason", models.TextField(help_text="Plain words, shown to the learner on the statement.")),
+                (
+                    "reference",
+                    models.CharField(blank=True, help_text="What it was for, e.g. unlock:lesson:42.", max_length=200),
+                ),
+                ("idempotency_key", models.CharField(max_length=200)),
+                ("balance_after", models.BigIntegerField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The admin who made an adjustment or reversal; empty for the system.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reverses",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="The entry this one undoes; one-to-one, so an entry can be reversed only once.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reversed_by",
+                        to="credits.ledgerentry",
+                    ),
+                ),
+                (
+                    "wallet",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="credits.wallet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'ledger entries',
-                'base_manager_name': 'objects',
+                "verbose_name_plural": "ledger entries",
+                "base_manager_name": "objects",
             },
         ),
         migrations.CreateModel(
-            name='Hold',
+            name="Hold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.BigIntegerField()),
-                ('reason', models.TextField(help_text='Plain words: what the credits are held for.')),
-                ('reference', models.CharField(max_length=200)),
-                ('idempotency_key', models.CharField(max_length=200)),
-                ('status', models.CharField(choices=[('open', 'Held'), ('captured', 'Spent'), ('released', 'Returned')], default='open', max_length=10)),
-                ('expires_at', models.DateTimeField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('captured_at', models.DateTimeField(blank=True, null=True)),
-                ('released_at', models.DateTimeField(blank=True, null=True)),
-                ('release_reason', models.TextField(blank=True)),
-                ('captured_entry', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='captured_hold', to='credits.ledgerentry')),
-                ('wallet', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='holds', to='credits.wallet')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("amount", models.BigIntegerField()),
+                ("reason", models.TextField(help_text="Plain words: what the credits are held for.")),
+                ("reference", models.CharField(max_length=200)),
+                ("idempotency_key", models.CharField(max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Held"), ("captured", "Spent"), ("released", "Returned")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("expires_at", models.DateTimeField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("captured_at", models.DateTimeField(blank=True, null=True)),
+                ("released_at", models.DateTimeField(blank=True, null=True)),
+                ("release_reason", models.TextField(blank=True)),
+                (
+                    "captured_entry",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="captured_hold",
+                        to="credits.ledgerentry",
+                    ),
+                ),
+                (
+                    "wallet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="holds", to="credits.wallet"
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='wallet',
-            constraint=models.CheckConstraint(condition=models.Q(('held__gte', 0)), name='credits_wallet_held_not_negative'),
+            model_name="wallet",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("held__gte", 0)), name="credits_wallet_held_not_negative"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(fields=['wallet', '-id'], name='credits_entry_wallet_newest'),
+            model_name="ledgerentry",
+            index=models.Index(fields=["wallet", "-id"], name="credits_entry_wallet_newest"),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.UniqueConstraint(fields=('wallet', 'idempotency_key'), name='credits_entry_key_unique_per_wallet'),
+            model_name="ledgerentry",
+            constraint=models.UniqueConstraint(
+                fields=("wallet", "idempotency_key"), name="credits_entry_key_unique_per_wallet"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('amount', 0), _negated=True), name='credits_entry_amount_not_zero'),
+            model_name="ledgerentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount", 0), _negated=True), name="credits_entry_amount_not_zero"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['signup_bonus', 'reward', 'purchase', 'spend', 'refund', 'reversal', 'adjustment', 'clawback'])), name='credits_entry_kind_known'),
+            model_name="ledgerentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        ["signup_bonus", "reward", "purchase", "spend", "refund", "reversal", "adjustment", "clawback"],
+                    )
+                ),
+                name="credits_entry_kind_known",
+            ),
         ),
         migrations.AddIndex(
-            model_name='hold',
-            index=models.Index(condition=models.Q(('status', 'open')), fields=['expires_at'], name='credits_hold_open_by_expiry'),
+            model_name="hold",
+            index=models.Index(
+                condition=models.Q(("status", "open")), fields=["expires_at"], name="credits_hold_open_by_expiry"
+            ),
         ),
         migrations.AddIndex(
-            model_name='hold',
-            index=models.Index(fields=['wallet', 'status'], name='credits_hold_wallet_status'),
+            model_name="hold",
+            index=models.Index(fields=["wallet", "status"], name="credits_hold_wallet_status"),
         ),
         migrations.AddConstraint(
-            model_name='hold',
-            constraint=models.UniqueConstraint(fields=('wallet', 'idempotency_key'), name='credits_hold_key_unique_per_wallet'),
+            model_name="hold",
+            constraint=models.UniqueConstraint(
+                fields=("wallet", "idempotency_key"), name="credits_hold_key_unique_per_wallet"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hold',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='credits_hold_amount_positive'),
+            model_name="hold",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="credits_hold_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hold',
-            constraint=models.CheckConstraint(condition=models.Q(('captured_at__isnull', True), ('released_at__isnull', True), _connector='OR'), name='credits_hold_not_captured_and_released'),
+            model_name="hold",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("captured_at__isnull", True), ("released_at__isnull", True), _connector="OR"),
+                name="credits_hold_not_captured_and_released",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hold',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('captured_at__isnull', True), ('captured_entry__isnull', True), ('released_at__isnull', True), ('status', 'open')), models.Q(('captured_at__isnull', False), ('captured_entry__isnull', False), ('released_at__isnull', True), ('status', 'captured')), models.Q(('captured_at__isnull', True), ('captured_entry__isnull', True), ('released_at__isnull', False), ('status', 'released')), _connector='OR'), name='credits_hold_status_consistent'),
+            model_name="hold",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("captured_at__isnull", True),
+                        ("captured_entry__isnull", True),
+                        ("released_at__isnull", True),
+                        ("status", "open"),
+                    ),
+                    models.Q(
+                        ("captured_at__isnull", False),
+                        ("captured_entry__isnull", False),
+                        ("released_at__isnull", True),
+                        ("status", "captured"),
+                    ),
+                    models.Q(
+                        ("captured_at__isnull", True),
+                        ("captured_entry__isnull", True),
+                        ("released_at__isnull", False),
+                        ("status", "released"),
+                    ),
+                    _connector="OR",
+                ),
+                name="credits_hold_status_consistent",
+            ),
         ),
     ]
