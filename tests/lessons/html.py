@@ -19,10 +19,10 @@ class Link:
 
 
 class _Reader(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, *, main_only: bool = True) -> None:
         super().__init__(convert_charrefs=True)
         self.stack: list[tuple[str, bool]] = []  # (tag, hides its content)
-        self.in_main = False
+        self.in_main = not main_only
         self.main_depth = -1
         self.parts: list[str] = []
         self.links: list[Link] = []
@@ -73,9 +73,9 @@ def _collapse(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def visible_text(content: bytes | str) -> str:
-    """The visible text of the page's <main>, whitespace collapsed."""
-    reader = _Reader()
+def visible_text(content: bytes | str, *, main_only: bool = True) -> str:
+    """The visible text of the page's <main> (or of a fragment), whitespace collapsed."""
+    reader = _Reader(main_only=main_only)
     reader.feed(content.decode() if isinstance(content, bytes) else content)
     return _collapse("".join(reader.parts))
 
@@ -87,3 +87,16 @@ def visible_links(content: bytes | str) -> list[Link]:
     for link in reader.links:
         link.text = _collapse(link.text)
     return reader.links
+
+
+def lesson_cards(content: bytes | str) -> dict[str, str]:
+    """Each lesson card's visible text, by the card's title (the text of its first link)."""
+    html = content.decode() if isinstance(content, bytes) else content
+    cards = {}
+    for chunk in html.split('<article class="card lesson-card"')[1:]:
+        fragment = "<article" + chunk.split("</article>", 1)[0]
+        reader = _Reader(main_only=False)
+        reader.feed(fragment)
+        title = _collapse(reader.links[0].text) if reader.links else ""
+        cards[title] = _collapse("".join(reader.parts))
+    return cards

@@ -1,0 +1,116 @@
+"""Query budgets: the lesson page, the catalog, courses, home and the API run a fixed number of queries (≤ 8),
+whatever the number of chapters, related lessons and results. Each case is measured small and large: same count."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from lessons.services import course_enroll, lesson_progress_complete, lesson_start
+from tests.factories import (
+    CategoryFactory,
+    ChapterFactory,
+    CourseFactory,
+    CourseLessonFactory,
+    LessonFactory,
+    RelatedLessonFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+BUDGET = 8
+
+
+def build(size: int, learner=None):
+    """A lesson with ``size`` chapters, ``size`` related lessons (half curated), a course of ``size`` lessons and
+    ``size`` more lessons in its category; the learner (if any) enrolled and with progress on half of them."""
+    category = CategoryFactory(slug=f"cat-{size}")
+    lesson = LessonFactory(slug=f"budget-lesson-{size}", category=category, kind="youtube",
+                           external_url="https://www.youtube.com/watch?v=abc")  # fmt: skip
+    for n in range(size):
+        ChapterFactory(lesson=lesson, start_seconds=n * 60, title=f"Chapter {n}")
+        RelatedLessonFactory(lesson=lesson, related__category=category, curated=n % 2 == 0, position=n)
+    course = CourseFactory(slug=f"course-{size}")
+    CourseLessonFactory(course=course, lesson=lesson, position=0)
+    for n in range(size):
+        CourseLessonFactory(course=course, lesson=LessonFactory(category=category), position=n + 1)
+    lesson.up_next = LessonFactory(category=category)
+    lesson.save()
+    if learner is not None:
+        course_enroll(user=learner, course=course)
+        for index, row in enumerate(course.course_lessons.select_related("lesson")):
+            if index % 2:
+                lesson_progress_complete(user=learner, lesson=row.lesson)
+            else:
+                lesson_start(user=learner, lesson=row.lesson)
+    return lesson, course, category
+
+
+def count_queries(client, url) -> int:
+    client.get(url)  # warm up: per-user rows made on a first visit (a wallet) are not what is measured
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def measure(client, django_assert_max_num_queries, urls_for_size, signed_in: bool) -> dict[str, int]:
+    learner = UserFactory() if signed_in else None
+    if learner is not None:
+        client.force_login(learner)
+    small, large = (urls_for_size(*build(size, learner)) for size in (3, 30))
+    counts = {}
+    for name in small:
+        small_count, large_count = count_queries(client, small[name]), count_queries(client, large[name])
+        assert small_count == large_count, f"{name}: {small_count} queries with 3 items, {large_count} with 30"
+        with django_assert_max_num_queries(BUDGET):
+            client.get(large[name])
+        counts[name] = large_count
+    return counts
+
+
+def site_urls(lesson, course, category):
+    return {
+        "lesson page": lesson.get_absolute_url(),
+        "lesson page in a course": f"{lesson.get_absolute_url()}?course={course.slug}",
+        "catalog": "/lessons/",
+        "catalog filtered": f"/lessons/?category={category.slug}&level=beginner",
+        "catalog search": f"/lessons/?q=lesson&category={category.slug}",
+        "catalog of a course": f"/lessons/?course={course.slug}",
+        "course": course.get_absolute_url(),
+        "home": "/",
+    }
+
+
+def api_urls(lesson, course, category):
+    return {
+        "api lesson": f"/api/v1/lessons/{lesson.slug}",
+        "api lessons": f"/api/v1/lessons?category={category.slug}",
+        "api lessons search": "/api/v1/lessons?q=lesson",
+        "api course lessons": f"/api/v1/lessons?course={course.slug}",
+    }
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "learner"])
+def test_pages_run_a_fixed_number_of_queries_within_budget(client, django_assert_max_num_queries, signed_in):
+    counts = measure(client, django_assert_max_num_queries, site_urls, signed_in)
+    print(f"\nqueries per page ({'learner' if signed_in else 'visitor'}): {counts}")
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "learner"])
+def test_api_endpoints_run_a_fixed_number_of_queries_within_budget(client, django_assert_max_num_queries, signed_in):
+    counts = measure(client, django_assert_max_num_queries, api_urls, signed_in)
+    print(f"\nqueries per API call ({'learner' if signed_in else 'visitor'}): {counts}")
+
+
+def test_my_courses_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    learner = UserFactory()
+    client.force_login(learner)
+    build(3, learner)
+    few = count_queries(client, "/my/courses/")
+    build(30, learner)
+    for _ in range(5):
+        course_enroll(user=learner, course=CourseFactory())
+    assert count_queries(client, "/my/courses/") == few
+    with django_assert_max_num_queries(BUDGET):
+        client.get("/my/courses/")
