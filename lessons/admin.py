@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -28,6 +29,9 @@ from lessons.models import (
     Source,
 )
 
+# Links typed without a scheme are taken as https (Django 6's default; silences 5.2's warning).
+URL_FIELDS_HTTPS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
+
 
 def _preview_link(obj: Lesson | Course) -> str:
     return format_html('<a href="{}" target="_blank" rel="noopener">View on site ↗</a>', obj.get_absolute_url())
@@ -42,6 +46,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS_HTTPS
     list_display = ("name", "kind", "url")
     list_filter = ("kind",)
     search_fields = ("name", "url")
@@ -91,6 +96,7 @@ class ComputedRelatedInline(admin.TabularInline):
 
 @admin.register(Lesson)
 class LessonAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS_HTTPS
     change_list_template = "admin/lessons/lesson/change_list.html"
     list_display = (
         "title",

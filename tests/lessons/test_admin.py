@@ -1,0 +1,163 @@
+"""Curation admin: staff only, every model's pages open, publishing, course order, and importing a lesson."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from lessons import demo_data
+from lessons.models import CourseLesson, Lesson, RelatedLesson
+from tests.factories import (
+    CategoryFactory,
+    ChapterFactory,
+    CourseFactory,
+    CourseLessonFactory,
+    EnrollmentFactory,
+    LessonFactory,
+    LessonProgressFactory,
+    RelatedLessonFactory,
+    StaffUserFactory,
+    UserFactory,
+)
+from tests.lessons.html import visible_text
+
+pytestmark = pytest.mark.django_db
+
+IMPORT_URL = "/admin/lessons/lesson/import/"
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(StaffUserFactory())
+    return client
+
+
+def test_every_catalog_model_has_working_list_and_change_pages(staff_client):
+    objects = {
+        "category": CategoryFactory(),
+        "lesson": LessonFactory(),
+        "chapter": ChapterFactory(),
+        "relatedlesson": RelatedLessonFactory(),
+        "course": CourseFactory(),
+        "courselesson": CourseLessonFactory(),
+        "enrollment": EnrollmentFactory(),
+        "lessonprogress": LessonProgressFactory(),
+    }
+    objects["source"] = objects["lesson"].source
+    for name, obj in objects.items():
+        assert staff_client.get(reverse(f"admin:lessons_{name}_changelist")).status_code == 200, name
+        assert staff_client.get(reverse(f"admin:lessons_{name}_change", args=[obj.pk])).status_code == 200, name
+        assert staff_client.get(reverse(f"admin:lessons_{name}_changelist"), {"q": "x"}).status_code == 200, name
+
+
+def test_learners_cannot_reach_the_admin_or_the_importer(client):
+    client.force_login(UserFactory())
+    for url in ("/admin/lessons/lesson/", IMPORT_URL):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "/login/" in response["Location"]
+
+
+def test_the_lesson_page_in_the_admin_links_to_its_public_preview(staff_client):
+    lesson = LessonFactory(slug="attention")
+    content = staff_client.get(reverse("admin:lessons_lesson_change", args=[lesson.pk])).content.decode()
+    assert 'href="/lessons/attention/"' in content
+    assert "View on site" in content
+
+
+def test_importing_the_seed_lesson_creates_a_draft_with_its_eleven_chapters(staff_client):
+    category = CategoryFactory(name="Research Papers Explained")
+    response = staff_client.post(
+        IMPORT_URL,
+        {
+            "url": demo_data.SEED_LESSON.external_url,
+            "description": demo_data.SEED_DESCRIPTION,
+            "title": demo_data.SEED_LESSON.title,
+            "category": category.pk,
+            "level": "beginner",
+        },
+    )
+    lesson = Lesson.objects.get(title=demo_data.SEED_LESSON.title)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:lessons_lesson_change", args=[lesson.pk])
+    messages = [str(message) for message in get_messages(response.wsgi_request)]
+    assert messages[0].startswith(f"Imported “{demo_data.SEED_LESSON.title}” with 11 chapters")
+    assert "cut off" in messages[0]
+    assert lesson.status == Lesson.Status.DRAFT
+    assert (lesson.kind, lesson.source.name, lesson.category) == ("youtube", "YouTube", category)
+    assert lesson.chapters.count() == 11
+
+    page = staff_client.get(response["Location"])
+    assert 'value="Could top AI rese"' in page.content.decode()
+
+
+def test_the_import_form_says_what_is_missing(staff_client):
+    response = staff_client.post(IMPORT_URL, {"url": "not a url", "description": ""})
+    assert response.status_code == 200
+    text = visible_text(response.content, main_only=False)
+    assert "Enter a valid URL." in text
+    assert "This field is required." in text
+    assert not Lesson.objects.exists()
+
+
+def test_the_changelist_offers_the_importer(staff_client):
+    content = staff_client.get("/admin/lessons/lesson/").content.decode()
+    assert f'href="{IMPORT_URL}"' in content
+    assert "Import a lesson" in content
+
+
+def test_publish_and_unpublish_actions(staff_client):
+    drafts = LessonFactory.create_batch(2, status=Lesson.Status.DRAFT)
+    response = staff_client.post(
+        "/admin/lessons/lesson/",
+        {"action": "publish", "_selected_action": [lesson.pk for lesson in drafts]},
+        follow=True,
+    )
+    assert "Published 2 lessons." in visible_text(response.content, main_only=False)
+    assert Lesson.objects.published().count() == 2
+    staff_client.post("/admin/lessons/lesson/", {"action": "unpublish", "_selected_action": [drafts[0].pk]})
+    assert Lesson.objects.published().count() == 1
+
+
+def test_saving_a_course_renumbers_its_lessons_in_the_order_given(staff_client):
+    course = CourseFactory(title="Order", slug="order")
+    a, b = LessonFactory(), LessonFactory()
+    first = CourseLessonFactory(course=course, lesson=a, position=1)
+    second = CourseLessonFactory(course=course, lesson=b, position=2)
+    data = {
+        "title": "Order", "slug": "order", "description": "", "level": "beginner",
+        "course_lessons-TOTAL_FORMS": "3", "course_lessons-INITIAL_FORMS": "2",
+        "course_lessons-MIN_NUM_FORMS": "0", "course_lessons-MAX_NUM_FORMS": "1000",
+        "course_lessons-0-id": first.pk, "course_lessons-0-course": course.pk, "course_lessons-0-lesson": a.pk,
+        "course_lessons-0-position": "20",
+        "course_lessons-1-id": second.pk, "course_lessons-1-course": course.pk, "course_lessons-1-lesson": b.pk,
+        "course_lessons-1-position": "10",
+        "course_lessons-2-course": course.pk, "course_lessons-2-lesson": "", "course_lessons-2-position": "0",
+    }  # fmt: skip
+    response = staff_client.post(reverse("admin:lessons_course_change", args=[course.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    rows = CourseLesson.objects.filter(course=course).order_by("position")
+    assert list(rows.values_list("lesson", "position")) == [(b.pk, 1), (a.pk, 2)]
+
+
+def test_saving_a_lesson_queues_a_related_recompute_after_commit(
+    staff_client, django_capture_on_commit_callbacks, celery_eager
+):
+    lesson = LessonFactory(title="Transformers and attention", summary="Learn attention")
+    LessonFactory(title="Attention in transformers explained", summary="Learn attention again")
+    data = {
+        "title": lesson.title, "slug": lesson.slug, "status": "published", "external_url": lesson.external_url,
+        "kind": "article", "source": lesson.source_id, "authors": "", "published_at": "2024-01-01",
+        "duration_seconds": "", "summary": lesson.summary, "level": "beginner", "category": lesson.category_id,
+        "description": "", "transcript": "", "unlock_price": "30", "up_next": "", "up_next_reason": "",
+        "chapters-TOTAL_FORMS": "0", "chapters-INITIAL_FORMS": "0", "chapters-MIN_NUM_FORMS": "0",
+        "chapters-MAX_NUM_FORMS": "1000",
+        "related_links-TOTAL_FORMS": "0", "related_links-INITIAL_FORMS": "0", "related_links-MIN_NUM_FORMS": "0",
+        "related_links-MAX_NUM_FORMS": "1000",
+        "related_links-2-TOTAL_FORMS": "0", "related_links-2-INITIAL_FORMS": "0",
+        "related_links-2-MIN_NUM_FORMS": "0", "related_links-2-MAX_NUM_FORMS": "0",
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = staff_client.post(reverse("admin:lessons_lesson_change", args=[lesson.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert len(callbacks) == 1
+    assert RelatedLesson.objects.filter(lesson=lesson, curated=False).exists()
