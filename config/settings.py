@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "lessons",
     "credits",
+    "gamification",
     "api",
 ]
 

@@ -1,9 +1,10 @@
 """Streak rules over the learner's local calendar days: goal met, missed days, freezes and milestones.
 
 A streak counts consecutive local days on which the learner met their daily XP goal. Today is still open, so a
-streak kept up to yesterday is alive until the learner's midnight. Each missed day before today needs one freeze;
-freezes are spent automatically, oldest missed day first, and only when they cover the whole gap (spending them on a
-streak that is lost anyway would waste them). A covered day keeps the streak but does not lengthen it.
+streak kept up to yesterday is alive until the learner's midnight. Each missed day before today takes one freeze,
+automatically, oldest missed day first; a missed day with no freeze left ends the streak. A covered day keeps the
+streak but does not lengthen it. Because freezes go day by day, settling a gap at once gives the same result as
+settling it every night: it does not matter when the hourly task or the next lesson gets round to it.
 
 Everything here is pure: a state goes in, a new state and what happened come out. services/streaks.py stores it.
 """
@@ -45,12 +46,13 @@ def streak_catch_up(state: StreakState, *, today: date) -> StreakChange:
     if missed <= 0:
         return StreakChange(state=state)
     first_missed = state.last_day + ONE_DAY
-    if missed <= state.freezes:
-        covered = tuple(first_missed + ONE_DAY * offset for offset in range(missed))
+    covered = tuple(first_missed + ONE_DAY * offset for offset in range(min(missed, state.freezes)))
+    if len(covered) == missed:
         kept = replace(state, last_day=covered[-1], freezes=state.freezes - missed)
         return StreakChange(state=kept, frozen_days=covered)
-    ended = replace(state, length=0, started=None, last_day=None)
-    return StreakChange(state=ended, broken_on=first_missed)
+    # The freezes held covered the first missed days, then a day with none left ended the streak.
+    ended = replace(state, length=0, started=None, last_day=None, freezes=0)
+    return StreakChange(state=ended, frozen_days=covered, broken_on=first_missed + ONE_DAY * len(covered))
 
 
 def streak_goal_met(state: StreakState, *, day: date) -> StreakChange:

@@ -143,3 +143,31 @@ class LessonProgressFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     lesson = factory.SubFactory(LessonFactory)
     started_at = factory.LazyFunction(timezone.now)
+
+
+# --- gamification (issue 7): lessons to complete and their check questions ----------------------------------------
+
+
+class PublishedLessonFactory(LessonFactory):
+    """A published lesson with a known duration (20 minutes: 5 minutes open before it can be marked done by time)."""
+
+    slug = factory.Sequence(lambda n: f"xp-lesson-{n}")
+    duration_seconds = 20 * 60
+
+
+class CheckQuestionFactory(factory.django.DjangoModelFactory):
+    """A check question with one right answer ("right") and one wrong answer ("wrong")."""
+
+    class Meta:
+        model = "gamification.CheckQuestion"
+        skip_postgeneration_save = True
+
+    lesson = factory.SubFactory(PublishedLessonFactory)
+    prompt = factory.Sequence(lambda n: f"Question {n}?")
+
+    @factory.post_generation
+    def choices(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy's post-generation signature
+        if not create:
+            return
+        obj.choices.create(text="wrong", is_correct=False, explanation="Not this one.", position=1)
+        obj.choices.create(text="right", is_correct=True, explanation="This is what the lesson shows.", position=2)

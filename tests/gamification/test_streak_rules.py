@@ -2,6 +2,9 @@
 
 from datetime import date, timedelta
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from gamification.streaks import (
     StreakState,
     streak_at_risk,
@@ -74,12 +77,32 @@ def test_two_freezes_cover_two_missed_days_in_a_row():
     assert change.state.length == 1
 
 
-def test_freezes_are_kept_when_the_gap_is_longer_than_they_can_cover():
+def test_a_gap_longer_than_the_freezes_held_uses_them_then_ends_the_streak():
     state, _ = run([MONDAY], StreakState(freezes=1))
     change = streak_catch_up(state, today=MONDAY + timedelta(days=3))  # two missed days, one freeze
-    assert change.frozen_days == ()
+    assert change.frozen_days == (MONDAY + timedelta(days=1),)
+    assert change.broken_on == MONDAY + timedelta(days=2)
     assert change.state.length == 0
-    assert change.state.freezes == 1
+    assert change.state.freezes == 0
+
+
+@given(
+    met=st.lists(st.booleans(), min_size=1, max_size=40),
+    freezes=st.integers(min_value=0, max_value=2),
+)
+def test_settling_every_night_or_once_at_the_end_gives_the_same_streak(met, freezes):
+    """Whenever the task or the next lesson settles missed days, the learner ends up with the same streak."""
+    nightly = at_once = StreakState(freezes=freezes)
+    for offset, goal_met in enumerate(met):
+        day = MONDAY + timedelta(days=offset)
+        nightly = streak_catch_up(nightly, today=day).state
+        if goal_met:
+            nightly = streak_goal_met(nightly, day=day).state
+            at_once = streak_goal_met(at_once, day=day).state
+    end = MONDAY + timedelta(days=len(met) + 3)
+    final_nightly = streak_catch_up(nightly, today=end)
+    final_at_once = streak_catch_up(at_once, today=end)
+    assert final_nightly.state == final_at_once.state
 
 
 def test_catching_up_twice_on_the_same_day_uses_a_freeze_once():

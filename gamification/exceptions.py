@@ -1,0 +1,39 @@
+"""What can go wrong in gamification; views and the API turn these into a message or a status."""
+
+# The names say what happened, like the other apps' domain exceptions.
+# ruff: noqa: N818
+
+from gamification.rewards import wait_in_words
+
+
+class GamificationError(Exception):
+    """Base class of every gamification error."""
+
+
+class CompletionTooSoon(GamificationError):
+    """The lesson was not open long enough to count as done, and no check question was answered right."""
+
+    def __init__(self, *, lesson_title: str, seconds_left: int, has_questions: bool) -> None:
+        self.seconds_left = seconds_left
+        self.has_questions = has_questions
+        alternative = ", or answer its check question" if has_questions else ""
+        super().__init__(
+            f"Too soon to mark “{lesson_title}” as done: keep it open for another {wait_in_words(seconds_left)}"
+            f"{alternative}."
+        )
+
+
+class ChoiceNotInQuestion(GamificationError):
+    """The chosen answer belongs to another question."""
+
+
+class InvalidDailyGoal(GamificationError):
+    """The daily goal is not one of the offered choices."""
+
+
+class FreezeLimitReached(GamificationError):
+    """The learner already holds as many streak freezes as allowed."""
+
+
+class WeekNotOver(GamificationError):
+    """A league week cannot be closed before it ends."""

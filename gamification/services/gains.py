@@ -1,0 +1,47 @@
+"""What one action earned (XP, ⚡, badges, a level, a streak day), gathered as it happens and said in toasts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gamification.badges import Badge
+
+
+@dataclass
+class Gains:
+    xp: int = 0
+    credits: int = 0
+    credit_reasons: list[str] = field(default_factory=list)
+    badges: list[Badge] = field(default_factory=list)
+    level_reached: int | None = None
+    goal_met: bool = False
+    streak: int = 0  # the streak after the action
+    streak_extended: bool = False
+    milestones: list[int] = field(default_factory=list)
+    freezes_used: int = 0
+
+    def add_credits(self, amount: int, reason: str) -> None:
+        self.credits += amount
+        self.credit_reasons.append(reason)
+
+    @property
+    def messages(self) -> list[str]:
+        """Toasts, most exciting last so it stays on screen longest."""
+        said = []
+        if self.xp:
+            said.append(f"+{self.xp} XP")
+        if self.freezes_used:
+            days = "a missed day" if self.freezes_used == 1 else f"{self.freezes_used} missed days"
+            said.append(f"A streak freeze covered {days}.")
+        if self.goal_met:
+            said.append("Daily goal met!")
+        if self.streak_extended:
+            said.append(f"🔥 {self.streak}-day streak")
+        for milestone in self.milestones:
+            said.append(f"{milestone} days in a row: a streak freeze is yours.")
+        if self.level_reached:
+            said.append(f"Level {self.level_reached} reached!")
+        if self.credits:
+            said.append(f"⚡{self.credits} earned")
+        said.extend(f"Badge earned: {badge.icon} {badge.name}" for badge in self.badges)
+        return said

@@ -1,0 +1,216 @@
+"""Completing lessons and answering their check questions: the gate against click-farming, then the rewards.
+
+A completion counts once per learner, and only when the lesson has been open long enough (a quarter of its
+duration, one to ten minutes, measured on the server from the first time the signed-in learner had it open) or when
+one of its check questions was answered right. It pays XP by the lesson's level, ⚡ for the first few lessons of the
+learner's day, and a course reward when it finishes an enrolled course.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from credits.models import LedgerEntry
+from credits.services import credits_grant
+from gamification.exceptions import ChoiceNotInQuestion, CompletionTooSoon
+from gamification.local_days import local_date
+from gamification.models import CheckAnswer, CheckChoice, CheckQuestion, CourseCompletion, LessonCompletion, LessonVisit
+from gamification.rewards import (
+    CHECK_RIGHT_FIRST_TIME_XP,
+    COURSE_REWARD_CREDITS,
+    LESSON_REWARD_CREDITS,
+    LESSON_REWARDS_PER_DAY,
+    completion_wait_seconds,
+    lesson_xp,
+)
+from gamification.selectors import courses_finished_by, lesson_opened_at
+from gamification.services.badges import badges_award
+from gamification.services.gains import Gains
+from gamification.services.profiles import profile_locked
+from gamification.services.xp import xp_add
+from gamification.streaks import streak_shown
+from lessons.exceptions import LessonNotAvailable
+from lessons.models import Lesson
+from lessons.services import lesson_progress_complete
+
+
+def lesson_open(*, user: User, lesson: Lesson, now: datetime | None = None) -> LessonVisit:
+    """Record when the learner first had the lesson page open; later openings keep the first time."""
+    try:
+        with transaction.atomic():
+            visit, _ = LessonVisit.objects.get_or_create(
+                user=user, lesson=lesson, defaults={"opened_at": now or timezone.now()}
+            )
+    except IntegrityError:  # a concurrent first opening won; its time is as good as ours
+        visit = LessonVisit.objects.get(user=user, lesson=lesson)
+    return visit
+
+
+@dataclass
+class CompletionResult:
+    completion: LessonCompletion
+    created: bool
+    gains: Gains = field(default_factory=Gains)
+    courses: list[CourseCompletion] = field(default_factory=list)
+
+    @property
+    def xp_awarded(self) -> int:
+        return self.gains.xp if self.created else 0
+
+    @property
+    def credits_awarded(self) -> int:
+        return self.gains.credits if self.created else 0
+
+
+def _completion_route(*, user: User, lesson: Lesson, now: datetime) -> str:
+    """How this completion earns its place (a right answer, or time), or CompletionTooSoon saying how long to go."""
+    if CheckAnswer.objects.filter(user=user, question__lesson=lesson, correct_at__isnull=False).exists():
+        return LessonCompletion.Via.CHECK
+    opened_at = lesson_opened_at(user=user, lesson=lesson)
+    if opened_at is None:
+        # Nothing saw the lesson open (an API client, a page without its script): the clock starts now.
+        opened_at = lesson_open(user=user, lesson=lesson, now=now).opened_at
+    waited = (now - opened_at).total_seconds()
+    needed = completion_wait_seconds(lesson.duration_seconds)
+    if waited < needed:
+        raise CompletionTooSoon(
+            lesson_title=lesson.title,
+            seconds_left=int(needed - waited + 0.999),
+            has_questions=CheckQuestion.objects.filter(lesson=lesson).exists(),
+        )
+    return LessonCompletion.Via.TIME
+
+
+def lesson_complete(*, user: User, lesson: Lesson, now: datetime | None = None) -> CompletionResult:
+    """Mark the lesson done for the learner once and pay for it (CompletionTooSoon when it came too fast;
+    lessons.exceptions.LessonNotAvailable for a draft). Completing it again returns the first completion."""
+    now = now or timezone.now()
+    if not lesson.is_published:
+        raise LessonNotAvailable(lesson.slug)
+    existing = LessonCompletion.objects.filter(user=user, lesson=lesson).first()
+    if existing is not None:
+        return _already_done(user=user, completion=existing, now=now)
+    via = _completion_route(user=user, lesson=lesson, now=now)
+    gains = Gains()
+    with transaction.atomic():
+        profile = profile_locked(user=user)
+        existing = LessonCompletion.objects.filter(user=user, lesson=lesson).first()
+        if existing is not None:  # a concurrent request completed it while this one waited for the lock
+            return _already_done(user=user, completion=existing, now=now)
+        lesson_progress_complete(user=user, lesson=lesson)
+        day = local_date(now, user.time_zone)
+        # Under the profile lock, so two completions at once cannot both take the day's last ⚡.
+        paid_today = LessonCompletion.objects.filter(user=user, local_date=day, credits_awarded__gt=0).count()
+        credits = LESSON_REWARD_CREDITS if paid_today < LESSON_REWARDS_PER_DAY else 0
+        xp = lesson_xp(lesson.level)
+        completion = LessonCompletion.objects.create(
+            user=user, lesson=lesson, completed_at=now, local_date=day, via=via, xp_awarded=xp, credits_awarded=credits
+        )
+        xp_add(
+            profile=profile,
+            amount=xp,
+            reason=f"Completed “{lesson.title}”",
+            reference=f"lesson:{lesson.pk}",
+            idempotency_key=f"lesson-complete:{lesson.pk}",
+            now=now,
+            gains=gains,
+        )
+        if credits:
+            credits_grant(
+                user=user,
+                amount=credits,
+                kind=LedgerEntry.Kind.REWARD,
+                reason=f"Lesson completed: {lesson.title}",
+                reference=f"lesson:{lesson.pk}",
+                idempotency_key=f"reward:lesson-complete:{user.pk}:{lesson.pk}",
+            )
+            gains.add_credits(credits, "lesson completed")
+        courses = _courses_reward(user=user, lesson=lesson, now=now, gains=gains)
+        gains.badges = badges_award(user=user, profile=profile, now=now)
+    return CompletionResult(completion=completion, created=True, gains=gains, courses=courses)
+
+
+def _already_done(*, user: User, completion: LessonCompletion, now: datetime) -> CompletionResult:
+    gains = Gains()
+    profile = user.learner_profile if hasattr(user, "learner_profile") else None
+    if profile is not None:
+        gains.streak = streak_shown(profile.streak_state, today=local_date(now, user.time_zone))
+    return CompletionResult(completion=completion, created=False, gains=gains)
+
+
+def _courses_reward(*, user: User, lesson: Lesson, now: datetime, gains: Gains) -> list[CourseCompletion]:
+    """Enrolled courses this lesson has just finished: record each once and pay the course reward."""
+    finished = []
+    for course in courses_finished_by(user=user, lesson=lesson):
+        completion, created = CourseCompletion.objects.get_or_create(
+            user=user, course=course, defaults={"completed_at": now, "credits_awarded": COURSE_REWARD_CREDITS}
+        )
+        if not created:
+            continue
+        credits_grant(
+            user=user,
+            amount=COURSE_REWARD_CREDITS,
+            kind=LedgerEntry.Kind.REWARD,
+            reason=f"Course completed: {course.title}",
+            reference=f"course:{course.pk}",
+            idempotency_key=f"reward:course-complete:{user.pk}:{course.pk}",
+        )
+        gains.add_credits(COURSE_REWARD_CREDITS, f"course completed: {course.title}")
+        finished.append(completion)
+    return finished
+
+
+@dataclass
+class CheckResult:
+    question: CheckQuestion
+    chosen: CheckChoice
+    correct: bool
+    first_try: bool
+    gains: Gains = field(default_factory=Gains)
+
+
+def check_answer(
+    *, user: User, question: CheckQuestion, choice: CheckChoice, now: datetime | None = None
+) -> CheckResult:
+    """Record an answer to a check question; right at the first try earns bonus XP, once."""
+    if choice.question_id != question.pk:
+        raise ChoiceNotInQuestion("That answer belongs to another question.")
+    now = now or timezone.now()
+    gains = Gains()
+    with transaction.atomic():
+        profile = profile_locked(user=user)
+        answer = CheckAnswer.objects.filter(user=user, question=question).first()
+        first_try = answer is None
+        if answer is None:
+            CheckAnswer.objects.create(
+                user=user,
+                question=question,
+                first_choice=choice,
+                first_correct=choice.is_correct,
+                last_choice=choice,
+                correct_at=now if choice.is_correct else None,
+                answered_at=now,
+            )
+        else:
+            answer.attempts += 1
+            answer.last_choice = choice
+            if choice.is_correct and answer.correct_at is None:
+                answer.correct_at = now
+            answer.save(update_fields=["attempts", "last_choice", "correct_at"])
+        if first_try and choice.is_correct:
+            xp_add(
+                profile=profile,
+                amount=CHECK_RIGHT_FIRST_TIME_XP,
+                reason="Check question right at the first try",
+                reference=f"check:{question.pk}",
+                idempotency_key=f"check-first-try:{question.pk}",
+                now=now,
+                gains=gains,
+            )
+            gains.badges = badges_award(user=user, profile=profile, now=now)
+    return CheckResult(question=question, chosen=choice, correct=choice.is_correct, first_try=first_try, gains=gains)

@@ -1,0 +1,26 @@
+"""The learner's profile row: created on first need, locked by every gamification write."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from accounts.models import User
+from gamification.models import LearnerProfile
+
+
+def profile_locked(*, user: User) -> LearnerProfile:
+    """The learner's profile, locked for this transaction (created first if missing). Call inside atomic().
+
+    Locking it first is what serialises one learner's awards: the daily reward cap, the streak and the cached totals
+    are read and written under this lock, so two completions at once cannot both take the last ⚡ of the day.
+    """
+    profile = LearnerProfile.objects.select_for_update().filter(user=user).first()
+    if profile is None:
+        try:
+            with transaction.atomic():
+                LearnerProfile.objects.create(user=user)
+        except IntegrityError:  # created by a concurrent first award: lock theirs
+            pass
+        profile = LearnerProfile.objects.select_for_update().get(user=user)
+    profile.user = user  # spare a query: callers already hold the user
+    return profile

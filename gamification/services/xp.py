@@ -1,0 +1,96 @@
+"""Appending XP: one event, the profile's cached totals, the day's activity, the streak and the week's league."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from gamification.local_days import local_date
+from gamification.models import DailyActivity, LearnerProfile, XPEvent
+from gamification.services.badges import badges_award
+from gamification.services.gains import Gains
+from gamification.services.leagues import league_xp_add
+from gamification.services.profiles import profile_locked
+from gamification.services.streaks import streak_count
+from gamification.streaks import streak_shown
+
+
+def xp_add(
+    *,
+    profile: LearnerProfile,
+    amount: int,
+    reason: str,
+    reference: str,
+    idempotency_key: str,
+    now: datetime,
+    gains: Gains,
+) -> bool:
+    """Append one XP event for the learner of a profile the caller has locked; False when the key was used before.
+
+    Everything the event changes is written in the caller's transaction: the profile's total and level, the local
+    day's XP (and, when it crosses the daily goal, the streak), and the week's league score.
+    """
+    if amount <= 0:
+        raise ValueError("XP events are positive.")
+    user = profile.user
+    if XPEvent.objects.filter(user=user, idempotency_key=idempotency_key).exists():
+        return False
+    day = local_date(now, user.time_zone)
+    XPEvent.objects.create(
+        user=user,
+        amount=amount,
+        reason=reason[:200],
+        reference=reference,
+        idempotency_key=idempotency_key,
+        created_at=now,
+        local_date=day,
+    )
+    level_before = profile.level
+    profile.xp += amount
+    profile.level = profile.level_progress.level
+    if profile.level > level_before:
+        gains.level_reached = profile.level
+    gains.xp += amount
+
+    activity, _ = DailyActivity.objects.get_or_create(user=user, day=day, defaults={"goal": profile.daily_goal})
+    DailyActivity.objects.filter(pk=activity.pk).update(xp=F("xp") + amount)
+    activity.xp += amount
+    if not activity.goal_met and activity.xp >= profile.daily_goal:
+        DailyActivity.objects.filter(pk=activity.pk).update(goal_met=True, goal=profile.daily_goal)
+        gains.goal_met = True
+        streak_count(profile=profile, day=day, now=now, gains=gains)
+    gains.streak = streak_shown(profile.streak_state, today=day)
+
+    league_xp_add(profile=profile, amount=amount, now=now)
+    profile.save()
+    return True
+
+
+def xp_award(
+    *,
+    user: User,
+    amount: int,
+    reason: str,
+    reference: str = "",
+    idempotency_key: str,
+    now: datetime | None = None,
+) -> Gains:
+    """Give a learner XP once per key (for other apps and admin tools); badges it unlocks are awarded too."""
+    gains = Gains()
+    with transaction.atomic():
+        profile = profile_locked(user=user)
+        if xp_add(
+            profile=profile,
+            amount=amount,
+            reason=reason,
+            reference=reference,
+            idempotency_key=idempotency_key,
+            now=now or timezone.now(),
+            gains=gains,
+        ):
+            gains.badges = badges_award(user=user, profile=profile)
+    return gains
