@@ -24,13 +24,13 @@ BUDGET = 8
 def build(size: int, learner=None):
     """A lesson with ``size`` chapters, ``size`` related lessons (half curated), a course of ``size`` lessons and
     ``size`` more lessons in its category; the learner (if any) enrolled and with progress on half of them."""
-    category = CategoryFactory(slug=f"cat-{size}")
+    category = CategoryFactory(slug=f"budget-category-{size}")
     lesson = LessonFactory(slug=f"budget-lesson-{size}", category=category, kind="youtube",
                            external_url="https://www.youtube.com/watch?v=abc")  # fmt: skip
     for n in range(size):
         ChapterFactory(lesson=lesson, start_seconds=n * 60, title=f"Chapter {n}")
         RelatedLessonFactory(lesson=lesson, related__category=category, curated=n % 2 == 0, position=n)
-    course = CourseFactory(slug=f"course-{size}")
+    course = CourseFactory(slug=f"budget-course-{size}")
     CourseLessonFactory(course=course, lesson=lesson, position=0)
     for n in range(size):
         CourseLessonFactory(course=course, lesson=LessonFactory(category=category), position=n + 1)
