@@ -13,10 +13,10 @@ class GamificationError(Exception):
 class CompletionTooSoon(GamificationError):
     """The lesson was not open long enough to count as done, and no check question was answered right."""
 
-    def __init__(self, *, lesson_title: str, seconds_left: int, has_questions: bool) -> None:
+    def __init__(self, *, lesson_title: str, seconds_left: int, questions_can_help: bool) -> None:
         self.seconds_left = seconds_left
-        self.has_questions = has_questions
-        alternative = ", or answer its check question" if has_questions else ""
+        self.questions_can_help = questions_can_help  # answering the check questions could still open the gate
+        alternative = ", or answer its check question" if questions_can_help else ""
         super().__init__(
             f"Too soon to mark “{lesson_title}” as done: keep it open for another {wait_in_words(seconds_left)}"
             f"{alternative}."

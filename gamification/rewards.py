@@ -34,6 +34,12 @@ MIN_OPEN_FLOOR_SECONDS = 60
 MIN_OPEN_CAP_SECONDS = 600
 
 
+def check_gate_open(*, questions: int, right_first_time: int) -> bool:
+    """Check questions stand in for time with the lesson open when more than half were answered right at the first
+    try (so the one question of most lessons must be). Only first tries count: a wrong answer shows the right one."""
+    return questions > 0 and right_first_time * 2 > questions
+
+
 def lesson_xp(level: str) -> int:
     return LESSON_XP_BY_LEVEL.get(level, LESSON_XP_DEFAULT)
 

@@ -25,6 +25,7 @@ from gamification.rewards import (
     COURSE_REWARD_CREDITS,
     LESSON_REWARD_CREDITS,
     LESSON_REWARDS_PER_DAY,
+    check_gate_open,
     completion_wait_seconds,
     lesson_xp,
 )
@@ -68,8 +69,11 @@ class CompletionResult:
 
 
 def _completion_route(*, user: User, lesson: Lesson, now: datetime) -> str:
-    """How this completion earns its place (a right answer, or time), or CompletionTooSoon saying how long to go."""
-    if CheckAnswer.objects.filter(user=user, question__lesson=lesson, correct_at__isnull=False).exists():
+    """How this completion earns its place (check questions, or time), or CompletionTooSoon saying how long to go."""
+    questions = CheckQuestion.objects.filter(lesson=lesson).count()
+    answers = CheckAnswer.objects.filter(user=user, question__lesson=lesson)
+    answered, right_first_time = answers.count(), answers.filter(first_correct=True).count()
+    if check_gate_open(questions=questions, right_first_time=right_first_time):
         return LessonCompletion.Via.CHECK
     opened_at = lesson_opened_at(user=user, lesson=lesson)
     if opened_at is None:
@@ -78,10 +82,11 @@ def _completion_route(*, user: User, lesson: Lesson, now: datetime) -> str:
     waited = (now - opened_at).total_seconds()
     needed = completion_wait_seconds(lesson.duration_seconds)
     if waited < needed:
+        unanswered = questions - answered
         raise CompletionTooSoon(
             lesson_title=lesson.title,
             seconds_left=int(needed - waited + 0.999),
-            has_questions=CheckQuestion.objects.filter(lesson=lesson).exists(),
+            questions_can_help=check_gate_open(questions=questions, right_first_time=right_first_time + unanswered),
         )
     return LessonCompletion.Via.TIME
 

@@ -11,7 +11,7 @@ from gamification.models import BadgeAward, CourseCompletion, LessonCompletion, 
 from gamification.services import check_answer, lesson_complete, lesson_open
 from lessons.exceptions import LessonNotAvailable
 from lessons.models import Course, CourseLesson, Enrollment, LessonProgress
-from tests.factories import PublishedLessonFactory, UserFactory
+from tests.factories import CheckQuestionFactory, PublishedLessonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,18 +98,31 @@ def test_a_right_answer_completes_at_once_and_right_first_time_earns_bonus_xp(le
     assert BadgeAward.objects.filter(user=learner, badge="sharp-eye").exists()
 
 
-def test_a_wrong_first_answer_earns_no_bonus_but_a_later_right_one_still_completes(learner, quiz_lesson):
+def test_a_wrong_first_answer_earns_no_bonus_and_leaves_only_the_time_gate(learner, quiz_lesson, time_machine):
+    time_machine.move_to(NOON, tick=False)
+    lesson_open(user=learner, lesson=quiz_lesson)
     assert not answer(learner, quiz_lesson, "wrong").correct
-    again = answer(learner, quiz_lesson, "right")
+    again = answer(learner, quiz_lesson, "right")  # the right answer was shown: choosing it now proves nothing
     assert (again.correct, again.first_try, again.gains.xp) == (True, False, 0)
-    assert lesson_complete(user=learner, lesson=quiz_lesson).created
+
+    with pytest.raises(CompletionTooSoon) as refused:
+        lesson_complete(user=learner, lesson=quiz_lesson)
+    assert str(refused.value).endswith("keep it open for another 5 min.")
+
+    time_machine.shift(5 * 60)
+    assert lesson_complete(user=learner, lesson=quiz_lesson).completion.via == LessonCompletion.Via.TIME
     assert not XPEvent.objects.filter(user=learner, reference__startswith="check:").exists()
 
 
-def test_a_wrong_answer_alone_does_not_open_the_gate(learner, quiz_lesson):
-    answer(learner, quiz_lesson, "wrong")
+def test_with_three_questions_two_right_at_the_first_try_open_the_gate(learner):
+    lesson = PublishedLessonFactory()
+    first, second, third = (CheckQuestionFactory(lesson=lesson) for _ in range(3))
+    for question, text in ((first, "right"), (second, "wrong")):
+        check_answer(user=learner, question=question, choice=question.choices.get(text=text))
     with pytest.raises(CompletionTooSoon, match="or answer its check question"):
-        lesson_complete(user=learner, lesson=quiz_lesson)
+        lesson_complete(user=learner, lesson=lesson)
+    check_answer(user=learner, question=third, choice=third.choices.get(text="right"))
+    assert lesson_complete(user=learner, lesson=lesson).completion.via == LessonCompletion.Via.CHECK
 
 
 def test_completing_a_lesson_twice_counts_once(learner, quiz_lesson):
