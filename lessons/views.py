@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
 from lessons import selectors, services
@@ -34,12 +34,12 @@ def _signed_in_user(request: HttpRequest) -> User | None:
     return user if isinstance(user, User) and user.is_authenticated else None
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "lessons/home.html", {"home": selectors.home_get(user=request.user)})
 
 
-@require_GET
+@require_safe
 def catalog(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET or None, choices=selectors.catalog_filter_choices())
     filters = form.filters() if request.GET else selectors.CatalogFilters()
@@ -47,7 +47,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     return render(request, "lessons/catalog.html", {"form": form, "filters": filters, "result": result})
 
 
-@require_GET
+@require_safe
 def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         detail = selectors.lesson_detail_get(slug=slug, user=request.user, course_slug=request.GET.get("course"))
@@ -56,7 +56,7 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "lessons/lesson_detail.html", {"detail": detail, "lesson": detail.lesson})
 
 
-@require_GET
+@require_safe
 def lesson_by_id(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     """Stable links by id (the credits statement's "unlock:lesson:42") lead to the lesson's page."""
     try:
@@ -112,7 +112,7 @@ def _aware_or_none(value: object) -> datetime | None:
     return parsed if parsed is not None and timezone.is_aware(parsed) else None
 
 
-@require_GET
+@require_safe
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         detail = selectors.course_detail_get(slug=slug, user=request.user)
@@ -138,7 +138,7 @@ def course_enrol(request: HttpRequest, slug: str) -> HttpResponseRedirect:
     return redirect(course.get_absolute_url())
 
 
-@require_GET
+@require_safe
 @login_required
 def my_courses(request: HttpRequest) -> HttpResponse:
     user = _signed_in_user(request)
