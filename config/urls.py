@@ -21,5 +21,6 @@ urlpatterns = [
     path("credits/", include("credits.urls")),
     path("", include("accounts.urls")),
     path("", include("lessons.urls")),
+    path("", include("gamification.urls")),
     path("", lesson_views.home, name="home"),
 ]

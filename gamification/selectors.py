@@ -33,10 +33,12 @@ from gamification.models import (
 )
 from gamification.rewards import (
     DAILY_GOAL_CHOICES,
+    DAILY_GOAL_DEFAULT,
     FREEZE_PRICE_CREDITS,
     FREEZES_MAX,
     LESSON_REWARD_CREDITS,
     LESSON_REWARDS_PER_DAY,
+    check_gate_open,
     completion_wait_seconds,
     lesson_xp,
 )
@@ -53,7 +55,7 @@ def profile_for(*, user: User) -> LearnerProfile:
     return LearnerProfile.objects.filter(user=user).first() or LearnerProfile(user=user)
 
 
-# --- Facts for badges --------------------------------------------------------------------------------------------
+# --- Facts for badges -------------------------------------------------------------------------------------------------
 
 
 def _count_by(queryset: QuerySet[Any], outer: str) -> Coalesce:
@@ -98,7 +100,7 @@ def learner_facts(*, user: User, profile: LearnerProfile | None = None) -> Learn
     )
 
 
-# --- Lesson completion ---------------------------------------------------------------------------------------------
+# --- Lesson completion ------------------------------------------------------------------------------------------------
 
 
 def lesson_opened_at(*, user: User, lesson: Lesson) -> datetime | None:
@@ -138,8 +140,8 @@ class QuestionView:
         return self.answer is not None
 
     @property
-    def solved(self) -> bool:
-        return self.answer is not None and self.answer.correct_at is not None
+    def right_first_time(self) -> bool:
+        return self.answer is not None and self.answer.first_correct
 
     @property
     def last_choice_id(self) -> int | None:
@@ -168,30 +170,36 @@ class CompletionPanel:
     credits_on_offer: int = 0
     seconds_left: int = 0
     streak: int = 0
+    today_xp: int = 0
+    daily_goal: int = DAILY_GOAL_DEFAULT
     error: str = ""
-    messages: list[str] = field(default_factory=list)
 
     @property
     def done(self) -> bool:
         return self.completion is not None
 
     @property
-    def solved(self) -> bool:
-        return any(question.solved for question in self.questions)
+    def checks_passed(self) -> bool:
+        right = sum(1 for question in self.questions if question.right_first_time)
+        return check_gate_open(questions=len(self.questions), right_first_time=right)
+
+    @property
+    def questions_can_help(self) -> bool:
+        """Whether answering the questions still left could open the gate (first tries only)."""
+        open_chances = sum(1 for q in self.questions if q.right_first_time or not q.answered)
+        return check_gate_open(questions=len(self.questions), right_first_time=open_chances)
 
     @property
     def ready(self) -> bool:
-        return self.solved or (self.opened_at is not None and self.seconds_left == 0)
+        return self.checks_passed or (self.opened_at is not None and self.seconds_left == 0)
 
     @property
     def complete_after(self) -> datetime | None:
         return self.opened_at + timedelta(seconds=self.wait_seconds) if self.opened_at else None
 
 
-def completion_panel_for(
-    *, user: Any, lesson: Lesson, now: datetime | None = None, error: str = "", messages: list[str] | None = None
-) -> CompletionPanel:
-    """Everything the block shows, in 2 queries for visitors and at most 7 for a learner."""
+def completion_panel_for(*, user: Any, lesson: Lesson, now: datetime | None = None, error: str = "") -> CompletionPanel:
+    """Everything the block shows, in 2 queries for visitors and at most 8 for a learner."""
     now = now or timezone.now()
     questions = list(CheckQuestion.objects.filter(lesson=lesson).prefetch_related("choices"))
     learner = signed_in(user)
@@ -205,18 +213,20 @@ def completion_panel_for(
     answers = {a.question_id: a for a in CheckAnswer.objects.filter(user=learner, question__lesson=lesson)}
     views = [QuestionView(q, list(q.choices.all()), answers.get(q.pk)) for q in questions]
     completion = LessonCompletion.objects.filter(user=learner, lesson=lesson).first()
-    profile = LearnerProfile.objects.filter(user=learner).first()
+    profile = profile_for(user=learner)
     today = local_date(now, learner.time_zone)
-    streak = streak_shown(profile.streak_state, today=today) if profile else 0
+    streak = streak_shown(profile.streak_state, today=today)
     if completion is not None:
+        today_xp = DailyActivity.objects.filter(user=learner, day=today).values_list("xp", flat=True).first() or 0
         return CompletionPanel(
             lesson=lesson,
             signed_in=True,
             questions=views,
             completion=completion,
             streak=streak,
+            today_xp=today_xp,
+            daily_goal=profile.daily_goal,
             error=error,
-            messages=messages or [],
         )
     opened_at = lesson_opened_at(user=learner, lesson=lesson)
     wait = completion_wait_seconds(lesson.duration_seconds)
@@ -232,12 +242,12 @@ def completion_panel_for(
         xp_on_offer=lesson_xp(lesson.level),
         credits_on_offer=LESSON_REWARD_CREDITS if paid_today < LESSON_REWARDS_PER_DAY else 0,
         streak=streak,
+        daily_goal=profile.daily_goal,
         error=error,
-        messages=messages or [],
     )
 
 
-# --- Profile page ----------------------------------------------------------------------------------------------------
+# --- Profile page -----------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -277,6 +287,14 @@ class ProfilePage:
     @property
     def can_buy_freeze(self) -> bool:
         return self.profile.freezes < self.freezes_max and self.wallet.available >= self.freeze_price
+
+    @property
+    def xp_to_goal(self) -> int:
+        return max(0, self.profile.daily_goal - self.today_xp)
+
+    @property
+    def badges_total(self) -> int:
+        return len(self.badges_earned) + len(self.badges_locked)
 
     @property
     def today_goal_percent(self) -> int:
@@ -338,7 +356,7 @@ def profile_page_for(*, user: User, now: datetime | None = None) -> ProfilePage:
     )
 
 
-# --- Leaderboard -----------------------------------------------------------------------------------------------------
+# --- Leaderboard ------------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -421,7 +439,7 @@ def leaderboard_for(*, user: Any, now: datetime | None = None) -> Leaderboard:
     )
 
 
-# --- API summary -----------------------------------------------------------------------------------------------------
+# --- API summary ------------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -433,7 +451,6 @@ class MeSummary:
     daily_goal: int
     freezes: int
     badges: list[BadgeView]
-    wallet: WalletSummary
 
 
 def me_summary(*, user: User, now: datetime | None = None) -> MeSummary:
@@ -448,7 +465,6 @@ def me_summary(*, user: User, now: datetime | None = None) -> MeSummary:
         daily_goal=profile.daily_goal,
         freezes=profile.freezes,
         badges=[BadgeView(BADGES_BY_SLUG[a.badge], a.earned_at) for a in awards if a.badge in BADGES_BY_SLUG],
-        wallet=wallet_summary(user=user),
     )
 
 

@@ -132,5 +132,5 @@ def daily_goal_set(*, user: User, goal: int, now: datetime | None = None) -> Gai
                 streak_count(profile=profile, day=today, now=now, gains=gains)
         profile.save()
         if gains.goal_met:
-            gains.badges = badges_award(user=user, profile=profile)
+            gains.badges = badges_award(user=user, profile=profile, now=now)
     return gains

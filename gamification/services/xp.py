@@ -81,6 +81,7 @@ def xp_award(
 ) -> Gains:
     """Give a learner XP once per key (for other apps and admin tools); badges it unlocks are awarded too."""
     gains = Gains()
+    now = now or timezone.now()
     with transaction.atomic():
         profile = profile_locked(user=user)
         if xp_add(
@@ -89,8 +90,8 @@ def xp_award(
             reason=reason,
             reference=reference,
             idempotency_key=idempotency_key,
-            now=now or timezone.now(),
+            now=now,
             gains=gains,
         ):
-            gains.badges = badges_award(user=user, profile=profile)
+            gains.badges = badges_award(user=user, profile=profile, now=now)
     return gains

@@ -1,0 +1,122 @@
+"""Gamification in the API: complete a lesson, my progress (XP, level, streak, badges, ⚡), this week's league."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
+
+from api.auth import require_user
+from credits.selectors import WalletSummary
+from credits.services import wallet_get_or_create
+from gamification.exceptions import CompletionTooSoon
+from gamification.selectors import leaderboard_for, me_summary
+from gamification.services import lesson_complete
+from lessons.exceptions import LessonNotAvailable, LessonNotFound
+from lessons.selectors import lesson_published_get
+
+router = Router(tags=["gamification"])
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class TooSoonOut(Schema):
+    detail: str
+    seconds_left: int
+
+
+class CompletionOut(Schema):
+    xp_awarded: int
+    credits_awarded: int
+    streak: int
+    badges_awarded: list[str]
+    already_completed: bool
+
+
+class BadgeOut(Schema):
+    slug: str
+    name: str
+    earned_at: datetime
+
+
+class MeOut(Schema):
+    email: str
+    xp: int
+    level: int
+    streak: int
+    daily_goal: int
+    freezes: int
+    badges: list[BadgeOut]
+    balance: int
+    available: int
+
+
+class BoardRowOut(Schema):
+    rank: int
+    display_name: str
+    xp: int
+    is_you: bool
+
+
+@router.post(
+    "/lessons/{slug}/complete",
+    response={200: CompletionOut, 404: ErrorOut, 409: TooSoonOut},
+    summary="Mark a lesson done",
+)
+def complete(request: HttpRequest, slug: str, response: HttpResponse) -> Any:
+    """Counts once per learner: it needs a check question answered right at the first try, or the lesson open long
+    enough (a quarter of its duration, 1 to 10 minutes, from the first time the learner opened it: the first call
+    starts the clock when nothing else did). 409 says how many seconds are left."""
+    user = require_user(request)
+    try:
+        result = lesson_complete(user=user, lesson=lesson_published_get(slug=slug))
+    except (LessonNotFound, LessonNotAvailable):
+        raise HttpError(404, "No such lesson.") from None
+    except CompletionTooSoon as too_soon:
+        response["Retry-After"] = str(too_soon.seconds_left)
+        return Status(409, {"detail": str(too_soon), "seconds_left": too_soon.seconds_left})
+    return Status(
+        200,
+        {
+            "xp_awarded": result.xp_awarded,
+            "credits_awarded": result.credits_awarded,
+            "streak": result.gains.streak,
+            "badges_awarded": [badge.slug for badge in result.gains.badges],
+            "already_completed": not result.created,
+        },
+    )
+
+
+@router.get("/me", response=MeOut, summary="My progress")
+def me(request: HttpRequest) -> dict[str, Any]:
+    user = require_user(request)
+    summary = me_summary(user=user)
+    wallet = WalletSummary.of(wallet_get_or_create(user=user))  # as /me/ledger: the first read opens the wallet
+    return {
+        "email": summary.email,
+        "xp": summary.xp,
+        "level": summary.level,
+        "streak": summary.streak,
+        "daily_goal": summary.daily_goal,
+        "freezes": summary.freezes,
+        "badges": [
+            {"slug": view.badge.slug, "name": view.badge.name, "earned_at": view.earned_at} for view in summary.badges
+        ],
+        "balance": wallet.balance,
+        "available": wallet.available,
+    }
+
+
+@router.get("/leaderboard", response=list[BoardRowOut], summary="This week's league")
+def leaderboard(request: HttpRequest) -> list[dict[str, Any]]:
+    """The caller's league this week, ranked; empty when they have earned no XP this week or left leagues."""
+    board = leaderboard_for(user=require_user(request))
+    return [
+        {"rank": row.rank, "display_name": row.display_name, "xp": row.xp, "is_you": row.is_you} for row in board.rows
+    ]

@@ -1,0 +1,189 @@
+"""Pages and htmx endpoints: the profile (/me/), the leaderboard, and the lesson page's completion block.
+
+Thin: each parses the request, calls one service or selector and renders. htmx requests get the block back with an
+HX-Trigger "toast" event listing what was earned; plain form posts get Django messages and a redirect.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.middleware import HtmxDetails
+
+from accounts.models import User
+from credits.services import InsufficientCredits
+from gamification import selectors, services
+from gamification.exceptions import CompletionTooSoon, FreezeLimitReached, InvalidDailyGoal
+from gamification.models import CheckChoice, CheckQuestion
+from gamification.rewards import FREEZE_PRICE_CREDITS
+from lessons.exceptions import LessonNotAvailable, LessonNotFound
+from lessons.models import Lesson
+from lessons.selectors import lesson_published_get
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails  # set by django_htmx's middleware
+
+
+def _learner(request: HttpRequest) -> User | None:
+    return selectors.signed_in(request.user)
+
+
+def _lesson(slug: str) -> Lesson:
+    try:
+        return lesson_published_get(slug=slug)
+    except LessonNotFound:
+        raise Http404("No such lesson.") from None
+
+
+def _sign_in_first(request: HtmxHttpRequest, lesson: Lesson) -> HttpResponse:
+    login = f"{reverse('account_login')}?{urlencode({'next': lesson.get_absolute_url()})}"
+    return HttpResponseClientRedirect(login) if request.htmx else redirect(login)
+
+
+def _block(
+    request: HtmxHttpRequest, lesson: Lesson, *, error: str = "", toasts: list[str] | None = None
+) -> HttpResponse:
+    """The completion block for htmx, or back to the lesson page with the same news as messages."""
+    if not request.htmx:
+        if error:
+            messages.warning(request, error)
+        for toast in toasts or []:
+            messages.success(request, toast)
+        return redirect("gamification:lesson_check", slug=lesson.slug)
+    panel = selectors.completion_panel_for(user=request.user, lesson=lesson, error=error)
+    response = render(request, "gamification/_completion_block.html", {"panel": panel})
+    if toasts:
+        trigger_client_event(response, "toast", {"messages": toasts})
+    return response
+
+
+# --- The lesson page's block ------------------------------------------------------------------------------------------
+
+
+@require_POST
+def lesson_opened(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """The block reports (htmx, on load) that a signed-in learner has the lesson page open: the completion clock
+    starts, and the block comes back with its countdown."""
+    lesson = _lesson(slug)
+    learner = _learner(request)
+    if learner is None:
+        return HttpResponse(status=204)
+    services.lesson_open(user=learner, lesson=lesson)
+    if not request.htmx:
+        return HttpResponse(status=204)
+    panel = selectors.completion_panel_for(user=learner, lesson=lesson)
+    return render(request, "gamification/_completion_block.html", {"panel": panel})
+
+
+@require_GET
+def lesson_check(request: HttpRequest, slug: str) -> HttpResponse:
+    """The completion block on a page of its own: for browsers without JavaScript, and after a plain form post."""
+    panel = selectors.completion_panel_for(user=request.user, lesson=_lesson(slug))
+    return render(request, "gamification/lesson_check.html", {"panel": panel})
+
+
+@require_POST
+def lesson_complete(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    lesson = _lesson(slug)
+    learner = _learner(request)
+    if learner is None:
+        return _sign_in_first(request, lesson)
+    try:
+        result = services.lesson_complete(user=learner, lesson=lesson)
+    except CompletionTooSoon as too_soon:
+        return _block(request, lesson, error=str(too_soon))
+    except LessonNotAvailable:
+        raise Http404("No such lesson.") from None
+    toasts = result.gains.messages if result.created else ["You completed this lesson already."]
+    return _block(request, lesson, toasts=toasts)
+
+
+@require_POST
+def check_answer(request: HtmxHttpRequest, slug: str, question_id: int) -> HttpResponse:
+    lesson = _lesson(slug)
+    learner = _learner(request)
+    if learner is None:
+        return _sign_in_first(request, lesson)
+    question = CheckQuestion.objects.filter(pk=question_id, lesson=lesson).first()
+    if question is None:
+        raise Http404("No such question.")
+    choice = CheckChoice.objects.filter(pk=request.POST.get("choice") or 0, question=question).first()
+    if choice is None:
+        return _block(request, lesson, error="Pick an answer first.")
+    result = services.check_answer(user=learner, question=question, choice=choice)
+    return _block(request, lesson, toasts=result.gains.messages)
+
+
+# --- Profile ----------------------------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    page = selectors.profile_page_for(user=request.user)  # type: ignore[arg-type]
+    # A fresh key per page view: a double-clicked "buy" buys one freeze, a second visit can buy another.
+    return render(request, "gamification/profile.html", {"page": page, "freeze_key": uuid.uuid4().hex})
+
+
+@require_POST
+@login_required
+def daily_goal_update(request: HttpRequest) -> HttpResponse:
+    try:
+        goal = int(request.POST.get("goal", ""))
+        gains = services.daily_goal_set(user=request.user, goal=goal)  # type: ignore[arg-type]
+    except (ValueError, InvalidDailyGoal) as error:
+        messages.error(request, str(error) if isinstance(error, InvalidDailyGoal) else "Pick a daily goal.")
+    else:
+        messages.success(request, f"Your daily goal is {goal} XP.")
+        for toast in gains.messages:
+            messages.success(request, toast)
+    return redirect("gamification:profile")
+
+
+@require_POST
+@login_required
+def league_opt_out_update(request: HttpRequest) -> HttpResponse:
+    opted_out = request.POST.get("opt_out") == "1"
+    services.league_opt_out_set(user=request.user, opted_out=opted_out)  # type: ignore[arg-type]
+    if opted_out:
+        messages.success(request, "You have left weekly leagues: your name is off the leaderboard.")
+    else:
+        messages.success(request, "You are back in weekly leagues from your next XP.")
+    return redirect("gamification:profile")
+
+
+@require_POST
+@login_required
+def freeze_purchase(request: HttpRequest) -> HttpResponse:
+    key = (request.POST.get("key") or "")[:64]
+    if not key:
+        messages.error(request, "Reload the page and try again.")
+        return redirect("gamification:profile")
+    try:
+        profile = services.freeze_buy(user=request.user, idempotency_key=key)  # type: ignore[arg-type]
+    except (FreezeLimitReached, InsufficientCredits) as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            f"Streak freeze bought for ⚡{FREEZE_PRICE_CREDITS}: you hold {profile.freezes}. It covers a "
+            "missed day by itself.",
+        )
+    return redirect("gamification:profile")
+
+
+# --- Leaderboard ------------------------------------------------------------------------------------------------------
+
+
+@require_GET
+def leaderboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "gamification/leaderboard.html", {"board": selectors.leaderboard_for(user=request.user)})
