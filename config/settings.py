@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "lessons",
     "credits",
+    "tutor",
     "gamification",
     "api",
 ]
@@ -114,7 +115,13 @@ CELERY_EMBEDDED_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    # A message whose worker died unacknowledged goes back on the queue after the visibility timeout. Tests that kill
+    # a worker shorten it, and the restore sweep with it (kombu sweeps every interval × throttle seconds).
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    }
+    if restore_seconds := env.int("CELERY_UNACKED_RESTORE_SECONDS", default=0):
+        CELERY_BROKER_TRANSPORT_OPTIONS |= {"unacked_restore_interval": restore_seconds, "unacked_restore_throttle": 1}
 else:
     # kombu's filesystem transport needs no server: in and out must be the same folder (NOTES.md).
     CELERY_BROKER_URL = "filesystem://"
@@ -145,6 +152,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 # Holds that outlive their expiry go back to the learner within a minute.
 CELERY_BEAT_SCHEDULE["credits-holds-expire"] = {"task": "credits.tasks.holds_expire_task", "schedule": 60.0}
 CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {}
+# Explanations run on their own queue so a slow model never holds up other tasks (docs/tutor.md); the tutor's sweep is
+# quick and must not wait behind them, so it stays on the default queue (an exact name wins over a pattern).
+CELERY_TASK_ROUTES["tutor.tasks.tutor_sweep_task"] = {"queue": "celery"}
+CELERY_TASK_ROUTES["tutor.*"] = {"queue": "tutor"}
+# Explanations whose worker vanished are handed to another worker, and unlocks follow holds the sweeper returned.
+CELERY_BEAT_SCHEDULE["tutor-sweep"] = {"task": "tutor.tasks.tutor_sweep_task", "schedule": 60.0}
 
 # --- Auth: a custom user whose login is the email, through django-allauth ------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -262,6 +275,16 @@ TUTOR_BASE_URL = env.str("TUTOR_BASE_URL", default="")
 TUTOR_API_KEY = env.str("TUTOR_API_KEY", default="")
 TUTOR_MODEL = env.str("TUTOR_MODEL", default="")
 TUTOR_TIMEOUT_SECONDS = env.float("TUTOR_TIMEOUT_SECONDS", default=60.0)
+# An unlock's hold outlives every attempt the worker may make (4 × the soft limit + backoff), so only a vanished
+# worker lets it run out; the sweeper then returns the credits.
+TUTOR_HOLD_TTL_SECONDS = env.int("TUTOR_HOLD_TTL_SECONDS", default=3600)
+# A running explanation whose claim is older than this has lost its worker (the hard time limit killed it long ago):
+# another delivery may take it over.
+TUTOR_CLAIM_LEASE_SECONDS = env.int("TUTOR_CLAIM_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+TUTOR_MAX_RETRIES = env.int("TUTOR_MAX_RETRIES", default=3)  # retries after a transient error, with backoff
+TUTOR_RETRY_BACKOFF_SECONDS = env.float("TUTOR_RETRY_BACKOFF_SECONDS", default=10.0)  # doubled at each retry
+TUTOR_MAX_ATTEMPTS = env.int("TUTOR_MAX_ATTEMPTS", default=6)  # every claim counts, lost workers included
+TUTOR_PROGRESS_INTERVAL_SECONDS = env.float("TUTOR_PROGRESS_INTERVAL_SECONDS", default=0.5)
 # Credits set aside for an unlock go back to the learner when nothing captured them within this many seconds.
 CREDITS_HOLD_TTL_SECONDS = env.int("CREDITS_HOLD_TTL_SECONDS", default=1800)
 # Statement links: a reference starting with a prefix links to the URL with the rest of the reference filled in.

@@ -1,0 +1,28 @@
+"""What can go wrong with the tutor; views and the API turn these into a message or an HTTP status."""
+
+# The names say what happened, like the other apps' domain exceptions.
+# ruff: noqa: N818
+
+
+class TutorError(Exception):
+    """Base class of every tutor error."""
+
+
+class UnlockKeyReused(TutorError):
+    """The idempotency key belongs to an earlier unlock whose credits were returned; trying again needs a new key."""
+
+
+class NotUnlocked(TutorError):
+    """The learner has not unlocked this lesson's explanation (or the credits held for it were returned)."""
+
+
+class FeedbackNotAllowed(TutorError):
+    """Only a learner who paid for an explanation may rate or report it."""
+
+
+class RefundNotAllowed(TutorError):
+    """A goodwill refund is for a learner who was charged for the explanation they reported."""
+
+
+class GenerationRetry(TutorError):
+    """A transient backend error: the claim was given back and the task should try again after a pause."""

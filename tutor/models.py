@@ -1,0 +1,226 @@
+"""The tutor's tables: one Explanation per lesson content version, the Unlock each learner paid for, ratings, reports.
+
+Only tutor/services/ writes them. The constraints let the database refuse what must never be: two current
+explanations of the same lesson content, a learner unlocking the same lesson twice, a ready explanation without text.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from credits.models import Hold, LedgerEntry
+from lessons.models import Lesson
+
+
+class ExplanationStatus(models.TextChoices):
+    PENDING = "pending", "Queued"
+    RUNNING = "running", "Being written"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Could not be written"
+
+
+class Explanation(models.Model):
+    """What the tutor wrote about one version of a lesson's content, shared by every learner who unlocks it."""
+
+    Status = ExplanationStatus
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="explanations")
+    version = models.PositiveIntegerField(help_text="1, 2, … per lesson: a content edit or a regeneration adds one.")
+    fingerprint = models.CharField(max_length=64, help_text="sha256 of the material it explains.")
+    # The material as it was when the explanation was asked for: the worker writes from this copy, so the text always
+    # matches the fingerprint even when a curator edits the lesson meanwhile.
+    material = models.JSONField(default=dict, editable=False)
+    status = models.CharField(max_length=10, choices=ExplanationStatus.choices, default=ExplanationStatus.PENDING)
+    markdown = models.TextField(blank=True)
+    partial_markdown = models.TextField(blank=True, help_text="What the worker has written so far; the page polls it.")
+    backend = models.CharField(max_length=100, blank=True)
+    model = models.CharField(max_length=200, blank=True)
+    prompt_tokens = models.PositiveIntegerField(default=0)
+    completion_tokens = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0, help_text="Claims by a worker, lost workers included.")
+    error = models.TextField(blank=True, help_text="Why the last attempt failed (for staff, never shown to learners).")
+
+    # The claim: who is writing it now. A worker only writes while its token is the current one, so two deliveries of
+    # the same job never both write; a claim older than TUTOR_CLAIM_LEASE_SECONDS belongs to a vanished worker.
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_by = models.CharField(max_length=255, blank=True, help_text="The Celery task id holding the claim.")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When the latest attempt started.")
+    progress_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    retired_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when staff regenerated it: payers keep it, new unlocks get the new one."
+    )
+    replaces = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by")
+    edited = models.BooleanField(default=False)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    edited_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            # One explanation per lesson content version; a regenerated one is retired and no longer counts.
+            models.UniqueConstraint(
+                fields=["lesson", "fingerprint"],
+                condition=Q(retired_at__isnull=True),
+                name="tutor_explanation_one_current_per_content",
+            ),
+            models.UniqueConstraint(fields=["lesson", "version"], name="tutor_explanation_version_once"),
+            models.CheckConstraint(
+                condition=Q(status__in=ExplanationStatus.values), name="tutor_explanation_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ExplanationStatus.READY) | ~Q(markdown=""), name="tutor_explanation_ready_has_text"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ExplanationStatus.RUNNING) | (~Q(claim_token="") & Q(claimed_at__isnull=False)),
+                name="tutor_explanation_running_is_claimed",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "claimed_at"], name="tutor_explanation_by_status")]
+
+    def __str__(self) -> str:
+        return f"{self.lesson} · v{self.version} ({self.get_status_display().lower()})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == ExplanationStatus.READY
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in (ExplanationStatus.READY, ExplanationStatus.FAILED)
+
+    @property
+    def written_by(self) -> str:
+        """The line the page shows under the text: which backend wrote it."""
+        if self.backend == "study_guide":
+            label = "Study guide built from this lesson's material"
+        else:
+            label = f"Written by {self.model or self.backend or 'the AI tutor'}"
+        return f"{label} · edited by our team" if self.edited else label
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class UnlockStatus(models.TextChoices):
+    PENDING = "pending", "Credits held"
+    CHARGED = "charged", "Charged"
+    RETURNED = "returned", "Credits returned"
+
+
+class Unlock(models.Model):
+    """A learner's purchase of a lesson's explanation: a hold on their credits, captured once the text is ready.
+
+    The hold is the truth about the money; `status` follows it (the tutor settles both together, and the sweep
+    catches up with holds the credits sweeper returned on its own). Pages read `state`, which asks the hold.
+    """
+
+    Status = UnlockStatus
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="unlocks")
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="unlocks")
+    explanation = models.ForeignKey(Explanation, on_delete=models.PROTECT, related_name="unlocks")
+    # Null only inside the transaction that creates the unlock: the row is inserted first so that two requests of
+    # the same learner meet at the unique constraint before either places a hold.
+    hold = models.OneToOneField(Hold, on_delete=models.PROTECT, null=True, blank=True, related_name="unlock")
+    status = models.CharField(max_length=10, choices=UnlockStatus.choices, default=UnlockStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            # A learner who unlocked a lesson is never charged for it again; a returned unlock is tried again in place.
+            models.UniqueConstraint(fields=["user", "lesson"], name="tutor_unlock_once_per_learner"),
+            models.CheckConstraint(condition=Q(status__in=UnlockStatus.values), name="tutor_unlock_status_known"),
+        ]
+        indexes = [models.Index(fields=["explanation", "status"], name="tutor_unlock_waiting")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.lesson} ({self.get_status_display().lower()})"
+
+    @property
+    def state(self) -> str:
+        """pending, charged or returned, read from the hold (which the credits sweeper may have returned)."""
+        if self.hold is None:
+            return self.status  # a free lesson, or the instant before the hold is placed
+        return {
+            Hold.Status.OPEN: UnlockStatus.PENDING,
+            Hold.Status.CAPTURED: UnlockStatus.CHARGED,
+            Hold.Status.RELEASED: UnlockStatus.RETURNED,
+        }[Hold.Status(self.hold.status)]
+
+    @property
+    def is_active(self) -> bool:
+        """The learner has it, or will have it: their credits are held for it or were spent on it."""
+        return self.state != UnlockStatus.RETURNED
+
+
+class Rating(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    explanation = models.ForeignKey(Explanation, on_delete=models.CASCADE, related_name="ratings")
+    stars = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "explanation"], name="tutor_rating_once"),
+            models.CheckConstraint(condition=Q(stars__gte=1, stars__lte=5), name="tutor_rating_one_to_five"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stars}★ · {self.explanation_id}"
+
+
+class ReportReason(models.TextChoices):
+    WRONG = "wrong", "Wrong"
+    UNCLEAR = "unclear", "Unclear"
+    OFF_TOPIC = "off_topic", "Off topic"
+
+
+class Report(models.Model):
+    """A learner's complaint about an explanation; staff may answer it with a goodwill refund."""
+
+    Reason = ReportReason
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    explanation = models.ForeignKey(Explanation, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=16, choices=ReportReason.choices)
+    comment = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    refund_entry = models.OneToOneField(
+        LedgerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="tutor_report"
+    )
+    refunded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "explanation"], name="tutor_report_once"),
+            models.CheckConstraint(condition=Q(reason__in=ReportReason.values), name="tutor_report_reason_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} · {self.explanation_id}"

@@ -1,0 +1,163 @@
+"""Reads of the tutor: what the lesson page's tutor block shows, what the API answers, and the rendered text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from accounts.models import User
+from credits.selectors import WalletSummary, wallet_summary
+from lessons.exceptions import LessonNotFound
+from lessons.models import Lesson
+from tutor.exceptions import NotUnlocked
+from tutor.material import allowed_link_prefixes, material_from_json
+from tutor.models import Explanation, ExplanationStatus, Rating, Report, Unlock, UnlockStatus
+from tutor.rendering import markdown_render
+
+# The states of the tutor block, in the order a learner meets them.
+VISITOR = "visitor"  # signed out: "Sign in to unlock …"
+LOCKED = "locked"  # signed in, not unlocked: the unlock button (or why it is disabled)
+QUEUED = "queued"  # credits held, waiting for a worker
+WRITING = "writing"  # a worker is writing; the text so far shows
+READY = "ready"  # charged and readable
+RETURNED = "returned"  # the credits came back: it could not be written (or took too long); may be unlocked again
+LIVE_STATES = frozenset({QUEUED, WRITING})  # the page polls while in one of these
+
+
+@dataclass(frozen=True)
+class TutorPanel:
+    """Everything the tutor block on a lesson page shows for one user."""
+
+    lesson: Lesson
+    state: str
+    summary: WalletSummary | None  # None for visitors
+    unlock: Unlock | None = None
+    explanation: Explanation | None = None
+    html: str = ""  # the explanation (ready) or the text written so far (writing), sanitised
+    rating: Rating | None = None
+    report: Report | None = None
+
+    @property
+    def price(self) -> int:
+        return self.lesson.unlock_price
+
+    @property
+    def available(self) -> int:
+        return self.summary.available if self.summary else 0
+
+    @property
+    def can_afford(self) -> bool:
+        return self.summary is not None and not self.summary.in_debt and self.available >= self.price
+
+    @property
+    def available_after(self) -> int:
+        return self.available - self.price
+
+    @property
+    def short_by(self) -> int:
+        return max(self.price - max(self.available, 0), 0)
+
+    @property
+    def is_live(self) -> bool:
+        return self.state in LIVE_STATES
+
+    @property
+    def returned_amount(self) -> int:
+        if self.unlock is not None and self.unlock.hold is not None:
+            return self.unlock.hold.amount
+        return self.price
+
+
+def lesson_for_tutor(*, slug: str, user: Any, published_only: bool = False) -> Lesson:
+    """The lesson the tutor block belongs to (staff may preview drafts; unlocking needs a published lesson)."""
+    lessons = Lesson.objects.published() if published_only else Lesson.objects.visible_to(user)
+    try:
+        return lessons.get(slug=slug)
+    except Lesson.DoesNotExist:
+        raise LessonNotFound(slug) from None
+
+
+def explanation_html(explanation: Explanation, *, partial: bool = False) -> str:
+    """The explanation's Markdown (or the text written so far) as sanitised HTML whose links stay on the lesson."""
+    markdown = explanation.partial_markdown if partial else explanation.markdown
+    if not markdown:
+        return ""
+    prefixes = allowed_link_prefixes(material_from_json(explanation.material))
+    return markdown_render(markdown, allowed_link_prefixes=prefixes)
+
+
+def unlock_for(*, user: User, lesson: Lesson) -> Unlock | None:
+    """The learner's unlock of the lesson with its hold and explanation (one query), or None."""
+    return Unlock.objects.select_related("hold", "explanation").filter(user=user, lesson=lesson).first()
+
+
+def unlock_state(unlock: Unlock | None) -> str:
+    """The block's state for an unlock (LOCKED when there is none)."""
+    if unlock is None:
+        return LOCKED
+    state = unlock.state
+    if state == UnlockStatus.RETURNED:
+        return RETURNED
+    status = unlock.explanation.status
+    if state == UnlockStatus.CHARGED:
+        # Charged means the text was ready when it was captured; a free lesson is "charged" from the start.
+        return {
+            ExplanationStatus.READY: READY,
+            ExplanationStatus.FAILED: RETURNED,
+            ExplanationStatus.RUNNING: WRITING,
+        }.get(ExplanationStatus(status), QUEUED)
+    # Credits held: ready or failed but not settled yet is a moment away from capture or release; keep polling.
+    return QUEUED if status == ExplanationStatus.PENDING else WRITING
+
+
+def tutor_panel_get(*, user: Any, lesson: Lesson, summary: WalletSummary | None = None) -> TutorPanel:
+    """The tutor block for ``user`` (anonymous allowed). Pass the header's wallet summary to save its query."""
+    if not isinstance(user, User) or not user.is_authenticated:
+        return TutorPanel(lesson=lesson, state=VISITOR, summary=None)
+    summary = summary if summary is not None else wallet_summary(user=user)
+    unlock = unlock_for(user=user, lesson=lesson)
+    state = unlock_state(unlock)
+    if unlock is None or state in (LOCKED, RETURNED):
+        return TutorPanel(lesson=lesson, state=state, summary=summary, unlock=unlock)
+    explanation = unlock.explanation
+    if state == READY:
+        return TutorPanel(
+            lesson=lesson,
+            state=state,
+            summary=summary,
+            unlock=unlock,
+            explanation=explanation,
+            html=explanation_html(explanation),
+            rating=Rating.objects.filter(user=user, explanation=explanation).first(),
+            report=Report.objects.filter(user=user, explanation=explanation).first(),
+        )
+    html = explanation_html(explanation, partial=True) if state == WRITING else ""
+    return TutorPanel(lesson=lesson, state=state, summary=summary, unlock=unlock, explanation=explanation, html=html)
+
+
+@dataclass(frozen=True)
+class LessonUnlockFields:
+    """`unlocked` and `explanation` of the API's lesson detail."""
+
+    unlocked: bool
+    explanation_status: str | None
+
+    def as_payload(self) -> dict[str, Any]:
+        status = self.explanation_status
+        return {"unlocked": self.unlocked, "explanation": {"status": status} if status is not None else None}
+
+
+def lesson_unlock_fields(*, user: User | None, lesson: Lesson) -> LessonUnlockFields:
+    """Whether ``user`` unlocked the lesson (credits held or spent) and the state of their explanation."""
+    unlock = unlock_for(user=user, lesson=lesson) if user is not None else None
+    if unlock is None or not unlock.is_active:
+        return LessonUnlockFields(unlocked=False, explanation_status=None)
+    return LessonUnlockFields(unlocked=True, explanation_status=unlock.explanation.status)
+
+
+def explanation_for_learner(*, user: User, lesson: Lesson) -> Explanation:
+    """The explanation the learner unlocked; raises NotUnlocked when they did not (or their credits came back)."""
+    unlock = unlock_for(user=user, lesson=lesson)
+    if unlock is None or not unlock.is_active:
+        raise NotUnlocked(f"Unlock “{lesson.title}” to read its explanation.")
+    return unlock.explanation

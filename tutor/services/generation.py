@@ -1,0 +1,307 @@
+"""Explanations and their generation: the current one for a lesson's content, the worker's claim, progress and
+outcome, settling the unlocks that wait on it, and recovering jobs whose worker vanished.
+
+Two deliveries of one job never both write: a worker first claims the explanation with one conditional UPDATE
+(pending, or running under a claim older than the lease, or running under its own task id when the broker hands the
+same message back after its worker died) and every later write names the claim token it got. A worker that lost its
+claim finds that its writes change nothing, and stops.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from datetime import datetime, timedelta
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from lessons.models import Lesson
+from tutor.backends import (
+    LessonMaterial,
+    PermanentBackendError,
+    TransientBackendError,
+    backend_get,
+    material_fingerprint,
+)
+from tutor.exceptions import GenerationRetry
+from tutor.material import lesson_material, material_from_json, material_to_json
+from tutor.models import Explanation, ExplanationStatus, Unlock, UnlockStatus
+
+logger = logging.getLogger(__name__)
+
+# Outcomes of explanation_write, for the task's log and the tests.
+WRITTEN, FAILED, SKIPPED, SUPERSEDED = "ready", "failed", "skipped", "superseded"
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.TUTOR_CLAIM_LEASE_SECONDS)
+
+
+# --- The current explanation of a lesson ----------------------------------------------------------------------------
+
+
+def explanation_current_get_or_create(
+    *, lesson: Lesson, material: LessonMaterial | None = None
+) -> tuple[Explanation, bool]:
+    """The explanation of the lesson's content as it is now, created (pending, not enqueued) when there is none."""
+    material = material or lesson_material(lesson)
+    fingerprint = material_fingerprint(material)
+    for _ in range(3):
+        current = Explanation.objects.filter(lesson=lesson, fingerprint=fingerprint, retired_at__isnull=True).first()
+        if current is not None:
+            return current, False
+        try:
+            # A savepoint: a concurrent request may create the same explanation (or take the next version number)
+            # first; the unique constraints refuse ours and we read theirs.
+            with transaction.atomic():
+                return explanation_version_create(lesson=lesson, material=material, fingerprint=fingerprint), True
+        except IntegrityError:
+            continue
+    raise RuntimeError(f"Could not get or create the explanation of lesson #{lesson.pk}.")
+
+
+def explanation_version_create(
+    *, lesson: Lesson, material: LessonMaterial, fingerprint: str, replaces: Explanation | None = None
+) -> Explanation:
+    latest = Explanation.objects.filter(lesson=lesson).aggregate(latest=Max("version"))["latest"] or 0
+    return Explanation.objects.create(
+        lesson=lesson,
+        version=latest + 1,
+        fingerprint=fingerprint,
+        material=material_to_json(material),
+        replaces=replaces,
+    )
+
+
+def explanation_enqueue(*, explanation: Explanation) -> None:
+    """Ask a worker to write it once the current transaction commits (right away outside one)."""
+    now = timezone.now()
+    Explanation.objects.filter(pk=explanation.pk).update(enqueued_at=now)
+    explanation.enqueued_at = now
+    explanation_id = explanation.pk
+    # robust: with the broker down the request still succeeds; the sweep enqueues the job again later.
+    transaction.on_commit(lambda: _generation_send(explanation_id), robust=True)
+
+
+def _generation_send(explanation_id: int) -> None:
+    from tutor.tasks import explanation_generate  # the tasks module imports these services
+
+    explanation_generate.delay(explanation_id)
+
+
+def explanation_generation_ensure(*, explanation: Explanation) -> bool:
+    """Enqueue generation unless the explanation is ready or a worker has it in hand; returns whether it enqueued.
+
+    A failed explanation is tried afresh for a new unlock: the failure may have been an outage that is over.
+    Call with the explanation's row locked (or its state otherwise settled) so two requests do not both reset it.
+    """
+    now = timezone.now()
+    stale = now - _lease()
+    status = explanation.status
+    if status == ExplanationStatus.READY:
+        return False
+    if status == ExplanationStatus.RUNNING and explanation.claimed_at and explanation.claimed_at >= stale:
+        return False
+    if status == ExplanationStatus.PENDING and explanation.enqueued_at and explanation.enqueued_at >= stale:
+        return False
+    if status == ExplanationStatus.FAILED:
+        Explanation.objects.filter(pk=explanation.pk, status=ExplanationStatus.FAILED).update(
+            status=ExplanationStatus.PENDING, attempts=0, finished_at=None
+        )
+        explanation.status, explanation.attempts, explanation.finished_at = ExplanationStatus.PENDING, 0, None
+    explanation_enqueue(explanation=explanation)
+    return True
+
+
+# --- The worker's side: claim, progress, outcome ------------------------------------------------------------------
+
+
+def _claimable(claimant: str, now: datetime) -> Q:
+    claimable = Q(status=ExplanationStatus.PENDING) | Q(status=ExplanationStatus.RUNNING, claimed_at__lt=now - _lease())
+    if claimant:
+        # The broker delivers a message again only when the worker that had it is gone (acks_late with
+        # reject_on_worker_lost, or the visibility timeout), so the same task id may take its own claim back at once.
+        claimable |= Q(status=ExplanationStatus.RUNNING, claimed_by=claimant)
+    return claimable
+
+
+def explanation_claim(*, explanation_id: int, claimant: str) -> str | None:
+    """Take the job: returns the claim token, or None when it is done, failed, or in another live worker's hands."""
+    now = timezone.now()
+    token = uuid.uuid4().hex
+    claimed = Explanation.objects.filter(
+        _claimable(claimant, now), pk=explanation_id, attempts__lt=settings.TUTOR_MAX_ATTEMPTS
+    ).update(
+        status=ExplanationStatus.RUNNING,
+        claim_token=token,
+        claimed_by=claimant,
+        claimed_at=now,
+        started_at=now,
+        progress_at=None,
+        finished_at=None,
+        attempts=F("attempts") + 1,
+    )
+    return token if claimed else None
+
+
+class _ClaimLost(Exception):  # noqa: N818 - a signal between our own functions, never seen outside this module
+    """Another delivery took the job over; this one stops writing."""
+
+
+class _ProgressWriter:
+    """Stores the text written so far at most every TUTOR_PROGRESS_INTERVAL_SECONDS, under the claim."""
+
+    def __init__(self, *, explanation_id: int, token: str) -> None:
+        self.explanation_id = explanation_id
+        self.token = token
+        self.interval = float(settings.TUTOR_PROGRESS_INTERVAL_SECONDS)
+        self.last_write = float("-inf")
+
+    def __call__(self, markdown: str) -> None:
+        moment = time.monotonic()
+        if moment - self.last_write < self.interval:
+            return
+        self.last_write = moment
+        written = Explanation.objects.filter(
+            pk=self.explanation_id, claim_token=self.token, status=ExplanationStatus.RUNNING
+        ).update(partial_markdown=markdown, progress_at=timezone.now())
+        if not written:
+            raise _ClaimLost
+
+
+def explanation_write(*, explanation_id: int, claimant: str, final_attempt: bool) -> str:
+    """Claim the explanation, have the backend write it, store it and settle every unlock waiting on it.
+
+    Returns WRITTEN, FAILED, SKIPPED (nothing to do) or SUPERSEDED (another delivery took over). A transient backend
+    error gives the claim back and raises GenerationRetry, unless this is the final attempt: then it fails for good.
+    """
+    token = explanation_claim(explanation_id=explanation_id, claimant=claimant)
+    if token is None:
+        return FAILED if _explanation_give_up(explanation_id=explanation_id, claimant=claimant) else SKIPPED
+    explanation = Explanation.objects.get(pk=explanation_id)
+    material = material_from_json(explanation.material)
+    try:
+        result = backend_get().generate(
+            material, on_progress=_ProgressWriter(explanation_id=explanation_id, token=token)
+        )
+        if not result.markdown.strip():
+            raise PermanentBackendError("the backend answered with no text")
+    except _ClaimLost:
+        return SUPERSEDED
+    except TransientBackendError as error:
+        if final_attempt:
+            return _explanation_fail(explanation_id=explanation_id, token=token, error=f"retries used up: {error}")
+        _claim_give_back(explanation_id=explanation_id, token=token, error=str(error))
+        raise GenerationRetry(str(error)) from error
+    except SoftTimeLimitExceeded:
+        return _explanation_fail(explanation_id=explanation_id, token=token, error="ran past the soft time limit")
+    except PermanentBackendError as error:
+        return _explanation_fail(explanation_id=explanation_id, token=token, error=str(error))
+    except Exception as error:
+        # A bug in a backend is no reason to keep learners' credits: fail, return them, and log it loudly.
+        logger.exception("Explanation #%s: the backend raised an unexpected error", explanation_id)
+        return _explanation_fail(explanation_id=explanation_id, token=token, error=f"unexpected error: {error!r}")
+
+    written = Explanation.objects.filter(pk=explanation_id, claim_token=token, status=ExplanationStatus.RUNNING).update(
+        status=ExplanationStatus.READY,
+        markdown=result.markdown,
+        partial_markdown="",
+        backend=result.backend,
+        model=result.model,
+        prompt_tokens=result.prompt_tokens,
+        completion_tokens=result.completion_tokens,
+        finished_at=timezone.now(),
+        claim_token="",
+        error="",
+    )
+    if not written:
+        return SUPERSEDED
+    explanation_unlocks_settle(explanation_id=explanation_id)
+    return WRITTEN
+
+
+def _claim_give_back(*, explanation_id: int, token: str, error: str) -> None:
+    Explanation.objects.filter(pk=explanation_id, claim_token=token, status=ExplanationStatus.RUNNING).update(
+        status=ExplanationStatus.PENDING,
+        claim_token="",
+        claimed_by="",
+        claimed_at=None,
+        error=error,
+        enqueued_at=timezone.now(),
+    )
+
+
+def _explanation_fail(*, explanation_id: int, token: str, error: str) -> str:
+    failed = Explanation.objects.filter(pk=explanation_id, claim_token=token, status=ExplanationStatus.RUNNING).update(
+        status=ExplanationStatus.FAILED, error=error, finished_at=timezone.now(), claim_token=""
+    )
+    if not failed:
+        return SUPERSEDED
+    logger.warning("Explanation #%s could not be written: %s", explanation_id, error)
+    explanation_unlocks_settle(explanation_id=explanation_id)
+    return FAILED
+
+
+def _explanation_give_up(*, explanation_id: int, claimant: str) -> bool:
+    """Fail a job that would be claimable but has used every attempt (a job that keeps killing its worker)."""
+    now = timezone.now()
+    failed = Explanation.objects.filter(
+        _claimable(claimant, now), pk=explanation_id, attempts__gte=settings.TUTOR_MAX_ATTEMPTS
+    ).update(
+        status=ExplanationStatus.FAILED,
+        error=f"gave up after {settings.TUTOR_MAX_ATTEMPTS} attempts",
+        finished_at=now,
+        claim_token="",
+    )
+    if failed:
+        explanation_unlocks_settle(explanation_id=explanation_id)
+    return bool(failed)
+
+
+def explanation_unlocks_settle(*, explanation_id: int) -> int:
+    """Capture (ready) or release (failed) the hold of every unlock waiting on the explanation; returns how many."""
+    from tutor.services.unlocks import unlock_settle  # unlocks import this module
+
+    waiting = Unlock.objects.filter(explanation_id=explanation_id, status=UnlockStatus.PENDING).values_list(
+        "pk", flat=True
+    )
+    settled = 0
+    for unlock_id in list(waiting):
+        settled += unlock_settle(unlock_id=unlock_id).status != UnlockStatus.PENDING
+    return settled
+
+
+# --- Recovery ------------------------------------------------------------------------------------------------------
+
+
+def explanations_recover(*, now: datetime | None = None) -> int:
+    """Enqueue again every explanation whose job was lost: running under a claim past its lease (the worker died
+    and the broker did not hand the message back, as kombu's filesystem transport never does), or pending with no
+    enqueue within the lease. A job out of attempts fails and returns the credits. Returns how many it handled."""
+    now = now or timezone.now()
+    stale = now - _lease()
+    lost = Explanation.objects.filter(_lost(stale)).values_list("pk", "attempts")
+    handled = 0
+    for explanation_id, attempts in list(lost):
+        if attempts >= settings.TUTOR_MAX_ATTEMPTS:
+            handled += _explanation_give_up(explanation_id=explanation_id, claimant="")
+            continue
+        # Conditional, so two sweeps running at once enqueue it once.
+        enqueued = Explanation.objects.filter(_lost(stale), pk=explanation_id).update(enqueued_at=now)
+        if enqueued:
+            logger.warning("Explanation #%s lost its worker or its message; enqueued again", explanation_id)
+            _generation_send(explanation_id)
+            handled += 1
+    return handled
+
+
+def _lost(stale: datetime) -> Q:
+    # Not enqueued within the lease either: a job recovered once waits a whole lease before it is sent again.
+    not_recently_enqueued = Q(enqueued_at__lt=stale) | Q(enqueued_at__isnull=True)
+    running_orphan = Q(status=ExplanationStatus.RUNNING, claimed_at__lt=stale)
+    return (running_orphan | Q(status=ExplanationStatus.PENDING)) & not_recently_enqueued
