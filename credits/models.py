@@ -71,7 +71,7 @@ class EntryKind(models.TextChoices):
 class LedgerEntry(models.Model):
     Kind = EntryKind
 
-    # No separate index on wallet alone: the (wallet, -id) index below serves every look-up by wallet.
+    # No separate index on wallet alone: the (wallet, created_at, id) index below serves every look-up by wallet.
     wallet = models.ForeignKey(Wallet, on_delete=models.PROTECT, related_name="entries", db_index=False)
     amount = models.BigIntegerField(help_text="Signed: credits in are positive, credits out negative.")
     kind = models.CharField(max_length=20, choices=EntryKind.choices)
@@ -107,7 +107,9 @@ class LedgerEntry(models.Model):
             models.CheckConstraint(condition=~Q(amount=0), name="credits_entry_amount_not_zero"),
             models.CheckConstraint(condition=Q(kind__in=EntryKind.values), name="credits_entry_kind_known"),
         ]
-        indexes = [models.Index(fields=["wallet", "-id"], name="credits_entry_wallet_newest")]
+        # The statement and the API read a wallet's entries newest first: this index serves them a page at a time
+        # (scanned backwards), and every other look-up by wallet.
+        indexes = [models.Index(fields=["wallet", "created_at", "id"], name="credits_entry_wallet_time")]
 
     def __str__(self) -> str:
         return f"{self.amount:+d} {self.kind} → {self.balance_after}"
@@ -175,6 +177,12 @@ class Hold(models.Model):
         indexes = [
             models.Index(fields=["expires_at"], condition=Q(status="open"), name="credits_hold_open_by_expiry"),
             models.Index(fields=["wallet", "status"], name="credits_hold_wallet_status"),
+            # Returned holds are lines of the statement, merged with the entries in time order.
+            models.Index(
+                fields=["wallet", "released_at", "id"],
+                condition=Q(status="released"),
+                name="credits_hold_wallet_returned",
+            ),
         ]
 
     def __str__(self) -> str:

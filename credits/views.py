@@ -10,7 +10,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
-from credits.selectors import WalletSummary, history_rows, holds_open_for, statement_history_for
+from accounts.models import User
+from credits.selectors import HistoryRow, WalletSummary, holds_open_for, statement_history_for
 from credits.services import wallet_get_or_create
 from credits.statement import CSV_HEADER, csv_row, reference_url, statement_lines
 
@@ -22,10 +23,13 @@ def statement_view(request: HttpRequest) -> HttpResponseBase:
     if request.GET.get("format") == "csv":
         return statement_csv_view(request)
     user = request.user
-    summary = WalletSummary.of(wallet_get_or_create(user=user))  # type: ignore[arg-type]
-    holds = [(hold, reference_url(hold.reference)) for hold in holds_open_for(user=user)]  # type: ignore[arg-type]
-    page = Paginator(statement_history_for(user=user), PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
-    lines = list(statement_lines(history_rows(list(page.object_list))))
+    assert isinstance(user, User)
+    summary = WalletSummary.of(wallet_get_or_create(user=user))
+    holds = [(hold, reference_url(hold.reference)) for hold in holds_open_for(user=user)]
+    # StatementHistory is not a QuerySet but has what Paginator uses: count() and slicing.
+    paginator: Paginator[HistoryRow] = Paginator(statement_history_for(user=user), PAGE_SIZE)  # type: ignore[arg-type]
+    page = paginator.get_page(request.GET.get("page"))
+    lines = list(statement_lines(page.object_list))
     return render(
         request,
         "credits/statement.html",
@@ -43,8 +47,8 @@ class _Echo:
 def _csv_lines(request: HttpRequest) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_HEADER)
-    rows = statement_history_for(user=request.user).iterator(chunk_size=1000)  # type: ignore[arg-type]
-    for line in statement_lines(history_rows(rows)):
+    assert isinstance(request.user, User)
+    for line in statement_lines(statement_history_for(user=request.user).iterator()):
         yield writer.writerow(csv_row(line))
 
 

@@ -3,8 +3,10 @@
 import csv
 import io
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -144,6 +146,34 @@ def test_the_history_is_paginated_25_lines_a_page(signed_in, funded_learner):
     assert len(history_rows(last)) == 11
     assert "Welcome bonus" in history_rows(last)[-1]
     assert len(history_rows(signed_in.get("/credits/?page=nonsense"))) == 25
+
+
+def test_returned_holds_fall_on_the_page_of_their_time_once_each(signed_in, funded_learner):
+    start = datetime.now(UTC) + timedelta(days=1)
+    expected = []
+    for minute in range(70):
+        with time_machine.travel(start + timedelta(minutes=minute), tick=False):
+            if minute % 9 == 4:
+                hold = unlock(funded_learner, minute, f"u{minute}")
+                hold_release(hold=hold, reason=f"returned at minute {minute}")
+                expected.append(f"returned at minute {minute}")
+            else:
+                credits_grant(
+                    user=funded_learner,
+                    amount=1,
+                    kind=EntryKind.REWARD,
+                    reason=f"reward at minute {minute}",
+                    idempotency_key=f"r{minute}",
+                )
+                expected.append(f"reward at minute {minute}")
+    seen = []
+    for number in (1, 2, 3):
+        seen += [
+            re.search(r"(reward|returned) at minute \d+|Test credits|Welcome bonus", row).group(0)
+            for row in history_rows(signed_in.get(f"/credits/?page={number}"))
+        ]
+    # 64 rewards and the two funding entries make 66 entries: pages of 25, 25 and 16, the returns among them.
+    assert seen == [*reversed(expected), "Test credits", "Welcome bonus"]
 
 
 def statement_queries(client) -> int:
