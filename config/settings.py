@@ -151,6 +151,16 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 # Holds that outlive their expiry go back to the learner within a minute.
 CELERY_BEAT_SCHEDULE["credits-holds-expire"] = {"task": "credits.tasks.holds_expire_task", "schedule": 60.0}
+# Weekly leagues close soon after Monday 00:00 UTC (the task only closes weeks that have ended, once each); freezes
+# are spent on missed days, or streaks ended, within an hour of each learner's midnight.
+CELERY_BEAT_SCHEDULE["gamification-leagues-rollover"] = {
+    "task": "gamification.tasks.leagues_rollover_task",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["gamification-streaks-settle"] = {
+    "task": "gamification.tasks.streaks_settle_task",
+    "schedule": 3600.0,
+}
 CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {}
 # Explanations run on their own queue so a slow model never holds up other tasks (docs/tutor.md); the tutor's sweep is
 # quick and must not wait behind them, so it stays on the default queue (an exact name wins over a pattern).
