@@ -171,3 +171,29 @@ class CheckQuestionFactory(factory.django.DjangoModelFactory):
             return
         obj.choices.create(text="wrong", is_correct=False, explanation="Not this one.", position=1)
         obj.choices.create(text="right", is_correct=True, explanation="This is what the lesson shows.", position=2)
+
+
+# --- credits (issue 4): learners whose wallet holds a known balance, reached through the credits services -----------
+
+
+class LearnerWithCreditsFactory(UserFactory):
+    """A verified learner whose wallet holds exactly `credits` ⚡ (default 100), with a ledger the audit accepts.
+
+    `LearnerWithCreditsFactory(credits=30)`. The wallet starts with the signup bonus; the difference is one reward
+    or one spend entry ("Credits for a test"), so balances and statements stay consistent.
+    """
+
+    @factory.post_generation
+    def credits(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy's post-generation signature
+        if not create:
+            return
+        from credits.models import EntryKind  # imported late: this block was appended after the file's own imports
+        from credits.services import credits_grant, credits_spend, wallet_get_or_create
+
+        target = 100 if extracted is None else extracted
+        difference = target - wallet_get_or_create(user=obj).balance
+        reason, key = "Credits for a test", "factory-credits"
+        if difference > 0:
+            credits_grant(user=obj, amount=difference, kind=EntryKind.REWARD, reason=reason, idempotency_key=key)
+        elif difference < 0:
+            credits_spend(user=obj, amount=-difference, reason=reason, idempotency_key=key)

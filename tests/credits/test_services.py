@@ -412,3 +412,11 @@ def test_a_hold_placed_before_a_clawback_can_still_be_captured(funded_learner):
 def test_a_clawback_needs_the_reference_of_the_payment(funded_learner):
     with pytest.raises(InvalidCreditsRequest):
         credits_clawback(user=funded_learner, amount=5, reason="Refund", reference="", idempotency_key="c")
+
+
+@pytest.mark.parametrize("credits", [0, 30, 60, 250])
+def test_the_factory_gives_a_learner_exactly_the_credits_asked_for(credits):
+    from tests.factories import LearnerWithCreditsFactory
+
+    learner = LearnerWithCreditsFactory(credits=credits)
+    assert wallet_summary(user=learner).balance == credits
