@@ -22,6 +22,7 @@ from lessons.selectors import (
     catalog_slice_get,
     lesson_detail_get,
 )
+from tutor.selectors import lesson_unlock_fields
 
 router = Router(tags=["lessons"], auth=OPTIONAL_AUTH)
 
@@ -176,4 +177,6 @@ def lesson_get(request: HttpRequest, slug: str, course: str | None = Query(None,
         detail = lesson_detail_get(slug=slug, user=user, course_slug=course)
     except LessonNotFound:
         raise HttpError(404, f"No lesson with slug “{slug}”.") from None
-    return lesson_detail_payload(detail, signed_in=user is not None)
+    payload = lesson_detail_payload(detail, signed_in=user is not None)
+    # `unlocked` and `explanation` come from the tutor (tutor.selectors), the app above lessons.
+    return payload | lesson_unlock_fields(user=user, lesson=detail.lesson).as_payload()

@@ -8,6 +8,7 @@ from api.auth import REQUIRED_AUTH
 from api.credits import router as credits_router
 from api.gamification import router as gamification_router
 from api.lessons import router as lessons_router
+from api.tutor import router as tutor_router
 
 api = NinjaAPI(
     title="Learn ⚡ API",
@@ -46,4 +47,5 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 # import it here and add it with api.add_router("", router). Imports only go down the layers.
 api.add_router("", credits_router)
 api.add_router("", lessons_router)
+api.add_router("", tutor_router)
 api.add_router("", gamification_router)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("credits/", include("credits.urls")),
     path("", include("accounts.urls")),
+    path("", include("tutor.urls")),
     path("", include("lessons.urls")),
     path("", include("gamification.urls")),
     path("", lesson_views.home, name="home"),

@@ -1,0 +1,28 @@
+"""`{% tutor_block lesson %}`: the lesson page's AI tutor block, for whoever is looking at it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import template
+
+from lessons.models import Lesson
+from tutor.selectors import tutor_panel_get
+
+register = template.Library()
+
+
+@register.inclusion_tag("tutor/_block.html", takes_context=True)
+def tutor_block(context: template.Context, lesson: Lesson) -> dict[str, Any]:
+    user = context.get("user")
+    signed_in = bool(user is not None and user.is_authenticated)
+    # The header's lazy wallet summary (credits.context_processors): the balance is read once per page.
+    summary = context.get("credits_summary") if signed_in else None
+    return {
+        "panel": tutor_panel_get(user=user, lesson=lesson, summary=summary),
+        "request": context.get("request"),
+        "csrf_token": context.get("csrf_token"),
+        # A fresh key per rendered page: a double click or a resent form reuses it, so the credits move once.
+        "unlock_key": uuid.uuid4(),
+    }
