@@ -8,7 +8,7 @@ from django.db import connection
 
 from credits.models import EntryKind, LedgerEntry
 from credits.selectors import wallet_summary
-from credits.services import credits_clawback, credits_spend, hold_place
+from credits.services import credits_clawback, credits_spend, hold_place, wallet_get_or_create
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +103,49 @@ def test_audit_ledger_exits_non_zero_from_the_shell(funded_learner):
     with pytest.raises(SystemExit) as exited:
         execute_from_command_line(["manage.py", "audit_ledger"])
     assert exited.value.code == 1
+
+
+def audit_report() -> str:
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("audit_ledger", stdout=out)
+    return out.getvalue()
+
+
+def test_audit_ledger_reports_an_entry_written_around_the_services_that_breaks_the_chain(funded_learner):
+    # Appending is the one thing the ORM allows, so a careless script could do this; the audit must notice.
+    bad = LedgerEntry.objects.create(
+        wallet=funded_learner.wallet,
+        amount=-5,
+        kind=EntryKind.SPEND,
+        reason="Written by hand",
+        idempotency_key="by-hand",
+        balance_after=999,
+    )
+    report = audit_report()
+    assert f"entry #{bad.pk} (wallet #{funded_learner.wallet.pk}): 100 -5 ≠ balance_after 999" in report
+    assert "balance 100, entries sum to 95" in report
+
+
+def test_audit_ledger_reports_a_reversal_that_undoes_nothing(funded_learner):
+    LedgerEntry.objects.create(
+        wallet=funded_learner.wallet,
+        amount=5,
+        kind=EntryKind.REVERSAL,
+        reason="Orphan",
+        idempotency_key="orphan",
+        balance_after=105,
+    )
+    assert "Reversals that do not undo exactly one entry" in audit_report()
+
+
+def test_audit_ledger_reports_a_spend_into_debt_without_a_clawback(learner):
+    wallet = wallet_get_or_create(user=learner)
+    LedgerEntry.objects.create(
+        wallet=wallet, amount=-100, kind=EntryKind.SPEND, reason="x", idempotency_key="x", balance_after=-40
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE credits_wallet SET balance = -40 WHERE id = %s", [wallet.pk])
+    report = audit_report()
+    assert "Debits that took a balance below zero with no clawback before them (1)" in report
+    assert "below zero available with no clawback to explain a debt (1)" in report
