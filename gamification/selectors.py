@@ -106,14 +106,12 @@ def learner_facts(*, user: User, profile: LearnerProfile | None = None) -> Learn
 def lesson_opened_at(*, user: User, lesson: Lesson) -> datetime | None:
     """When the learner first had the lesson open, as the server saw it: the page (LessonVisit) or its link
     (LessonProgress started on the server). Times a browser reported at sign-in are not trusted for this."""
-    visit = LessonVisit.objects.filter(user=user, lesson=lesson).values_list("opened_at", flat=True).first()
-    started = (
-        LessonProgress.objects.filter(user=user, lesson=lesson, source=LessonProgress.Origin.SERVER)
-        .values_list("started_at", flat=True)
-        .first()
+    visits = LessonVisit.objects.filter(user=user, lesson=lesson).values_list("opened_at", flat=True)
+    starts = LessonProgress.objects.filter(user=user, lesson=lesson, source=LessonProgress.Origin.SERVER).values_list(
+        "started_at", flat=True
     )
-    known = [at for at in (visit, started) if at is not None]
-    return min(known) if known else None
+    # One query for both; the union refuses the models' default orderings, so they are cleared.
+    return min(visits.order_by().union(starts.order_by(), all=True), default=None)
 
 
 def courses_finished_by(*, user: User, lesson: Lesson) -> QuerySet[Course]:

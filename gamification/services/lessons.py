@@ -42,6 +42,9 @@ from lessons.services import lesson_progress_complete
 
 def lesson_open(*, user: User, lesson: Lesson, now: datetime | None = None) -> LessonVisit:
     """Record when the learner first had the lesson page open; later openings keep the first time."""
+    visit = LessonVisit.objects.filter(user=user, lesson=lesson).first()
+    if visit is not None:  # the common case, one read: every view of the page reports it
+        return visit
     try:
         with transaction.atomic():
             visit, _ = LessonVisit.objects.get_or_create(

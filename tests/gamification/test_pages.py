@@ -298,3 +298,22 @@ def test_badges_on_the_profile_carry_the_date_they_were_earned(signed_in, learne
     assert "Podium Finished a weekly league in the top three. Earned 2 Feb 2026" in words
     assert "Not yet earned" in words
     assert DailyActivity.objects.count() == 0
+
+
+def test_the_completion_block_runs_a_fixed_number_of_queries_whatever_the_number_of_questions(
+    client, learner, django_assert_max_num_queries
+):
+    from tests.factories import CheckQuestionFactory, PublishedLessonFactory
+
+    client.force_login(learner)
+    counts = []
+    for size in (1, 6):
+        lesson = PublishedLessonFactory()
+        CheckQuestionFactory.create_batch(size, lesson=lesson)
+        client.post(f"/lessons/{lesson.slug}/opened", headers=HTMX)  # the first opening writes; measure the next
+        with CaptureQueriesContext(connection) as queries:
+            client.post(f"/lessons/{lesson.slug}/opened", headers=HTMX)
+        counts.append(len(queries))
+        with django_assert_max_num_queries(PAGE_BUDGET):
+            client.post(f"/lessons/{lesson.slug}/opened", headers=HTMX)
+    assert counts[0] == counts[1]
