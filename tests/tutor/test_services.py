@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
 from credits.models import Hold, LedgerEntry, Wallet
@@ -264,6 +265,16 @@ def test_progress_is_stored_where_the_page_reads_it_at_most_twice_a_second(learn
     # The first call is stored; the next ones, a few milliseconds later, wait for the interval.
     assert seen == ["## Overview", "## Overview", "## Overview"]
     assert Explanation.objects.get().partial_markdown == ""
+
+
+def test_running_past_the_soft_time_limit_fails_it_and_returns_the_credits(learner, lesson, enqueued, monkeypatch):
+    def too_slow(_self, material, *, on_progress=None):
+        raise SoftTimeLimitExceeded
+
+    monkeypatch.setattr("tests.tutor.backends_for_tests.Quick.generate", too_slow)
+    assert write(unlock(learner, lesson).explanation) == services.FAILED
+    assert Explanation.objects.get().error == "ran past the soft time limit"
+    assert balance(learner).available == 100
 
 
 def test_a_job_that_keeps_losing_its_worker_gives_up_and_returns_the_credits(learner, lesson, enqueued, settings):

@@ -1,0 +1,104 @@
+"""The tutor's Celery tasks in-process: retries with exponential backoff, the last failure returning the credits,
+the queue each task goes to, and the sweep beat runs."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from config.celery import app
+from credits.selectors import wallet_summary
+from tests.tutor.conftest import ALWAYS_FAILS
+from tutor import services
+from tutor.models import Explanation, ExplanationStatus, UnlockStatus
+from tutor.tasks import explanation_generate, tutor_sweep_task
+
+pytestmark = pytest.mark.django_db
+
+
+class RetryRequested(Exception):  # noqa: N818 - stands in for celery.exceptions.Retry
+    def __init__(self, countdown):
+        super().__init__(countdown)
+        self.countdown = countdown
+
+
+@pytest.fixture
+def retries_recorded(monkeypatch):
+    """Celery's retry would publish a new message; here it only says when it would have run."""
+
+    def retry(*, exc=None, countdown=None, max_retries=None):
+        return RetryRequested(countdown)
+
+    monkeypatch.setattr(explanation_generate, "retry", retry)
+
+
+@pytest.fixture
+def waiting(learner, lesson, monkeypatch):
+    """An explanation a learner is waiting for, not yet sent to any broker."""
+    monkeypatch.setattr("tutor.services.generation._generation_send", lambda explanation_id: None)
+    return services.unlock(user=learner, lesson=lesson, idempotency_key=str(uuid.uuid4())).explanation
+
+
+def run_as_delivery(explanation, *, retries):
+    explanation_generate.push_request(id="task-1", retries=retries)
+    try:
+        return explanation_generate.run(explanation.pk)
+    finally:
+        explanation_generate.pop_request()
+
+
+def test_transient_errors_are_retried_with_exponential_backoff_and_the_last_one_returns_the_credits(
+    waiting, learner, settings, retries_recorded
+):
+    settings.TUTOR_BACKEND = ALWAYS_FAILS
+    settings.TUTOR_MAX_RETRIES = 3
+    settings.TUTOR_RETRY_BACKOFF_SECONDS = 10.0
+    for retries, countdown in ((0, 10.0), (1, 20.0), (2, 40.0)):
+        with pytest.raises(RetryRequested) as raised:
+            run_as_delivery(waiting, retries=retries)
+        assert raised.value.countdown == countdown
+        assert Explanation.objects.get().status == ExplanationStatus.PENDING
+        assert wallet_summary(user=learner).available == 70
+
+    assert run_as_delivery(waiting, retries=3) == services.FAILED
+    assert Explanation.objects.get().attempts == 4
+    assert wallet_summary(user=learner).available == 100
+
+
+def test_an_eager_run_writes_the_explanation_and_captures_the_hold(waiting, learner, quick_backend, celery_eager):
+    assert explanation_generate.delay(waiting.pk).get() == services.WRITTEN
+    assert wallet_summary(user=learner).balance == 70
+
+
+def test_the_sweep_recovers_lost_jobs_and_settles_unlocks_the_credits_sweeper_returned(
+    waiting, learner, settings, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr("tutor.services.generation._generation_send", sent.append)
+    Explanation.objects.filter(pk=waiting.pk).update(
+        enqueued_at=timezone.now() - timedelta(seconds=settings.TUTOR_CLAIM_LEASE_SECONDS + 1)
+    )
+    from credits.services import holds_expire
+
+    holds_expire(now=timezone.now() + timedelta(seconds=settings.TUTOR_HOLD_TTL_SECONDS + 1))
+
+    assert tutor_sweep_task() == {"recovered": 1, "settled": 1}
+    assert sent == [waiting.pk]
+    assert learner.unlocks.get().status == UnlockStatus.RETURNED
+
+
+def test_generation_goes_to_the_tutor_queue_and_the_sweep_to_the_default_one_every_minute(settings):
+    router = app.amqp.router
+    assert router.route({}, "tutor.tasks.explanation_generate")["queue"].name == "tutor"
+    assert router.route({}, "tutor.tasks.tutor_sweep_task")["queue"].name == "celery"
+    assert settings.CELERY_BEAT_SCHEDULE["tutor-sweep"] == {"task": "tutor.tasks.tutor_sweep_task", "schedule": 60.0}
+
+
+def test_generation_is_acknowledged_late_and_given_back_when_its_worker_is_lost():
+    assert explanation_generate.acks_late
+    assert explanation_generate.reject_on_worker_lost
+    # The soft limit fires first (the explanation fails and the credits go back) and stays below the broker's
+    # visibility timeout, so Redis redelivers only messages whose worker is gone.
+    assert app.conf.task_soft_time_limit < app.conf.task_time_limit
+    assert app.conf.task_time_limit < 3600
