@@ -299,14 +299,14 @@ class ProfilePage:
         return min(100, self.today_xp * 100 // max(self.profile.daily_goal, 1))
 
 
-def _league_standing(*, user: User, now: datetime) -> LeagueStanding | None:
+def _league_standing(*, user: User, tier: str, now: datetime) -> LeagueStanding | None:
     membership = (
-        LeagueMembership.objects.filter(user=user, week__key=week_key(now), league__isnull=False)
-        .select_related("league", "week")
-        .first()
+        LeagueMembership.objects.filter(user=user, week__key=week_key(now)).select_related("league", "week").first()
     )
-    if membership is None or membership.league is None:
+    if membership is None:
         return None
+    if membership.league is None:  # seated once last week's rollover has run
+        return LeagueStanding(tier=tier, rank=None, members=0, xp=membership.xp, ends_at=membership.week.ends_at)
     ahead = LeagueMembership.objects.filter(league=membership.league).filter(
         Q(xp__gt=membership.xp)
         | Q(xp=membership.xp, last_xp_at__lt=membership.last_xp_at)
@@ -349,7 +349,7 @@ def profile_page_for(*, user: User, now: datetime | None = None) -> ProfilePage:
             reverse=True,
         ),
         badges_locked=[badge for badge in BADGES if badge.slug not in earned],
-        league=None if profile.league_opt_out else _league_standing(user=user, now=now),
+        league=None if profile.league_opt_out else _league_standing(user=user, tier=profile.tier_label, now=now),
         wallet=wallet_summary(user=user),
     )
 

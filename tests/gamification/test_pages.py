@@ -317,3 +317,13 @@ def test_the_completion_block_runs_a_fixed_number_of_queries_whatever_the_number
         with django_assert_max_num_queries(PAGE_BUDGET):
             client.post(f"/lessons/{lesson.slug}/opened", headers=HTMX)
     assert counts[0] == counts[1]
+
+
+def test_the_profile_shows_the_league_and_rank_this_week(client, time_machine):
+    time_machine.move_to(datetime(2026, 3, 11, 12, tzinfo=UTC), tick=False)
+    you = UserFactory()
+    league_of(5, you=you)
+    client.force_login(you)
+    words = text(client.get("/me/"))
+    assert "Gold league · #1 of 5 this week with 100 XP." in words
+    assert "The week closes Mon 16 Mar, 00:00 UTC." in words
