@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,9 @@ def learner():
 
 def test_a_learner_reads_the_statement_from_the_header_balance(page, learner):
     sign_in(page, learner.email)
-    page.get_by_role("link", name="Your credits: 70, 30 held. See your statement.").click()
+    header_balance = page.get_by_role("link", name=re.compile(r"^Your credits: 70 \(see your statement\)$"))
+    expect(header_balance).to_have_text(re.compile(r"⚡\s*70"))
+    header_balance.click()
 
     expect(page.get_by_role("heading", name="Your credits")).to_be_visible()
     expect(page.get_by_test_id("available")).to_have_text("⚡40")
