@@ -160,6 +160,10 @@ def run(args: argparse.Namespace) -> None:
         list(page.object_list)
 
     statement_ms = timed(statement_first_page, 10) / 1000
+    history = statement_history_for(user=big)
+    count_ms = timed(history.count, 10) / 1000
+    first_lines_ms = timed(lambda: history[0:25], 50) / 1000
+    deep_lines_ms = timed(lambda: history[99_975:100_000], 10) / 1000
 
     def api_first_page() -> None:
         list(ledger_entries_for(user=big)[:50])
@@ -230,6 +234,9 @@ def run(args: argparse.Namespace) -> None:
         (f"For contrast: SUM over the {args.entries:,} entries", f"{sum_read / 1000:.1f} ms"),
         (f"Bulk load of {args.entries:,} entries with COPY", f"{load_seconds:.1f} s"),
         ("Statement first page (count + 25 lines), big wallet", f"{statement_ms:.1f} ms"),
+        ("  of which: counting the entries", f"{count_ms:.1f} ms"),
+        ("  of which: the 25 lines of page 1", f"{first_lines_ms:.1f} ms"),
+        ("Statement lines of page 4,000 (offset 99,975)", f"{deep_lines_ms:.1f} ms"),
         ("API ledger first page (50 entries), big wallet", f"{api_page / 1000:.2f} ms"),
         (f"audit_ledger over {LedgerEntry.objects.count():,} entries", f"{audit_seconds:.1f} s"),
         (f"Grants/s, {threads} threads × {per_thread}, across {len(writers)} wallets", f"{spread:.0f} /s"),
