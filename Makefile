@@ -32,6 +32,7 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo_questions
 
 run: demo
 	@echo ""
