@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from lessons.models import Lesson
 from tutor import services
@@ -174,7 +175,8 @@ class ExplanationAdmin(admin.ModelAdmin):
     @admin.display(description="as learners see it")
     def rendered(self, obj: Explanation) -> str:
         html = explanation_html(obj) if obj.is_ready else explanation_html(obj, partial=True)
-        return format_html('<div class="tutor-text">{}</div>', html) if html else "—"  # already sanitised
+        # markdown_render cleans the HTML with nh3 and keeps only the lesson's own links: safe to show as it is.
+        return format_html('<div class="tutor-text">{}</div>', mark_safe(html)) if html else "—"  # noqa: S308
 
     def save_model(self, request: HttpRequest, obj: Explanation, form: Any, change: bool) -> None:
         # Only the text is editable, and only through the service that records who edited it.

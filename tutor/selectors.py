@@ -16,6 +16,7 @@ from tutor.rendering import markdown_render
 
 # The states of the tutor block, in the order a learner meets them.
 VISITOR = "visitor"  # signed out: "Sign in to unlock …"
+DRAFT = "draft"  # staff previewing an unpublished lesson: nothing to unlock yet
 LOCKED = "locked"  # signed in, not unlocked: the unlock button (or why it is disabled)
 QUEUED = "queued"  # credits held, waiting for a worker
 WRITING = "writing"  # a worker is writing; the text so far shows
@@ -117,6 +118,8 @@ def tutor_panel_get(*, user: Any, lesson: Lesson, summary: WalletSummary | None 
     summary = summary if summary is not None else wallet_summary(user=user)
     unlock = unlock_for(user=user, lesson=lesson)
     state = unlock_state(unlock)
+    if state == LOCKED and not lesson.is_published:
+        return TutorPanel(lesson=lesson, state=DRAFT, summary=summary)
     if unlock is None or state in (LOCKED, RETURNED):
         return TutorPanel(lesson=lesson, state=state, summary=summary, unlock=unlock)
     explanation = unlock.explanation

@@ -8,7 +8,7 @@ import pytest
 
 from credits.models import Hold
 from credits.selectors import wallet_summary
-from tests.factories import LessonFactory, UserFactory
+from tests.factories import LessonFactory, StaffUserFactory, UserFactory
 from tests.lessons.html import visible_links, visible_text
 from tests.tutor.conftest import REFUSES, fund
 from tutor import services
@@ -223,10 +223,15 @@ def test_a_visitor_posting_an_unlock_is_sent_to_sign_in(client, lesson):
     assert not Hold.objects.exists()
 
 
-def test_a_draft_lesson_cannot_be_unlocked(client):
+def test_a_draft_lesson_cannot_be_unlocked_and_staff_previewing_it_are_told_why(client):
     signed_in(client, UserFactory())
     draft = LessonFactory(status="draft")
     assert post_unlock(client, draft).status_code == 404
+
+    signed_in(client, StaffUserFactory())
+    text = visible_text(lesson_page(client, draft).content)
+    assert "learners can unlock it once this lesson is published" in text
+    assert not Hold.objects.exists()
 
 
 def test_links_the_text_makes_outside_the_lesson_are_not_links_on_the_page(client, lesson):
