@@ -213,7 +213,7 @@ def run(args: argparse.Namespace) -> None:
     print(f"rendering the ready explanation to sanitised HTML: {summary(render)}")
 
     # --- unlock-to-visible for an explanation already written ------------------------------------------------------
-    users = [learner(number) for number in range(1, 3 * args.unlocks + 1)]
+    users = [learner(number) for number in range(1, 3 * args.unlocks + 2)]
     pool = iter(users)
     current = [users[0]]  # the learner of the next timed call, picked untimed
 
@@ -245,7 +245,12 @@ def run(args: argparse.Namespace) -> None:
         assert b"AI tutor explanation" in response.content
 
     http_ms = timed(http_unlock, args.unlocks, before=lambda: client.force_login(next(pool)))
-    print(f"unlock of a ready explanation, service only (hold + capture): {summary(service_ms)}")
+    from django.test.utils import CaptureQueriesContext
+
+    next_learner()
+    with CaptureQueriesContext(connection) as queries:
+        services.unlock(user=current[0], lesson=lesson, idempotency_key="counted")
+    print(f"unlock of a ready explanation, service only: {summary(service_ms)}, {len(queries)} queries")
     print(f"unlock-to-visible, service + rendering the tutor fragment: {summary(both_ms)}")
     print(f"unlock-to-visible through the view (POST with htmx → fragment): {summary(http_ms)}")
 

@@ -73,7 +73,7 @@ def lesson_for_tutor(*, slug: str, user: Any, published_only: bool = False) -> L
     """The lesson the tutor block belongs to (staff may preview drafts; unlocking needs a published lesson)."""
     lessons = Lesson.objects.published() if published_only else Lesson.objects.visible_to(user)
     try:
-        return lessons.get(slug=slug)
+        return lessons.select_related("source", "category").get(slug=slug)
     except Lesson.DoesNotExist:
         raise LessonNotFound(slug) from None
 

@@ -46,18 +46,23 @@ def _lease() -> timedelta:
 
 
 def explanation_current_get_or_create(
-    *, lesson: Lesson, material: LessonMaterial | None = None
+    *, lesson: Lesson, material: LessonMaterial | None = None, lock: bool = False
 ) -> tuple[Explanation, bool]:
-    """The explanation of the lesson's content as it is now, created (pending, not enqueued) when there is none."""
+    """The explanation of the lesson's content as it is now, created (pending, not enqueued) when there is none.
+
+    ``lock`` locks its row until the transaction ends (call inside one).
+    """
     material = material or lesson_material(lesson)
     fingerprint = material_fingerprint(material)
+    rows = Explanation.objects.select_for_update() if lock else Explanation.objects.all()
     for _ in range(3):
-        current = Explanation.objects.filter(lesson=lesson, fingerprint=fingerprint, retired_at__isnull=True).first()
+        current = rows.filter(lesson=lesson, fingerprint=fingerprint, retired_at__isnull=True).first()
         if current is not None:
             return current, False
         try:
             # A savepoint: a concurrent request may create the same explanation (or take the next version number)
-            # first; the unique constraints refuse ours and we read theirs.
+            # first; the unique constraints refuse ours and we read theirs. Our own new row is ours alone until
+            # commit, so it needs no lock.
             with transaction.atomic():
                 return explanation_version_create(lesson=lesson, material=material, fingerprint=fingerprint), True
         except IntegrityError:

@@ -57,10 +57,9 @@ def unlock(*, user: User, lesson: Lesson, idempotency_key: str) -> UnlockResult:
         existing = _unlock_locked(user=user, lesson=lesson)
         if existing is not None and existing.is_active:
             return UnlockResult(unlock=existing, created=False, explanation=existing.explanation)
-        explanation, _ = explanation_current_get_or_create(lesson=lesson, material=material)
         # Locked until commit: a worker finishing this explanation waits for our unlock to be visible, so it
         # captures our hold too; or it finished first, and we see it ready and capture at once.
-        explanation = Explanation.objects.select_for_update().get(pk=explanation.pk)
+        explanation, _ = explanation_current_get_or_create(lesson=lesson, material=material, lock=True)
         if existing is None:
             try:
                 # The row first, before any credits move: two requests of the same learner meet at the unique
