@@ -47,3 +47,18 @@ class EntryNotReversible(CreditsError):
 
 class LedgerIsAppendOnly(CreditsError):
     """Someone tried to change or delete a ledger entry; mistakes are fixed with a new, reversing entry."""
+
+
+# --- Purchases (issue 6) ---------------------------------------------------------------------------------------------
+
+
+class PurchasesUnavailable(CreditsError):
+    """Stripe is not configured here (STRIPE_SECRET_KEY is empty): packs can be shown but not bought."""
+
+
+class PackNotAvailable(CreditsError):
+    """The pack does not exist or is no longer on sale."""
+
+
+class CheckoutFailed(CreditsError):
+    """Stripe could not start a checkout; the message is safe to show. Trying again with the same key is safe."""
