@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from api.v1 import api
 from config.health import healthz
+from credits.webhooks import stripe_webhook
 from lessons import views as lesson_views
 
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -19,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("credits/", include("credits.urls")),
+    path("stripe/webhook", stripe_webhook, name="stripe_webhook"),
     path("", include("accounts.urls")),
     path("", include("tutor.urls")),
     path("", include("lessons.urls")),
