@@ -1,0 +1,125 @@
+"""Pages for buying ⚡: the packs page, the buy button (off to Stripe Checkout), and the purchase's success page with
+the status fragment it polls until the credits land."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from credits import stripe_gateway
+from credits.exceptions import CheckoutFailed, IdempotencyConflict, PackNotAvailable, PurchasesUnavailable
+from credits.models import CreditPack, Purchase, PurchaseStatus
+from credits.money import money_display
+from credits.selectors import pack_on_sale, packs_on_sale, purchase_of, purchases_recent_for, wallet_summary
+from credits.services.purchases import purchase_check_with_stripe, purchase_checkout_start
+
+# Waiting for the webhook takes seconds; a delayed bank payment can take days, so that state polls gently.
+POLL_SECONDS = {PurchaseStatus.CREATED: 1, PurchaseStatus.PENDING: 10}
+# While the page polls, it asks Stripe itself at most this often (the webhook normally arrives first).
+STRIPE_CHECK_INTERVAL_SECONDS = 5
+MAX_KEY_LENGTH = 100
+
+
+def _learner(request: HttpRequest) -> User | None:
+    user = request.user
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+@dataclass(frozen=True)
+class PackOffer:
+    pack: CreditPack
+    price: str  # "€4.99"
+    buy_key: str  # made when the page is shown: a double click or a resubmitted form buys once
+
+
+@require_GET
+def packs_view(request: HttpRequest) -> HttpResponse:
+    user = _learner(request)
+    offers = [
+        PackOffer(pack, money_display(pack.price, pack.currency), f"web:{uuid.uuid4()}") for pack in packs_on_sale()
+    ]
+    cancelled = request.GET.get("cancelled", "")
+    context = {
+        "offers": offers,
+        "purchases_available": stripe_gateway.is_configured(),
+        "recent": purchases_recent_for(user=user) if user else [],
+        "cancelled": cancelled.isdigit(),
+        "login_url": f"{reverse('account_login')}?{urlencode({'next': reverse('credits:packs')})}",
+    }
+    return render(request, "credits/packs.html", context)
+
+
+@require_POST
+def pack_buy_view(request: HttpRequest, slug: str) -> HttpResponse:
+    user = _learner(request)
+    if user is None:
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': reverse('credits:packs')})}")
+    pack = pack_on_sale(slug=slug)
+    if pack is None:
+        messages.error(request, "That pack is no longer on sale; pick another one below.")
+        return redirect("credits:packs")
+    key = request.POST.get("idempotency_key", "").strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        key = f"web:{uuid.uuid4()}"
+    try:
+        _purchase, checkout_url = purchase_checkout_start(user=user, pack=pack, idempotency_key=key)
+    except (PurchasesUnavailable, PackNotAvailable, CheckoutFailed, IdempotencyConflict) as error:
+        messages.error(request, str(error))
+        return redirect("credits:packs")
+    # 303: the browser follows with a GET to Stripe's hosted page.
+    return HttpResponseRedirect(checkout_url, status=303)
+
+
+def _own_purchase(request: HttpRequest, purchase_id: int) -> tuple[User, Purchase]:
+    user = _learner(request)
+    assert user is not None  # login_required
+    purchase = purchase_of(user=user, purchase_id=purchase_id)
+    if purchase is None:
+        raise Http404("No such purchase.")
+    return user, purchase
+
+
+def _status_context(user: User, purchase: Purchase) -> dict[str, object]:
+    return {
+        "purchase": purchase,
+        "price": money_display(purchase.price, purchase.currency),
+        "summary": wallet_summary(user=user),
+        "poll_seconds": POLL_SECONDS.get(PurchaseStatus(purchase.status)),
+    }
+
+
+@never_cache
+@login_required
+@require_GET
+def purchase_view(request: HttpRequest, purchase_id: int) -> HttpResponse:
+    """Where Stripe sends the buyer back. It checks with Stripe once itself, so the credits usually show at once."""
+    user, purchase = _own_purchase(request, purchase_id)
+    if purchase.status in POLL_SECONDS:
+        purchase = (
+            purchase_check_with_stripe(purchase=purchase, session_id=request.GET.get("session_id")).purchase or purchase
+        )
+    return render(request, "credits/purchase.html", _status_context(user, purchase))
+
+
+@never_cache
+@login_required
+@require_GET
+def purchase_status_view(request: HttpRequest, purchase_id: int) -> HttpResponse:
+    """The fragment the success page polls; once the credits land it also swaps the header balance."""
+    user, purchase = _own_purchase(request, purchase_id)
+    if purchase.status in POLL_SECONDS and cache.add(
+        f"credits:purchase-check:{purchase.pk}", True, STRIPE_CHECK_INTERVAL_SECONDS
+    ):
+        purchase = purchase_check_with_stripe(purchase=purchase).purchase or purchase
+    return render(request, "credits/_purchase_status_response.html", _status_context(user, purchase))
