@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from api.auth import REQUIRED_AUTH
+from api.credit_packs import router as credit_packs_router
 from api.credits import router as credits_router
 from api.gamification import router as gamification_router
 from api.lessons import router as lessons_router
@@ -46,6 +47,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 # One router per subject, each in its own module of this package (api/lessons.py, api/credits.py, ...):
 # import it here and add it with api.add_router("", router). Imports only go down the layers.
 api.add_router("", credits_router)
+api.add_router("", credit_packs_router)
 api.add_router("", lessons_router)
 api.add_router("", tutor_router)
 api.add_router("", gamification_router)

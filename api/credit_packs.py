@@ -1,0 +1,78 @@
+"""GET /api/v1/credit-packs and POST /api/v1/credit-packs/{slug}/checkout: buying ⚡ through Stripe Checkout."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest
+from ninja import Header, Router, Schema
+from ninja.errors import HttpError
+
+from api.auth import OPTIONAL_AUTH, require_user
+from credits.exceptions import CheckoutFailed, IdempotencyConflict, PackNotAvailable, PurchasesUnavailable
+from credits.models import CreditPack
+from credits.selectors import pack_on_sale, packs_on_sale
+from credits.services.purchases import purchase_checkout_start
+
+router = Router(tags=["credits"])
+
+IDEMPOTENCY_KEY_MAX_LENGTH = 100
+
+
+class PackOut(Schema):
+    slug: str
+    credits: int
+    price: int  # minor units: 499 is €4.99
+    currency: str
+
+
+class CheckoutOut(Schema):
+    checkout_url: str
+    session_id: str
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+@router.get("/credit-packs", response=list[PackOut], auth=OPTIONAL_AUTH, summary="Credit packs on sale")
+def credit_packs(request: HttpRequest) -> list[CreditPack]:
+    """Packs on sale, in display order. Prices are integers in the currency's minor units (499 eur = €4.99)."""
+    return list(packs_on_sale())
+
+
+def _key(value: str | None) -> str:
+    key = (value or "").strip()
+    if not key:
+        # Without a key every call opens its own checkout; nothing is charged until the buyer pays one of them.
+        return f"api:{uuid.uuid4()}"
+    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not key.isprintable() or not key.isascii():
+        raise HttpError(400, f"An Idempotency-Key is up to {IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters.")
+    return f"api:{key}"
+
+
+@router.post(
+    "/credit-packs/{slug}/checkout",
+    response={200: CheckoutOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 502: ErrorOut, 503: ErrorOut},
+    summary="Start buying a credit pack",
+)
+def credit_pack_checkout(
+    request: HttpRequest, slug: str, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
+) -> dict[str, str]:
+    """Open a Stripe Checkout Session for the pack; send the buyer to `checkout_url`. The credits arrive when Stripe
+    confirms the payment. The same Idempotency-Key returns the same session. 503 when purchases are not available."""
+    user = require_user(request)
+    pack = pack_on_sale(slug=slug)
+    if pack is None:
+        raise HttpError(404, f"No credit pack “{slug}” is on sale.")
+    try:
+        purchase, checkout_url = purchase_checkout_start(user=user, pack=pack, idempotency_key=_key(idempotency_key))
+    except PurchasesUnavailable as error:
+        raise HttpError(503, str(error)) from error
+    except PackNotAvailable as error:
+        raise HttpError(404, str(error)) from error
+    except IdempotencyConflict as error:
+        raise HttpError(409, str(error)) from error
+    except CheckoutFailed as error:
+        raise HttpError(502, str(error)) from error
+    return {"checkout_url": checkout_url, "session_id": purchase.checkout_session_id or ""}
