@@ -197,3 +197,22 @@ class LearnerWithCreditsFactory(UserFactory):
             credits_grant(user=obj, amount=difference, kind=EntryKind.REWARD, reason=reason, idempotency_key=key)
         elif difference < 0:
             credits_spend(user=obj, amount=-difference, reason=reason, idempotency_key=key)
+
+
+# --- credits (issue 6): packs of ⚡ for sale ---------------------------------------------------------------------
+
+
+class CreditPackFactory(factory.django.DjangoModelFactory):
+    """An active pack: ⚡100 for €4.99 unless told otherwise."""
+
+    class Meta:
+        model = "credits.CreditPack"
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"pack-{n}")
+    name = factory.Sequence(lambda n: f"Pack {n}")
+    credits = 100
+    price = 499
+    currency = "eur"
+    active = True
+    order = factory.Sequence(lambda n: n)
