@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -132,6 +133,7 @@ def main() -> int:
 
         connections.close_all()
         cleanup()
+        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 
