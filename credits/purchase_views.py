@@ -90,12 +90,16 @@ def _own_purchase(request: HttpRequest, purchase_id: int) -> tuple[User, Purchas
     return user, purchase
 
 
-def _status_context(user: User, purchase: Purchase) -> dict[str, object]:
+def _status_context(user: User, purchase: Purchase, *, from_checkout: bool) -> dict[str, object]:
+    poll_seconds = POLL_SECONDS.get(PurchaseStatus(purchase.status))
+    if purchase.status == PurchaseStatus.CREATED and not from_checkout:
+        poll_seconds = None  # opened from a list, not back from paying: nothing says a payment is on its way
     return {
         "purchase": purchase,
         "price": money_display(purchase.price, purchase.currency),
         "summary": wallet_summary(user=user),
-        "poll_seconds": POLL_SECONDS.get(PurchaseStatus(purchase.status)),
+        "poll_seconds": poll_seconds,
+        "from_checkout": from_checkout,
     }
 
 
@@ -103,13 +107,14 @@ def _status_context(user: User, purchase: Purchase) -> dict[str, object]:
 @login_required
 @require_GET
 def purchase_view(request: HttpRequest, purchase_id: int) -> HttpResponse:
-    """Where Stripe sends the buyer back. It checks with Stripe once itself, so the credits usually show at once."""
+    """Where Stripe sends the buyer back (with ?session_id=). It checks with Stripe once itself, so the credits
+    usually show at once; the same check settles a purchase whose webhook never came when the learner opens it later."""
     user, purchase = _own_purchase(request, purchase_id)
+    session_id = request.GET.get("session_id")
     if purchase.status in POLL_SECONDS:
-        purchase = (
-            purchase_check_with_stripe(purchase=purchase, session_id=request.GET.get("session_id")).purchase or purchase
-        )
-    return render(request, "credits/purchase.html", _status_context(user, purchase))
+        purchase = purchase_check_with_stripe(purchase=purchase, session_id=session_id).purchase or purchase
+    context = _status_context(user, purchase, from_checkout=session_id is not None)
+    return render(request, "credits/purchase.html", context)
 
 
 @never_cache
@@ -122,4 +127,5 @@ def purchase_status_view(request: HttpRequest, purchase_id: int) -> HttpResponse
         f"credits:purchase-check:{purchase.pk}", True, STRIPE_CHECK_INTERVAL_SECONDS
     ):
         purchase = purchase_check_with_stripe(purchase=purchase).purchase or purchase
-    return render(request, "credits/_purchase_status_response.html", _status_context(user, purchase))
+    context = _status_context(user, purchase, from_checkout=request.GET.get("from") == "checkout")
+    return render(request, "credits/_purchase_status_response.html", context)

@@ -136,11 +136,13 @@ def bought(learner, packs, stripe_settings):
 def test_the_success_page_says_the_credits_are_on_their_way_until_they_land(signed_in, bought, fake_stripe):
     page = signed_in.get(f"/credits/purchases/{bought.pk}/?session_id={bought.checkout_session_id}")
     assert "Payment received, adding ⚡100…" in text_of(page)
-    assert f'hx-get="/credits/purchases/{bought.pk}/status/" hx-trigger="every 1s"' in page.content.decode()
+    assert (
+        f'hx-get="/credits/purchases/{bought.pk}/status/?from=checkout" hx-trigger="every 1s"' in page.content.decode()
+    )
 
     fake_stripe.complete(bought.checkout_session_id)  # the webhook has nowhere to go: the page's own check finds it
     cache.clear()
-    fragment = signed_in.get(f"/credits/purchases/{bought.pk}/status/", headers={"HX-Request": "true"})
+    fragment = signed_in.get(f"/credits/purchases/{bought.pk}/status/?from=checkout", headers={"HX-Request": "true"})
 
     html = fragment.content.decode()
     assert "⚡100 added. Your balance is now ⚡160." in text_of(fragment)
@@ -150,10 +152,25 @@ def test_the_success_page_says_the_credits_are_on_their_way_until_they_land(sign
 
 
 def test_the_status_fragment_asks_stripe_at_most_every_few_seconds(signed_in, bought, fake_stripe):
-    signed_in.get(f"/credits/purchases/{bought.pk}/status/")  # asks Stripe: still open
+    signed_in.get(f"/credits/purchases/{bought.pk}/status/?from=checkout")  # asks Stripe: still open
     fake_stripe.complete(bought.checkout_session_id)
-    again = signed_in.get(f"/credits/purchases/{bought.pk}/status/")  # too soon to ask again
+    again = signed_in.get(f"/credits/purchases/{bought.pk}/status/?from=checkout")  # too soon to ask again
     assert "Payment received, adding ⚡100…" in text_of(again)
+
+
+def test_an_unpaid_purchase_opened_later_says_so_and_offers_to_continue_to_payment(signed_in, bought):
+    page = signed_in.get(f"/credits/purchases/{bought.pk}/")
+    assert "Not paid yet. Nothing has been charged for this pack." in text_of(page)
+    assert "Payment received" not in text_of(page)
+    assert f'<a class="button" href="{bought.checkout_url}">Continue to payment</a>' in page.content.decode()
+    assert "hx-trigger" not in page.content.decode()
+
+
+def test_opening_a_paid_purchase_whose_webhook_never_came_credits_it(signed_in, bought, fake_stripe):
+    fake_stripe.complete(bought.checkout_session_id)  # paid; the event went nowhere
+    page = signed_in.get("/credits/packs/")
+    assert "Waiting for payment" in text_of(page)
+    assert "⚡100 added. Your balance is now ⚡160." in text_of(signed_in.get(f"/credits/purchases/{bought.pk}/"))
 
 
 def test_the_success_page_shows_the_new_balance_once_the_webhook_has_credited(signed_in, client, bought, fake_stripe):
@@ -267,3 +284,11 @@ def test_the_admin_can_check_a_purchase_with_stripe_when_the_webhook_was_lost(st
     )
     assert f"Purchase #{bought.pk}: credited ⚡100" in text_of(response)
     assert balance(bought.user) == 160
+
+
+def test_the_packs_page_lets_its_buy_form_continue_to_stripe_checkout(signed_in, packs):
+    # Browsers apply form-action to the redirect that answers the buy form (Chromium does), so Stripe's origin must be
+    # allowed there; the browser test adds the local Stripe's origin the same way.
+    policy = signed_in.get("/credits/packs/")["Content-Security-Policy"]
+    form_action = next(part for part in policy.split(";") if part.strip().startswith("form-action"))
+    assert "https://checkout.stripe.com" in form_action.split()

@@ -201,6 +201,15 @@ def test_a_failed_async_payment_credits_nothing(client, learner, pack, fake_stri
     assert (purchase.status, purchase_entries(learner)) == (PurchaseStatus.FAILED, [])
 
 
+@pytest.mark.django_db
+def test_a_checkout_left_unpaid_until_it_expires_is_marked_expired(client, learner, pack, fake_stripe):
+    purchase = start(learner, pack)
+    fake_stripe.expire(purchase.checkout_session_id)
+    deliver(client, posted(fake_stripe, "checkout.session.expired"))
+    purchase.refresh_from_db()
+    assert (purchase.status, purchase_entries(learner)) == (PurchaseStatus.EXPIRED, [])
+
+
 # --- Out of order ------------------------------------------------------------------------------------------------
 
 
