@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -43,6 +44,14 @@ class EventReceipt:
     duplicate: bool  # an event already stored (and not failed): nothing ran this time
 
 
+def _payment_intent_of(data_object: Mapping[str, Any]) -> str:
+    """The payment intent an event's object names (an id, or an expanded object), or ""."""
+    value = data_object.get("payment_intent")
+    if isinstance(value, Mapping):
+        value = value.get("id")
+    return str(value or "")[:255]
+
+
 def _store_once(event: WebhookEvent) -> tuple[StripeEvent, bool]:
     """The stored row for this event and whether its handler should run now (new, or failed before)."""
     try:
@@ -52,7 +61,7 @@ def _store_once(event: WebhookEvent) -> tuple[StripeEvent, bool]:
                 type=event.type,
                 created=datetime.fromtimestamp(event.created, tz=UTC),
                 data_object=event.data_object,
-                payment_intent=str(event.data_object.get("payment_intent") or "")[:255],
+                payment_intent=_payment_intent_of(event.data_object),
                 status=StripeEventStatus.FAILED,  # until the handler below says otherwise, in this transaction
             )
             return row, True
