@@ -109,3 +109,11 @@ def test_the_schema_documents_both_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "get" in paths["/api/v1/credit-packs"]
     assert "post" in paths["/api/v1/credit-packs/{slug}/checkout"]
+
+
+@pytest.mark.usefixtures("stripe_settings")
+def test_an_idempotency_key_reused_for_another_pack_is_409(client, token, packs):
+    assert checkout(client, token, slug="starter", **{"Idempotency-Key": "k1"}).status_code == 200
+    response = checkout(client, token, slug="scholar", **{"Idempotency-Key": "k1"})
+    assert response.status_code == 409
+    assert Purchase.objects.count() == 1
