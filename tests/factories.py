@@ -187,16 +187,28 @@ class LearnerWithCreditsFactory(UserFactory):
     def credits(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy's post-generation signature
         if not create:
             return
-        from credits.models import EntryKind  # imported late: this block was appended after the file's own imports
-        from credits.services import credits_grant, credits_spend, wallet_get_or_create
+        wallet_fund(obj, 100 if extracted is None else extracted)
 
-        target = 100 if extracted is None else extracted
-        difference = target - wallet_get_or_create(user=obj).balance
-        reason, key = "Credits for a test", "factory-credits"
-        if difference > 0:
-            credits_grant(user=obj, amount=difference, kind=EntryKind.REWARD, reason=reason, idempotency_key=key)
-        elif difference < 0:
-            credits_spend(user=obj, amount=-difference, reason=reason, idempotency_key=key)
+
+def wallet_fund(user, balance: int):
+    """Give `user` a wallet holding exactly `balance` ⚡, through the ledger's services only; returns the wallet.
+
+    The wallet starts with the signup bonus; the difference is one reward or one spend entry, so balances,
+    statements and `audit_ledger` stay consistent.
+    """
+    from credits.models import EntryKind  # imported late: factories for accounts load before the credits app
+    from credits.services import credits_grant, credits_spend, wallet_get_or_create
+
+    wallet = wallet_get_or_create(user=user)
+    difference = balance - wallet.balance
+    reason, key = "Credits for a test", "test-credits"
+    if difference > 0:
+        credits_grant(user=user, amount=difference, kind=EntryKind.REWARD, reason=reason, idempotency_key=key)
+    elif difference < 0:
+        credits_spend(user=user, amount=-difference, reason=reason, idempotency_key=key)
+    wallet.refresh_from_db()
+    assert wallet.balance == balance
+    return wallet
 
 
 # --- credits (issue 6): packs of ⚡ for sale ---------------------------------------------------------------------

@@ -3,28 +3,8 @@
 import pytest
 from django.conf import settings
 
-from credits.models import EntryKind
-from credits.services import credits_grant, wallet_get_or_create
 from tests.factories import UserFactory
-
-
-def fund(user, balance: int):
-    """Give `user` a wallet holding exactly `balance` (>= the signup bonus) through the services; returns it."""
-    wallet = wallet_get_or_create(user=user)
-    top_up = balance - wallet.balance
-    if top_up:
-        credits_grant(
-            user=user, amount=top_up, kind=EntryKind.REWARD, reason="Test credits", idempotency_key="test-top-up"
-        )
-    wallet.refresh_from_db()
-    assert wallet.balance == balance
-    return wallet
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Factories set a password for every user; the production hasher would make these tests slow for nothing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from tests.factories import wallet_fund as fund  # the name these tests use
 
 
 @pytest.fixture

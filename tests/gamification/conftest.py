@@ -5,12 +5,6 @@ import pytest
 from tests.factories import CheckQuestionFactory, PublishedLessonFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Factories set a password for every user; the production hasher would make these tests slow for nothing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def learner(db):
     return UserFactory(time_zone="UTC")

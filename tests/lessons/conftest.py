@@ -12,12 +12,6 @@ def seed_lesson(db) -> Lesson:
     return seed_lesson_create()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Factories set a password for every user; the production hasher would make these tests slow for nothing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def celery_eager():
     """Tasks run in-process, at once, and raise: the task is exercised without a broker or a worker."""

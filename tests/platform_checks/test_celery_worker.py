@@ -19,7 +19,8 @@ def _redis_reachable(host: str = "127.0.0.1", port: int = 6379) -> bool:
 
 
 def _client_app(**conf: object) -> Celery:
-    app = Celery("test-client")
+    # Not the current app: shared tasks published later in this process must still go to the project's broker.
+    app = Celery("test-client", set_as_current=False)
     app.conf.update(task_serializer="json", accept_content=["json"], result_serializer="json", **conf)
     return app
 

@@ -3,9 +3,8 @@
 import pytest
 from django.conf import settings
 
-from credits.models import EntryKind
-from credits.services import credits_grant, wallet_get_or_create
 from tests.factories import ChapterFactory, LessonFactory, UserFactory
+from tests.factories import wallet_fund as fund  # the name these tests use
 
 QUICK = "tests.tutor.backends_for_tests.Quick"
 ALWAYS_FAILS = "tests.tutor.backends_for_tests.AlwaysFails"
@@ -13,23 +12,6 @@ REFUSES = "tests.tutor.backends_for_tests.Refuses"
 SLOW = "tests.tutor.backends_for_tests.Slow"
 
 postgres_only = pytest.mark.skipif(not settings.IS_POSTGRES, reason="needs PostgreSQL (set DATABASE_URL)")
-
-
-def fund(user, balance: int):
-    """Give ``user`` a wallet holding exactly ``balance`` (at least the signup bonus), through the credits services."""
-    wallet = wallet_get_or_create(user=user)
-    if top_up := balance - wallet.balance:
-        credits_grant(
-            user=user, amount=top_up, kind=EntryKind.REWARD, reason="Test credits", idempotency_key="test-top-up"
-        )
-    wallet.refresh_from_db()
-    assert wallet.balance == balance
-    return wallet
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
