@@ -180,7 +180,7 @@ class LearnerWithCreditsFactory(UserFactory):
     """A verified learner whose wallet holds exactly `credits` ⚡ (default 100), with a ledger the audit accepts.
 
     `LearnerWithCreditsFactory(credits=30)`. The wallet starts with the signup bonus; the difference is one reward
-    or one spend entry ("Credits for a test"), so balances and statements stay consistent.
+    or one spend entry ("Test credits"), so balances and statements stay consistent.
     """
 
     @factory.post_generation
@@ -201,7 +201,7 @@ def wallet_fund(user, balance: int):
 
     wallet = wallet_get_or_create(user=user)
     difference = balance - wallet.balance
-    reason, key = "Credits for a test", "test-credits"
+    reason, key = "Test credits", "test-credits"
     if difference > 0:
         credits_grant(user=user, amount=difference, kind=EntryKind.REWARD, reason=reason, idempotency_key=key)
     elif difference < 0:
