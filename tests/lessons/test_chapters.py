@@ -10,46 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lessons.chapters import ParsedChapter, chapter_url, chapters_parse, timestamp_format
-
-# The description on the seed page (../shared/seed/lesson-page.txt), character for character.
-SEED_DESCRIPTION = (
-    "Are we truly on the verge of AI automating its own research and development? In this deep-dive "
-    "episode of the MAD Podcast, Matt Turck sits down with Mostafa Dehghani, a pioneering AI researcher "
-    "at Google DeepMind whose work on Universal Transformers and Vision Transformers (ViT) helped lay the "
-    "groundwork for today's frontier models. Moving past the hype, Mostafa breaks down the actual "
-    'mechanics of "thinking in loops" and Recursive Self-Improvement (RSI). He explores the critical '
-    "bottlenecks holding back true AGI—from evaluation limits and formal verification to the brutal math "
-    "of long-horizon reliability. Mostafa and Matt also discuss the shift from pre-training to "
-    "post-training, how Gemini's Nano Banana 2 processes pixels and text simultaneously, and why the "
-    '"frozen" nature of today\'s models means Continual Learning is the next massive frontier for '
-    "enterprise AI and data pipelines. Mostafa Dehghani LinkedIn "
-    "-\xa0https://www.linkedin.com/in/dehghani-mostafa X/Twitter - https://x.com/m__dehghani Google DeepMind "
-    "Website -\xa0https://deepmind.google X/Twitter - https://x.com/GoogleDeepMind Matt Turck (Managing "
-    "Director) Blog - https://mattturck.com LinkedIn -\xa0https://www.linkedin.com/in/turck/ X/Twitter "
-    "-\xa0https://x.com/mattturck FirstMark Website -\xa0https://firstmark.com X/Twitter - "
-    "https://x.com/FirstMarkCap Listen on: Spotify - https://open.spotify.com/show/7yLATDSaFvgJG80ACcRJtq "
-    "Apple - https://podcasts.apple.com/us/podcast/the-mad-podcast-with-matt-turck/id1686238724 00:00 "
-    "Intro 01:17 What “loops” in AI actually mean 05:04 Self-improvement as the next chapter of machine "
-    "learning 07:32 Are Karpathy’s autoresearch agents an early form of AI self-improvement? 08:56 AI "
-    "building AI: how close are we? 10:02 The biggest bottlenecks: evals, automation, and long horizons "
-    "12:36 Can formal verification unlock recursive self-improvement? 14:06 What is model collapse? 15:33 "
-    "Generalization vs specialization in AI 18:04 What is a specialized model today? 20:57 Could top AI "
-    "rese"
-)
-
-SEED_CHAPTERS = [
-    (0, "Intro"),
-    (77, "What “loops” in AI actually mean"),
-    (304, "Self-improvement as the next chapter of machine learning"),
-    (452, "Are Karpathy’s autoresearch agents an early form of AI self-improvement?"),
-    (536, "AI building AI: how close are we?"),
-    (602, "The biggest bottlenecks: evals, automation, and long horizons"),
-    (756, "Can formal verification unlock recursive self-improvement?"),
-    (846, "What is model collapse?"),
-    (933, "Generalization vs specialization in AI"),
-    (1084, "What is a specialized model today?"),
-    (1257, "Could top AI rese"),
-]
+from tests.seed import SEED_CHAPTERS, SEED_DESCRIPTION
 
 
 def starts_and_titles(chapters: list[ParsedChapter]) -> list[tuple[int, str]]:
@@ -62,7 +23,7 @@ def starts_and_titles(chapters: list[ParsedChapter]) -> list[tuple[int, str]]:
 def test_seed_description_gives_its_eleven_chapters_with_seconds_and_titles():
     chapters = chapters_parse(SEED_DESCRIPTION)
 
-    assert starts_and_titles(chapters) == SEED_CHAPTERS
+    assert starts_and_titles(chapters) == list(SEED_CHAPTERS)
 
 
 def test_seed_description_keeps_the_cut_off_last_chapter_marked_truncated():

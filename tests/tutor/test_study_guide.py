@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from tests.seed import SEED_CHAPTERS, SEED_DESCRIPTION
 from tutor.backends import backend_get, material_fingerprint
 from tutor.backends.base import (
     REQUIRED_SECTIONS,
@@ -26,41 +27,6 @@ from tutor.rendering import markdown_render
 VIDEO = "https://www.youtube.com/watch?v=seed-lesson"
 
 # The seed page's description as it was pasted (see /work/shared/seed/lesson-page.txt), links and chapter list included.
-SEED_DESCRIPTION = (
-    "Are we truly on the verge of AI automating its own research and development? In this deep-dive episode of the "
-    "MAD Podcast, Matt Turck sits down with Mostafa Dehghani, a pioneering AI researcher at Google DeepMind whose work "
-    "on Universal Transformers and Vision Transformers (ViT) helped lay the groundwork for today's frontier models. "
-    'Moving past the hype, Mostafa breaks down the actual mechanics of "thinking in loops" and Recursive '
-    "Self-Improvement (RSI). He explores the critical bottlenecks holding back true AGI—from evaluation limits and "
-    "formal verification to the brutal math of long-horizon reliability. Mostafa and Matt also discuss the shift from "
-    "pre-training to post-training, how Gemini's Nano Banana 2 processes pixels and text simultaneously, and why the "
-    '"frozen" nature of today\'s models means Continual Learning is the next massive frontier for enterprise AI and '
-    "data pipelines. Mostafa Dehghani LinkedIn -\xa0https://www.linkedin.com/in/dehghani-mostafa X/Twitter - "
-    "https://x.com/m__dehghani Google DeepMind Website -\xa0https://deepmind.google X/Twitter - "
-    "https://x.com/GoogleDeepMind Matt Turck (Managing Director) Blog - https://mattturck.com LinkedIn -\xa0"
-    "https://www.linkedin.com/in/turck/ X/Twitter -\xa0https://x.com/mattturck FirstMark Website -\xa0"
-    "https://firstmark.com X/Twitter - https://x.com/FirstMarkCap Listen on: Spotify - "
-    "https://open.spotify.com/show/7yLATDSaFvgJG80ACcRJtq Apple - "
-    "https://podcasts.apple.com/us/podcast/the-mad-podcast-with-matt-turck/id1686238724 00:00 Intro 01:17 What "
-    "“loops” in AI actually mean 05:04 Self-improvement as the next chapter of machine learning 07:32 Are Karpathy’s "
-    "autoresearch agents an early form of AI self-improvement? 08:56 AI building AI: how close are we? 10:02 The "
-    "biggest bottlenecks: evals, automation, and long horizons 12:36 Can formal verification unlock recursive "
-    "self-improvement? 14:06 What is model collapse? 15:33 Generalization vs specialization in AI 18:04 What is a "
-    "specialized model today? 20:57 Could top AI rese"
-)
-SEED_CHAPTERS = (
-    (0, "Intro"),
-    (77, "What “loops” in AI actually mean"),
-    (304, "Self-improvement as the next chapter of machine learning"),
-    (452, "Are Karpathy’s autoresearch agents an early form of AI self-improvement?"),
-    (536, "AI building AI: how close are we?"),
-    (602, "The biggest bottlenecks: evals, automation, and long horizons"),
-    (756, "Can formal verification unlock recursive self-improvement?"),
-    (846, "What is model collapse?"),
-    (933, "Generalization vs specialization in AI"),
-    (1084, "What is a specialized model today?"),
-    (1257, "Could top AI rese"),
-)
 SEED_RELATED = (
     RelatedMaterial(
         "The ABCs of reading medical research and review papers these days",
