@@ -64,7 +64,8 @@ test-sqlite: install browser
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install services
-	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@command -v wrk >/dev/null 2>&1 || { $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y -qq wrk >/dev/null; }
+	@for f in bench/ledger.py bench/tutor.py bench/pages.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 compose-check: install
 	$(BIN)/python scripts/compose_check.py docker-compose.yml

@@ -1,0 +1,163 @@
+"""Page benchmark: requests per second for the main pages through gunicorn (3 sync workers), as a share of a bare
+Django view served by the same server in the same run. Load comes from wrk (Debian's package) over loopback.
+
+    .venv/bin/python bench/pages.py                      # SQLite in a temporary folder
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/learnplatform .venv/bin/python bench/pages.py
+
+With PostgreSQL it creates its own database (the named one with a `_pages_bench` suffix) and drops it at the end;
+the database DATABASE_URL names is never touched. Each URL gets `--seconds` of load with `--connections` connections.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = "/lessons/ai-is-already-building-ai-mostafa-dehghani/"
+PAGES = [
+    ("bare Django view (baseline)", "/bench/bare", False),
+    ("home", "/", False),
+    ("catalog", "/lessons/", False),
+    ("catalog search 'transformer'", "/lessons/?q=transformer", False),
+    ("lesson page (visitor)", SEED, False),
+    ("lesson page (signed in)", SEED, True),
+    ("credit statement (signed in)", "/credits/", True),
+    ("profile /me/ (signed in)", "/me/", True),
+    ("API lesson list", "/api/v1/lessons", False),
+    ("API lesson detail", f"/api/v1/lessons/{SEED.split('/')[2]}", False),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench_database(env: dict[str, str]) -> tuple[str, object]:
+    """The database URL for this run and a cleanup callable."""
+    url = env.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{env['VAR_DIR']}/bench.sqlite3", lambda: None
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/') or 'learnplatform'}_pages_bench"
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+    def cleanup() -> None:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return urlunsplit(parts._replace(path=f"/{name}")), cleanup
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+def signed_in_cookie(env: dict[str, str]) -> str:
+    """A session cookie for the demo learner, made by Django's own login in a child process."""
+    code = (
+        "from django.test import Client; from accounts.models import User; c = Client();"
+        "c.force_login(User.objects.get(email='learner@example.com'));"
+        "print(c.cookies['sessionid'].value)"
+    )
+    return manage(env, "shell", "-c", code).strip().splitlines()[-1]
+
+
+def wrk(url: str, *, seconds: int, connections: int, cookie: str | None) -> tuple[float, str]:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: sessionid={cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = re.search(r"50%\s+(\S+)", output).group(1)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non_2xx:
+        raise RuntimeError(f"{url} answered {non_2xx.group(1)} errors:\n{output}")
+    return rate, p50
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=3)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk is not installed: apt-get install -y wrk (make bench does it)", file=sys.stderr)
+        return 1
+
+    var_dir = tempfile.mkdtemp(prefix="pages-bench-")
+    env = {
+        **os.environ,
+        "VAR_DIR": var_dir,
+        "DJANGO_DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "STATIC_MANIFEST": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("REDIS_URL", None)  # the pages under test need no broker; the cache is the embedded file cache
+    env["DATABASE_URL"], cleanup = bench_database(env)
+    port = free_port()
+    server = None
+    try:
+        manage(env, "migrate", "--noinput")
+        manage(env, "load_demo")
+        cookie = signed_in_cookie(env)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi", "-c", "platform/gunicorn.conf.py",
+             "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", "1",
+             "--access-logfile", "/dev/null"],
+            cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "bench.pages_settings"},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/bench/bare", timeout=1)  # noqa: S310 - loopback only
+                break
+            except OSError:
+                time.sleep(0.2)
+        engine = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
+        print(f"gunicorn {args.workers} sync workers, {engine}, wrk -t2 -c{args.connections} -d{args.seconds}s")
+        print(f"{'page':<34} {'req/s':>8} {'p50':>9} {'share of bare':>14}")
+        baseline = None
+        for label, path, signed_in in PAGES:
+            rate, p50 = wrk(base + path, seconds=args.seconds, connections=args.connections,
+                            cookie=cookie if signed_in else None)  # fmt: skip
+            baseline = baseline or rate
+            print(f"{label:<34} {rate:>8.0f} {p50:>9} {rate / baseline:>13.0%}")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=20)
+        cleanup()  # type: ignore[operator]
+        shutil.rmtree(var_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
