@@ -193,7 +193,6 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Learn ⚡] "
-ACCOUNT_RATE_LIMITS_ENABLED = True  # allauth's own limits; they count in the shared cache above
 HEADLESS_CLIENTS = ("browser", "app")
 HEADLESS_ONLY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -51,6 +51,18 @@ def browser_context_args(browser_context_args, live_server):
 
 
 @pytest.fixture
+def celery_eager():
+    """Tasks run in-process, at once, and raise: the task is exercised without a broker or a worker."""
+    from config.celery import app, embedded_broker_folders_create
+
+    embedded_broker_folders_create()  # even eager tasks hand their result to the (embedded) result backend
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
 def celery_worker(transactional_db):
     """A real worker process on the broker and database this test run uses (Redis or the embedded one)."""
     with celery_worker_running() as worker:
