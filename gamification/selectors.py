@@ -321,8 +321,11 @@ def _league_standing(*, user: User, tier: str, now: datetime) -> LeagueStanding 
     )
 
 
-def profile_page_for(*, user: User, now: datetime | None = None) -> ProfilePage:
-    """The /me/ page in a fixed number of queries: profile, a year of days, badges, league (2), wallet."""
+def profile_page_for(*, user: User, now: datetime | None = None, wallet: WalletSummary | None = None) -> ProfilePage:
+    """The /me/ page in a fixed number of queries: profile, a year of days, badges, league (2), wallet.
+
+    A caller that has already read the wallet (the page's header shows the balance too) passes it in.
+    """
     now = now or timezone.now()
     today = local_date(now, user.time_zone)
     profile = profile_for(user=user)
@@ -350,7 +353,7 @@ def profile_page_for(*, user: User, now: datetime | None = None) -> ProfilePage:
         ),
         badges_locked=[badge for badge in BADGES if badge.slug not in earned],
         league=None if profile.league_opt_out else _league_standing(user=user, tier=profile.tier_label, now=now),
-        wallet=wallet_summary(user=user),
+        wallet=wallet if wallet is not None else wallet_summary(user=user),
     )
 
 

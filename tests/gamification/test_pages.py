@@ -189,6 +189,25 @@ def test_the_profile_runs_a_fixed_number_of_queries_whatever_the_history(
     assert counts[0] == counts[1]
 
 
+def test_the_profile_reads_the_wallet_once_for_its_freeze_button_and_the_header(client, settings):
+    settings.SIGNUP_BONUS = 60
+    newcomer = UserFactory()
+    client.force_login(newcomer)
+    first = client.get("/me/")  # the first page a learner sees opens the wallet, with the welcome bonus
+    html = first.content.decode()
+
+    assert "<span data-balance>60</span>" in html
+    assert re.search(r'<button type="submit" class="button-small">Buy a freeze for ⚡20</button>', html)
+    assert "You have ⚡0" not in text(first)
+    assert count_wallet_reads(client, "/me/") == 1
+
+
+def count_wallet_reads(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len([q for q in queries if q["sql"].startswith("SELECT") and 'FROM "credits_wallet"' in q["sql"]])
+
+
 def test_the_profile_shows_level_streak_calendar_chart_badges_and_freezes(signed_in, learner, time_machine):
     time_machine.move_to(datetime(2026, 3, 10, 18, tzinfo=UTC), tick=False)
     a_busy_year(learner, 3)
