@@ -7,8 +7,10 @@ with the outcome as a message.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -91,46 +93,50 @@ def status_view(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "tutor/_panel_response.html", {"panel": panel, "unlock_key": uuid.uuid4()})
 
 
-def _feedback_explanation(request: HttpRequest, lesson: Lesson):
+def _feedback(
+    request: HttpRequest,
+    slug: str,
+    form_class: type[forms.Form],
+    *,
+    invalid: str,
+    save: Callable[..., object],
+    thanks: str,
+) -> HttpResponse:
+    """Rating and reporting differ only in their form, their service and their words; the steps are the same."""
+    lesson = _lesson(slug, request)
     user = _learner(request)
     if user is None:
-        return None, None
+        return _sign_in_first(lesson)
     unlock = selectors.unlock_for(user=user, lesson=lesson)
-    return user, (unlock.explanation if unlock is not None else None)
+    form = form_class(request.POST)
+    if unlock is None or not form.is_valid():
+        return _panel_response(request, lesson, error=invalid)
+    try:
+        save(user=user, explanation=unlock.explanation, **form.cleaned_data)
+    except FeedbackNotAllowed as error:
+        return _panel_response(request, lesson, error=str(error))
+    return _panel_response(request, lesson, notice=thanks)
 
 
 @require_POST
 def rate_view(request: HttpRequest, slug: str) -> HttpResponse:
-    lesson = _lesson(slug, request)
-    user, explanation = _feedback_explanation(request, lesson)
-    if user is None:
-        return _sign_in_first(lesson)
-    form = RatingForm(request.POST)
-    if explanation is None or not form.is_valid():
-        return _panel_response(request, lesson, error="Pick from 1 to 5 stars.")
-    try:
-        services.rating_save(user=user, explanation=explanation, stars=form.cleaned_data["stars"])
-    except FeedbackNotAllowed as error:
-        return _panel_response(request, lesson, error=str(error))
-    return _panel_response(request, lesson, notice="Thanks for rating this explanation.")
+    return _feedback(
+        request,
+        slug,
+        RatingForm,
+        invalid="Pick from 1 to 5 stars.",
+        save=services.rating_save,
+        thanks="Thanks for rating this explanation.",
+    )
 
 
 @require_POST
 def report_view(request: HttpRequest, slug: str) -> HttpResponse:
-    lesson = _lesson(slug, request)
-    user, explanation = _feedback_explanation(request, lesson)
-    if user is None:
-        return _sign_in_first(lesson)
-    form = ReportForm(request.POST)
-    if explanation is None or not form.is_valid():
-        return _panel_response(request, lesson, error="Say what is wrong: wrong, unclear or off topic.")
-    try:
-        services.report_file(
-            user=user,
-            explanation=explanation,
-            reason=form.cleaned_data["reason"],
-            comment=form.cleaned_data["comment"],
-        )
-    except FeedbackNotAllowed as error:
-        return _panel_response(request, lesson, error=str(error))
-    return _panel_response(request, lesson, notice="Thanks: our team reads every report.")
+    return _feedback(
+        request,
+        slug,
+        ReportForm,
+        invalid="Say what is wrong: wrong, unclear or off topic.",
+        save=services.report_file,
+        thanks="Thanks: our team reads every report.",
+    )

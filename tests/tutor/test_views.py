@@ -285,6 +285,25 @@ def test_a_learner_who_did_not_unlock_cannot_rate(client, lesson):
     assert not Rating.objects.exists()
 
 
+def test_a_report_without_a_reason_is_refused(client, lesson):
+    signed_in(client, UserFactory())
+    post_unlock(client, lesson)
+    run_worker(lesson)
+    response = client.post(f"/lessons/{lesson.slug}/tutor/report", {"reason": "boring"}, **HTMX)
+    assert "Say what is wrong: wrong, unclear or off topic." in visible_text(response.content, main_only=False)
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(("action", "data"), [("rate", {"stars": "5"}), ("report", {"reason": "wrong"})])
+def test_a_visitor_who_rates_or_reports_is_sent_to_sign_in_and_back(client, lesson, action, data):
+    response = client.post(f"/lessons/{lesson.slug}/tutor/{action}", data)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+    assert lesson.slug in response["Location"]
+    assert not Rating.objects.exists()
+    assert not Report.objects.exists()
+
+
 def test_the_status_fragment_of_a_visitor_is_the_sign_in_call(client, lesson):
     response = status(client, lesson)
     assert "Sign in to unlock AI tutor explanation · ⚡30" in visible_text(response.content, main_only=False)
