@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -10,10 +10,12 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from credits.models import LedgerEntry
+from gamification.charts import Cell
 from gamification.leagues import Tier
 from gamification.models import BadgeAward, DailyActivity, LearnerProfile, LessonVisit
 from gamification.services import check_answer, xp_award
 from gamification.tasks import leagues_rollover_task
+from gamification.templatetags.gamification import day_cells
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -229,6 +231,14 @@ def test_the_profile_shows_level_streak_calendar_chart_badges_and_freezes(signed
     assert "Goal getter Met your daily goal for the first time. Earned 8 Mar 2026" in words
     assert "0 of 2 streak freezes held" in words
     assert "Buy a freeze for ⚡20" in words
+
+
+def test_the_calendar_cells_are_escaped_like_any_template_text():
+    html = day_cells([Cell(day=date(2026, 3, 10), x=14, y=28, shade="2", label='<b>"10 Mar" & more</b>')])
+    assert html == (
+        '<rect x="14" y="28" width="11" height="11" rx="2" class="day day-2">'
+        "<title>&lt;b&gt;&quot;10 Mar&quot; &amp; more&lt;/b&gt;</title></rect>"
+    )
 
 
 def test_visitors_are_sent_to_sign_in_from_the_profile(client):
