@@ -467,10 +467,3 @@ def me_summary(*, user: User, now: datetime | None = None) -> MeSummary:
         freezes=profile.freezes,
         badges=[BadgeView(BADGES_BY_SLUG[a.badge], a.earned_at) for a in awards if a.badge in BADGES_BY_SLUG],
     )
-
-
-def xp_history_for(*, user: User) -> QuerySet[Any]:
-    """The learner's XP events, newest first (admin)."""
-    from gamification.models import XPEvent
-
-    return XPEvent.objects.filter(user=user).order_by("-created_at", "-id")
