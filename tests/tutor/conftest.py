@@ -1,10 +1,9 @@
-"""Fixtures for the tutor's Django tests: funded learners, a lesson with chapters, a test backend, eager Celery."""
+"""Fixtures for the tutor's Django tests: funded learners, a lesson with chapters, a test backend."""
 
 import pytest
 from django.conf import settings
 
-from tests.factories import ChapterFactory, LessonFactory, UserFactory
-from tests.factories import wallet_fund as fund  # the name these tests use
+from tests.factories import ChapterFactory, LearnerWithCreditsFactory, LessonFactory
 
 QUICK = "tests.tutor.backends_for_tests.Quick"
 ALWAYS_FAILS = "tests.tutor.backends_for_tests.AlwaysFails"
@@ -22,16 +21,12 @@ def quick_backend(settings):
 
 @pytest.fixture
 def learner(db):
-    user = UserFactory()
-    fund(user, 100)
-    return user
+    return LearnerWithCreditsFactory(credits=100)
 
 
 @pytest.fixture
 def other_learner(db):
-    user = UserFactory()
-    fund(user, 100)
-    return user
+    return LearnerWithCreditsFactory(credits=100)
 
 
 @pytest.fixture
@@ -40,15 +35,3 @@ def lesson(db):
     for start, title in ((0, "Intro"), (77, "What loops mean"), (304, "Self-improvement")):
         ChapterFactory(lesson=lesson, start_seconds=start, title=title)
     return lesson
-
-
-@pytest.fixture
-def celery_eager():
-    """Tasks run in-process, at once, and raise: the task is exercised without a broker or a worker."""
-    from config.celery import app, embedded_broker_folders_create
-
-    embedded_broker_folders_create()
-    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield app
-    app.conf.task_always_eager, app.conf.task_eager_propagates = saved

@@ -9,9 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from credits.models import LedgerEntry
 from credits.selectors import wallet_summary
-from tests.factories import LessonFactory, StaffUserFactory, UserFactory
+from tests.factories import LearnerWithCreditsFactory, LessonFactory, StaffUserFactory, UserFactory
 from tests.lessons.html import visible_text
-from tests.tutor.conftest import fund
 from tutor import services
 from tutor.models import Explanation, ExplanationStatus, Report
 
@@ -106,8 +105,7 @@ def test_approve_and_regenerate_actions(client, staff, lesson, learner):
 
 
 def test_a_goodwill_refund_for_a_report_is_given_once(client, staff, lesson):
-    reporter = UserFactory()
-    fund(reporter, 100)
+    reporter = LearnerWithCreditsFactory(credits=100)
     explanation = paid_explanation(lesson, reporter)
     report = services.report_file(user=reporter, explanation=explanation, reason="unclear")
     for _ in range(2):

@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 
 from credits.models import Hold
-from tests.factories import DEFAULT_PASSWORD, LessonFactory, UserFactory
-from tests.tutor.conftest import REFUSES, fund
+from tests.factories import DEFAULT_PASSWORD, LearnerWithCreditsFactory, LessonFactory
+from tests.tutor.conftest import REFUSES
 from tutor import services
 from tutor.models import Explanation
 
@@ -65,8 +65,7 @@ def test_an_unlock_of_a_ready_explanation_is_charged_at_once(api, lesson, other_
 
 
 def test_not_enough_credits_answers_402_with_what_is_available_and_the_price(client):
-    user = UserFactory()
-    fund(user, 60)
+    user = LearnerWithCreditsFactory(credits=60)
     client.force_login(user)
     lesson = LessonFactory(unlock_price=80)
     response = unlock(client, lesson.slug)
@@ -148,8 +147,7 @@ def test_the_lesson_detail_says_whether_the_caller_unlocked_and_how_the_explanat
 
 
 def test_an_app_unlocks_with_its_session_token_and_no_csrf(lesson):
-    user = UserFactory()
-    fund(user, 100)
+    user = LearnerWithCreditsFactory(credits=100)
     app = Client(enforce_csrf_checks=True)
     login = app.post(
         "/_allauth/app/v1/auth/login",

@@ -17,8 +17,7 @@ from django.db import connection
 
 from credits.models import Hold
 from credits.selectors import ledger_audit, wallet_summary
-from tests.factories import UserFactory
-from tests.tutor.conftest import fund
+from tests.factories import LearnerWithCreditsFactory
 from tutor import services
 from tutor.models import Explanation, Unlock
 
@@ -54,8 +53,7 @@ def created(result) -> object:
 
 
 def double_submit(lesson, *, threads: int, same_key: bool) -> None:
-    learner = UserFactory()
-    fund(learner, 100)
+    learner = LearnerWithCreditsFactory(credits=100)
     key = str(uuid.uuid4())
 
     results = run_together(
@@ -90,9 +88,7 @@ def test_simultaneous_unlocks_by_one_learner_hold_the_price_once_on_any_database
 
 @pytest.mark.parametrize("_postgres", [pytest.param(None, marks=ON_POSTGRES)], ids=["postgres"])
 def test_many_learners_unlocking_at_once_share_one_explanation(lesson, _postgres):
-    learners = [UserFactory() for _ in range(THREADS)]
-    for learner in learners:
-        fund(learner, 100)
+    learners = [LearnerWithCreditsFactory(credits=100) for _ in range(THREADS)]
 
     results = run_together(
         THREADS, lambda index: services.unlock(user=learners[index], lesson=lesson, idempotency_key=f"k{index}")

@@ -9,9 +9,9 @@ from django.utils import timezone
 from credits.models import Hold, LedgerEntry, Wallet
 from credits.selectors import wallet_summary
 from credits.services import IdempotencyConflict, InsufficientCredits, holds_expire
-from tests.factories import ChapterFactory, LessonFactory, StaffUserFactory, UserFactory
+from tests.factories import ChapterFactory, LearnerWithCreditsFactory, LessonFactory, StaffUserFactory
 from tests.tutor.backends_for_tests import guide_markdown
-from tests.tutor.conftest import ALWAYS_FAILS, REFUSES, fund
+from tests.tutor.conftest import ALWAYS_FAILS, REFUSES
 from tutor import services
 from tutor.backends import GenerationResult
 from tutor.exceptions import FeedbackNotAllowed, GenerationRetry, RefundNotAllowed, UnlockKeyReused
@@ -106,8 +106,7 @@ def test_a_ready_explanation_is_captured_at_once_and_no_generation_is_enqueued(
 
 
 def test_not_enough_credits_raises_and_leaves_nothing_behind(lesson, enqueued):
-    poor = UserFactory()
-    fund(poor, 60)
+    poor = LearnerWithCreditsFactory(credits=60)
     lesson.unlock_price = 61
     lesson.save()
     with pytest.raises(InsufficientCredits) as raised:

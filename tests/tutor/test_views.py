@@ -8,9 +8,9 @@ import pytest
 
 from credits.models import Hold
 from credits.selectors import wallet_summary
-from tests.factories import LessonFactory, StaffUserFactory, UserFactory
+from tests.factories import LearnerWithCreditsFactory, LessonFactory, StaffUserFactory, UserFactory
 from tests.lessons.html import visible_links, visible_text
-from tests.tutor.conftest import REFUSES, fund
+from tests.tutor.conftest import REFUSES
 from tutor import services
 from tutor.models import Explanation, ExplanationStatus, Rating, Report
 
@@ -83,8 +83,7 @@ def test_a_visitor_is_asked_to_sign_in_and_sees_no_unlock_form(client, lesson):
 
 
 def test_a_learner_sees_the_price_and_the_balance_after_unlocking_before_confirming(client, lesson):
-    user = signed_in(client, UserFactory())
-    fund(user, 75)
+    signed_in(client, LearnerWithCreditsFactory(credits=75))
     response = lesson_page(client, lesson)
     html = response.content.decode()
     text = visible_text(response.content)
@@ -102,8 +101,7 @@ def test_each_page_view_carries_its_own_idempotency_key(client, lesson):
 
 
 def test_a_learner_short_of_credits_gets_a_disabled_button_and_ways_to_get_more(client):
-    user = signed_in(client, UserFactory())
-    fund(user, 60)
+    signed_in(client, LearnerWithCreditsFactory(credits=60))
     lesson = LessonFactory(unlock_price=75)
     response = lesson_page(client, lesson)
     html = response.content.decode()
@@ -143,8 +141,7 @@ def test_a_double_submit_of_the_same_form_holds_the_price_once(client, lesson):
 
 
 def test_with_htmx_the_block_follows_the_explanation_from_queued_to_ready_and_stops_polling(client, lesson):
-    user = signed_in(client, UserFactory())
-    fund(user, 100)
+    user = signed_in(client, LearnerWithCreditsFactory(credits=100))
 
     response = post_unlock(client, lesson, **HTMX)
     assert response.status_code == 200

@@ -15,8 +15,8 @@ from config.celery import app, embedded_broker_folders_create
 from credits.models import Hold, LedgerEntry
 from credits.selectors import ledger_audit, wallet_summary
 from tests.celery_worker import WorkerProcess, celery_worker_running
-from tests.factories import UserFactory
-from tests.tutor.conftest import ALWAYS_FAILS, SLOW, fund
+from tests.factories import LearnerWithCreditsFactory
+from tests.tutor.conftest import ALWAYS_FAILS, SLOW
 from tutor import services
 from tutor.models import Explanation, ExplanationStatus, Unlock, UnlockStatus
 
@@ -43,9 +43,7 @@ def wait_for(condition: Callable[[], bool], *, worker: WorkerProcess, timeout: f
 
 
 def learner_with(balance: int):
-    user = UserFactory()
-    fund(user, balance)
-    return user
+    return LearnerWithCreditsFactory(credits=balance)
 
 
 def unlock(user, lesson):
