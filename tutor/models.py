@@ -101,10 +101,6 @@ class Explanation(models.Model):
         return self.status == ExplanationStatus.READY
 
     @property
-    def is_terminal(self) -> bool:
-        return self.status in (ExplanationStatus.READY, ExplanationStatus.FAILED)
-
-    @property
     def written_by(self) -> str:
         """The line the page shows under the text: which backend wrote it."""
         if self.backend == "study_guide":
