@@ -19,7 +19,7 @@ from credits.services import CreditsError, credits_adjust
 from credits.services.purchases import purchase_check_with_stripe
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyMixin:
     """Nobody, superusers included, adds, changes or deletes these rows here: only the credits services write them."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -32,7 +32,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class LedgerEntryInline(admin.TabularInline):
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """A change list and read-only pages, nothing more."""
+
+
+class LedgerEntryInline(ReadOnlyMixin, admin.TabularInline):
     model = LedgerEntry
     fk_name = "wallet"
     fields = ("created_at", "kind", "amount", "balance_after", "reason", "reference", "created_by")
@@ -48,15 +52,6 @@ class LedgerEntryInline(admin.TabularInline):
         # A wallet's whole history can be long; the entries list (filtered by this user) shows the rest.
         ids = list(super().get_queryset(request).order_by("-id").values_list("id", flat=True)[:20])
         return super().get_queryset(request).filter(id__in=ids).select_related("created_by")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Wallet)
@@ -207,7 +202,7 @@ class CreditPackAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
 
-class StripeEventInline(admin.TabularInline):
+class StripeEventInline(ReadOnlyMixin, admin.TabularInline):
     model = StripeEvent
     fields = ("received_at", "type", "event_id", "status", "outcome")
     readonly_fields = fields
@@ -215,12 +210,6 @@ class StripeEventInline(admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Purchase)

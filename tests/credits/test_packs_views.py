@@ -270,6 +270,8 @@ def test_purchases_and_events_are_read_only_in_the_admin(staff_client, bought, f
     purchase_page = staff_client.get(f"/admin/credits/purchase/{bought.pk}/change/")
     assert purchase_page.status_code == 200
     assert "checkout.session.completed" in purchase_page.content.decode()
+    assert 'name="_save"' not in purchase_page.content.decode()
+    assert staff_client.post(f"/admin/credits/purchase/{bought.pk}/change/", {"status": "credited"}).status_code == 403
     assert staff_client.get("/admin/credits/purchase/add/").status_code == 403
     event = StripeEvent.objects.get()
     assert staff_client.post(f"/admin/credits/stripeevent/{event.pk}/delete/").status_code == 403
