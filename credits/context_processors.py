@@ -13,5 +13,4 @@ def header_balance(request: HttpRequest) -> dict[str, object]:
         return {}
     # Lazy: pages that never render the header (redirects, JSON) cost no query. The first page a signed-in learner
     # sees creates the wallet, and with it the signup bonus (docs/credits.md).
-    summary = SimpleLazyObject(lambda: WalletSummary.of(wallet_get_or_create(user=user)))
-    return {"credits_summary": summary, "header_balance": SimpleLazyObject(lambda: summary.balance)}
+    return {"credits_summary": SimpleLazyObject(lambda: WalletSummary.of(wallet_get_or_create(user=user)))}
