@@ -9,6 +9,7 @@ from ninja import Header, Router, Schema
 from ninja.errors import HttpError
 
 from api.auth import OPTIONAL_AUTH, require_user
+from api.credits import ErrorOut  # one {"detail"} schema for both credits routers
 from credits.exceptions import CheckoutFailed, IdempotencyConflict, PackNotAvailable, PurchasesUnavailable
 from credits.models import CreditPack
 from credits.selectors import pack_on_sale, packs_on_sale
@@ -29,10 +30,6 @@ class PackOut(Schema):
 class CheckoutOut(Schema):
     checkout_url: str
     session_id: str
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 @router.get("/credit-packs", response=list[PackOut], auth=OPTIONAL_AUTH, summary="Credit packs on sale")
