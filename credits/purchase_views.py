@@ -36,6 +36,11 @@ def _learner(request: HttpRequest) -> User | None:
     return user if isinstance(user, User) and user.is_authenticated else None
 
 
+def _login_url() -> str:
+    """Sign in, then back to the packs page."""
+    return f"{reverse('account_login')}?{urlencode({'next': reverse('credits:packs')})}"
+
+
 @dataclass(frozen=True)
 class PackOffer:
     pack: CreditPack
@@ -55,7 +60,7 @@ def packs_view(request: HttpRequest) -> HttpResponse:
         "purchases_available": stripe_gateway.is_configured(),
         "recent": purchases_recent_for(user=user) if user else [],
         "cancelled": cancelled.isdigit(),
-        "login_url": f"{reverse('account_login')}?{urlencode({'next': reverse('credits:packs')})}",
+        "login_url": _login_url(),
     }
     return render(request, "credits/packs.html", context)
 
@@ -64,7 +69,7 @@ def packs_view(request: HttpRequest) -> HttpResponse:
 def pack_buy_view(request: HttpRequest, slug: str) -> HttpResponse:
     user = _learner(request)
     if user is None:
-        return redirect(f"{reverse('account_login')}?{urlencode({'next': reverse('credits:packs')})}")
+        return redirect(_login_url())
     pack = pack_on_sale(slug=slug)
     if pack is None:
         messages.error(request, "That pack is no longer on sale; pick another one below.")
