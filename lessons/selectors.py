@@ -50,6 +50,9 @@ RELATED_SHOWN = 4
 HOME_NEW_LESSONS = 6
 _WHITESPACE = re.compile(r"\s+")
 _CLOSING = tuple(".!?…)]}\"'”’»")
+# A card never shows these, and a transcript can run to a hundred kilobytes: lists and the lesson page's related,
+# up-next and course lessons leave them in the database. The lesson page shows its own description, not its transcript.
+CARD_DEFERRED = ("description", "transcript")
 
 
 @dataclass(frozen=True)
@@ -193,15 +196,13 @@ def _card(lesson: Lesson, prefix: str = "") -> LessonCard:
     )
 
 
-def _visible(user: Any) -> Q:
-    """For filtering rows that point at lessons: staff see drafts, others published lessons only."""
-    return Q() if getattr(user, "is_staff", False) else Q(status=LessonStatus.PUBLISHED)
-
-
 def lesson_cards_queryset(*, user: Any) -> QuerySet[Lesson]:
     """Visible lessons with what a card shows (source, category) and the learner's marks, in one query."""
     return (
-        Lesson.objects.visible_to(user).select_related("source", "category").annotate(**_marks(_signed_in(user), "pk"))
+        Lesson.objects.visible_to(user)
+        .select_related("source", "category")
+        .defer(*CARD_DEFERRED)
+        .annotate(**_marks(_signed_in(user), "pk"))
     )
 
 
@@ -221,6 +222,7 @@ def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None) -
     related_rows = (
         RelatedLesson.objects.filter(**{f"related__{key}": value for key, value in _visible_lookup(user).items()})
         .select_related("related__source", "related__category")
+        .defer(*(f"related__{name}" for name in CARD_DEFERRED))
         .annotate(**{f"related_{name}": value for name, value in _marks(learner, "related").items()})
         .order_by("-curated", "position", "-score", "id")
     )
@@ -228,6 +230,7 @@ def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None) -
         lesson = (
             Lesson.objects.visible_to(user)
             .select_related("source", "category", "up_next__source", "up_next__category")
+            .defer("transcript", *(f"up_next__{name}" for name in CARD_DEFERRED))
             .annotate(**_marks(learner, "pk"), **up_next_marks)
             .prefetch_related("chapters", Prefetch("related_links", queryset=related_rows, to_attr="related_rows"))
             .get(slug=slug)
@@ -323,6 +326,7 @@ def _course_followed(
         CourseLesson.objects.filter(course_id__in=course_ids)
         .filter(rows_visible)
         .select_related("course", "lesson__source", "lesson__category")
+        .defer(*(f"lesson__{name}" for name in CARD_DEFERRED))
         .annotate(
             enrolled_at=Subquery(enrolled_at) if learner is not None else Value(None, output_field=DateTimeField()),
             **{f"lesson_{name}": value for name, value in _marks(learner, "lesson").items()},
@@ -503,6 +507,7 @@ def course_detail_get(*, slug: str, user: Any) -> CourseDetail:
     rows = (
         CourseLesson.objects.filter(course=course, **{f"lesson__{k}": v for k, v in _visible_lookup(user).items()})
         .select_related("lesson__source", "lesson__category")
+        .defer(*(f"lesson__{name}" for name in CARD_DEFERRED))
         .annotate(**{f"lesson_{name}": value for name, value in _marks(learner, "lesson").items()})
         .order_by("position", "id")
     )

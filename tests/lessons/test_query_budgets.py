@@ -1,10 +1,13 @@
 """Query budgets: the lesson page, the catalog, courses, home and the API run a fixed number of queries (≤ 8),
 whatever the number of chapters, related lessons and results. Each case is measured small and large: same count."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from lessons.models import Lesson
 from lessons.services import course_enroll, lesson_progress_complete, lesson_start
 from tests.factories import (
     CategoryFactory,
@@ -44,6 +47,14 @@ def build(size: int, learner=None):
             else:
                 lesson_start(user=learner, lesson=row.lesson)
     return lesson, course, category
+
+
+def loaded_lesson_columns(sql: str, column: str) -> int:
+    """How many times the SQL loads a lesson's ``column``: the lesson table by its name or a join's alias (T4), the
+    column standing alone in a list of columns (a search's filter or rank on descriptions is no load, nor is a course's
+    description)."""
+    pattern = r'(?:(?<=SELECT )|(?<=, ))"(?:lessons_lesson|T\d+)"\."' + re.escape(column) + r'"(?=, | FROM )'  # noqa: S608 - a regex over SQL, not SQL
+    return len(re.findall(pattern, sql))
 
 
 def count_queries(client, url) -> int:
@@ -114,3 +125,26 @@ def test_my_courses_runs_a_fixed_number_of_queries(client, django_assert_max_num
     assert count_queries(client, "/my/courses/") == few
     with django_assert_max_num_queries(BUDGET):
         client.get("/my/courses/")
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "learner"])
+def test_pages_and_api_never_read_transcripts_and_cards_never_read_descriptions(client, signed_in):
+    """A transcript can be a hundred kilobytes: no page or API call here shows one, so none may load it. Cards (the
+    catalog, related lessons, up next, course lessons) show a summary, so only the lesson's own page loads its
+    description."""
+    learner = UserFactory() if signed_in else None
+    if learner is not None:
+        client.force_login(learner)
+    lesson, course, category = build(3, learner)
+    Lesson.objects.update(transcript="WEBVTT\n\n00:00.000 --> 00:05.000\nHello.\n")
+    for name, url in {**site_urls(lesson, course, category), **api_urls(lesson, course, category)}.items():
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        sql = "\n".join(query["sql"] for query in queries)
+        assert '"lessons_lesson"."slug"' in sql, f"{name}: no lesson was read"
+        assert loaded_lesson_columns(sql, "transcript") == 0, f"{name} read a transcript"
+        descriptions = loaded_lesson_columns(sql, "description")
+        own_page = name in {"lesson page", "lesson page in a course", "api lesson"}
+        assert descriptions == (1 if own_page else 0), f"{name} read {descriptions} lesson descriptions"
