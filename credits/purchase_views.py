@@ -21,7 +21,15 @@ from credits import stripe_gateway
 from credits.exceptions import CheckoutFailed, IdempotencyConflict, PackNotAvailable, PurchasesUnavailable
 from credits.models import CreditPack, Purchase, PurchaseStatus
 from credits.money import money_display
-from credits.selectors import pack_on_sale, packs_on_sale, purchase_of, purchases_recent_for, wallet_summary
+from credits.selectors import (
+    WalletSummary,
+    pack_on_sale,
+    packs_on_sale,
+    purchase_of,
+    purchases_recent_for,
+    wallet_summary,
+)
+from credits.services import wallet_get_or_create
 from credits.services.purchases import purchase_check_with_stripe, purchase_checkout_start
 
 # Waiting for the webhook takes seconds; a delayed bank payment can take days, so that state polls gently.
@@ -95,14 +103,14 @@ def _own_purchase(request: HttpRequest, purchase_id: int) -> tuple[User, Purchas
     return user, purchase
 
 
-def _status_context(user: User, purchase: Purchase, *, from_checkout: bool) -> dict[str, object]:
+def _status_context(purchase: Purchase, *, summary: WalletSummary, from_checkout: bool) -> dict[str, object]:
     poll_seconds = POLL_SECONDS.get(PurchaseStatus(purchase.status))
     if purchase.status == PurchaseStatus.CREATED and not from_checkout:
         poll_seconds = None  # opened from a list, not back from paying: nothing says a payment is on its way
     return {
         "purchase": purchase,
         "price": money_display(purchase.price, purchase.currency),
-        "summary": wallet_summary(user=user),
+        "summary": summary,
         "poll_seconds": poll_seconds,
         "from_checkout": from_checkout,
     }
@@ -118,8 +126,11 @@ def purchase_view(request: HttpRequest, purchase_id: int) -> HttpResponse:
     session_id = request.GET.get("session_id")
     if purchase.status in POLL_SECONDS:
         purchase = purchase_check_with_stripe(purchase=purchase, session_id=session_id).purchase or purchase
-    context = _status_context(user, purchase, from_checkout=session_id is not None)
-    return render(request, "credits/purchase.html", context)
+    # The header shows the balance too (credits.context_processors.header_balance): one wallet read, the header's own
+    # get-or-create, serves both, so the page and its header never disagree.
+    summary = WalletSummary.of(wallet_get_or_create(user=user))
+    context = _status_context(purchase, summary=summary, from_checkout=session_id is not None)
+    return render(request, "credits/purchase.html", {**context, "credits_summary": summary})
 
 
 @never_cache
@@ -132,5 +143,6 @@ def purchase_status_view(request: HttpRequest, purchase_id: int) -> HttpResponse
         f"credits:purchase-check:{purchase.pk}", True, STRIPE_CHECK_INTERVAL_SECONDS
     ):
         purchase = purchase_check_with_stripe(purchase=purchase).purchase or purchase
-    context = _status_context(user, purchase, from_checkout=request.GET.get("from") == "checkout")
+    summary = wallet_summary(user=user)  # the fragment has no header
+    context = _status_context(purchase, summary=summary, from_checkout=request.GET.get("from") == "checkout")
     return render(request, "credits/_purchase_status_response.html", context)

@@ -7,6 +7,8 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from credits.models import CreditPack, Purchase, PurchaseStatus, StripeEvent
 from credits.services import credits_clawback, credits_spend
@@ -294,3 +296,14 @@ def test_the_packs_page_lets_its_buy_form_continue_to_stripe_checkout(signed_in,
     policy = signed_in.get("/credits/packs/")["Content-Security-Policy"]
     form_action = next(part for part in policy.split(";") if part.strip().startswith("form-action"))
     assert "https://checkout.stripe.com" in form_action.split()
+
+
+def test_the_success_page_reads_the_wallet_once_for_its_body_and_the_header(signed_in, client, bought, fake_stripe):
+    fake_stripe.complete(bought.checkout_session_id)
+    deliver(client, posted(fake_stripe, "checkout.session.completed"))
+    with CaptureQueriesContext(connection) as queries:
+        page = signed_in.get(f"/credits/purchases/{bought.pk}/")
+    wallet_reads = [q["sql"] for q in queries.captured_queries if 'FROM "credits_wallet"' in q["sql"]]
+    assert len(wallet_reads) == 1, wallet_reads
+    assert "Your balance is now ⚡160." in text_of(page)
+    assert re.search(r"<span data-balance>160</span>", page.content.decode())
