@@ -256,13 +256,7 @@ def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None) -
         if row.related_id in seen:
             continue  # a pair both curated and computed (until the next recompute) shows once, as curated
         seen.add(row.related_id)
-        related.append(
-            LessonCard(
-                lesson=row.related,
-                started=bool(getattr(row, "related_is_started", False)),
-                completed=bool(getattr(row, "related_is_completed", False)),
-            )
-        )
+        related.append(_row_card(row, "related"))
         if len(related) == RELATED_SHOWN:
             break
 
@@ -298,6 +292,16 @@ def _cut_off_after(description: str, last_title: str) -> bool:
     rese"): the parser's rule, applied to the stored text so the page can say the title was cut off."""
     text = _WHITESPACE.sub(" ", description)
     return text.endswith(last_title) and not last_title.endswith(_CLOSING)
+
+
+def _row_card(row: Any, field: str) -> LessonCard:
+    """The card of the lesson a row points at (``row.<field>``), with the marks annotated on the row as
+    ``<field>_is_started`` / ``<field>_is_completed`` by ``_marks(user, field)``."""
+    return LessonCard(
+        lesson=getattr(row, field),
+        started=bool(getattr(row, f"{field}_is_started", False)),
+        completed=bool(getattr(row, f"{field}_is_completed", False)),
+    )
 
 
 def _visible_lookup(user: Any) -> dict[str, str]:
@@ -348,15 +352,7 @@ def _course_followed(
     course_rows = max(by_course.values(), key=preference)
     index = next(index for index, row in enumerate(course_rows) if row.lesson_id == lesson.pk)
     following = course_rows[index + 1] if index + 1 < len(course_rows) else None
-    next_card = (
-        LessonCard(
-            lesson=following.lesson,
-            started=bool(getattr(following, "lesson_is_started", False)),
-            completed=bool(getattr(following, "lesson_is_completed", False)),
-        )
-        if following is not None
-        else None
-    )
+    next_card = _row_card(following, "lesson") if following is not None else None
     return course_rows[0].course, index + 1, len(course_rows), next_card
 
 
@@ -511,17 +507,7 @@ def course_detail_get(*, slug: str, user: Any) -> CourseDetail:
         .annotate(**{f"lesson_{name}": value for name, value in _marks(learner, "lesson").items()})
         .order_by("position", "id")
     )
-    items = [
-        CourseItem(
-            position=number,
-            card=LessonCard(
-                lesson=row.lesson,
-                started=bool(getattr(row, "lesson_is_started", False)),
-                completed=bool(getattr(row, "lesson_is_completed", False)),
-            ),
-        )
-        for number, row in enumerate(rows, start=1)
-    ]
+    items = [CourseItem(position=number, card=_row_card(row, "lesson")) for number, row in enumerate(rows, start=1)]
     return CourseDetail(progress=_course_progress(course), items=items)
 
 
