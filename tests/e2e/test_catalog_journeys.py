@@ -39,18 +39,6 @@ def outside_world(page):
     return opened
 
 
-@pytest.fixture
-def celery_eager():
-    """The admin's save queues a recompute; run it in the server's thread instead of needing a worker."""
-    from config.celery import app, embedded_broker_folders_create
-
-    embedded_broker_folders_create()
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = saved
-
-
 def test_a_visitor_sees_every_element_of_the_seed_lesson(page):
     lesson = seed_lesson_create()
     page.goto(lesson.get_absolute_url())
