@@ -9,7 +9,7 @@ from ninja import Header, Router, Schema
 from ninja.errors import HttpError
 
 from api.auth import OPTIONAL_AUTH, require_user
-from api.credits import ErrorOut  # one {"detail"} schema for both credits routers
+from api.schemas import ErrorOut
 from credits.exceptions import CheckoutFailed, IdempotencyConflict, PackNotAvailable, PurchasesUnavailable
 from credits.models import CreditPack
 from credits.selectors import pack_on_sale, packs_on_sale

@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from api.auth import require_user
+from api.schemas import ErrorOut
 from credits.selectors import WalletSummary, holds_open_for, ledger_entries_for
 from credits.services import wallet_get_or_create
 
@@ -39,10 +40,6 @@ class LedgerOut(Schema):
     holds: list[HoldOut]
     count: int
     items: list[EntryOut]
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 @router.get("/me/ledger", response={200: LedgerOut, 400: ErrorOut}, summary="My credit ledger")

@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 
 from api.auth import require_user
+from api.schemas import ErrorOut
 from credits.selectors import WalletSummary
 from credits.services import wallet_get_or_create
 from gamification.exceptions import CompletionTooSoon
@@ -20,10 +21,6 @@ from lessons.exceptions import LessonNotAvailable, LessonNotFound
 from lessons.selectors import lesson_published_get
 
 router = Router(tags=["gamification"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class TooSoonOut(Schema):

@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from pydantic import field_validator
 
 from api.auth import OPTIONAL_AUTH, request_user
+from api.schemas import ErrorOut
 from lessons.exceptions import LessonNotFound
 from lessons.models import Lesson, Level
 from lessons.search import QUERY_MAX_LENGTH
@@ -25,10 +26,6 @@ from lessons.selectors import (
 from tutor.selectors import lesson_unlock_fields
 
 router = Router(tags=["lessons"], auth=OPTIONAL_AUTH)
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class SourceOut(Schema):

@@ -9,6 +9,7 @@ from ninja import Header, Router, Schema, Status
 from ninja.errors import HttpError
 
 from api.auth import require_user
+from api.schemas import ErrorOut
 from credits.selectors import wallet_summary
 from credits.services import IdempotencyConflict, InsufficientCredits
 from lessons.exceptions import LessonNotFound
@@ -21,10 +22,6 @@ from tutor.services import unlock
 router = Router(tags=["tutor"])
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 100
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class NotEnoughCreditsOut(Schema):
