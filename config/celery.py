@@ -4,7 +4,6 @@ import os
 from pathlib import Path
 
 from celery import Celery
-from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -24,9 +23,9 @@ def embedded_broker_folders_create() -> None:
         Path(backend.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
 
 
-@worker_init.connect
-def _worker_init(**_kwargs: object) -> None:
-    embedded_broker_folders_create()
+# Every process that publishes, consumes or stores a result needs the folders, not only the worker: a web process or
+# a test calling `task.apply()` on a fresh VAR_DIR would otherwise fail. A few mkdirs, once per process.
+embedded_broker_folders_create()
 
 
 @app.task(name="health.ping", acks_late=True)

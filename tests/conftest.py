@@ -53,9 +53,8 @@ def browser_context_args(browser_context_args, live_server):
 @pytest.fixture
 def celery_eager():
     """Tasks run in-process, at once, and raise: the task is exercised without a broker or a worker."""
-    from config.celery import app, embedded_broker_folders_create
+    from config.celery import app
 
-    embedded_broker_folders_create()  # even eager tasks hand their result to the (embedded) result backend
     saved = app.conf.task_always_eager, app.conf.task_eager_propagates
     app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
     yield app

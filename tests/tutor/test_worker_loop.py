@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 from django.conf import settings
 
-from config.celery import app, embedded_broker_folders_create
+from config.celery import app
 from credits.models import Hold, LedgerEntry
 from credits.selectors import ledger_audit, wallet_summary
 from tests.celery_worker import WorkerProcess, celery_worker_running
@@ -28,7 +28,6 @@ ON_REDIS = bool(settings.REDIS_URL)
 @pytest.fixture(autouse=True)
 def _empty_tutor_queue():
     """No message left over from an earlier run (a killed worker's, say) may reach this test's worker."""
-    embedded_broker_folders_create()
     with app.connection_for_write() as connection:
         connection.default_channel.queue_purge("tutor")
 
