@@ -87,6 +87,11 @@ class Lesson(models.Model):
     summary = models.CharField(max_length=300, blank=True, help_text="One line shown in lists: “Learn to …”.")
     description = models.TextField(blank=True)
     transcript = models.TextField(blank=True, help_text="Optional: pasted text, WebVTT or SRT.")
+    material = models.TextField(
+        blank=True,
+        help_text="The work's own text beyond the description (an article's body, a paper's abstract), for the tutor. "
+        "Never shown whole on the page.",
+    )
     unlock_price = models.PositiveIntegerField(default=unlock_price_default, help_text="⚡ to unlock the AI tutor.")
     status = models.CharField(max_length=16, choices=LessonStatus.choices, default=LessonStatus.DRAFT, db_index=True)
     up_next = models.ForeignKey(
