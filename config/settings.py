@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "credits",
     "tutor",
     "gamification",
+    "privacy",
     "api",
 ]
 

@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("tutor.urls")),
     path("", include("lessons.urls")),
     path("", include("gamification.urls")),
+    path("", include("privacy.urls")),
     path("", lesson_views.home, name="home"),
 ]
