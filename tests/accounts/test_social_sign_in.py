@@ -1,27 +1,14 @@
 """Social sign-in over real HTTP against a local OpenID Connect provider: PKCE, state, id token checks, email rules."""
 
-from urllib.parse import urlsplit
-
 import pytest
-import requests
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 
 from accounts.models import User
 from tests.factories import UserFactory
-from tests.oidc_provider.server import PROVIDER_ID, PROVIDER_NAME, forge_email, s256
+from tests.oidc_provider.server import PROVIDER_ID, PROVIDER_NAME, authorize_at_provider, forge_email, s256
 
 pytestmark = pytest.mark.django_db
-
-
-def _authorize_at_provider(client, sub: str) -> str:
-    """Start sign-in on the site, approve as `sub` at the provider; returns the site's callback path with the code."""
-    started = client.post(f"/accounts/oidc/{PROVIDER_ID}/login/", {"process": "login"})
-    assert started.status_code == 302
-    approved = requests.post(started.headers["Location"], data={"sub": sub}, allow_redirects=False, timeout=10)
-    assert approved.status_code == 302
-    callback = urlsplit(approved.headers["Location"])
-    return f"{callback.path}?{callback.query}"
 
 
 def _signed_in_email(client) -> str | None:
@@ -50,7 +37,7 @@ def test_the_headless_config_lists_the_enabled_providers_for_app_clients(client,
 
 
 def test_a_new_learner_signs_up_with_pkce_and_gets_a_verified_address(client, oidc_provider):
-    response = client.get(_authorize_at_provider(client, "ada"))
+    response = client.get(authorize_at_provider(client, "ada"))
 
     assert response.status_code == 302
     assert _signed_in_email(client) == "ada@example.com"
@@ -64,7 +51,7 @@ def test_a_new_learner_signs_up_with_pkce_and_gets_a_verified_address(client, oi
 
 
 def test_a_callback_whose_state_is_not_the_one_sent_signs_nobody_in(client, oidc_provider):
-    callback = _authorize_at_provider(client, "ada")
+    callback = authorize_at_provider(client, "ada")
     path, query = callback.split("?")
     tampered = "&".join(part if not part.startswith("state=") else "state=forged-state" for part in query.split("&"))
 
@@ -80,7 +67,7 @@ def test_a_callback_whose_state_is_not_the_one_sent_signs_nobody_in(client, oidc
 def test_an_id_token_altered_after_signing_is_refused(client, oidc_provider):
     oidc_provider.rewrite_id_token = lambda token: forge_email(token, "someone-else@example.com")
 
-    response = client.get(_authorize_at_provider(client, "ada"))
+    response = client.get(authorize_at_provider(client, "ada"))
 
     assert response.status_code == 401
     assert "Third-Party Login Failure" in response.content.decode()
@@ -91,7 +78,7 @@ def test_an_id_token_altered_after_signing_is_refused(client, oidc_provider):
 def test_a_verified_provider_address_signs_in_to_the_account_that_owns_it_and_connects(client, oidc_provider):
     owner = UserFactory(email="victim@example.com")
 
-    client.get(_authorize_at_provider(client, "victim"))
+    client.get(authorize_at_provider(client, "victim"))
 
     assert _signed_in_email(client) == "victim@example.com"
     assert SocialAccount.objects.get(uid="victim").user == owner
@@ -101,7 +88,7 @@ def test_a_verified_provider_address_signs_in_to_the_account_that_owns_it_and_co
 def test_an_unverified_provider_address_never_reaches_the_account_that_owns_it(client, oidc_provider):
     owner = UserFactory(email="victim@example.com")
 
-    client.get(_authorize_at_provider(client, "mallory"))
+    client.get(authorize_at_provider(client, "mallory"))
 
     assert _signed_in_email(client) is None
     assert not SocialAccount.objects.filter(user=owner).exists()
@@ -110,7 +97,7 @@ def test_an_unverified_provider_address_never_reaches_the_account_that_owns_it(c
 
 
 def test_a_learner_cannot_disconnect_the_only_way_to_sign_in(client, oidc_provider):
-    client.get(_authorize_at_provider(client, "ada"))
+    client.get(authorize_at_provider(client, "ada"))
     account = SocialAccount.objects.get(uid="ada")
 
     response = client.post("/accounts/3rdparty/", {"account": account.pk})
@@ -121,10 +108,20 @@ def test_a_learner_cannot_disconnect_the_only_way_to_sign_in(client, oidc_provid
 
 def test_a_learner_with_a_password_may_disconnect_a_provider(client, oidc_provider):
     owner = UserFactory(email="victim@example.com")
-    client.get(_authorize_at_provider(client, "victim"))
+    client.get(authorize_at_provider(client, "victim"))
     account = SocialAccount.objects.get(user=owner)
 
     response = client.post("/accounts/3rdparty/", {"account": account.pk})
 
     assert response.status_code == 302
     assert not SocialAccount.objects.filter(pk=account.pk).exists()
+
+
+def test_a_signed_in_learner_connects_a_provider_from_settings(client, oidc_provider):
+    learner = UserFactory()
+    client.force_login(learner)
+
+    client.get(authorize_at_provider(client, "ada", process="connect"))
+
+    assert SocialAccount.objects.get(uid="ada").user == learner
+    assert not User.objects.filter(email="ada@example.com").exists()

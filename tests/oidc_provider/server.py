@@ -16,10 +16,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import oidc_provider_mock
 import oidc_provider_mock._app as provider_app
+import requests
 import werkzeug.serving
 
 PROVIDER_ID = "test-sso"
@@ -41,6 +42,17 @@ def forge_email(id_token: str, email: str) -> str:
     claims["email"] = email
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
     return f"{header}.{forged}.{signature}"
+
+
+def authorize_at_provider(client: Any, sub: str, *, process: str = "login") -> str:
+    """Start sign-in on the site with Django's test client, approve as `sub` at the provider over HTTP; returns the
+    site's callback path with the code and state, for the test to follow (or tamper with)."""
+    started = client.post(f"/accounts/oidc/{PROVIDER_ID}/login/", {"process": process})
+    assert started.status_code == 302, started
+    approved = requests.post(started.headers["Location"], data={"sub": sub}, allow_redirects=False, timeout=10)
+    assert approved.status_code == 302, approved.text
+    callback = urlsplit(approved.headers["Location"])
+    return f"{callback.path}?{callback.query}"
 
 
 @dataclass

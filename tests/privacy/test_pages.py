@@ -1,12 +1,19 @@
 """The learner's data pages: /me/data/ downloads the export, /me/delete/ erases the account after re-authentication."""
 
+import html
 import json
+import re
+from urllib.parse import urlsplit
 
 import pytest
+import requests
+import time_machine
 from django.contrib import auth
+from django.utils import timezone
 
 from accounts.models import User
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.oidc_provider.server import authorize_at_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +73,42 @@ def test_a_learner_without_a_password_is_asked_to_sign_in_again(client):
     assert "sign in again first" in page
     assert refused.status_code == 400
     assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_a_learner_who_just_signed_in_with_a_provider_erases_without_a_password(client, oidc_provider):
+    client.get(authorize_at_provider(client, "ada"))
+    user = User.objects.get(email="ada@example.com")
+    assert "You signed in a few minutes ago" in client.get("/me/delete/").content.decode()
+
+    client.post("/me/delete/", {"confirm": "on"})
+
+    assert not User.objects.filter(pk=user.pk).exists()
+
+
+def test_a_provider_sign_in_long_ago_is_not_enough(client, oidc_provider):
+    client.get(authorize_at_provider(client, "ada"))
+    user = User.objects.get(email="ada@example.com")
+
+    with time_machine.travel(timezone.now() + timezone.timedelta(minutes=10)):
+        page = client.get("/me/delete/").content.decode()
+        refused = client.post("/me/delete/", {"confirm": "on"})
+
+    assert "Sign in again with Test SSO" in page
+    assert refused.status_code == 400
+    assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_signing_in_again_with_the_provider_from_the_erase_page_allows_the_erasure(client, oidc_provider):
+    client.get(authorize_at_provider(client, "ada"))
+    user = User.objects.get(email="ada@example.com")
+
+    with time_machine.travel(timezone.now() + timezone.timedelta(minutes=10)):
+        link = re.search(r'href="([^"]*process=reauthenticate[^"]*)"', client.get("/me/delete/").content.decode())
+        started = client.post(html.unescape(link.group(1)))
+        approved = requests.post(started["Location"], data={"sub": "ada"}, allow_redirects=False, timeout=10)
+        callback = urlsplit(approved.headers["Location"])
+        back = client.get(f"{callback.path}?{callback.query}")
+        assert back["Location"] == "/me/delete/"
+        client.post("/me/delete/", {"confirm": "on"})
+
+    assert not User.objects.filter(pk=user.pk).exists()
