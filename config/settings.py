@@ -1,9 +1,11 @@
 """Settings for every environment, read from the environment (12-factor); defaults give the embedded local setup."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, SELF
+from django.utils.text import slugify
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -35,12 +37,17 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.openid_connect",
     "allauth.headless",
     "accounts",
     "lessons",
     "credits",
     "tutor",
     "gamification",
+    "privacy",
     "api",
 ]
 
@@ -195,8 +202,61 @@ ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Learn ⚡] "
 HEADLESS_CLIENTS = ("browser", "app")
 HEADLESS_ONLY = False
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Learn ⚡"
+# Passkeys: a learner may sign in with one instead of a password, or use one as a second factor.
+MFA_PASSKEY_LOGIN_ENABLED = True
+# WebAuthn needs a secure origin; only loopback runs over plain HTTP (tests, `make run`) may turn this on.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=DEBUG)
+
+# --- Social sign-in: each provider is on only when its variables are set (docs/operations.md) ------------------------
+# The apps live here, not in database rows, so what is enabled is exactly what the environment says.
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {}
+# Where the sign-in form sends the browser (through our redirect): the CSP's form-action must allow each one.
+SOCIAL_SIGN_IN_ORIGINS: list[str] = []
+# PKCE on every provider that takes it: a stolen authorization code is useless without the verifier.
+if env.str("GOOGLE_CLIENT_ID", default="") and env.str("GOOGLE_CLIENT_SECRET", default=""):
+    SOCIALACCOUNT_PROVIDERS["google"] = {
+        "APPS": [{"client_id": env.str("GOOGLE_CLIENT_ID"), "secret": env.str("GOOGLE_CLIENT_SECRET")}],
+        "SCOPE": ["openid", "profile", "email"],
+        "AUTH_PARAMS": {"access_type": "online"},
+        "OAUTH_PKCE_ENABLED": True,
+    }
+    SOCIAL_SIGN_IN_ORIGINS.append("https://accounts.google.com")
+if env.str("GITHUB_CLIENT_ID", default="") and env.str("GITHUB_CLIENT_SECRET", default=""):
+    SOCIALACCOUNT_PROVIDERS["github"] = {
+        "APPS": [{"client_id": env.str("GITHUB_CLIENT_ID"), "secret": env.str("GITHUB_CLIENT_SECRET")}],
+        # user:email reads the addresses GitHub has verified, with the flag that says so.
+        "SCOPE": ["read:user", "user:email"],
+        "OAUTH_PKCE_ENABLED": True,
+    }
+    SOCIAL_SIGN_IN_ORIGINS.append("https://github.com")
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="")
+if OIDC_PROVIDER_NAME and env.str("OIDC_SERVER_URL", default="") and env.str("OIDC_CLIENT_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                # The name's slug is the provider's part of the callback URL: /accounts/oidc/<slug>/login/callback/.
+                "provider_id": slugify(OIDC_PROVIDER_NAME),
+                "name": OIDC_PROVIDER_NAME,
+                "client_id": env.str("OIDC_CLIENT_ID"),
+                "secret": env.str("OIDC_CLIENT_SECRET", default=""),
+                "settings": {"server_url": env.str("OIDC_SERVER_URL")},
+            }
+        ],
+        "OAUTH_PKCE_ENABLED": True,
+    }
+    # The provider's authorization page is usually on the server's origin; CSP_EXTRA_FORM_ACTION adds another.
+    _oidc_url = urlsplit(env.str("OIDC_SERVER_URL"))
+    SOCIAL_SIGN_IN_ORIGINS.append(f"{_oidc_url.scheme}://{_oidc_url.netloc}")
+# A provider's address signs in to the account that owns it only when the provider says it verified it (allauth
+# checks the flag), and connects the provider to that account; an unverified address never reaches an account.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
@@ -256,7 +316,12 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "connect-src": [SELF],
         "font-src": [SELF],
-        "form-action": [SELF, "https://checkout.stripe.com", *env.list("CSP_EXTRA_FORM_ACTION", default=[])],
+        "form-action": [
+            SELF,
+            "https://checkout.stripe.com",
+            *SOCIAL_SIGN_IN_ORIGINS,
+            *env.list("CSP_EXTRA_FORM_ACTION", default=[]),
+        ],
         "frame-ancestors": ["'none'"],
         "base-uri": [SELF],
         "object-src": ["'none'"],

@@ -4,6 +4,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.oidc import oidc_callback
 from api.v1 import api
 from config.health import healthz
 from credits.webhooks import stripe_webhook
@@ -17,6 +18,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # Ahead of allauth's own route for the same URL: this one also checks the id token's signature (accounts/oidc.py).
+    path("accounts/oidc/<str:provider_id>/login/callback/", oidc_callback, name="oidc_callback"),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("credits/", include("credits.urls")),
@@ -25,5 +28,6 @@ urlpatterns = [
     path("", include("tutor.urls")),
     path("", include("lessons.urls")),
     path("", include("gamification.urls")),
+    path("", include("privacy.urls")),
     path("", lesson_views.home, name="home"),
 ]

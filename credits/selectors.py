@@ -282,3 +282,59 @@ def purchases_recent_for(*, user: User, limit: int = 5) -> list[Purchase]:
 def purchase_of(*, user: User, purchase_id: int) -> Purchase | None:
     """One of the user's own purchases; None for someone else's, so pages answer 404 rather than say it exists."""
     return Purchase.objects.filter(user=user, pk=purchase_id).select_related("pack").first()
+
+
+# --- The learner's data export ------------------------------------------------------------------------------------
+
+
+def export_for(*, user: User) -> dict[str, object]:
+    """The credits part of the learner's data export: the balance, every ledger entry with its reason, the holds and
+    the purchases. Stripe holds the card details; none are stored here."""
+    wallet = Wallet.objects.filter(user=user).first()
+    if wallet is None:
+        return {"wallet": None, "ledger": [], "holds": [], "purchases": []}
+    entries = LedgerEntry.objects.filter(wallet=wallet).order_by("created_at", "id")
+    holds = Hold.objects.filter(wallet=wallet).order_by("created_at", "id")
+    purchases = Purchase.objects.filter(user=user).select_related("pack").order_by("created_at", "id")
+    return {
+        "wallet": {"balance": wallet.balance, "held": wallet.held, "available": wallet.available},
+        "ledger": [
+            {
+                "id": entry.pk,
+                "amount": entry.amount,
+                "kind": entry.kind,
+                "reason": entry.reason,
+                "reference": entry.reference,
+                "balance_after": entry.balance_after,
+                "created_at": entry.created_at.isoformat(),
+            }
+            for entry in entries
+        ],
+        "holds": [
+            {
+                "amount": hold.amount,
+                "reason": hold.reason,
+                "reference": hold.reference,
+                "status": hold.status,
+                "created_at": hold.created_at.isoformat(),
+                "expires_at": hold.expires_at.isoformat(),
+                "release_reason": hold.release_reason,
+            }
+            for hold in holds
+        ],
+        "purchases": [
+            {
+                "id": purchase.pk,
+                "pack": purchase.pack.name,
+                "credits": purchase.credits,
+                "price": purchase.price,
+                "currency": purchase.currency,
+                "status": purchase.status,
+                "amount_refunded": purchase.amount_refunded,
+                "credits_refunded": purchase.credits_refunded,
+                "created_at": purchase.created_at.isoformat(),
+                "credited_at": purchase.credited_at.isoformat() if purchase.credited_at else None,
+            }
+            for purchase in purchases
+        ],
+    }

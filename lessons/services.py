@@ -216,3 +216,10 @@ def _slug_unique(title: str) -> str:
     while Lesson.objects.filter(slug=slug).exists():
         slug, number = f"{base}-{number}", number + 1
     return slug
+
+
+def user_erase(*, user: User) -> None:
+    """Forget what the catalog holds about a learner whose account is being erased: enrolments and progress."""
+    with transaction.atomic():
+        Enrollment.objects.filter(user=user).delete()
+        LessonProgress.objects.filter(user=user).delete()

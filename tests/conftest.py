@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from tests.celery_worker import celery_worker_running
 
-pytest_plugins = ["tests.stripe_fake.plugin"]
+pytest_plugins = ["tests.stripe_fake.plugin", "tests.oidc_provider.plugin"]
 
 
 @pytest.fixture(autouse=True)

@@ -164,3 +164,39 @@ def explanation_for_learner(*, user: User, lesson: Lesson) -> Explanation:
     if unlock is None or not unlock.is_active:
         raise NotUnlocked(f"Unlock “{lesson.title}” to read its explanation.")
     return unlock.explanation
+
+
+# --- The learner's data export ------------------------------------------------------------------------------------
+
+
+def export_for(*, user: User) -> dict[str, object]:
+    """The tutor part of the learner's data export: explanations unlocked (and what they cost), ratings, reports."""
+    unlocks = Unlock.objects.filter(user=user).select_related("lesson", "hold").order_by("created_at", "id")
+    reports = Report.objects.filter(user=user).select_related("explanation__lesson").order_by("created_at", "id")
+    ratings = Rating.objects.filter(user=user).select_related("explanation__lesson").order_by("created_at", "id")
+    return {
+        "unlocks": [
+            {
+                "lesson": unlock.lesson.slug,
+                "state": unlock.state,
+                "price": unlock.hold.amount if unlock.hold else 0,
+                "unlocked_at": unlock.created_at.isoformat(),
+                "settled_at": unlock.settled_at.isoformat() if unlock.settled_at else None,
+            }
+            for unlock in unlocks
+        ],
+        "ratings": [
+            {"lesson": rating.explanation.lesson.slug, "stars": rating.stars, "rated_at": rating.updated_at.isoformat()}
+            for rating in ratings
+        ],
+        "reports": [
+            {
+                "lesson": report.explanation.lesson.slug,
+                "reason": report.reason,
+                "comment": report.comment,
+                "reported_at": report.created_at.isoformat(),
+                "refunded": report.refund_entry_id is not None,
+            }
+            for report in reports
+        ],
+    }

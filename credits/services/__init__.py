@@ -20,6 +20,7 @@ from credits.exceptions import (
     WalletInDebt,
 )
 from credits.services.entries import credits_adjust, credits_clawback, credits_grant, credits_spend, entry_reverse
+from credits.services.erasure import credits_owner_transfer
 from credits.services.holds import HOLD_EXPIRED_REASON, hold_capture, hold_place, hold_release, holds_expire
 from credits.services.wallets import SIGNUP_BONUS_KEY, SIGNUP_BONUS_REASON, wallet_get_or_create
 
@@ -38,6 +39,7 @@ __all__ = [
     "credits_adjust",
     "credits_clawback",
     "credits_grant",
+    "credits_owner_transfer",
     "credits_spend",
     "entry_reverse",
     "hold_capture",

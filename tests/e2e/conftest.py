@@ -26,4 +26,4 @@ def sign_in(page, email: str, password: str = DEFAULT_PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()

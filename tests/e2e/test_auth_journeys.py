@@ -76,4 +76,4 @@ def test_the_admin_refuses_a_signed_in_learner_who_is_not_staff(page):
 def test_the_admin_sends_visitors_to_the_allauth_sign_in(page):
     page.goto("/admin/")
     assert "/accounts/login/" in page.url
-    expect(page.get_by_role("button", name="Sign In")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign In", exact=True)).to_be_visible()

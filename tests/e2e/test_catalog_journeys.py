@@ -96,7 +96,7 @@ def test_a_chapter_opened_as_a_visitor_is_marked_watched_and_kept_after_signing_
     page.get_by_role("link", name="Sign in to unlock AI tutor explanation · ⚡30").click()
     page.get_by_label("Email").fill(learner.email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     expect(page).to_have_url(re.compile(re.escape(lesson.get_absolute_url()) + "$"))
     expect(page.locator("html")).to_have_attribute("data-progress-merged", "1")  # the script merged one lesson
 
@@ -158,7 +158,7 @@ def test_a_learner_enrols_in_a_course_and_resumes_where_they_stopped(page):
     page.get_by_role("link", name="Sign in to enrol").click()
     page.get_by_label("Email").fill(learner.email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     expect(page).to_have_url(re.compile(r"/courses/transformers/$"))
 
     page.get_by_role("button", name="Enrol").click()

@@ -1,0 +1,23 @@
+"""Erasing a learner: the ledger is a financial record, so it is never deleted; it passes to an anonymous owner.
+
+The wallet (with every entry and hold) and the purchases change owner in one transaction under the wallet's lock.
+Nothing about a balance changes, so `audit_ledger` holds before and after; a Stripe refund or dispute of an old
+purchase finds it by its payment intent and takes the credits back from the same wallet, now the anonymous owner's.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from credits.models import Purchase, Wallet
+
+
+def credits_owner_transfer(*, user: User, owner: User) -> None:
+    """Hand the learner's wallet and purchases to `owner` (a fresh anonymous user made for this erasure)."""
+    with transaction.atomic():
+        wallet = Wallet.objects.select_for_update().filter(user=user).first()
+        if wallet is not None:
+            wallet.user = owner
+            wallet.updated_at = timezone.now()
+            wallet.save(update_fields=["user", "updated_at"])
+        Purchase.objects.filter(user=user).update(user=owner, updated_at=timezone.now())

@@ -1,0 +1,72 @@
+"""A learner's data across every app: the export gathers each app's own part, the erasure asks each app to erase or
+hand on its own rows. Both leave an audit line.
+
+This module sits above the apps it calls (config → api → privacy → tutor, gamification → lessons, credits → accounts),
+so each app keeps the knowledge of its own tables: `<app>.selectors.export_for` and `<app>` erasure services.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+import accounts.selectors
+import credits.selectors
+import gamification.selectors
+import lessons.selectors
+import tutor.selectors
+from accounts.models import User
+from accounts.services import erased_owner_create, user_delete, user_erase_check
+from credits.services import credits_owner_transfer
+from gamification.services.erasure import user_erase as gamification_erase
+from lessons.services import user_erase as lessons_erase
+from privacy.models import AccountRequest, AccountRequestKind
+from tutor.services.erasure import user_erase as tutor_erase
+
+logger = logging.getLogger(__name__)
+
+EXPORT_FORMAT = 1
+
+
+def _request_record(*, kind: str, subject_id: int, actor: User | None, owner: User | None = None) -> AccountRequest:
+    by_learner = actor is None or actor.pk == subject_id
+    row = AccountRequest.objects.create(
+        kind=kind, subject_id=subject_id, by_learner=by_learner, actor=None if by_learner else actor, owner=owner
+    )
+    logger.info("%s", row)
+    return row
+
+
+def account_export(*, user: User, actor: User | None = None) -> dict[str, Any]:
+    """Everything the platform holds about the learner, as one JSON-ready document, and an audit line saying who
+    asked (the learner, or `actor` for a support request)."""
+    document = {
+        "format": EXPORT_FORMAT,
+        "exported_at": timezone.now().isoformat(),
+        "account": accounts.selectors.export_for(user=user),
+        "learning": lessons.selectors.export_for(user=user),
+        "gamification": gamification.selectors.export_for(user=user),
+        "tutor": tutor.selectors.export_for(user=user),
+        "credits": credits.selectors.export_for(user=user),
+    }
+    _request_record(kind=AccountRequestKind.EXPORT, subject_id=user.pk, actor=actor)
+    return document
+
+
+def account_erase(*, user: User, actor: User | None = None) -> AccountRequest:
+    """Erase the learner in one transaction: the money trail (wallet, ledger, holds, purchases, unlocks) passes to a
+    new anonymous owner, everything else about them is deleted, then the account itself. Raises AccountNotErasable
+    for staff accounts. The audit line names the anonymous owner, so support can still find a refund's wallet."""
+    user_erase_check(user=user)
+    subject_id = user.pk
+    with transaction.atomic():
+        owner = erased_owner_create()
+        credits_owner_transfer(user=user, owner=owner)
+        tutor_erase(user=user, owner=owner)
+        gamification_erase(user=user)
+        lessons_erase(user=user)
+        user_delete(user=user)
+        return _request_record(kind=AccountRequestKind.ERASE, subject_id=subject_id, actor=actor, owner=owner)
