@@ -9,6 +9,7 @@ from typing import Any
 from tutor.backends.base import (
     REQUIRED_SECTIONS,
     ChapterMaterial,
+    ConceptMaterial,
     ExplanationBackend,
     GenerationResult,
     LessonMaterial,
@@ -21,6 +22,7 @@ from tutor.backends.base import (
 __all__ = [
     "REQUIRED_SECTIONS",
     "ChapterMaterial",
+    "ConceptMaterial",
     "ExplanationBackend",
     "GenerationResult",
     "LessonMaterial",
@@ -67,7 +69,8 @@ def backend_get(name: str | None = None) -> ExplanationBackend:
 def material_fingerprint(material: LessonMaterial) -> str:
     """A sha256 of what an explanation says things about, so that editing any of it calls for a new explanation.
 
-    Related lessons and the source's name are left out: they change what to read next, not what the lesson teaches.
+    Related lessons, linked concepts and the source's name are left out: they change what to read next, not what
+    the lesson teaches.
     """
     content = {
         "title": material.title,
@@ -75,6 +78,8 @@ def material_fingerprint(material: LessonMaterial) -> str:
         "chapters": [[chapter.start_seconds, chapter.title] for chapter in material.chapters],
         "transcript": _newlines(material.transcript),
     }
+    if material.material:  # only when there is some, so explanations of lessons without it keep their fingerprint
+        content["material"] = _newlines(material.material)
     encoded = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     return hashlib.sha256(encoded).hexdigest()
 
