@@ -597,6 +597,10 @@ def _escape(text: str) -> str:
     return _MARKDOWN_LINE_START.sub(r"\1\\\2", text)
 
 
+# Public: other modules quote material in Markdown the same way.
+markdown_escape = _escape
+
+
 def _quoted(text: str) -> str:
     """Put a title in double quotes; its own double quotes become single ones so the two don't clash."""
     return "“" + _escape(text.replace("“", "‘").replace("”", "’")) + "”"

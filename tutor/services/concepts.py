@@ -116,10 +116,11 @@ def concepts_for_text(*, text: str, title: str, exclude_lesson_id: int | None) -
     """Terms the text mentions that are the subject of a published lesson (other than the excluded one)."""
     subjects = (
         ConceptTerm.objects.filter(subject=True, lesson__status=Lesson.Status.PUBLISHED)
-        .exclude(lesson_id=exclude_lesson_id)
         .select_related("lesson")
         .order_by("key", "lesson__published_at", "lesson_id")
     )
+    if exclude_lesson_id is not None:
+        subjects = subjects.exclude(lesson_id=exclude_lesson_id)
     by_key: dict[str, ConceptTerm] = {}
     for row in subjects:
         by_key.setdefault(row.key, row)  # the earliest lesson about a term is the one it links to

@@ -25,4 +25,5 @@ def tutor_block(context: template.Context, lesson: Lesson) -> dict[str, Any]:
         "csrf_token": context.get("csrf_token"),
         # A fresh key per rendered page: a double click or a resent form reuses it, so the credits move once.
         "unlock_key": uuid.uuid4(),
+        "question_key": uuid.uuid4(),
     }
