@@ -78,9 +78,13 @@ def lesson_passages(lesson: Lesson, *, own: bool) -> list[Passage]:
         segments = transcript_parse(lesson.transcript)
     except TranscriptFormatError:
         segments = []
+    # About PASSAGE_WORDS words of speech each, never across a chapter's start.
     window: list[str] = []
     window_start = 0.0
     for segment in segments:
+        if window and chapter_at(segment.start_seconds) != chapter_at(window_start):
+            passages.append(make(" ".join(window), int(window_start), chapter_at(window_start)[1]))
+            window = []
         if not window:
             window_start = segment.start_seconds
         window.append(segment.text)
