@@ -152,6 +152,7 @@ def lesson_unlock(
     "/lessons/{slug}/explanation",
     response={200: ExplanationOut, 403: ErrorOut, 404: ErrorOut},
     summary="The AI tutor explanation I unlocked",
+    exclude_none=True,  # "returned" and "detail" only when it failed
 )
 def lesson_explanation(request: HttpRequest, slug: str) -> dict[str, Any]:
     """The explanation's state and text: the text so far while it is being written, all of it once ready."""
