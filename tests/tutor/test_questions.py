@@ -235,3 +235,24 @@ def test_ten_simultaneous_submits_of_the_fourth_question_hold_five_once(paper_ca
     assert len(set(outcomes)) == 1
     assert Hold.objects.filter(tutor_question__isnull=False).count() == 1
     assert wallet_summary(user=learner).available == 100 - 30 - 5
+
+
+def test_with_the_openai_backend_the_model_answers_from_the_retrieved_passages_only(api, seed, settings):
+    from tests.tutor.chat_server import ChatServer
+
+    with ChatServer() as server:
+        settings.TUTOR_BACKEND = "openai"
+        settings.TUTOR_BASE_URL = server.base_url
+        settings.TUTOR_MODEL = "small-local-model"
+        found_id = ask(api, seed.slug, UNIVERSAL).json()["id"]
+        missing_id = ask(api, seed.slug, FRANCE).json()["id"]
+        answer_all()
+        prompts = [request["messages"][1]["content"] for request in server.requests]
+
+    found = api.get(f"/api/v1/questions/{found_id}").json()
+    assert found["found"] is True
+    assert found["answer_markdown"].startswith("The passages say it reuses one block.")
+    assert found["citations"][0]["text"] in found["answer_markdown"]
+    assert found["citations"][0]["text"] in prompts[0]
+    assert len(prompts) == 1  # France matched no passage: the model was not even asked
+    assert api.get(f"/api/v1/questions/{missing_id}").json()["found"] is False

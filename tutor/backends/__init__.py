@@ -53,6 +53,9 @@ def backend_get(name: str | None = None) -> ExplanationBackend:
             api_key=_setting("TUTOR_API_KEY", None),
             model=_setting("TUTOR_MODEL", ""),
             timeout=float(_setting("TUTOR_TIMEOUT_SECONDS", 60)),
+            max_input_tokens=int(_setting("TUTOR_MAX_INPUT_TOKENS", 0) or 0),
+            cost_per_1k_input=float(_setting("TUTOR_COST_PER_1K_INPUT", 0) or 0),
+            cost_per_1k_output=float(_setting("TUTOR_COST_PER_1K_OUTPUT", 0) or 0),
         )
     if "." in name:
         # A dotted path to a backend class: the one seam where tests put a double (tests/tutor/backends_for_tests.py).

@@ -70,6 +70,17 @@ class GenerationResult:
     cost: Decimal = Decimal(0)
 
 
+@dataclass(frozen=True)
+class AnswerResult:
+    """A backend's answer to a learner's question, written from the passages it was given."""
+
+    markdown: str
+    found: bool  # False: the passages do not hold the answer
+    model: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
 class TransientBackendError(Exception):
     """Worth retrying: a timeout, 429, 5xx, a refused connection, a malformed answer."""
 

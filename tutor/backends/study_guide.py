@@ -222,20 +222,13 @@ class _GuideWriter:
                 continue
             uncovered.append(chapter)
         if uncovered:
-            links = ", ".join(_link(f"{timestamp_format(c.start_seconds)} {c.title}", c.url) for c in uncovered)
-            lines += ["", f"The lesson's material does not cover these chapters; watch them in the lesson: {links}."]
+            lines += ["", uncovered_chapters_line(uncovered)]
         return "\n".join(lines)
 
     def key_terms(self) -> str:
         lines = [KEY_TERMS, ""]
         concepts = self.material.concepts
-        for concept in concepts:
-            if concept.sentence:
-                lines.append(
-                    f"- **{_escape(concept.term)}** — from {_concept_link(concept)}: “{_escape(concept.sentence)}”"
-                )
-            else:
-                lines.append(f"- **{_escape(concept.term)}** — the subject of {_concept_link(concept)}")
+        lines += [concept_line(concept) for concept in concepts]
         linked_keys = {concept_key(concept.term) for concept in concepts}
         self.terms = [term for term in self._terms_pick() if concept_key(term[0]) not in linked_keys]
         if not self.terms and not concepts:
@@ -468,7 +461,7 @@ def text_sections(text: str) -> list[tuple[str, str]]:
     return [(heading, "\n".join(lines)) for heading, lines in sections if heading or "".join(lines).strip()]
 
 
-def _chapter_for_heading(heading: str, chapters: Sequence[ChapterMaterial]) -> int | None:
+def chapter_for_heading(heading: str, chapters: Sequence[ChapterMaterial]) -> int | None:
     """The chapter whose title shares the most distinctive words with a heading of the text (None when none does)."""
     heading_words = {concept_key(word) for word in _words(heading)} - STOP_WORDS
     best, best_shared = None, 0
@@ -483,11 +476,24 @@ def _text_sentences(text: str, chapters: Sequence[ChapterMaterial]) -> list[_Sen
     """The lesson's own text, each sentence tied to the chapter its section's heading matches, if any."""
     sentences = []
     for heading, body in text_sections(text):
-        chapter = _chapter_for_heading(heading, chapters) if heading else None
+        chapter = chapter_for_heading(heading, chapters) if heading else None
         sentences += [
             _Sentence(t, in_description=False, chapter=chapter, in_text=True) for t in material_sentences(body)
         ]
     return sentences
+
+
+def uncovered_chapters_line(chapters: Sequence[ChapterMaterial]) -> str:
+    """The one line that names the chapters the material says nothing about, each linked to its moment."""
+    links = ", ".join(_link(f"{timestamp_format(c.start_seconds)} {c.title}", c.url) for c in chapters)
+    return f"The lesson's material does not cover these chapters; watch them in the lesson: {links}."
+
+
+def concept_line(concept: ConceptMaterial) -> str:
+    """A key term that another lesson is about, explained by that lesson's own sentence and linked to it."""
+    if concept.sentence:
+        return f"- **{_escape(concept.term)}** — from {_concept_link(concept)}: “{_escape(concept.sentence)}”"
+    return f"- **{_escape(concept.term)}** — the subject of {_concept_link(concept)}"
 
 
 def _concept_link(concept: ConceptMaterial) -> str:

@@ -177,7 +177,11 @@ def _answer_write(question: Question) -> tuple[str, list[dict[str, object]], boo
     answer = getattr(backend, "answer", None)
     if best and answer is not None:
         result = answer(question.text, best)
-        return result.markdown, citations, True, backend.name, result.model
+        if not result.found:  # the model read the passages and says they do not hold the answer
+            return answer_markdown([]), [], False, backend.name, result.model
+        # The model's words, then the passages it was given, quoted with their sources.
+        sources = answer_markdown(best).split("\n", 1)[1]
+        return f"{result.markdown}\nFrom the lesson's material:\n{sources}", citations, True, backend.name, result.model
     return answer_markdown(best), citations, bool(best), "study_guide", "retrieval-bm25"
 
 
