@@ -7,6 +7,7 @@ without stop words; a passage counts as relevant only when it shares at least ha
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Sequence
@@ -20,6 +21,9 @@ from lessons.models import Lesson
 from tutor.backends.study_guide import STOP_WORDS, material_sentences, text_sections
 from tutor.concepts import word_singular
 from tutor.transcripts import TranscriptFormatError, transcript_parse
+
+# bm25s logs every index it builds at DEBUG on its own logger; one per question is noise in a worker's log.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 PASSAGE_WORDS = 50
 ANSWER_PASSAGES_MAX = 3
