@@ -32,6 +32,7 @@ TEMPLATES = (
     "Here is how the lesson itself puts why this is worth your time:",
     "Also named in the material, without a definition:",
     "The lesson lists no chapters. Its key points, in the order it makes them:",
+    "The lesson lists no chapters; here are the key points of its text, section by section.",
     "No related lessons are listed for this one yet.",
     "The material is too short to pick out key terms.",
     "This lesson's description and transcript have no sentence to quote yet.",

@@ -329,3 +329,21 @@ def test_fingerprint_changes_with_what_the_lesson_teaches_and_not_with_what_surr
     assert material_fingerprint(dataclasses.replace(base, chapters=renamed)) != fingerprint
     assert material_fingerprint(dataclasses.replace(base, transcript=webvtt_of(CUES[:-1]))) != fingerprint
     assert material_fingerprint(dataclasses.replace(base, description=SEED_DESCRIPTION + " More.")) != fingerprint
+
+
+def test_a_lesson_without_chapters_gets_the_key_points_of_its_texts_own_sections():
+    from lessons.demo_material import DEMO_MATERIAL
+
+    material = dataclasses.replace(
+        seed_material(), chapters=(), description="", material=DEMO_MATERIAL["universal-transformers"]
+    )
+    markdown = StudyGuideBackend().generate(material).markdown
+
+    chapters = sections(markdown)["## Chapter by chapter"]
+    assert "### Adaptive computation time" in chapters
+    assert chapter_bullets(markdown, "### Adaptive computation time") == [
+        "With adaptive computation time, each position decides for itself when its representation is good enough "
+        "and stops being updated, so harder parts of the input get more steps than easy ones."
+    ]
+    for sentence in quoted_sentences(markdown):
+        assert text_normalise(sentence) in text_normalise(DEMO_MATERIAL["universal-transformers"]), sentence

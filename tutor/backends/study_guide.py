@@ -78,6 +78,7 @@ class _Sentence:
     in_description: bool  # else in the transcript or the lesson's text
     chapter: int | None = None  # the chapter in which it is said (transcript) or whose section it is in (text)
     in_text: bool = False  # in the lesson's own text (article body, abstract)
+    section: str = ""  # the heading of the text's section it is in
 
 
 # Words too common across the catalog to tie a chapter to another lesson's sentence.
@@ -192,6 +193,15 @@ class _GuideWriter:
 
     def chapter_by_chapter(self) -> str:
         lines = [CHAPTERS]
+        headings = list(dict.fromkeys(sentence.section for sentence in self.sentences if sentence.section))
+        if not self.chapters and headings:
+            # No chapters, but the lesson's text has headings of its own: its sections stand in for chapters.
+            lines += ["", "The lesson lists no chapters; here are the key points of its text, section by section."]
+            for heading in headings:
+                rows = [row for row, sentence in enumerate(self.sentences) if sentence.section == heading]
+                chosen = _top(rows, self.ranking.group_centrality(rows), KEY_POINTS_FROM_TRANSCRIPT)
+                lines += ["", f"### {_escape(heading)}", ""] + [f"- {self._quote(row)}" for row in chosen]
+            return "\n".join(lines)
         if not self.chapters:
             pool = list(range(len(self.sentences)))
             chosen = _top(pool, self.ranking.centrality[pool], KEY_POINTS_WITHOUT_CHAPTERS)
@@ -478,7 +488,8 @@ def _text_sentences(text: str, chapters: Sequence[ChapterMaterial]) -> list[_Sen
     for heading, body in text_sections(text):
         chapter = chapter_for_heading(heading, chapters) if heading else None
         sentences += [
-            _Sentence(t, in_description=False, chapter=chapter, in_text=True) for t in material_sentences(body)
+            _Sentence(t, in_description=False, chapter=chapter, in_text=True, section=heading)
+            for t in material_sentences(body)
         ]
     return sentences
 
