@@ -197,10 +197,10 @@ class _GuideWriter:
         if not self.chapters and headings:
             # No chapters, but the lesson's text has headings of its own: its sections stand in for chapters.
             lines += ["", "The lesson lists no chapters; here are the key points of its text, section by section."]
-            for heading in headings:
-                rows = [row for row, sentence in enumerate(self.sentences) if sentence.section == heading]
+            for section in headings:
+                rows = [row for row, sentence in enumerate(self.sentences) if sentence.section == section]
                 chosen = _top(rows, self.ranking.group_centrality(rows), KEY_POINTS_FROM_TRANSCRIPT)
-                lines += ["", f"### {_escape(heading)}", ""] + [f"- {self._quote(row)}" for row in chosen]
+                lines += ["", f"### {_escape(section)}", ""] + [f"- {self._quote(row)}" for row in chosen]
             return "\n".join(lines)
         if not self.chapters:
             pool = list(range(len(self.sentences)))
