@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import os
 import socket
 import time
 
@@ -316,3 +317,49 @@ def test_without_a_backend_setting_the_study_guide_is_used(settings):
     del settings.TUTOR_BACKEND
 
     assert isinstance(backend_get(), StudyGuideBackend)
+
+
+@pytest.mark.django_db
+def test_the_worker_stores_the_tokens_and_cost_of_an_explanation_written_part_by_part(server, settings):
+    from tests.factories import ChapterFactory, LearnerWithCreditsFactory, LessonFactory
+    from tutor import services
+    from tutor.models import Explanation
+
+    settings.TUTOR_BACKEND = "openai"
+    settings.TUTOR_BASE_URL = server.base_url
+    settings.TUTOR_MODEL = "small-local-model"
+    settings.TUTOR_COST_PER_1K_INPUT, settings.TUTOR_COST_PER_1K_OUTPUT = 0.2, 0.6
+    lesson = LessonFactory(description=DESCRIPTION, transcript=TRANSCRIPT)
+    ChapterFactory(lesson=lesson, start_seconds=0, title="Intro")
+    learner = LearnerWithCreditsFactory(credits=100)
+    settings_send = "tutor.services.generation._generation_send"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(settings_send, lambda explanation_id: None)
+        result = services.unlock(user=learner, lesson=lesson, idempotency_key="k")
+    assert services.explanation_write(explanation_id=result.explanation.pk, claimant="t", final_attempt=True) == "ready"
+
+    explanation = Explanation.objects.get(pk=result.explanation.pk)
+    assert (explanation.backend, explanation.model) == ("openai", ANSWERING_MODEL)
+    assert explanation.prompt_tokens > 0
+    assert explanation.completion_tokens > 0
+    expected = (explanation.prompt_tokens * 0.2 + explanation.completion_tokens * 0.6) / 1000
+    assert float(explanation.cost) == pytest.approx(expected, abs=1e-6)
+
+
+REAL_SERVER = os.environ.get("TUTOR_TEST_REAL_BASE_URL", "")
+
+
+@pytest.mark.skipif(not REAL_SERVER, reason="set TUTOR_TEST_REAL_BASE_URL (and TUTOR_TEST_REAL_MODEL) to a real server")
+def test_a_real_openai_compatible_server_writes_an_explanation_part_by_part():
+    """Against llama.cpp's server (or any other) when one runs: e.g. SmolLM2-135M-Instruct on loopback."""
+    backend = OpenAIChatBackend(
+        base_url=REAL_SERVER,
+        api_key=os.environ.get("TUTOR_TEST_REAL_API_KEY", ""),
+        model=os.environ.get("TUTOR_TEST_REAL_MODEL", "local"),
+        timeout=float(os.environ.get("TUTOR_TEST_REAL_TIMEOUT", "120")),
+    )
+    result = backend.generate(MATERIAL)
+
+    for heading in REQUIRED_SECTIONS:
+        assert f"\n{heading}\n" in f"\n{result.markdown}"
+    assert result.prompt_tokens > 0
