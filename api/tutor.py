@@ -1,7 +1,8 @@
-"""POST /api/v1/lessons/{slug}/unlock and GET /api/v1/lessons/{slug}/explanation: the AI tutor, signed in only."""
+"""The AI tutor, signed in only: unlocking, the explanation, and questions about a lesson ("Ask the tutor")."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -14,10 +15,25 @@ from credits.selectors import wallet_summary
 from credits.services import IdempotencyConflict, InsufficientCredits
 from lessons.exceptions import LessonNotFound
 from lessons.models import Lesson
-from tutor.exceptions import NotUnlocked, UnlockKeyReused
-from tutor.models import ExplanationStatus
-from tutor.selectors import explanation_for_learner, explanation_html, lesson_for_tutor
-from tutor.services import unlock
+from tutor.exceptions import (
+    NotUnlocked,
+    QuestionInvalid,
+    QuestionKeyReused,
+    QuestionNotFound,
+    QuestionRateLimited,
+    UnlockKeyReused,
+)
+from tutor.models import ExplanationStatus, Question
+from tutor.selectors import (
+    explanation_for_learner,
+    explanation_html,
+    lesson_for_tutor,
+    question_for_learner,
+    question_html,
+    questions_for,
+    unlock_for,
+)
+from tutor.services import UNWRITTEN_REASON, question_ask, unlock
 
 router = Router(tags=["tutor"])
 
@@ -45,6 +61,37 @@ class ExplanationOut(Schema):
     status: str
     markdown: str
     html: str
+    returned: int | None = None  # failed: the credits given back
+    detail: str | None = None  # failed: what happened, and how to try again
+
+
+class QuestionIn(Schema):
+    question: str
+
+
+class QuestionAskedOut(Schema):
+    id: int
+    status: str
+    charged: int
+
+
+class CitationOut(Schema):
+    lesson: str
+    start_seconds: int | None
+    url: str
+    text: str
+
+
+class QuestionOut(Schema):
+    id: int
+    question: str
+    status: str
+    answer_markdown: str
+    answer_html: str
+    found: bool | None
+    citations: list[CitationOut]
+    charged: int
+    created_at: datetime
 
 
 def _lesson(slug: str, user: Any, *, published_only: bool = False) -> Lesson:
@@ -105,6 +152,7 @@ def lesson_unlock(
     "/lessons/{slug}/explanation",
     response={200: ExplanationOut, 403: ErrorOut, 404: ErrorOut},
     summary="The AI tutor explanation I unlocked",
+    exclude_none=True,  # "returned" and "detail" only when it failed
 )
 def lesson_explanation(request: HttpRequest, slug: str) -> dict[str, Any]:
     """The explanation's state and text: the text so far while it is being written, all of it once ready."""
@@ -113,6 +161,17 @@ def lesson_explanation(request: HttpRequest, slug: str) -> dict[str, Any]:
     try:
         explanation = explanation_for_learner(user=user, lesson=lesson)
     except NotUnlocked as error:
+        returned = unlock_for(user=user, lesson=lesson)
+        if returned is not None and returned.hold is not None:
+            # Their unlock failed and the credits came back: say so, unlike "never unlocked" (403).
+            return {
+                "status": ExplanationStatus.FAILED,
+                "markdown": "",
+                "html": "",
+                "returned": returned.hold.amount,
+                "detail": f"⚡{returned.hold.amount} returned — {UNWRITTEN_REASON}. You were not charged; unlock "
+                "again (POST …/unlock with a new Idempotency-Key) to try again.",
+            }
         raise HttpError(403, str(error)) from error
     partial = explanation.status != ExplanationStatus.READY
     return {
@@ -120,3 +179,86 @@ def lesson_explanation(request: HttpRequest, slug: str) -> dict[str, Any]:
         "markdown": explanation.partial_markdown if partial else explanation.markdown,
         "html": explanation_html(explanation, partial=partial),
     }
+
+
+def _question_out(question: Question) -> dict[str, Any]:
+    return {
+        "id": question.pk,
+        "question": question.text,
+        "status": question.status,
+        "answer_markdown": question.answer_markdown,
+        "answer_html": question_html(question),
+        "found": question.found,
+        "citations": question.citations,
+        "charged": question.charged,
+        "created_at": question.created_at,
+    }
+
+
+@router.post(
+    "/lessons/{slug}/questions",
+    response={
+        202: QuestionAskedOut,
+        400: ErrorOut,
+        402: NotEnoughCreditsOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        429: ErrorOut,
+    },
+    summary="Ask the tutor about a lesson I unlocked",
+)
+def lesson_question_ask(
+    request: HttpRequest,
+    slug: str,
+    payload: QuestionIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+) -> Status[dict[str, Any]]:
+    """The first questions come with the unlock; later ones hold QUESTION_PRICE, charged only when the answer is
+    written from the material. The same Idempotency-Key is the same question, never charged twice."""
+    user = require_user(request)
+    key = _key(idempotency_key)
+    lesson = _lesson(slug, user, published_only=True)
+    try:
+        asked = question_ask(user=user, lesson=lesson, text=payload.question, idempotency_key=key)
+    except QuestionInvalid as error:
+        raise HttpError(400, str(error)) from error
+    except NotUnlocked as error:
+        raise HttpError(403, str(error)) from error
+    except QuestionRateLimited as error:
+        raise HttpError(429, str(error)) from error
+    except (QuestionKeyReused, IdempotencyConflict) as error:
+        raise HttpError(409, str(error)) from error
+    except InsufficientCredits as error:
+        return Status(
+            402,
+            {
+                "detail": f"Not enough credits: ⚡{max(error.available, 0)} available, ⚡{error.required} needed "
+                "for a question.",
+                "available": error.available,
+                "price": error.required,
+            },
+        )
+    question = asked.question
+    return Status(202, {"id": question.pk, "status": question.status, "charged": question.charged})
+
+
+@router.get(
+    "/lessons/{slug}/questions",
+    response={200: list[QuestionOut], 404: ErrorOut},
+    summary="My questions about a lesson",
+)
+def lesson_questions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    user = require_user(request)
+    lesson = _lesson(slug, user)
+    return [_question_out(question) for question in questions_for(user=user, lesson=lesson)]
+
+
+@router.get("/questions/{question_id}", response={200: QuestionOut, 404: ErrorOut}, summary="One of my questions")
+def question_detail(request: HttpRequest, question_id: int) -> dict[str, Any]:
+    """The question and its answer as it stands; anyone else's question is 404."""
+    user = require_user(request)
+    try:
+        return _question_out(question_for_learner(user=user, question_id=question_id))
+    except QuestionNotFound as error:
+        raise HttpError(404, str(error)) from error

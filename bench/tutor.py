@@ -93,6 +93,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--unlocks", type=int, default=300, help="unlocks of a ready explanation to time")
     parser.add_argument("--generations", type=int, default=5, help="study-guide runs on the one-hour lesson")
+    parser.add_argument("--questions", type=int, default=10, help="questions answered on the one-hour lesson")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL bench database")
     args = parser.parse_args()
 
@@ -103,6 +104,9 @@ def main() -> int:
         SECURE_SSL_REDIRECT="0",
         TUTOR_BACKEND="study_guide",
         STATIC_MANIFEST="0",
+        # Questions are timed, not charged or limited: every one is free and none is refused.
+        TUTOR_FREE_QUESTIONS="1000000",
+        TUTOR_QUESTIONS_PER_HOUR="1000000",
     )
     os.environ.pop("REDIS_URL", None)
     url = os.environ.get("DATABASE_URL", "")
@@ -213,6 +217,32 @@ def run(args: argparse.Namespace) -> None:
 
     render = timed(lambda: explanation_html(explanation), 50)
     print(f"rendering the ready explanation to sanitised HTML: {summary(render)}")
+
+    # --- Ask the tutor: the worker's whole job for one question on the one-hour lesson ---------------------------
+    from tutor.services import questions as services_questions
+
+    services_questions.__dict__["_answer_send"] = lambda question_id: None
+    asked = iter(range(10_000))
+
+    def question_new() -> None:
+        number = next(asked)
+        text = (
+            "How does verification help reliability over a long horizon?"
+            if number % 2
+            else "What is the capital of France?"
+        )
+        current_question[0] = services.question_ask(
+            user=first, lesson=lesson, text=text, idempotency_key=f"bench-question-{number}"
+        ).question.pk
+
+    current_question = [0]
+    answer_ms = timed(
+        lambda: services.question_answer(question_id=current_question[0]), args.questions + 1, before=question_new
+    )
+    print(
+        "answer written for a question on the one-hour lesson (claim, BM25 over its passages, store, settle): "
+        f"first in this process {answer_ms[0]:.0f} ms, then {summary(answer_ms[1:])}"
+    )
 
     # --- unlock-to-visible for an explanation already written ------------------------------------------------------
     users = [learner(number) for number in range(1, 3 * args.unlocks + 2)]

@@ -359,6 +359,18 @@ TUTOR_MAX_RETRIES = env.int("TUTOR_MAX_RETRIES", default=3)  # retries after a t
 TUTOR_RETRY_BACKOFF_SECONDS = env.float("TUTOR_RETRY_BACKOFF_SECONDS", default=10.0)  # doubled at each retry
 TUTOR_MAX_ATTEMPTS = env.int("TUTOR_MAX_ATTEMPTS", default=6)  # every claim counts, lost workers included
 TUTOR_PROGRESS_INTERVAL_SECONDS = env.float("TUTOR_PROGRESS_INTERVAL_SECONDS", default=0.5)
+# The most material one model call carries, in tokens (about 4 characters each); longer material is summarised
+# chapter by chapter first. 0: the backend's own choice.
+TUTOR_MAX_INPUT_TOKENS = env.int("TUTOR_MAX_INPUT_TOKENS", default=0)
+# What the model server charges per 1,000 prompt and completion tokens (for the cost recorded per explanation).
+TUTOR_COST_PER_1K_INPUT = env.float("TUTOR_COST_PER_1K_INPUT", default=0.0)
+TUTOR_COST_PER_1K_OUTPUT = env.float("TUTOR_COST_PER_1K_OUTPUT", default=0.0)
+# "Ask the tutor": the first TUTOR_FREE_QUESTIONS questions come with the unlock, then each costs QUESTION_PRICE.
+QUESTION_PRICE = env.int("QUESTION_PRICE", default=5)
+TUTOR_FREE_QUESTIONS = env.int("TUTOR_FREE_QUESTIONS", default=3)
+TUTOR_QUESTIONS_PER_HOUR = env.int("TUTOR_QUESTIONS_PER_HOUR", default=20)
+# A question no worker claimed within this many seconds (its message was lost with the broker) is sent again.
+TUTOR_QUESTION_REQUEUE_SECONDS = env.int("TUTOR_QUESTION_REQUEUE_SECONDS", default=30)
 # Credits set aside for an unlock go back to the learner when nothing captured them within this many seconds.
 CREDITS_HOLD_TTL_SECONDS = env.int("CREDITS_HOLD_TTL_SECONDS", default=1800)
 # Statement links: a reference starting with a prefix links to the URL with the rest of the reference filled in.

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from lessons import demo_data
 from lessons.chapters import chapters_parse
+from lessons.demo_material import DEMO_MATERIAL
 from lessons.models import Category, Course, Lesson, Level, RelatedLesson, Source
 from lessons.related import related_recompute
 from lessons.services import chapters_replace, course_lessons_set
@@ -75,6 +76,7 @@ def demo_catalog_load(*, today: date | None = None) -> DemoLoaded:
                     "duration_seconds": item.duration_minutes * 60,
                     "published_at": published_at,
                     "status": Lesson.Status.PUBLISHED,
+                    **({"material": DEMO_MATERIAL[item.slug]} if item.slug in DEMO_MATERIAL else {}),
                 },
             )
             chapter_count += chapters_replace(lesson=lesson, chapters=chapters_parse(item.description))

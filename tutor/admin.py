@@ -19,8 +19,8 @@ from lessons.models import Lesson
 from tutor import services
 from tutor.exceptions import RefundNotAllowed
 from tutor.forms import TranscriptForm
-from tutor.models import Explanation, Rating, Report, Unlock
-from tutor.selectors import explanation_html
+from tutor.models import ConceptTerm, Explanation, Question, Rating, Report, Unlock
+from tutor.selectors import explanation_html, question_html
 
 
 def _count(model: type[Report] | type[Unlock]) -> Coalesce:
@@ -297,3 +297,41 @@ class UnlockAdmin(admin.ModelAdmin):
     @admin.display(description="credits")
     def hold_state(self, obj: Unlock) -> str:
         return obj.hold.get_status_display() if obj.hold is not None else "free"
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    """Learners' questions and the tutor's answers, for curators to read; reports and ratings are filterable."""
+
+    list_display = ("text", "lesson", "user", "status", "found", "free", "stars", "report_reason", "created_at")
+    list_filter = ("status", "found", "free", "report_reason", "stars")
+    search_fields = ("text", "lesson__title", "user__email")
+    list_select_related = ("lesson", "user")
+    readonly_fields = [field.name for field in Question._meta.fields] + ["answer"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="Answer as the learner sees it")
+    def answer(self, obj: Question) -> str:
+        return mark_safe(question_html(obj))  # noqa: S308 - sanitised by markdown_render (nh3)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ConceptTerm)
+class ConceptTermAdmin(admin.ModelAdmin):
+    """The concept index (rebuilt by the tutor's sweep when lessons change): read-only."""
+
+    list_display = ("term", "key", "lesson", "subject")
+    list_filter = ("subject",)
+    search_fields = ("term", "key", "lesson__title")
+    list_select_related = ("lesson",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -26,3 +26,19 @@ class RefundNotAllowed(TutorError):
 
 class GenerationRetry(TutorError):
     """A transient backend error: the claim was given back and the task should try again after a pause."""
+
+
+class QuestionInvalid(TutorError):
+    """A question that is empty or longer than the tutor reads."""
+
+
+class QuestionRateLimited(TutorError):
+    """The learner asked as many questions as an hour allows."""
+
+
+class QuestionKeyReused(TutorError):
+    """The idempotency key belongs to another question."""
+
+
+class QuestionNotFound(TutorError):
+    """No such question, or not the learner's own."""

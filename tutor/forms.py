@@ -15,6 +15,12 @@ class UnlockForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
 
+class QuestionForm(forms.Form):
+    question = forms.CharField(max_length=500, label="Your question")
+    # A fresh key per rendered form: a double click or a resent form is the same question, charged once.
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+
 class RatingForm(forms.Form):
     stars = forms.TypedChoiceField(
         choices=[(n, f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)],

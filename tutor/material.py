@@ -7,7 +7,7 @@ from typing import Any
 
 from lessons.chapters import chapter_url
 from lessons.models import Lesson, LessonStatus, RelatedLesson
-from tutor.backends import ChapterMaterial, LessonMaterial, RelatedMaterial
+from tutor.backends import ChapterMaterial, ConceptMaterial, LessonMaterial, RelatedMaterial
 
 # What to read next: as many related lessons as the lesson page shows.
 RELATED_IN_MATERIAL = 4
@@ -51,6 +51,7 @@ def lesson_material(lesson: Lesson) -> LessonMaterial:
         transcript=lesson.transcript,
         related=tuple(related),
         duration_seconds=lesson.duration_seconds,
+        material=lesson.material,
     )
 
 
@@ -64,6 +65,10 @@ def material_from_json(data: dict[str, Any]) -> LessonMaterial:
             **data,
             "chapters": tuple(ChapterMaterial(**chapter) for chapter in data.get("chapters", ())),
             "related": tuple(RelatedMaterial(**item) for item in data.get("related", ())),
+            "concepts": tuple(
+                ConceptMaterial(**{**item, "passages": tuple(item.get("passages", ()))})
+                for item in data.get("concepts", ())
+            ),
         }
     )
 

@@ -41,6 +41,9 @@ class Explanation(models.Model):
     model = models.CharField(max_length=200, blank=True)
     prompt_tokens = models.PositiveIntegerField(default=0)
     completion_tokens = models.PositiveIntegerField(default=0)
+    cost = models.DecimalField(
+        max_digits=12, decimal_places=6, default=0, help_text="What the model calls cost (TUTOR_COST_PER_1K_*)."
+    )
     attempts = models.PositiveIntegerField(default=0, help_text="Claims by a worker, lost workers included.")
     error = models.TextField(blank=True, help_text="Why the last attempt failed (for staff, never shown to learners).")
 
@@ -220,3 +223,111 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} · {self.explanation_id}"
+
+
+class ConceptTerm(models.Model):
+    """A term of the published catalog, per lesson: the concept index the tutor links explanations through.
+
+    ``key`` is the term normalised (case, plural, acronym → its long form), so "ViTs", "ViT" and "Vision
+    Transformers" meet. ``subject`` marks the lesson that is *about* the term (its title, or a name its own material
+    opens by defining); another lesson mentioning the term links to it. Rebuilt by `concepts_refresh`.
+    """
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200, db_index=True)
+    term = models.CharField(max_length=200, help_text="As the lesson writes it.")
+    subject = models.BooleanField(default=False)
+    sentence = models.TextField(blank=True, help_text="A sentence of the lesson's material that defines or uses it.")
+
+    class Meta:
+        ordering = ["key", "lesson_id"]
+        constraints = [models.UniqueConstraint(fields=["lesson", "key"], name="tutor_concept_term_once_per_lesson")]
+
+    def __str__(self) -> str:
+        return f"{self.term} · {self.lesson_id}{' (subject)' if self.subject else ''}"
+
+
+class ConceptIndexState(models.Model):
+    """When a lesson's terms were indexed, and from which version of it (its `updated` time)."""
+
+    lesson = models.OneToOneField(Lesson, on_delete=models.CASCADE, related_name="+")
+    lesson_updated = models.DateTimeField()
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.lesson_id} indexed {self.indexed_at:%Y-%m-%d %H:%M}"
+
+
+class QuestionStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    WRITING = "writing", "Being answered"
+    READY = "ready", "Answered"
+    FAILED = "failed", "Could not be answered"
+
+
+class Question(models.Model):
+    """A learner's question about a lesson they unlocked, and the tutor's answer.
+
+    The first TUTOR_FREE_QUESTIONS per lesson come with the unlock (``free``); later ones hold QUESTION_PRICE,
+    captured when an answer from the material is written and released when none is (nothing relevant found, or the
+    answer could not be written). The hold is the truth about the money, as for unlocks.
+    """
+
+    Status = QuestionStatus
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tutor_questions")
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="tutor_questions")
+    text = models.CharField(max_length=500)
+    idempotency_key = models.CharField(max_length=100)
+    free = models.BooleanField(default=False, help_text="One of the questions that come with the unlock.")
+    hold = models.OneToOneField(Hold, on_delete=models.PROTECT, null=True, blank=True, related_name="tutor_question")
+    status = models.CharField(max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.QUEUED)
+    found = models.BooleanField(null=True, blank=True, help_text="Whether the material held anything relevant.")
+    answer_markdown = models.TextField(blank=True)
+    citations = models.JSONField(default=list, blank=True)
+    backend = models.CharField(max_length=100, blank=True)
+    model = models.CharField(max_length=200, blank=True)
+    prompt_tokens = models.PositiveIntegerField(default=0)
+    completion_tokens = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    stars = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The learner's rating, 1–5.")
+    report_reason = models.CharField(max_length=16, choices=ReportReason.choices, blank=True)
+    report_comment = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            # A retried request (same key) never asks, or charges, twice.
+            models.UniqueConstraint(fields=["user", "idempotency_key"], name="tutor_question_key_once"),
+            models.CheckConstraint(condition=Q(status__in=QuestionStatus.values), name="tutor_question_status_known"),
+            models.CheckConstraint(
+                condition=~Q(status=QuestionStatus.READY) | ~Q(answer_markdown=""), name="tutor_question_ready_has_text"
+            ),
+            models.CheckConstraint(
+                condition=Q(stars__isnull=True) | Q(stars__gte=1, stars__lte=5), name="tutor_question_stars_one_to_five"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "lesson"], name="tutor_question_by_learner"),
+            models.Index(fields=["status", "enqueued_at"], name="tutor_question_by_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text[:60]} · {self.user} ({self.get_status_display().lower()})"
+
+    @property
+    def charged(self) -> int:
+        """What the question costs the learner: the held or captured price; 0 when free or returned."""
+        if self.hold is None or self.hold.status == Hold.Status.RELEASED:
+            return 0
+        return self.hold.amount
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in (QuestionStatus.QUEUED, QuestionStatus.WRITING)

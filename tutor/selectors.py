@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+
 from accounts.models import User
 from credits.selectors import WalletSummary, wallet_summary
 from lessons.exceptions import LessonNotFound
 from lessons.models import Lesson
-from tutor.exceptions import NotUnlocked
-from tutor.material import allowed_link_prefixes, material_from_json
-from tutor.models import Explanation, ExplanationStatus, Rating, Report, Unlock, UnlockStatus
+from tutor.exceptions import NotUnlocked, QuestionNotFound
+from tutor.material import OWN_PAGES_PREFIX, allowed_link_prefixes, material_from_json
+from tutor.models import Explanation, ExplanationStatus, Question, QuestionStatus, Rating, Report, Unlock, UnlockStatus
 from tutor.rendering import markdown_render
 
 # The states of the tutor block, in the order a learner meets them.
@@ -37,6 +39,7 @@ class TutorPanel:
     html: str = ""  # the explanation (ready) or the text written so far (writing), sanitised
     rating: Rating | None = None
     report: Report | None = None
+    questions: tuple[Question, ...] = ()  # the learner's questions on the lesson, newest first (ready state)
 
     @property
     def price(self) -> int:
@@ -61,6 +64,14 @@ class TutorPanel:
     @property
     def is_live(self) -> bool:
         return self.state in LIVE_STATES
+
+    @property
+    def free_questions_left(self) -> int:
+        return free_questions_left(self.questions)
+
+    @property
+    def question_price(self) -> int:
+        return int(settings.QUESTION_PRICE)
 
     @property
     def returned_amount(self) -> int:
@@ -133,6 +144,7 @@ def tutor_panel_get(*, user: Any, lesson: Lesson, summary: WalletSummary | None 
             html=explanation_html(explanation),
             rating=Rating.objects.filter(user=user, explanation=explanation).first(),
             report=Report.objects.filter(user=user, explanation=explanation).first(),
+            questions=tuple(questions_for(user=user, lesson=lesson)),
         )
     html = explanation_html(explanation, partial=True) if state == WRITING else ""
     return TutorPanel(lesson=lesson, state=state, summary=summary, unlock=unlock, explanation=explanation, html=html)
@@ -174,7 +186,24 @@ def export_for(*, user: User) -> dict[str, object]:
     unlocks = Unlock.objects.filter(user=user).select_related("lesson", "hold").order_by("created_at", "id")
     reports = Report.objects.filter(user=user).select_related("explanation__lesson").order_by("created_at", "id")
     ratings = Rating.objects.filter(user=user).select_related("explanation__lesson").order_by("created_at", "id")
+    questions = Question.objects.filter(user=user).select_related("lesson", "hold").order_by("created_at", "id")
     return {
+        "questions": [
+            {
+                "lesson": question.lesson.slug,
+                "question": question.text,
+                "status": question.status,
+                "found": question.found,
+                "answer_markdown": question.answer_markdown,
+                "citations": question.citations,
+                "charged": question.charged,
+                "stars": question.stars,
+                "report_reason": question.report_reason,
+                "report_comment": question.report_comment,
+                "asked_at": question.created_at.isoformat(),
+            }
+            for question in questions
+        ],
         "unlocks": [
             {
                 "lesson": unlock.lesson.slug,
@@ -200,3 +229,37 @@ def export_for(*, user: User) -> dict[str, object]:
             for report in reports
         ],
     }
+
+
+def questions_for(*, user: User, lesson: Lesson) -> list[Question]:
+    """The learner's questions on the lesson, newest first, with their holds (one query)."""
+    return list(Question.objects.select_related("hold", "lesson").filter(user=user, lesson=lesson).order_by("-id"))
+
+
+def free_questions_left(questions: tuple[Question, ...] | list[Question]) -> int:
+    """Free questions still to come with the unlock: unanswered and not-covered ones do not use one up."""
+    used = sum(
+        1 for question in questions if question.free and question.found is not False and question.status != "failed"
+    )
+    return max(int(settings.TUTOR_FREE_QUESTIONS) - used, 0)
+
+
+def question_for_learner(*, user: User, question_id: int) -> Question:
+    """The learner's own question; anyone else's is QuestionNotFound, as if it did not exist."""
+    question = Question.objects.select_related("hold", "lesson").filter(pk=question_id, user=user).first()
+    if question is None:
+        raise QuestionNotFound(f"No question #{question_id}.")
+    return question
+
+
+def question_html(question: Question) -> str:
+    """The answer as sanitised HTML; links only to the passages' own URLs and to our lesson pages."""
+    if not question.answer_markdown:
+        return ""
+    prefixes = [str(citation.get("url", "")) for citation in question.citations] + [OWN_PAGES_PREFIX]
+    return markdown_render(question.answer_markdown, allowed_link_prefixes=prefixes)
+
+
+def question_state(question: Question) -> str:
+    """queued, writing, ready or failed: the API's status."""
+    return QuestionStatus(question.status).value

@@ -6,7 +6,14 @@ from celery import Task, shared_task
 from django.conf import settings
 
 from tutor.exceptions import GenerationRetry
-from tutor.services import explanation_write, explanations_recover, unlocks_reconcile
+from tutor.services import (
+    explanation_write,
+    explanations_recover,
+    question_answer,
+    questions_recover,
+    unlocks_reconcile,
+)
+from tutor.services.concepts import concepts_refresh, concepts_stale
 
 
 @shared_task(bind=True, name="tutor.tasks.explanation_generate", acks_late=True, reject_on_worker_lost=True)
@@ -25,8 +32,29 @@ def explanation_generate(self: Task, explanation_id: int) -> str:
         raise self.retry(exc=error, countdown=countdown, max_retries=max_retries) from error
 
 
+@shared_task(name="tutor.tasks.question_answer_task", acks_late=True, reject_on_worker_lost=True)
+def question_answer_task(question_id: int) -> str:
+    """Answer one learner's question (routed to the "tutor" queue); a second delivery finds it claimed and stops."""
+    return question_answer(question_id=question_id)
+
+
+@shared_task(name="tutor.tasks.concepts_refresh_task", acks_late=True)
+def concepts_refresh_task() -> int:
+    """Re-index the terms of every published lesson that changed since it was indexed."""
+    return concepts_refresh()
+
+
 @shared_task(name="tutor.tasks.tutor_sweep_task", acks_late=True)
 def tutor_sweep_task() -> dict[str, int]:
-    """Beat runs this every minute: jobs whose worker vanished go to another worker, and unlocks whose hold the
-    credits sweeper returned (or whose explanation finished unsettled) are settled."""
-    return {"recovered": explanations_recover(), "settled": unlocks_reconcile()}
+    """Beat runs this every minute: jobs whose worker vanished go to another worker, unlocks whose hold the
+    credits sweeper returned (or whose explanation finished unsettled) are settled, questions no worker picked up
+    are sent again, and the concept index is refreshed when lessons changed."""
+    stale = concepts_stale()
+    if stale:
+        concepts_refresh_task.delay()
+    return {
+        "recovered": explanations_recover(),
+        "settled": unlocks_reconcile(),
+        "questions": questions_recover(),
+        "concepts_stale": int(stale),
+    }

@@ -6,6 +6,7 @@ with the outcome as a message.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -23,8 +24,17 @@ from credits.services import IdempotencyConflict, InsufficientCredits
 from lessons.exceptions import LessonNotFound
 from lessons.models import Lesson
 from tutor import selectors, services
-from tutor.exceptions import FeedbackNotAllowed, UnlockKeyReused
-from tutor.forms import RatingForm, ReportForm, UnlockForm
+from tutor.exceptions import (
+    FeedbackNotAllowed,
+    NotUnlocked,
+    QuestionInvalid,
+    QuestionKeyReused,
+    QuestionNotFound,
+    QuestionRateLimited,
+    UnlockKeyReused,
+)
+from tutor.forms import QuestionForm, RatingForm, ReportForm, UnlockForm
+from tutor.models import Question
 
 
 def _learner(request: HttpRequest) -> User | None:
@@ -51,7 +61,7 @@ def _panel_response(request: HttpRequest, lesson: Lesson, *, error: str = "", no
     response = render(
         request,
         "tutor/_panel_response.html",
-        {"panel": panel, "error": error, "notice": notice, "unlock_key": uuid.uuid4()},
+        {"panel": panel, "error": error, "notice": notice, "unlock_key": uuid.uuid4(), "question_key": uuid.uuid4()},
     )
     response["Cache-Control"] = "no-store"
     return response
@@ -90,7 +100,11 @@ def status_view(request: HttpRequest, slug: str) -> HttpResponse:
     """The block's current state: the page polls this every second while the explanation is queued or written."""
     lesson = _lesson(slug, request)
     panel = selectors.tutor_panel_get(user=request.user, lesson=lesson)
-    return render(request, "tutor/_panel_response.html", {"panel": panel, "unlock_key": uuid.uuid4()})
+    return render(
+        request,
+        "tutor/_panel_response.html",
+        {"panel": panel, "unlock_key": uuid.uuid4(), "question_key": uuid.uuid4()},
+    )
 
 
 def _feedback(
@@ -140,3 +154,86 @@ def report_view(request: HttpRequest, slug: str) -> HttpResponse:
         save=services.report_file,
         thanks="Thanks: our team reads every report.",
     )
+
+
+def _questions_response(request: HttpRequest, lesson: Lesson, *, error: str = "") -> HttpResponse:
+    if not request.htmx:  # type: ignore[attr-defined]
+        if error:
+            messages.error(request, error)
+        return redirect(f"{lesson.get_absolute_url()}#tutor-questions")
+    panel = selectors.tutor_panel_get(user=request.user, lesson=lesson)
+    response = render(
+        request, "tutor/_questions.html", {"panel": panel, "question_error": error, "question_key": uuid.uuid4()}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def question_ask_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask the tutor: the question is answered by a worker; the list shows it at once and polls it."""
+    lesson = _lesson(slug, request, published_only=True)
+    user = _learner(request)
+    if user is None:
+        return _sign_in_first(lesson)
+    form = QuestionForm(request.POST)
+    if not form.is_valid():
+        return _questions_response(request, lesson, error="Write a question of up to 500 characters.")
+    try:
+        services.question_ask(
+            user=user,
+            lesson=lesson,
+            text=form.cleaned_data["question"],
+            idempotency_key=str(form.cleaned_data["idempotency_key"]),
+        )
+    except (QuestionInvalid, NotUnlocked, QuestionRateLimited) as error:
+        return _questions_response(request, lesson, error=str(error))
+    except InsufficientCredits as error:
+        return _questions_response(
+            request, lesson, error=f"Not enough ⚡: you have ⚡{max(error.available, 0)} available."
+        )
+    except (QuestionKeyReused, IdempotencyConflict):
+        return _questions_response(request, lesson, error="That form was already used; please try again.")
+    return _questions_response(request, lesson)
+
+
+def _own_question(request: HttpRequest, question_id: int) -> Question:
+    user = _learner(request)
+    if user is None:
+        raise Http404("No such question.")
+    try:
+        return selectors.question_for_learner(user=user, question_id=question_id)
+    except QuestionNotFound:
+        raise Http404("No such question.") from None
+
+
+@require_GET
+@never_cache
+def question_view(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    """One question as it stands: the page polls this every second until it is answered."""
+    question = _own_question(request, question_id)
+    return render(request, "tutor/_question.html", {"question": question})
+
+
+@require_POST
+def question_rate_view(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    question = _own_question(request, question_id)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        with contextlib.suppress(NotUnlocked):  # not answered yet: nothing to rate
+            services.question_rate(user=question.user, question=question, stars=form.cleaned_data["stars"])
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect(f"{question.lesson.get_absolute_url()}#tutor-questions")
+    return render(request, "tutor/_question.html", {"question": question})
+
+
+@require_POST
+def question_report_view(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    question = _own_question(request, question_id)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        with contextlib.suppress(NotUnlocked, QuestionInvalid):
+            services.question_report(user=question.user, question=question, **form.cleaned_data)
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect(f"{question.lesson.get_absolute_url()}#tutor-questions")
+    return render(request, "tutor/_question.html", {"question": question})

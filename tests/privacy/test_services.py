@@ -141,3 +141,20 @@ def test_an_erased_learners_purchases_pass_to_the_same_anonymous_owner_as_the_wa
 
     assert Purchase.objects.get().user == record.owner == Wallet.objects.get().user
     assert wallet_summary(user=record.owner).balance > 0
+
+
+def test_a_learners_questions_are_exported_and_their_words_erased(learner):
+    from tutor.models import Question
+    from tutor.services.questions import question_ask
+
+    lesson = Unlock.objects.get(user=learner).lesson
+    question_ask(user=learner, lesson=lesson, text="What is attention for?", idempotency_key="q-1")
+
+    exported = account_export(user=learner)["tutor"]["questions"]
+    assert [(row["lesson"], row["question"]) for row in exported] == [(lesson.slug, "What is attention for?")]
+
+    record = account_erase(user=learner)
+
+    question = Question.objects.get()
+    assert (question.user, question.text) == (record.owner, "(erased)")
+    assert ledger_audit() == []

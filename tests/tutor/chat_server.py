@@ -1,4 +1,10 @@
-"""A small OpenAI-compatible chat-completions server on loopback, standing in for a model server in tests."""
+"""A small OpenAI-compatible chat-completions server on loopback, standing in for a model server in tests.
+
+It streams Server-Sent Events chunk by chunk as llama.cpp's server does, honours `response_format` json_schema
+requests by answering the JSON object the schema names (a small model constrained by a grammar), and can be told to
+misbehave: everything malformed, one chapter always malformed, each kind of part malformed once, refuse structured
+output, answer slowly, trickle, or fail with a status.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 ANSWERING_MODEL = "loopback-tutor-1"
-MODES = ("good", "malformed", "slow", "trickle", "wrapped", "429", "500", "401")
+MODES = ("good", "malformed", "slow", "trickle", "wrapped", "no_schema", "429", "500", "401")
 ERROR_STATUSES = {"429": 429, "500": 500, "401": 401}
 
 # The backend lists chapters as "- m:ss Title | link: URL"; a good answer names each one back.
@@ -26,6 +32,9 @@ class ChatServer:
         self.trickle_seconds = 0.15  # "trickle": the pause between streamed chunks
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        self.bad_chapters: set[str] = set()  # chapter titles whose parts always come back malformed
+        self.flaky_once: set[str] = set()  # part names answered malformed the first time each is asked
+        self._flaked: set[str] = set()
         self.stopping = threading.Event()
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._http.daemon_threads = True
@@ -39,8 +48,12 @@ class ChatServer:
 
     def reset(self) -> None:
         self.mode = "good"
+        self.trickle_seconds = 0.15
         self.requests.clear()
         self.headers.clear()
+        self.bad_chapters.clear()
+        self.flaky_once.clear()
+        self._flaked.clear()
 
     def start(self) -> ChatServer:
         self._thread.start()
@@ -57,6 +70,35 @@ class ChatServer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+_PART_NAME = re.compile(r"JSON object named (\w+)")
+_CHAPTER = re.compile(r"^Chapter: (?P<time>\d+:\d{2}(?::\d{2})?) (?P<title>.+)$", re.MULTILINE)
+
+
+def part_answer(chat: ChatServer, name: str, prompt: str) -> str:
+    """The JSON a well-behaved small model would give for one part, or a malformed one when told to."""
+    chapter = _CHAPTER.search(prompt)
+    if chapter and chapter["title"] in chat.bad_chapters:
+        return "Sure! Here are the key points: loops."
+    if name in chat.flaky_once and name not in chat._flaked:
+        chat._flaked.add(name)
+        return '{"points": '
+    if name in ("chapter_points", "summary"):
+        time_label = chapter["time"] if chapter else "0:00"
+        # One citation of the chapter's own start, one of a moment that is no chapter's.
+        points = [f"The chapter's main point, from the material [{time_label}].", "A second point [99:59]."]
+        return json.dumps({"points": points})
+    if name == "section_text":
+        return json.dumps({"text": "What the material says about the lesson [0:00]."})
+    if name == "key_terms":
+        return json.dumps({"terms": [{"term": "loop", "meaning": "Running the same block again [1:17]."}]})
+    if name == "questions":
+        return json.dumps({"questions": ["What is a loop?", "Why does it matter?", "How would you check it?"]})
+    if name == "answer":
+        found = "France" not in prompt
+        return json.dumps({"found": found, "answer": "The passages say it reuses one block [1]." if found else ""})
+    return json.dumps({"text": "unknown part"})
 
 
 def good_answer(prompt: str) -> str:
@@ -98,13 +140,19 @@ class _Handler(BaseHTTPRequestHandler):
                 self._error(404, "no such route")
             elif mode in ERROR_STATUSES:
                 self._error(ERROR_STATUSES[mode], f"the loopback server was told to answer {mode}")
+            elif mode == "no_schema" and "response_format" in body:
+                self._error(400, "response_format is not supported by this server")
             else:
                 if mode == "slow" and chat.stopping.wait(chat.slow_seconds):
                     return
                 prompt = next((m["content"] for m in body.get("messages", []) if m.get("role") == "user"), "")
-                answer = good_answer(prompt)
+                system = next((m["content"] for m in body.get("messages", []) if m.get("role") == "system"), "")
+                schema = ((body.get("response_format") or {}).get("json_schema") or {}).get("name")
+                named = _PART_NAME.search(system)
+                part = schema or (named.group(1) if named else None)
+                answer = part_answer(chat, part, prompt) if part else good_answer(prompt)
                 if mode == "malformed":
-                    answer = "## Overview\n\nThis answer stops after its first section."
+                    answer = "## Overview\n\nThis answer is no JSON at all."
                 elif mode == "wrapped":
                     answer = f"<think>The user wants a study guide.</think>\n```markdown\n{answer}\n```"
                 if body.get("stream"):

@@ -35,3 +35,40 @@ def lesson(db):
     for start, title in ((0, "Intro"), (77, "What loops mean"), (304, "Self-improvement")):
         ChapterFactory(lesson=lesson, start_seconds=start, title=title)
     return lesson
+
+
+SEED_VIDEO = "https://www.youtube.com/watch?v=Bo19sXssYXI"
+
+
+@pytest.fixture
+def paper_catalog(db):
+    """The seed podcast lesson and the papers its description names, with the demo catalog's material."""
+    from datetime import date
+
+    from lessons.demo_data import SEED_DESCRIPTION
+    from lessons.demo_material import DEMO_MATERIAL
+    from tests.seed import SEED_CHAPTERS
+
+    seed = LessonFactory(
+        slug="seed-podcast",
+        title="AI is Already Building AI — Google DeepMind’s Mostafa Dehghani",
+        kind="youtube",
+        external_url=SEED_VIDEO,
+        description=SEED_DESCRIPTION,
+        duration_seconds=3600,
+    )
+    for start, title in SEED_CHAPTERS:
+        ChapterFactory(lesson=seed, start_seconds=start, title=title)
+    papers = {
+        slug: LessonFactory(slug=slug, title=title, kind="paper", published_at=published, material=DEMO_MATERIAL[slug])
+        for slug, title, published in (
+            ("universal-transformers", "Universal Transformers", date(2018, 7, 10)),
+            (
+                "an-image-is-worth-16x16-words",
+                "An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale",
+                date(2020, 10, 22),
+            ),
+            ("attention-is-all-you-need", "Attention Is All You Need", date(2017, 6, 12)),
+        )
+    }
+    return {"seed": seed, **papers}

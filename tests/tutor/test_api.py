@@ -125,11 +125,13 @@ def test_the_explanation_is_403_until_unlocked_then_follows_its_state(api, lesso
     assert "<h2>Chapter by chapter</h2>" in body["html"]
 
 
-def test_after_the_credits_came_back_the_explanation_is_403_again(api, lesson, settings):
+def test_after_the_credits_came_back_the_explanation_says_failed_and_what_was_returned(api, lesson, settings):
     settings.TUTOR_BACKEND = REFUSES
     unlock(api, lesson.slug)
     run_worker(lesson)
-    assert api.get(f"/api/v1/lessons/{lesson.slug}/explanation").status_code == 403
+    response = api.get(f"/api/v1/lessons/{lesson.slug}/explanation")
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["returned"]) == ("failed", 30)
 
 
 def test_the_lesson_detail_says_whether_the_caller_unlocked_and_how_the_explanation_is_doing(api, client, lesson):

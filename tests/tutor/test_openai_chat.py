@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import os
 import socket
 import time
 
@@ -94,34 +95,112 @@ def test_progress_callback_receives_the_answer_growing_until_it_is_whole(server)
     assert seen[-1] == result.markdown
 
 
-def test_answer_without_streaming_is_returned_whole(server):
+def test_answer_without_streaming_is_assembled_part_by_part(server):
     seen: list[str] = []
 
     result = backend_for(server, stream=False).generate(MATERIAL, on_progress=seen.append)
 
-    assert not server.requests[-1].get("stream")
+    assert not any(request.get("stream") for request in server.requests)
     assert "## What to read next" in result.markdown
     assert result.model == ANSWERING_MODEL
     assert result.completion_tokens > 20
-    assert seen == []
+    assert seen[-1] == result.markdown
 
 
-def test_request_carries_the_lessons_chapters_description_transcript_and_related_lessons(server):
-    backend_for(server).generate(MATERIAL)
+def test_each_chapter_and_section_is_one_small_structured_request_carrying_the_material(server):
+    result = backend_for(server).generate(MATERIAL)
 
-    request = server.requests[-1]
-    prompt = "\n".join(message["content"] for message in request["messages"])
-    assert request["model"] == "asked-for-model"
-    assert request["stream_options"] == {"include_usage": True}
-    for chapter in MATERIAL.chapters:
+    names = [request["response_format"]["json_schema"]["name"] for request in server.requests]
+    assert names == ["chapter_points"] * 3 + ["section_text", "key_terms", "section_text", "questions"]
+    prompts = ["\n".join(m["content"] for m in request["messages"]) for request in server.requests]
+    assert all(request["model"] == "asked-for-model" for request in server.requests)
+    assert server.requests[0]["stream_options"] == {"include_usage": True}
+    for chapter, prompt in zip(MATERIAL.chapters, prompts, strict=False):
         assert chapter.title in prompt
-        assert chapter.url in prompt
-    assert DESCRIPTION in prompt
-    assert "A looped model feeds its own output back in as the next input." in prompt
-    assert "/lessons/reading-papers/" in prompt
-    for heading in REQUIRED_SECTIONS:
-        assert heading in prompt
+        assert DESCRIPTION in prompt
+    assert "A looped model feeds its own output back in as the next input." in prompts[1]
+    assert "Training on a previous model's text" not in prompts[1]  # each chapter carries its own stretch only
+    assert "- [Reading papers well](/lessons/reading-papers/) — How to read a research paper." in result.markdown
     assert server.headers[-1]["authorization"] == "Bearer test-key"
+
+
+def test_timestamp_citations_link_to_their_chapter_and_unknown_ones_are_removed(server):
+    result = backend_for(server).generate(MATERIAL)
+
+    assert f"from the material [14:06]({VIDEO}&t=846s)." in result.markdown
+    assert "[99:59]" not in result.markdown
+    assert "- A second point." in result.markdown
+
+
+def test_a_part_answered_malformed_is_asked_again_alone_and_the_rest_is_not_repeated(server):
+    server.flaky_once = {"chapter_points", "key_terms"}
+
+    result = backend_for(server).generate(MATERIAL)
+
+    names = [request["response_format"]["json_schema"]["name"] for request in server.requests]
+    assert names.count("chapter_points") == 4
+    assert names.count("key_terms") == 2
+    assert names.count("questions") == 1
+    assert f"### [0:00 Intro]({VIDEO}&t=0s)" in result.markdown
+
+
+def test_a_chapter_that_keeps_failing_is_listed_as_not_covered_and_the_parts_that_passed_are_kept(server):
+    server.bad_chapters = {"What is model collapse?"}
+
+    result = backend_for(server).generate(MATERIAL)
+
+    assert "### [14:06" not in result.markdown
+    assert f"watch them in the lesson: [14:06 What is model collapse?]({VIDEO}&t=846s)." in result.markdown
+    assert f"### [1:17 What “loops” in AI actually mean]({VIDEO}&t=77s)" in result.markdown
+
+
+def test_a_server_without_structured_output_is_asked_for_json_in_words(server):
+    server.mode = "no_schema"
+
+    result = backend_for(server).generate(MATERIAL)
+
+    assert "response_format" in server.requests[0]
+    assert all("response_format" not in request for request in server.requests[1:])
+    assert f"### [0:00 Intro]({VIDEO}&t=0s)" in result.markdown
+
+
+def test_material_longer_than_the_input_budget_is_summarised_piece_by_piece_first(server):
+    spoken = " ".join(f"Sentence {number} says something about loops and checks." for number in range(200))
+    long = dataclasses.replace(MATERIAL, transcript=f"WEBVTT\n\n00:01:20.000 --> 00:01:30.000\n{spoken}\n")
+
+    backend_for(server, max_input_tokens=800).generate(long)
+
+    names = [request["response_format"]["json_schema"]["name"] for request in server.requests]
+    assert names.count("summary") >= 2
+    budget_chars = (800 - 600) * 4
+    chapter_prompts = [
+        r["messages"][1]["content"] for r in server.requests if "Chapter: 1:17" in r["messages"][1]["content"]
+    ]
+    assert chapter_prompts
+    assert all(spoken not in prompt for prompt in chapter_prompts)
+    assert all(len(prompt) < budget_chars * 4 for prompt in chapter_prompts)
+
+
+def test_tokens_and_cost_are_added_up_over_every_part(server):
+    result = backend_for(server, cost_per_1k_input=0.5, cost_per_1k_output=1.5).generate(MATERIAL)
+
+    expected = (result.prompt_tokens * 0.5 + result.completion_tokens * 1.5) / 1000
+    assert float(result.cost) == pytest.approx(expected)
+    assert result.cost > 0
+
+
+def test_a_question_is_answered_from_the_passages_or_said_not_found(server):
+    passage = dataclasses.make_dataclass("P", ["text"])("A Universal Transformer reuses one block in a loop.")
+    backend = backend_for(server)
+
+    found = backend.answer("What is a Universal Transformer?", [passage])
+    missing = backend.answer("What is the capital of France?", [passage])
+
+    assert found.found
+    assert "reuses one block" in found.markdown
+    assert "[1]" not in found.markdown
+    assert not missing.found
+    assert passage.text in server.requests[0]["messages"][1]["content"]
 
 
 def test_answer_wrapped_in_reasoning_and_a_code_fence_is_unwrapped(server):
@@ -135,13 +214,13 @@ def test_answer_wrapped_in_reasoning_and_a_code_fence_is_unwrapped(server):
 
 
 @pytest.mark.parametrize("stream", [True, False])
-def test_malformed_answer_is_a_transient_error_naming_what_is_missing(server, stream):
+def test_a_server_whose_every_part_is_malformed_is_a_transient_error_after_asking_each_twice(server, stream):
     server.mode = "malformed"
 
-    with pytest.raises(TransientBackendError, match="missing section '## Key terms'") as caught:
+    with pytest.raises(TransientBackendError, match="none of the 7 parts came back in the agreed shape"):
         backend_for(server, stream=stream).generate(MATERIAL)
 
-    assert "'What is model collapse?' is not named" in str(caught.value)
+    assert len(server.requests) == 14
 
 
 @pytest.mark.parametrize("stream", [True, False])
@@ -157,13 +236,14 @@ def test_server_slower_than_the_timeout_is_a_transient_error_raised_in_about_the
 
 
 def test_stream_trickling_past_the_timeout_is_cut_off_even_though_each_chunk_came_in_time(server):
-    server.mode = "trickle"  # a chunk every 0.15 s: the client's per-read timeout never fires
+    server.mode = "trickle"  # a chunk every 0.3 s: the client's per-read timeout never fires
+    server.trickle_seconds = 0.3
     started = time.monotonic()
 
-    with pytest.raises(TransientBackendError, match=r"did not finish within 0\.6 s"):
-        backend_for(server, timeout=0.6).generate(MATERIAL)
+    with pytest.raises(TransientBackendError, match=r"did not finish within 0\.5 s"):
+        backend_for(server, timeout=0.5).generate(MATERIAL)
 
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 3
 
 
 @pytest.mark.parametrize("status", ["429", "500"])
@@ -237,3 +317,49 @@ def test_without_a_backend_setting_the_study_guide_is_used(settings):
     del settings.TUTOR_BACKEND
 
     assert isinstance(backend_get(), StudyGuideBackend)
+
+
+@pytest.mark.django_db
+def test_the_worker_stores_the_tokens_and_cost_of_an_explanation_written_part_by_part(server, settings):
+    from tests.factories import ChapterFactory, LearnerWithCreditsFactory, LessonFactory
+    from tutor import services
+    from tutor.models import Explanation
+
+    settings.TUTOR_BACKEND = "openai"
+    settings.TUTOR_BASE_URL = server.base_url
+    settings.TUTOR_MODEL = "small-local-model"
+    settings.TUTOR_COST_PER_1K_INPUT, settings.TUTOR_COST_PER_1K_OUTPUT = 0.2, 0.6
+    lesson = LessonFactory(description=DESCRIPTION, transcript=TRANSCRIPT)
+    ChapterFactory(lesson=lesson, start_seconds=0, title="Intro")
+    learner = LearnerWithCreditsFactory(credits=100)
+    settings_send = "tutor.services.generation._generation_send"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(settings_send, lambda explanation_id: None)
+        result = services.unlock(user=learner, lesson=lesson, idempotency_key="k")
+    assert services.explanation_write(explanation_id=result.explanation.pk, claimant="t", final_attempt=True) == "ready"
+
+    explanation = Explanation.objects.get(pk=result.explanation.pk)
+    assert (explanation.backend, explanation.model) == ("openai", ANSWERING_MODEL)
+    assert explanation.prompt_tokens > 0
+    assert explanation.completion_tokens > 0
+    expected = (explanation.prompt_tokens * 0.2 + explanation.completion_tokens * 0.6) / 1000
+    assert float(explanation.cost) == pytest.approx(expected, abs=1e-6)
+
+
+REAL_SERVER = os.environ.get("TUTOR_TEST_REAL_BASE_URL", "")
+
+
+@pytest.mark.skipif(not REAL_SERVER, reason="set TUTOR_TEST_REAL_BASE_URL (and TUTOR_TEST_REAL_MODEL) to a real server")
+def test_a_real_openai_compatible_server_writes_an_explanation_part_by_part():
+    """Against llama.cpp's server (or any other) when one runs: e.g. SmolLM2-135M-Instruct on loopback."""
+    backend = OpenAIChatBackend(
+        base_url=REAL_SERVER,
+        api_key=os.environ.get("TUTOR_TEST_REAL_API_KEY", ""),
+        model=os.environ.get("TUTOR_TEST_REAL_MODEL", "local"),
+        timeout=float(os.environ.get("TUTOR_TEST_REAL_TIMEOUT", "120")),
+    )
+    result = backend.generate(MATERIAL)
+
+    for heading in REQUIRED_SECTIONS:
+        assert f"\n{heading}\n" in f"\n{result.markdown}"
+    assert result.prompt_tokens > 0

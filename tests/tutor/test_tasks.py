@@ -76,6 +76,8 @@ def test_the_sweep_recovers_lost_jobs_and_settles_unlocks_the_credits_sweeper_re
 ):
     sent = []
     monkeypatch.setattr("tutor.services.generation._generation_send", sent.append)
+    refreshes = []
+    monkeypatch.setattr("tutor.tasks.concepts_refresh_task.delay", lambda: refreshes.append(1))
     Explanation.objects.filter(pk=waiting.pk).update(
         enqueued_at=timezone.now() - timedelta(seconds=settings.TUTOR_CLAIM_LEASE_SECONDS + 1)
     )
@@ -83,8 +85,9 @@ def test_the_sweep_recovers_lost_jobs_and_settles_unlocks_the_credits_sweeper_re
 
     holds_expire(now=timezone.now() + timedelta(seconds=settings.TUTOR_HOLD_TTL_SECONDS + 1))
 
-    assert tutor_sweep_task() == {"recovered": 1, "settled": 1}
+    assert tutor_sweep_task() == {"recovered": 1, "settled": 1, "questions": 0, "concepts_stale": 1}
     assert sent == [waiting.pk]
+    assert refreshes == [1]  # the lessons were never indexed: the sweep asked a worker to index them
     assert learner.unlocks.get().status == UnlockStatus.RETURNED
 
 

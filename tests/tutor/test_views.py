@@ -205,6 +205,21 @@ def test_a_failed_explanation_says_the_credits_were_returned_and_offers_to_try_a
     assert "⚡30 returned — the explanation could not be written" in statement
 
 
+def test_after_a_failure_one_tap_on_try_again_places_a_new_hold(client, lesson, settings):
+    settings.TUTOR_BACKEND = REFUSES
+    user = signed_in(client, UserFactory())
+    post_unlock(client, lesson)
+    run_worker(lesson)
+    response = status(client, lesson)
+    assert "Try again · ⚡30" in visible_text(response.content, main_only=False)
+    assert "Confirm: unlock" not in response.content.decode()  # one tap, no confirm step
+
+    post_unlock(client, lesson, key=unlock_key(response), **HTMX)
+
+    assert wallet_summary(user=user).available == 30
+    assert Hold.objects.filter(wallet__user=user, status=Hold.Status.OPEN).count() == 1
+
+
 def test_posting_an_unlock_without_enough_credits_says_so_and_holds_nothing(client):
     user = signed_in(client, UserFactory())
     lesson = LessonFactory(unlock_price=90)

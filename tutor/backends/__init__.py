@@ -9,6 +9,7 @@ from typing import Any
 from tutor.backends.base import (
     REQUIRED_SECTIONS,
     ChapterMaterial,
+    ConceptMaterial,
     ExplanationBackend,
     GenerationResult,
     LessonMaterial,
@@ -21,6 +22,7 @@ from tutor.backends.base import (
 __all__ = [
     "REQUIRED_SECTIONS",
     "ChapterMaterial",
+    "ConceptMaterial",
     "ExplanationBackend",
     "GenerationResult",
     "LessonMaterial",
@@ -51,6 +53,9 @@ def backend_get(name: str | None = None) -> ExplanationBackend:
             api_key=_setting("TUTOR_API_KEY", None),
             model=_setting("TUTOR_MODEL", ""),
             timeout=float(_setting("TUTOR_TIMEOUT_SECONDS", 60)),
+            max_input_tokens=int(_setting("TUTOR_MAX_INPUT_TOKENS", 0) or 0),
+            cost_per_1k_input=float(_setting("TUTOR_COST_PER_1K_INPUT", 0) or 0),
+            cost_per_1k_output=float(_setting("TUTOR_COST_PER_1K_OUTPUT", 0) or 0),
         )
     if "." in name:
         # A dotted path to a backend class: the one seam where tests put a double (tests/tutor/backends_for_tests.py).
@@ -67,7 +72,8 @@ def backend_get(name: str | None = None) -> ExplanationBackend:
 def material_fingerprint(material: LessonMaterial) -> str:
     """A sha256 of what an explanation says things about, so that editing any of it calls for a new explanation.
 
-    Related lessons and the source's name are left out: they change what to read next, not what the lesson teaches.
+    Related lessons, linked concepts and the source's name are left out: they change what to read next, not what
+    the lesson teaches.
     """
     content = {
         "title": material.title,
@@ -75,6 +81,8 @@ def material_fingerprint(material: LessonMaterial) -> str:
         "chapters": [[chapter.start_seconds, chapter.title] for chapter in material.chapters],
         "transcript": _newlines(material.transcript),
     }
+    if material.material:  # only when there is some, so explanations of lessons without it keep their fingerprint
+        content["material"] = _newlines(material.material)
     encoded = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     return hashlib.sha256(encoded).hexdigest()
 

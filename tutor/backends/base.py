@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol
 
 
@@ -24,6 +25,24 @@ class RelatedMaterial:
 
 
 @dataclass(frozen=True)
+class ConceptMaterial:
+    """A term this lesson mentions that is the subject of another published lesson, explained by that lesson."""
+
+    term: str  # as this lesson writes it
+    lesson_title: str
+    lesson_year: int | None
+    url: str  # our own lesson page path
+    sentence: str  # a sentence of that lesson's material (description or text) about the term; "" when none
+    passages: tuple[str, ...] = ()  # that lesson's sentences, for chapters this lesson's own material leaves bare
+
+    @property
+    def source_line(self) -> str:
+        """ "the lesson *Universal Transformers* (2018)" (Markdown, without the link)."""
+        year = f" ({self.lesson_year})" if self.lesson_year else ""
+        return f"the lesson *{self.lesson_title}*{year}"
+
+
+@dataclass(frozen=True)
 class LessonMaterial:
     title: str
     source_name: str
@@ -35,12 +54,28 @@ class LessonMaterial:
     transcript: str  # raw pasted text, WebVTT or SRT; "" when there is none
     related: tuple[RelatedMaterial, ...]
     duration_seconds: int | None = None
+    # The work's own text beyond the description (an article's body, a paper's abstract); "" when there is none.
+    material: str = ""
+    # Filled in by the worker from the concept index just before writing (not part of the fingerprint).
+    concepts: tuple[ConceptMaterial, ...] = ()
 
 
 @dataclass(frozen=True)
 class GenerationResult:
     markdown: str
     backend: str
+    model: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    """A backend's answer to a learner's question, written from the passages it was given."""
+
+    markdown: str
+    found: bool  # False: the passages do not hold the answer
     model: str
     prompt_tokens: int = 0
     completion_tokens: int = 0

@@ -1,19 +1,22 @@
-"""The HTTP explanation backend: any OpenAI-compatible chat-completions server, asked for the study guide's sections."""
+"""The HTTP explanation backend: any OpenAI-compatible chat-completions server, asked for the explanation one small
+part at a time (each chapter, each section), with structured output where the server offers it."""
 
 from __future__ import annotations
 
 import json
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import openai
 
 from tutor.backends.base import (
     REQUIRED_SECTIONS,
+    AnswerResult,
     ChapterMaterial,
     GenerationResult,
     LessonMaterial,
@@ -22,6 +25,14 @@ from tutor.backends.base import (
     TransientBackendError,
     explanation_shape_problems,
     timestamp_format,
+)
+from tutor.backends.study_guide import (
+    StudyGuideBackend,
+    chapter_for_heading,
+    concept_line,
+    markdown_escape,
+    text_sections,
+    uncovered_chapters_line,
 )
 from tutor.transcripts import TranscriptFormatError, TranscriptSegment, transcript_parse, transcript_text_by_chapter
 
@@ -32,27 +43,81 @@ except ImportError:  # pragma: no cover - depends on the installed openai
 
 # Statuses the server may answer differently next time (openai's own client retries the same ones).
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
-# A long transcript is cut rather than overflowing a small local model's context window.
+# Without TUTOR_MAX_INPUT_TOKENS, the most material one call carries (longer is summarised first).
 TRANSCRIPT_CHARS_MAX = 48_000
+OVERVIEW, CHAPTERS, KEY_TERMS, WHY, QUESTIONS, READ_NEXT = REQUIRED_SECTIONS
+
+# Each part of the explanation is one small call, so a small local model on a slow machine answers each in time;
+# a part whose answer is not the JSON asked for is asked again alone, and a part that still fails is left out (a
+# chapter joins the "not covered" line, a section is taken from the offline study guide) instead of failing all.
+PART_ATTEMPTS = 2
+# Characters per token, for fitting material into TUTOR_MAX_INPUT_TOKENS; and room kept for the instructions.
+CHARS_PER_TOKEN = 4
+PROMPT_OVERHEAD_TOKENS = 600
+SUMMARY_DEPTH_MAX = 3
 
 SYSTEM_PROMPT = """\
-You are a patient tutor writing a study guide for one lesson on a learning platform.
+You are a patient tutor helping a learner with one lesson on a learning platform.
 Use only the lesson material the user gives you. Never add facts, names, numbers, dates or links that the material
-does not contain; if the material does not say something, say that it does not.
-Answer in Markdown with exactly these level-two headings, in this order, and no other level-two headings:
-{sections}
-Under "## Chapter by chapter" write one level-three heading per chapter, in the given order, exactly in the form
-"### [m:ss Chapter title](chapter link)", copying each chapter's title word for word, then its key points as bullets.
-Under "## Key terms" give 3 to 8 terms from the material, each with what the material says about it.
-Under "## Why it matters" say, from the material only, why the subject matters.
-Under "## Check your understanding" ask 3 to 5 numbered questions (questions only, no answers).
-Under "## What to read next" list the related lessons given, as Markdown links to their paths, or say that none
-are listed. Link only to the lesson link, the chapter links and the related lesson paths given.
-Do not wrap the answer in a code block."""
+does not contain. When you refer to a moment of the lesson, cite its chapter's start time in square brackets, like
+[12:36], and only times given in the material. Answer with one JSON object named {name}, as the schema says, and
+nothing else."""
+
+_TEXT = {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}
+_POINTS = {
+    "type": "object",
+    "properties": {"points": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 5}},
+    "required": ["points"],
+}
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "chapter_points": _POINTS,
+    "summary": _POINTS,
+    "section_text": _TEXT,
+    "key_terms": {
+        "type": "object",
+        "properties": {
+            "terms": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"term": {"type": "string"}, "meaning": {"type": "string"}},
+                    "required": ["term", "meaning"],
+                },
+                "minItems": 1,
+                "maxItems": 8,
+            }
+        },
+        "required": ["terms"],
+    },
+    "questions": {
+        "type": "object",
+        "properties": {"questions": {"type": "array", "items": {"type": "string"}, "minItems": 3, "maxItems": 5}},
+        "required": ["questions"],
+    },
+    "answer": {
+        "type": "object",
+        "properties": {"found": {"type": "boolean"}, "answer": {"type": "string"}},
+        "required": ["found", "answer"],
+    },
+}
+_PASSAGE_NUMBER = re.compile(r"\s?\[\d{1,2}\](?!\()")
+_CITATION = re.compile(r"\s?\[(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\](?!\()")
+
+
+class _PartFailed(Exception):  # noqa: N818 - a signal between our own functions
+    """One part's answers were not what was asked for, even when asked again."""
+
+
+@dataclass
+class _Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    model: str = ""
+    calls: int = 0
 
 
 class OpenAIChatBackend:
-    """Streams an explanation from a chat-completions server and refuses an answer without the agreed shape."""
+    """Writes an explanation part by part from a chat-completions server, each part small, checked and retried."""
 
     name = "openai"
 
@@ -66,6 +131,9 @@ class OpenAIChatBackend:
         stream: bool = True,
         temperature: float = 0.2,
         max_tokens: int | None = None,
+        max_input_tokens: int = 0,
+        cost_per_1k_input: float = 0.0,
+        cost_per_1k_output: float = 0.0,
     ) -> None:
         if not model:
             raise PermanentBackendError("TUTOR_MODEL is not set: the openai backend needs a model name")
@@ -76,33 +144,208 @@ class OpenAIChatBackend:
         self.stream = stream
         self.temperature = temperature
         self.max_tokens = max_tokens
+        self.max_input_tokens = int(max_input_tokens or 0)
+        self.cost_per_1k_input = Decimal(str(cost_per_1k_input))
+        self.cost_per_1k_output = Decimal(str(cost_per_1k_output))
+        self.structured = True  # turned off for a server that refuses response_format
         # Local servers (vLLM, Ollama, llama.cpp) ignore the key, but the client insists on one.
         # Retries are the Celery task's job: with the client's own, one failure would cost several timeouts.
         self.client = openai.OpenAI(
             base_url=base_url or None, api_key=api_key or "unused", timeout=self.timeout, max_retries=0
         )
 
+    # --- The explanation ---------------------------------------------------------------------------------------
+
     def generate(self, material: LessonMaterial, *, on_progress: ProgressCallback | None = None) -> GenerationResult:
+        try:
+            segments = transcript_parse(material.transcript)
+        except TranscriptFormatError as error:
+            raise PermanentBackendError(f"the lesson's transcript cannot be read: {error}") from error
+        chapters = sorted(material.chapters, key=lambda chapter: chapter.start_seconds)
+        usage = _Usage()
+        offline: list[dict[str, str]] = []  # the study guide's sections, made once if a part needs one
+
+        def fallback(heading: str) -> str:
+            if not offline:
+                offline.append(_sections(StudyGuideBackend().generate(material).markdown))
+            return offline[0].get(heading, heading)
+
+        parts: list[str] = []
+
+        def done(part: str) -> None:
+            parts.append(part)
+            if on_progress is not None:
+                on_progress("\n\n".join(parts) + "\n")
+
+        facts = prompt_facts(material)
+        chunks = chapter_chunks(material, segments, chapters)
+        # Chapter by chapter first: the other sections are written from what the chapters say.
+        chapter_points: list[str] = []
+        blocks = [CHAPTERS]
+        uncovered: list[ChapterMaterial] = []
+        passed = failed = 0
+        for chapter, chunk in zip(chapters, chunks, strict=True):
+            if not chunk.strip():
+                uncovered.append(chapter)
+                continue
+            time_label = timestamp_format(chapter.start_seconds)
+            prompt = (
+                f"{facts}\n\nChapter: {time_label} {chapter.title}\n\nWhat is said in this chapter:\n"
+                f"{self._fit(chunk, usage)}\n\nGive the chapter's key points (1 to 5), each one sentence."
+            )
+            try:
+                points = self._part("chapter_points", prompt, usage, _points_check)["points"]
+            except _PartFailed:
+                failed += 1
+                uncovered.append(chapter)
+                continue
+            passed += 1
+            checked = [citations_check(point, chapters) for point in points]
+            chapter_points += [f"[{time_label}] {point}" for point in points]
+            blocks += ["", f"### [{time_label} {chapter.title}]({chapter.url})", ""]
+            blocks += [f"- {point}" for point in checked if point]
+        if not chapters:
+            blocks += ["", "The lesson lists no chapters."]
+        if uncovered:
+            blocks += ["", uncovered_chapters_line(uncovered)]
+        digest = "\n".join(chapter_points) or material.description
+
+        sections: dict[str, str] = {}
+        asks = {
+            OVERVIEW: ("section_text", "Write a short overview of the lesson (3 sentences at most)."),
+            KEY_TERMS: ("key_terms", "List the lesson's key terms (3 to 8), each with what the material says."),
+            WHY: ("section_text", "Say in 2 sentences, from the material only, why the subject matters."),
+            QUESTIONS: ("questions", "Ask 3 to 5 questions that check understanding (questions only, no answers)."),
+        }
+        for heading, (schema, task) in asks.items():
+            prompt = f"{facts}\n\nKey points by chapter:\n{self._fit(digest, usage)}\n\n{task}"
+            try:
+                answer = self._part(schema, prompt, usage, _CHECKS[schema])
+            except _PartFailed:
+                failed += 1
+                sections[heading] = fallback(heading)
+                continue
+            passed += 1
+            sections[heading] = _section_markdown(heading, schema, answer, material, chapters)
+
+        done(sections[OVERVIEW])
+        done("\n".join(blocks))
+        done(sections[KEY_TERMS])
+        done(sections[WHY])
+        done(sections[QUESTIONS])
+        done(read_next_markdown(material))
+        if not passed:
+            raise TransientBackendError(f"none of the {failed} parts came back in the agreed shape")
+        markdown = "\n\n".join(parts) + "\n"
+        problems = explanation_shape_problems(markdown, material)
+        if problems:  # cannot happen with the parts assembled here; a guard for future edits
+            raise TransientBackendError(f"the assembled explanation lacks the agreed shape: {'; '.join(problems)}")
+        return GenerationResult(
+            markdown=markdown,
+            backend=self.name,
+            model=usage.model or self.model,
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
+            cost=self._cost(usage),
+        )
+
+    # --- Answering a question ----------------------------------------------------------------------------------
+
+    def answer(self, question: str, passages: Sequence[Any]) -> AnswerResult:
+        """Answer only from the retrieved passages; say so when they do not hold the answer."""
+        usage = _Usage()
+        numbered = "\n".join(f"[{number}] {passage.text}" for number, passage in enumerate(passages, 1))
+        prompt = (
+            f"Passages from the lesson's material:\n{numbered}\n\nQuestion: {question}\n\n"
+            "Answer from these passages only, in 1 to 4 sentences. If they do not hold the answer, set found to false."
+        )
+        try:
+            answer = self._part("answer", prompt, usage, _answer_check)
+        except _PartFailed as error:
+            raise TransientBackendError(str(error)) from error
+        # Passage numbers and times are dropped: the passages are quoted with their own links under the answer.
+        text = _PASSAGE_NUMBER.sub("", _CITATION.sub("", str(answer["answer"]))).strip()
+        return AnswerResult(
+            markdown=text + "\n",
+            found=bool(answer["found"]),
+            model=usage.model or self.model,
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
+        )
+
+    # --- Calls -------------------------------------------------------------------------------------------------
+
+    def _part(self, schema: str, prompt: str, usage: _Usage, check: Callable[[Any], bool]) -> dict[str, Any]:
+        """One small call for one part, checked; asked again alone when the answer is not what was asked for."""
+        problem = ""
+        for _attempt in range(PART_ATTEMPTS):
+            text = self._call(schema, prompt, usage)
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError:
+                problem = f"{schema}: the answer is not JSON"
+                continue
+            if isinstance(data, dict) and check(data):
+                return data
+            problem = f"{schema}: the answer lacks the agreed fields"
+        raise _PartFailed(problem)
+
+    def _call(self, schema: str, prompt: str, usage: _Usage) -> str:
         messages = [
-            {"role": "system", "content": SYSTEM_PROMPT.format(sections="\n".join(REQUIRED_SECTIONS))},
-            {"role": "user", "content": prompt_material(material)},
+            {"role": "system", "content": SYSTEM_PROMPT.format(name=schema)},
+            {"role": "user", "content": prompt},
         ]
         request: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": self.temperature}
         if self.max_tokens:
             request["max_tokens"] = self.max_tokens
-        answer = self._streamed(request, on_progress) if self.stream else self._whole(request)
+        if self.structured:
+            # Grammar-constrained output where the server offers it (OpenAI, vLLM, llama.cpp's server).
+            request["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": schema, "schema": SCHEMAS[schema], "strict": True},
+            }
+        try:
+            answer = self._streamed(request, None) if self.stream else self._whole(request)
+        except PermanentBackendError:
+            if not self.structured:
+                raise
+            self.structured = False  # a server that refuses response_format: ask for JSON in words only
+            request.pop("response_format")
+            answer = self._streamed(request, None) if self.stream else self._whole(request)
+        usage.calls += 1
+        usage.prompt_tokens += answer.prompt_tokens
+        usage.completion_tokens += answer.completion_tokens
+        usage.model = answer.model or usage.model
+        return answer.markdown
 
-        problems = explanation_shape_problems(answer.markdown, material)
-        if problems:
-            cut = " (the answer was cut at the token limit)" if answer.finish_reason == "length" else ""
-            raise TransientBackendError(f"the model's answer lacks the agreed shape{cut}: {'; '.join(problems)}")
-        return GenerationResult(
-            markdown=answer.markdown,
-            backend=self.name,
-            model=answer.model or self.model,
-            prompt_tokens=answer.prompt_tokens,
-            completion_tokens=answer.completion_tokens,
+    def _fit(self, text: str, usage: _Usage, depth: int = 0) -> str:
+        """Text that fits TUTOR_MAX_INPUT_TOKENS: longer text is summarised piece by piece (map), then joined
+        (reduce), again if the summaries are still too long."""
+        budget = (
+            (self.max_input_tokens - PROMPT_OVERHEAD_TOKENS) * CHARS_PER_TOKEN
+            if self.max_input_tokens
+            else TRANSCRIPT_CHARS_MAX
         )
+        budget = max(budget, 500)
+        if len(text) <= budget:
+            return text
+        if depth >= SUMMARY_DEPTH_MAX:
+            return text[:budget].rsplit(" ", 1)[0] + " …"
+        summaries = []
+        for start in range(0, len(text), budget):
+            piece = text[start : start + budget]
+            try:
+                points = self._part("summary", f"Summarise this part of the lesson:\n{piece}", usage, _points_check)
+                summaries += [str(point) for point in points["points"]]
+            except _PartFailed:
+                summaries.append(piece[: budget // 4].rsplit(" ", 1)[0] + " …")
+        return self._fit("\n".join(summaries), usage, depth + 1)
+
+    def _cost(self, usage: _Usage) -> Decimal:
+        return (
+            Decimal(usage.prompt_tokens) * self.cost_per_1k_input
+            + Decimal(usage.completion_tokens) * self.cost_per_1k_output
+        ) / 1000
 
     def _streamed(self, request: dict[str, Any], on_progress: ProgressCallback | None) -> _Answer:
         deadline = time.monotonic() + self.timeout
@@ -174,54 +417,105 @@ class _Answer:
     finish_reason: str | None = None
 
 
-def prompt_material(material: LessonMaterial) -> str:
-    """The lesson as the model reads it: the facts, the description, the chapters and the transcript by chapter."""
-    try:
-        segments = transcript_parse(material.transcript)
-    except TranscriptFormatError as error:
-        raise PermanentBackendError(f"the lesson's transcript cannot be read: {error}") from error
-    chapters = sorted(material.chapters, key=lambda chapter: chapter.start_seconds)
+def prompt_facts(material: LessonMaterial) -> str:
+    """What every part's prompt starts with: the lesson's facts, description and own text (cut to fit)."""
     facts = [
         f"Lesson title: {material.title}",
         f"Source: {material.source_name}",
         f"Level: {material.level}",
-        f"Category: {material.category}",
-        f"Lesson link: {material.url}",
+        f"Description: {material.description.strip() or '(none)'}",
     ]
-    if material.duration_seconds:
-        facts.append(f"Length: {timestamp_format(material.duration_seconds)}")
-    parts = ["\n".join(facts), "Description:\n" + (material.description.strip() or "(none)")]
-    if chapters:
-        parts.append(
-            "Chapters (one ### heading each, in this order, titles copied exactly):\n"
-            + "\n".join(f"- {timestamp_format(c.start_seconds)} {c.title} | link: {c.url}" for c in chapters)
-        )
-    else:
-        parts.append("Chapters: none are listed; say so under the chapter heading and give the lesson's key points.")
-    if segments:
-        parts.append("Transcript:\n" + _transcript_by_chapter(segments, chapters))
-    else:
-        parts.append("Transcript: none.")
-    if material.related:
-        parts.append(
-            "Related lessons (for What to read next):\n"
-            + "\n".join(f"- {r.title} | path: {r.url} | {r.summary}" for r in material.related)
-        )
-    else:
-        parts.append("Related lessons: none are listed.")
-    return "\n\n".join(parts)
+    if material.material:
+        facts.append(f"The work's own text (start): {material.material[:2000]}")
+    return "\n".join(facts)
 
 
-def _transcript_by_chapter(segments: Sequence[TranscriptSegment], chapters: Sequence[ChapterMaterial]) -> str:
-    before, by_chapter = transcript_text_by_chapter(segments, [chapter.start_seconds for chapter in chapters])
-    blocks = [before] + [
-        f"[{timestamp_format(chapter.start_seconds)} {chapter.title}]\n{text or '(nothing in the transcript)'}"
-        for chapter, text in zip(chapters, by_chapter, strict=True)
-    ]
-    text = "\n\n".join(block for block in blocks if block)
-    if len(text) > TRANSCRIPT_CHARS_MAX:
-        text = text[:TRANSCRIPT_CHARS_MAX].rsplit(" ", 1)[0] + " … (the transcript is cut here)"
-    return text
+def chapter_chunks(
+    material: LessonMaterial, segments: Sequence[TranscriptSegment], chapters: Sequence[ChapterMaterial]
+) -> list[str]:
+    """What each chapter has behind it: its stretch of transcript and the sections of the text whose headings match
+    it (the text's other sections go to no chapter)."""
+    _before, by_chapter = transcript_text_by_chapter(segments, [chapter.start_seconds for chapter in chapters])
+    chunks = list(by_chapter) if segments else ["" for _ in chapters]
+    for heading, body in text_sections(material.material):
+        index = chapter_for_heading(heading, chapters) if heading else None
+        if index is not None:
+            chunks[index] = f"{chunks[index]}\n{body}".strip()
+    return chunks
+
+
+def citations_check(text: str, chapters: Sequence[ChapterMaterial]) -> str:
+    """Turn each [m:ss] that is a chapter's start into a link to that moment; drop every other one."""
+    starts = {timestamp_format(chapter.start_seconds): chapter.url for chapter in chapters}
+
+    def link(match: re.Match[str]) -> str:
+        time_label = match["time"]
+        url = starts.get(time_label)
+        return f" [{time_label}]({url})" if url else ""
+
+    return _CITATION.sub(link, text).strip()
+
+
+def read_next_markdown(material: LessonMaterial) -> str:
+    """What to read next needs no model: the related lessons, as the study guide lists them."""
+    lines = [READ_NEXT, ""]
+    if not material.related:
+        lines.append("No related lessons are listed for this one yet.")
+    for related in material.related:
+        summary = f" — {markdown_escape(related.summary.strip())}" if related.summary.strip() else ""
+        lines.append(f"- [{markdown_escape(related.title)}]({related.url}){summary}")
+    return "\n".join(lines)
+
+
+def _section_markdown(
+    heading: str, schema: str, answer: dict[str, Any], material: LessonMaterial, chapters: Sequence[ChapterMaterial]
+) -> str:
+    lines = [heading, ""]
+    if schema == "section_text":
+        lines.append(citations_check(str(answer["text"]), chapters))
+    elif schema == "key_terms":
+        lines += [concept_line(concept) for concept in material.concepts]
+        for item in answer["terms"]:
+            meaning = citations_check(str(item["meaning"]), chapters)
+            lines.append(f"- **{markdown_escape(str(item['term']))}** — {meaning}")
+    elif schema == "questions":
+        lines += [f"{number}. {question}" for number, question in enumerate(answer["questions"], 1)]
+    return "\n".join(lines)
+
+
+def _sections(markdown: str) -> dict[str, str]:
+    parts = re.split(r"^(## .+)$", markdown, flags=re.MULTILINE)
+    return {heading: f"{heading}\n\n{body.strip()}" for heading, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def _strings(value: Any, *, least: int, most: int) -> bool:
+    return (
+        isinstance(value, list)
+        and least <= len(value) <= most
+        and all(isinstance(item, str) and item.strip() for item in value)
+    )
+
+
+def _points_check(data: dict[str, Any]) -> bool:
+    return _strings(data.get("points"), least=1, most=5)
+
+
+def _answer_check(data: dict[str, Any]) -> bool:
+    return isinstance(data.get("found"), bool) and isinstance(data.get("answer"), str)
+
+
+_CHECKS: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "section_text": lambda data: isinstance(data.get("text"), str) and bool(data["text"].strip()),
+    "key_terms": lambda data: (
+        isinstance(data.get("terms"), list)
+        and 1 <= len(data["terms"]) <= 8
+        and all(isinstance(item, dict) and item.get("term") and item.get("meaning") for item in data["terms"])
+    ),
+    "questions": lambda data: (
+        _strings(data.get("questions"), least=3, most=5)
+        and all(question.rstrip().endswith("?") for question in data["questions"])
+    ),
+}
 
 
 _THINKING = re.compile(r"<think>.*?(?:</think>|\Z)", re.DOTALL)

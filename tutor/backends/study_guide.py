@@ -17,6 +17,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from tutor.backends.base import (
     REQUIRED_SECTIONS,
     ChapterMaterial,
+    ConceptMaterial,
     GenerationResult,
     LessonMaterial,
     PermanentBackendError,
@@ -24,6 +25,7 @@ from tutor.backends.base import (
     text_normalise,
     timestamp_format,
 )
+from tutor.concepts import concept_key
 from tutor.transcripts import TranscriptFormatError, transcript_parse, transcript_text_by_chapter
 
 OVERVIEW, CHAPTERS, KEY_TERMS, WHY, QUESTIONS, READ_NEXT = REQUIRED_SECTIONS
@@ -63,11 +65,6 @@ _WHY_CUES = re.compile(
     r"|breakthrough|fundamental)\w*|key|why)\b",
     re.IGNORECASE,
 )
-# What a chapter section says when there is nothing to quote, by whether the lesson has a transcript.
-_NOTHING_MORE = {
-    True: "Neither the transcript nor the description says anything",
-    False: "The description says nothing",
-}
 # A sentence that defines a term rather than only mentioning it.
 _DEFINING = r"(?:\s+(?:is|are|means|refers\s+to|describes)\b|\s*\()"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
@@ -78,8 +75,17 @@ _MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
 @dataclass(frozen=True)
 class _Sentence:
     text: str  # verbatim from the material
-    in_description: bool  # else in the transcript
-    chapter: int | None = None  # for the transcript: the index of the chapter in which it is said
+    in_description: bool  # else in the transcript or the lesson's text
+    chapter: int | None = None  # the chapter in which it is said (transcript) or whose section it is in (text)
+    in_text: bool = False  # in the lesson's own text (article body, abstract)
+    section: str = ""  # the heading of the text's section it is in
+
+
+# Words too common across the catalog to tie a chapter to another lesson's sentence.
+_CATALOG_COMMON = frozenset(("ai", "model", "learning", "machine", "data", "neural", "network", "deep", "paper"))
+# A heading in the lesson's text: a Markdown heading, or a short line without final punctuation.
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<title>.+?)\s*#*\s*$")
+HEADING_WORDS_MAX = 8
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,7 @@ class StudyGuideBackend:
         chapters = sorted(material.chapters, key=lambda chapter: chapter.start_seconds)
 
         sentences = _description_sentences(material.description)
+        sentences += _text_sentences(material.material, chapters)
         before, by_chapter = transcript_text_by_chapter(segments, [chapter.start_seconds for chapter in chapters])
         # Words said before the first chapter (or in a lesson without chapters) count for the overview and the terms.
         sentences += _transcript_sentences(before)
@@ -126,7 +133,7 @@ class StudyGuideBackend:
             sentences += _transcript_sentences(text, chapter=index)
         ranking = _ranking_build([sentence.text for sentence in sentences])
 
-        writer = _GuideWriter(material, chapters, sentences, ranking, has_transcript=bool(segments))
+        writer = _GuideWriter(material, chapters, sentences, ranking)
         parts: list[str] = []
         for section in (
             writer.overview,
@@ -151,14 +158,11 @@ class _GuideWriter:
         chapters: list[ChapterMaterial],
         sentences: list[_Sentence],
         ranking: _Ranking,
-        *,
-        has_transcript: bool,
     ) -> None:
         self.material = material
         self.chapters = chapters
         self.sentences = sentences
         self.ranking = ranking
-        self.has_transcript = has_transcript
         self.quoted: set[int] = set()
         self.overview_rows: set[int] = set()
         self.transcript_points: dict[int, list[int]] = {}  # chapter index -> rows quoted from its transcript
@@ -189,6 +193,15 @@ class _GuideWriter:
 
     def chapter_by_chapter(self) -> str:
         lines = [CHAPTERS]
+        headings = list(dict.fromkeys(sentence.section for sentence in self.sentences if sentence.section))
+        if not self.chapters and headings:
+            # No chapters, but the lesson's text has headings of its own: its sections stand in for chapters.
+            lines += ["", "The lesson lists no chapters; here are the key points of its text, section by section."]
+            for section in headings:
+                rows = [row for row, sentence in enumerate(self.sentences) if sentence.section == section]
+                chosen = _top(rows, self.ranking.group_centrality(rows), KEY_POINTS_FROM_TRANSCRIPT)
+                lines += ["", f"### {_escape(section)}", ""] + [f"- {self._quote(row)}" for row in chosen]
+            return "\n".join(lines)
         if not self.chapters:
             pool = list(range(len(self.sentences)))
             chosen = _top(pool, self.ranking.centrality[pool], KEY_POINTS_WITHOUT_CHAPTERS)
@@ -198,35 +211,58 @@ class _GuideWriter:
             else:
                 lines += ["", "The lesson lists no chapters, and its material has no sentence to quote."]
             return "\n".join(lines)
+        uncovered: list[ChapterMaterial] = []
         for index, chapter in enumerate(self.chapters):
             time = timestamp_format(chapter.start_seconds)
-            lines += ["", f"### {_link(f'{time} {chapter.title}', chapter.url)}", ""]
+            heading = ["", f"### {_link(f'{time} {chapter.title}', chapter.url)}", ""]
             rows = self._chapter_transcript_points(index)
             if rows:
-                lines += [f"- {self._quote(row)}" for row in rows]
+                lines += heading + [f"- {self._quote(row)}" for row in rows]
                 continue
             rows = self._chapter_description_points(index)
             if rows:
-                lines += ["*From the lesson's description:*", ""]
+                label = "text" if all(self.sentences[row].in_text for row in rows) else "description"
+                lines += [*heading, f"*From the lesson's {label}:*", ""]
                 lines += [f"- {self._quote(row)}" for row in rows]
                 continue
-            said = _NOTHING_MORE[self.has_transcript]
-            lines.append(f"{said} more about this chapter; watch it from {_link(time, chapter.url)}.")
+            linked = self._chapter_linked_passage(chapter)
+            if linked is not None:
+                concept, passage = linked
+                lines += [*heading, f"*From {_concept_link(concept)}:*", "", f"- {_escape(passage)}"]
+                continue
+            uncovered.append(chapter)
+        if uncovered:
+            lines += ["", uncovered_chapters_line(uncovered)]
         return "\n".join(lines)
 
     def key_terms(self) -> str:
         lines = [KEY_TERMS, ""]
-        self.terms = self._terms_pick()
-        if not self.terms:
+        concepts = self.material.concepts
+        lines += [concept_line(concept) for concept in concepts]
+        linked_keys = {concept_key(concept.term) for concept in concepts}
+        self.terms = [term for term in self._terms_pick() if concept_key(term[0]) not in linked_keys]
+        if not self.terms and not concepts:
             lines.append("The material is too short to pick out key terms.")
             return "\n".join(lines)
+        defined, mentioned = [], []
         for term, row in self.terms:
+            # A term whose only sentence was quoted already, without defining it, is listed, not "explained" again.
+            if row in self.quoted and not re.search(
+                _term_pattern(term).pattern + _DEFINING, self.sentences[row].text, re.IGNORECASE
+            ):
+                mentioned.append(term)
+            else:
+                defined.append((term, row))
+        for term, row in defined:
             where = ""
             chapter_index = self.sentences[row].chapter
             if chapter_index is not None:
                 chapter = self.chapters[chapter_index]
                 where = f" ({_link(timestamp_format(chapter.start_seconds), chapter.url)})"
             lines.append(f"- **{_escape(term)}** — “{self._quote(row)}”{where}")
+        if mentioned:
+            names = ", ".join(f"**{_escape(term)}**" for term in mentioned)
+            lines += ["", f"Also named in the material, without a definition: {names}."]
         return "\n".join(lines)
 
     def why_it_matters(self) -> str:
@@ -312,7 +348,11 @@ class _GuideWriter:
 
     def _chapter_description_points(self, index: int) -> list[int]:
         """Description sentences sharing the most words with the chapter's title; words most of them use don't count."""
-        rows = [row for row, sentence in enumerate(self.sentences) if sentence.in_description]
+        rows = [
+            row
+            for row, sentence in enumerate(self.sentences)
+            if sentence.in_description or (sentence.in_text and sentence.chapter is None)
+        ]
         if self.ranking.vectorizer is None or not rows:
             return []
         analyse = self.ranking.vectorizer.build_analyzer()
@@ -328,6 +368,17 @@ class _GuideWriter:
         if chosen:
             self.description_points[index] = chosen
         return chosen
+
+    def _chapter_linked_passage(self, chapter: ChapterMaterial) -> tuple[ConceptMaterial, str] | None:
+        """A sentence of a linked lesson sharing the chapter title's distinctive words, for a chapter left bare."""
+        title_words = {concept_key(word) for word in _words(chapter.title)} - STOP_WORDS - _CATALOG_COMMON
+        best: tuple[int, ConceptMaterial, str] | None = None
+        for concept in self.material.concepts:
+            for passage in concept.passages:
+                shared = len(title_words & {concept_key(word) for word in _words(passage)})
+                if shared and (best is None or shared > best[0]):
+                    best = (shared, concept, passage)
+        return (best[1], best[2]) if best else None
 
     def _terms_pick(self) -> list[tuple[str, int]]:
         """YAKE's best phrases that are neither the speakers' or show's names nor glued together by stop words."""
@@ -391,6 +442,75 @@ class _GuideWriter:
 
 
 # Building blocks
+
+
+def material_sentences(text: str) -> list[str]:
+    """The quotable sentences of a text (a description, an article, an abstract), line by line, without repeats."""
+    sentences: list[str] = []
+    seen: set[str] = set()
+    for line in text.splitlines():
+        if _MARKDOWN_HEADING.match(line):
+            continue
+        for sentence in _sentences_split(line):
+            key = text_normalise(sentence)
+            if _usable(sentence) and key not in seen:
+                seen.add(key)
+                sentences.append(sentence)
+    return sentences
+
+
+def text_sections(text: str) -> list[tuple[str, str]]:
+    """(heading, body) of a text split at its own headings; text before the first heading has the heading ""."""
+    sections: list[tuple[str, list[str]]] = [("", [])]
+    for line in text.splitlines():
+        heading = _MARKDOWN_HEADING.match(line)
+        if heading:
+            sections.append((heading["title"], []))
+        else:
+            sections[-1][1].append(line)
+    return [(heading, "\n".join(lines)) for heading, lines in sections if heading or "".join(lines).strip()]
+
+
+def chapter_for_heading(heading: str, chapters: Sequence[ChapterMaterial]) -> int | None:
+    """The chapter whose title shares the most distinctive words with a heading of the text (None when none does)."""
+    heading_words = {concept_key(word) for word in _words(heading)} - STOP_WORDS
+    best, best_shared = None, 0
+    for index, chapter in enumerate(chapters):
+        shared = len(heading_words & ({concept_key(word) for word in _words(chapter.title)} - STOP_WORDS))
+        if shared > best_shared:
+            best, best_shared = index, shared
+    return best
+
+
+def _text_sentences(text: str, chapters: Sequence[ChapterMaterial]) -> list[_Sentence]:
+    """The lesson's own text, each sentence tied to the chapter its section's heading matches, if any."""
+    sentences = []
+    for heading, body in text_sections(text):
+        chapter = chapter_for_heading(heading, chapters) if heading else None
+        sentences += [
+            _Sentence(t, in_description=False, chapter=chapter, in_text=True, section=heading)
+            for t in material_sentences(body)
+        ]
+    return sentences
+
+
+def uncovered_chapters_line(chapters: Sequence[ChapterMaterial]) -> str:
+    """The one line that names the chapters the material says nothing about, each linked to its moment."""
+    links = ", ".join(_link(f"{timestamp_format(c.start_seconds)} {c.title}", c.url) for c in chapters)
+    return f"The lesson's material does not cover these chapters; watch them in the lesson: {links}."
+
+
+def concept_line(concept: ConceptMaterial) -> str:
+    """A key term that another lesson is about, explained by that lesson's own sentence and linked to it."""
+    if concept.sentence:
+        return f"- **{_escape(concept.term)}** — from {_concept_link(concept)}: “{_escape(concept.sentence)}”"
+    return f"- **{_escape(concept.term)}** — the subject of {_concept_link(concept)}"
+
+
+def _concept_link(concept: ConceptMaterial) -> str:
+    year = f" ({concept.lesson_year})" if concept.lesson_year else ""
+    url = _URL_UNSAFE.sub(lambda match: f"%{ord(match.group(0)):02X}", concept.url)
+    return f"[the lesson *{_escape(concept.lesson_title)}*{year}]({url})"
 
 
 def _description_sentences(description: str) -> list[_Sentence]:
@@ -492,6 +612,10 @@ def _escape(text: str) -> str:
     """Quote material inside Markdown so that it shows as written and cannot add links or markup of its own."""
     text = " ".join(_MARKDOWN_SPECIAL.sub(r"\\\1", text).split())
     return _MARKDOWN_LINE_START.sub(r"\1\\\2", text)
+
+
+# Public: other modules quote material in Markdown the same way.
+markdown_escape = _escape
 
 
 def _quoted(text: str) -> str:

@@ -24,6 +24,14 @@ from tutor.services.generation import (
     explanation_write,
     explanations_recover,
 )
+from tutor.services.questions import (
+    QuestionAsked,
+    question_answer,
+    question_ask,
+    question_rate,
+    question_report,
+    questions_recover,
+)
 from tutor.services.unlocks import (
     UNWRITTEN_REASON,
     UnlockResult,
@@ -40,6 +48,7 @@ __all__ = [
     "SUPERSEDED",
     "UNWRITTEN_REASON",
     "WRITTEN",
+    "QuestionAsked",
     "UnlockResult",
     "explanation_approve",
     "explanation_claim",
@@ -52,6 +61,11 @@ __all__ = [
     "explanation_write",
     "explanations_recover",
     "lesson_transcript_attach",
+    "question_answer",
+    "question_ask",
+    "question_rate",
+    "question_report",
+    "questions_recover",
     "rating_save",
     "report_file",
     "report_refund",

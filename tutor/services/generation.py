@@ -9,6 +9,7 @@ claim finds that its writes change nothing, and stops.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 import uuid
@@ -189,7 +190,7 @@ def explanation_write(*, explanation_id: int, claimant: str, final_attempt: bool
     if token is None:
         return FAILED if _explanation_give_up(explanation_id=explanation_id, claimant=claimant) else SKIPPED
     explanation = Explanation.objects.get(pk=explanation_id)
-    material = material_from_json(explanation.material)
+    material = _material_with_concepts(material_from_json(explanation.material), lesson_id=explanation.lesson_id)
     try:
         result = backend_get().generate(
             material, on_progress=_ProgressWriter(explanation_id=explanation_id, token=token)
@@ -220,6 +221,8 @@ def explanation_write(*, explanation_id: int, claimant: str, final_attempt: bool
         model=result.model,
         prompt_tokens=result.prompt_tokens,
         completion_tokens=result.completion_tokens,
+        cost=result.cost,
+        material=material_to_json(material),
         finished_at=timezone.now(),
         claim_token="",
         error="",
@@ -228,6 +231,23 @@ def explanation_write(*, explanation_id: int, claimant: str, final_attempt: bool
         return SUPERSEDED
     explanation_unlocks_settle(explanation_id=explanation_id)
     return WRITTEN
+
+
+def _material_with_concepts(material: LessonMaterial, *, lesson_id: int) -> LessonMaterial:
+    """The material with the catalog's concepts it mentions, from an index brought up to date first.
+
+    The links are a bonus: an index that cannot be read or refreshed leaves the explanation without them.
+    """
+    from tutor.services.concepts import concepts_for_text, concepts_refresh, concepts_stale, material_text
+
+    try:
+        if concepts_stale():
+            concepts_refresh()
+        concepts = concepts_for_text(text=material_text(material), title=material.title, exclude_lesson_id=lesson_id)
+    except Exception:
+        logger.exception("Explanation of lesson #%s: the concept index could not be read", lesson_id)
+        return material
+    return dataclasses.replace(material, concepts=concepts)
 
 
 def _claim_give_back(*, explanation_id: int, token: str, error: str) -> None:

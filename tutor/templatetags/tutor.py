@@ -6,9 +6,11 @@ import uuid
 from typing import Any
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from lessons.models import Lesson
-from tutor.selectors import tutor_panel_get
+from tutor.models import Question
+from tutor.selectors import question_html, tutor_panel_get
 
 register = template.Library()
 
@@ -25,4 +27,11 @@ def tutor_block(context: template.Context, lesson: Lesson) -> dict[str, Any]:
         "csrf_token": context.get("csrf_token"),
         # A fresh key per rendered page: a double click or a resent form reuses it, so the credits move once.
         "unlock_key": uuid.uuid4(),
+        "question_key": uuid.uuid4(),
     }
+
+
+@register.filter
+def answer_html(question: Question) -> str:
+    """`{{ question|answer_html }}`: the tutor's answer as sanitised HTML (safe to output as is)."""
+    return mark_safe(question_html(question))  # noqa: S308 - sanitised by markdown_render (nh3)

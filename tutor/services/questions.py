@@ -1,0 +1,263 @@
+"""Ask the tutor: a learner's question about a lesson they unlocked, answered by a worker from the material.
+
+The first TUTOR_FREE_QUESTIONS questions per lesson come with the unlock; each later one holds QUESTION_PRICE,
+captured when an answer from the material is written and released when the material holds nothing relevant or no
+answer could be written — the same two-phase transfer as unlocking. A retried request (same idempotency key) is the
+same question. The worker claims a question with one conditional UPDATE, so a second delivery of its message (the
+sweep re-sends questions no worker claimed, in case the broker lost them) does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.models import User
+from credits.models import Hold
+from credits.services import HoldNotOpen, hold_capture, hold_place, hold_release
+from lessons.models import Lesson
+from tutor.answers import answer_markdown
+from tutor.backends import backend_get
+from tutor.exceptions import NotUnlocked, QuestionInvalid, QuestionKeyReused, QuestionRateLimited
+from tutor.models import Question, QuestionStatus, ReportReason, Unlock
+from tutor.retrieval import lesson_passages, passages_rank
+
+logger = logging.getLogger(__name__)
+
+QUESTION_LENGTH_MAX = 500
+NOTHING_FOUND_REASON = "the lesson's material does not cover the question"
+UNANSWERED_REASON = "the question could not be answered"
+ANSWERED, NOT_FOUND, FAILED, SKIPPED = "answered", "not found", "failed", "skipped"
+
+
+@dataclass(frozen=True)
+class QuestionAsked:
+    question: Question
+    created: bool  # False when the key was seen before: the same question, nothing charged again
+
+
+def question_reference(lesson: Lesson) -> str:
+    return f"lesson:{lesson.pk}"  # the statement links it to the lesson
+
+
+def question_text_clean(text: str) -> str:
+    """One line of printable text, at most QUESTION_LENGTH_MAX characters; raises QuestionInvalid otherwise."""
+    cleaned = " ".join("".join(char for char in text if char.isprintable() or char.isspace()).split())
+    if not cleaned:
+        raise QuestionInvalid("Write a question first.")
+    if len(cleaned) > QUESTION_LENGTH_MAX:
+        raise QuestionInvalid(f"A question is at most {QUESTION_LENGTH_MAX} characters.")
+    return cleaned
+
+
+def question_ask(*, user: User, lesson: Lesson, text: str, idempotency_key: str) -> QuestionAsked:
+    """Record the question and hold its price unless it is one of the free ones; a worker answers it after commit.
+
+    Raises QuestionInvalid, NotUnlocked (no unlock, or its credits were returned), QuestionRateLimited,
+    QuestionKeyReused (the key was used for another question) and InsufficientCredits (nothing recorded).
+    """
+    text = question_text_clean(text)
+    with transaction.atomic():
+        # The learner's unlock, locked: their questions on this lesson are counted and charged one at a time.
+        unlock = (
+            Unlock.objects.select_for_update(of=("self",))
+            .select_related("hold")
+            .filter(user=user, lesson=lesson)
+            .first()
+        )
+        existing = Question.objects.select_related("hold").filter(user=user, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            if existing.lesson_id != lesson.pk or existing.text != text:
+                raise QuestionKeyReused("This idempotency key was used for another question; send a new key.")
+            return QuestionAsked(question=existing, created=False)
+        if unlock is None or not unlock.is_active:
+            raise NotUnlocked(f"Unlock “{lesson.title}” to ask the tutor about it.")
+        now = timezone.now()
+        asked = Question.objects.filter(user=user, created_at__gte=now - timedelta(hours=1)).count()
+        if asked >= settings.TUTOR_QUESTIONS_PER_HOUR:
+            raise QuestionRateLimited(
+                f"You asked {asked} questions in the last hour, the most we answer; try again a little later."
+            )
+        free_used = (
+            Question.objects.filter(user=user, lesson=lesson, free=True)
+            .exclude(found=False)
+            .exclude(status=QuestionStatus.FAILED)
+            .count()
+        )
+        free = free_used < settings.TUTOR_FREE_QUESTIONS or settings.QUESTION_PRICE <= 0
+        try:
+            with transaction.atomic():
+                question = Question.objects.create(
+                    user=user, lesson=lesson, text=text, idempotency_key=idempotency_key, free=free, enqueued_at=now
+                )
+        except IntegrityError:  # the same key, from a request that did not hold the unlock lock (no unlock yet)
+            existing = Question.objects.get(user=user, idempotency_key=idempotency_key)
+            return QuestionAsked(question=existing, created=False)
+        if not free:
+            question.hold = hold_place(
+                user=user,
+                amount=settings.QUESTION_PRICE,
+                reason=f"Asked the AI tutor about “{lesson.title}”",
+                reference=question_reference(lesson),
+                idempotency_key=f"tutor-question:{idempotency_key}",
+                expires_at=now + timedelta(seconds=settings.TUTOR_HOLD_TTL_SECONDS),
+            )
+            question.save(update_fields=["hold"])
+        question_id = question.pk
+        transaction.on_commit(lambda: _answer_send(question_id), robust=True)
+    return QuestionAsked(question=question, created=True)
+
+
+def _answer_send(question_id: int) -> None:
+    from tutor.tasks import question_answer_task  # the tasks module imports these services
+
+    question_answer_task.delay(question_id)
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.TUTOR_CLAIM_LEASE_SECONDS)
+
+
+def _claimable(now: datetime) -> Q:
+    return Q(status=QuestionStatus.QUEUED) | Q(status=QuestionStatus.WRITING, claimed_at__lt=now - _lease())
+
+
+def question_answer(*, question_id: int) -> str:
+    """Claim the question, find the passages that answer it, write the answer and settle its hold, once."""
+    now = timezone.now()
+    token = uuid.uuid4().hex
+    claimed = Question.objects.filter(_claimable(now), pk=question_id, attempts__lt=settings.TUTOR_MAX_ATTEMPTS).update(
+        status=QuestionStatus.WRITING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return SKIPPED
+    question = Question.objects.select_related("lesson", "hold").get(pk=question_id)
+    try:
+        markdown, citations, found, backend, model = _answer_write(question)
+    except Exception as error:
+        logger.exception("Question #%s could not be answered", question_id)
+        return _question_fail(question_id=question_id, token=token, error=repr(error))
+    with transaction.atomic():
+        written = Question.objects.filter(pk=question_id, claim_token=token, status=QuestionStatus.WRITING).update(
+            status=QuestionStatus.READY,
+            answer_markdown=markdown,
+            citations=citations,
+            found=found,
+            backend=backend,
+            model=model,
+            answered_at=timezone.now(),
+            claim_token="",
+            error="",
+        )
+        if not written:
+            return SKIPPED
+        _question_settle(question)
+    return ANSWERED if found else NOT_FOUND
+
+
+def _answer_write(question: Question) -> tuple[str, list[dict[str, object]], bool, str, str]:
+    """(markdown, citations, found, backend, model): the material's best passages, answered by the backend when it
+    can write answers (the openai one), else quoted as they are."""
+    from tutor.services.concepts import concepts_linked_lessons
+
+    lesson = Lesson.objects.prefetch_related("chapters").get(pk=question.lesson_id)
+    passages = lesson_passages(lesson, own=True)
+    for linked in concepts_linked_lessons(lesson=lesson):
+        passages += lesson_passages(linked, own=False)
+    best = passages_rank(question.text, passages)
+    citations = [passage.as_citation() for passage in best]
+    backend = backend_get()
+    answer = getattr(backend, "answer", None)
+    if best and answer is not None:
+        result = answer(question.text, best)
+        if not result.found:  # the model read the passages and says they do not hold the answer
+            return answer_markdown([]), [], False, backend.name, result.model
+        # The model's words, then the passages it was given, quoted with their sources.
+        sources = answer_markdown(best).split("\n", 1)[1]
+        return f"{result.markdown}\nFrom the lesson's material:\n{sources}", citations, True, backend.name, result.model
+    return answer_markdown(best), citations, bool(best), "study_guide", "retrieval-bm25"
+
+
+def _question_settle(question: Question) -> None:
+    """Capture the hold of an answered question, release it otherwise; a question without a hold has nothing to do."""
+    hold = Hold.objects.filter(pk=question.hold_id).first() if question.hold_id else None
+    if hold is None or hold.status != Hold.Status.OPEN:
+        return
+    current = Question.objects.get(pk=question.pk)
+    try:
+        if current.status == QuestionStatus.READY and current.found:
+            hold_capture(hold=hold)
+        elif current.status in (QuestionStatus.READY, QuestionStatus.FAILED):
+            reason = NOTHING_FOUND_REASON if current.status == QuestionStatus.READY else UNANSWERED_REASON
+            hold_release(hold=hold, reason=reason)
+    except HoldNotOpen:
+        pass  # the credits sweeper returned it first: the learner keeps their credits
+
+
+def _question_fail(*, question_id: int, token: str, error: str) -> str:
+    with transaction.atomic():
+        failed = Question.objects.filter(pk=question_id, claim_token=token, status=QuestionStatus.WRITING).update(
+            status=QuestionStatus.FAILED, error=error[:2000], answered_at=timezone.now(), claim_token=""
+        )
+        if failed:
+            _question_settle(Question.objects.get(pk=question_id))
+    return FAILED if failed else SKIPPED
+
+
+def questions_recover(*, now: datetime | None = None) -> int:
+    """Send again every question no worker claimed within TUTOR_QUESTION_REQUEUE_SECONDS (its message was lost, say
+    with the broker) or whose worker vanished; fail those out of attempts and settle finished ones left open."""
+    now = now or timezone.now()
+    resend_before = now - timedelta(seconds=settings.TUTOR_QUESTION_REQUEUE_SECONDS)
+    lost = Q(status=QuestionStatus.QUEUED, enqueued_at__lt=resend_before) | Q(
+        status=QuestionStatus.WRITING, claimed_at__lt=now - _lease(), enqueued_at__lt=resend_before
+    )
+    handled = 0
+    for question_id, attempts in list(Question.objects.filter(lost).values_list("pk", "attempts")):
+        if attempts >= settings.TUTOR_MAX_ATTEMPTS:
+            with transaction.atomic():
+                failed = Question.objects.filter(lost, pk=question_id).update(
+                    status=QuestionStatus.FAILED, error="gave up", answered_at=now, claim_token=""
+                )
+                if failed:
+                    _question_settle(Question.objects.get(pk=question_id))
+            handled += failed
+            continue
+        # Conditional, so two sweeps running at once send it once; the claim makes a duplicate delivery harmless.
+        if Question.objects.filter(lost, pk=question_id).update(enqueued_at=now):
+            logger.warning("Question #%s was not picked up; sent again", question_id)
+            _answer_send(question_id)
+            handled += 1
+    # Finished questions whose hold is still open (the worker died between writing and settling cannot happen, as
+    # both are one transaction; a hold the sweeper could not reach is settled here all the same).
+    for question in Question.objects.filter(
+        status__in=[QuestionStatus.READY, QuestionStatus.FAILED], hold__status=Hold.Status.OPEN
+    ):
+        _question_settle(question)
+        handled += 1
+    return handled
+
+
+def question_rate(*, user: User, question: Question, stars: int) -> Question:
+    if question.user_id != user.pk or question.status != QuestionStatus.READY:
+        raise NotUnlocked("Only the learner who asked may rate an answer, once it is written.")
+    Question.objects.filter(pk=question.pk).update(stars=stars)
+    question.stars = stars
+    return question
+
+
+def question_report(*, user: User, question: Question, reason: str, comment: str = "") -> Question:
+    if question.user_id != user.pk or question.status != QuestionStatus.READY:
+        raise NotUnlocked("Only the learner who asked may report an answer, once it is written.")
+    if reason not in ReportReason.values:
+        raise QuestionInvalid("Say what is wrong: wrong, unclear or off topic.")
+    Question.objects.filter(pk=question.pk).update(report_reason=reason, report_comment=comment[:2000])
+    question.report_reason, question.report_comment = reason, comment[:2000]
+    return question
