@@ -1,0 +1,389 @@
+"""Writes of the pipeline: add a source, poll it (items in, as incoming lessons), fetch an item's material, sweep.
+
+Outcomes, in the words docs/sources.md uses:
+* A poll that fails (network, HTTP error, a body that is not a safe feed) records the error on the source, pushes its
+  next poll back exponentially and, after INGEST_MAX_FAILURES in a row, turns it off. It writes no lesson.
+* A 304 writes no lesson: only the source's poll times move on.
+* A new item becomes an *incoming* lesson in one transaction with its chapters and its pending material. The database
+  refuses a second row for one (source, identity key), so two polls at once create each item once.
+* An item already known is updated only while it is incoming and no curator touched it; published, rejected, merged
+  or edited lessons are never overwritten, so a rejected item never comes back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ingest.exceptions import MaterialRetry, SourceConflict
+from ingest.feeds import FeedError, FeedItem, feed_parse
+from ingest.fetching import FetchError, fetch
+from ingest.material import Material, MaterialError, article_text, chapters_from_json, transcript_text
+from ingest.models import MaterialFetch, MaterialStatus
+from ingest.suggestions import Suggester
+from lessons.models import FEED_FORMAT_KINDS, Category, FeedFormat, Lesson, LessonStatus, Level, Source
+from lessons.services import chapters_replace
+
+logger = logging.getLogger(__name__)
+
+_FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+_DESCRIPTION_MAX = 20_000
+_MATERIAL_MAX = 400_000
+
+
+@dataclass
+class PollResult:
+    source_name: str
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    error: str = ""
+    not_modified: bool = False
+
+    def line(self) -> str:
+        return f"{self.source_name}: {self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.failed} failed"
+
+
+# --- Sources ---------------------------------------------------------------------------------------------------
+
+
+def source_add(
+    *, name: str, feed_format: str, feed_url: str, category: Category | None = None, level: str = ""
+) -> tuple[Source, bool]:
+    """Add a polled source, or return the one that already reads ``feed_url`` (True when created).
+
+    A hand-kept source of the same name (the demo catalog's "Medium · LLM") gets the feed; a source of that name that
+    already reads another feed is a SourceConflict.
+    """
+    if feed_format not in FeedFormat.values:
+        raise ValueError(f"unknown feed format {feed_format!r}")
+    if level and level not in Level.values:
+        raise ValueError(f"unknown level {level!r}")
+    with transaction.atomic():
+        existing = Source.objects.filter(feed_url=feed_url).first()
+        if existing is not None:
+            return existing, False
+        named = Source.objects.select_for_update().filter(name=name).first()
+        if named is not None and named.feed_url:
+            raise SourceConflict(f"A source named “{name}” already reads {named.feed_url}.")
+        fields = {
+            "feed_url": feed_url,
+            "feed_format": feed_format,
+            "kind": FEED_FORMAT_KINDS[feed_format],
+            "default_category": category,
+            "default_level": level,
+            "enabled": True,
+            "next_poll_at": None,
+        }
+        if named is not None:
+            for key, value in fields.items():
+                setattr(named, key, value)
+            named.save()
+            return named, False
+        return Source.objects.create(name=name, **fields), True
+
+
+def source_poll(*, source_id: int, material_inline: bool = False, now: datetime | None = None) -> PollResult:
+    """Fetch one source's feed and bring its items in (see the module docstring for every outcome).
+
+    With ``material_inline`` the material of new items is fetched here, before returning (the sources_poll command and
+    the benchmark); otherwise each new item's material is one task, enqueued after commit.
+    """
+    source = Source.objects.get(pk=source_id)
+    now = now or timezone.now()
+    result = PollResult(source_name=source.name)
+    try:
+        fetched = fetch(
+            source.feed_url, etag=source.etag, last_modified=source.last_modified, accept=_FEED_ACCEPT
+        )
+        if fetched.not_modified:
+            _source_succeeded(source, now=now, etag=fetched.etag, last_modified=fetched.last_modified)
+            result.not_modified = True
+            return result
+        items = feed_parse(fetched.body, feed_format=source.feed_format, content_type=fetched.content_type)
+    except (FetchError, FeedError) as error:
+        message = error.message if isinstance(error, FetchError) else str(error)
+        _source_failed(source, message=message, now=now)
+        logger.warning("source %s: %s", source.name, message)
+        result.failed, result.error = 1, message
+        return result
+
+    pending: list[int] = []
+    suggester = Suggester() if items else None
+    known = dict(
+        Lesson.objects.filter(source=source, identity_key__in=[item.identity_key for item in items]).values_list(
+            "identity_key", "pk"
+        )
+    )
+    for item in items:
+        outcome, fetch_id = _item_ingest(source, item, known.get(item.identity_key), suggester, now=now)
+        setattr(result, outcome, getattr(result, outcome) + 1)
+        if fetch_id is not None:
+            pending.append(fetch_id)
+    # Validators are stored last: a poll that died midway fetches the whole feed again next time.
+    _source_succeeded(source, now=now, etag=fetched.etag, last_modified=fetched.last_modified)
+    if material_inline:
+        for fetch_id in pending:
+            if material_fetch(fetch_id=fetch_id, final_attempt=True) == MaterialStatus.FAILED:
+                result.failed += 1
+    else:
+        for fetch_id in pending:
+            _material_enqueue(fetch_id)
+    return result
+
+
+def _source_succeeded(source: Source, *, now: datetime, etag: str, last_modified: str) -> None:
+    Source.objects.filter(pk=source.pk).update(
+        last_polled_at=now,
+        last_success_at=now,
+        last_error="",
+        consecutive_failures=0,
+        next_poll_at=now + timedelta(minutes=max(1, source.poll_interval_minutes)),
+        etag=etag[:500],
+        last_modified=last_modified[:100],
+    )
+
+
+def _source_failed(source: Source, *, message: str, now: datetime) -> None:
+    failures = source.consecutive_failures + 1
+    delay = min(int(settings.INGEST_RETRY_BASE_SECONDS) * 2 ** min(failures - 1, 20), int(settings.INGEST_RETRY_MAX_SECONDS))
+    disable = failures >= int(settings.INGEST_MAX_FAILURES)
+    if disable:
+        message = f"Turned off after {failures} failed polls in a row; fix the feed and tick “enabled”. Last: {message}"
+    Source.objects.filter(pk=source.pk).update(
+        last_polled_at=now,
+        last_error=message[:2000],
+        consecutive_failures=failures,
+        next_poll_at=now + timedelta(seconds=delay),
+        enabled=False if disable else F("enabled"),
+    )
+
+
+# --- Items -----------------------------------------------------------------------------------------------------
+
+
+def _item_ingest(
+    source: Source, item: FeedItem, known_id: int | None, suggester: Suggester | None, *, now: datetime
+) -> tuple[str, int | None]:
+    """("new" | "updated" | "unchanged", the MaterialFetch id to run when one was created)."""
+    if known_id is not None:
+        return _item_refresh(known_id, item), None
+    fields = _lesson_fields(source, item, now=now)
+    if suggester is not None:
+        suggestion = suggester.suggest(title=item.title, summary=item.summary, text=item.material)
+        fields |= {
+            "suggested_category_id": suggestion.category_id,
+            "suggested_level": suggestion.level,
+            "suggested_summary": suggestion.summary[:300],
+        }
+        if not source.default_level and suggestion.level:
+            fields["level"] = suggestion.level
+    try:
+        with transaction.atomic():
+            lesson = Lesson.objects.create(**fields)
+            if item.chapters:
+                chapters_replace(lesson=lesson, chapters=item.chapters)
+            material = None
+            if item.needs_material:
+                material = MaterialFetch.objects.create(
+                    lesson=lesson,
+                    article_url=item.article_url[:1000],
+                    transcript_url=item.transcript_url[:1000],
+                    transcript_type=item.transcript_type[:100],
+                    chapters_url=item.chapters_url[:1000],
+                )
+    except IntegrityError:
+        # Another poll of this feed created it a moment ago: the constraint, not a check, decides (module docstring).
+        return "unchanged", None
+    return "new", material.pk if material is not None else None
+
+
+def _lesson_fields(source: Source, item: FeedItem, *, now: datetime) -> dict[str, object]:
+    digest = hashlib.sha1(f"{source.pk}:{item.identity_key}".encode(), usedforsecurity=False).hexdigest()[:10]
+    return {
+        "title": item.title[:300],
+        "slug": f"{slugify(item.title)[:150].strip('-') or 'lesson'}-{digest}",
+        "source": source,
+        "kind": FEED_FORMAT_KINDS.get(source.feed_format, source.kind),
+        "external_url": item.link[:1000],
+        "authors": item.authors[:300],
+        "level": source.default_level or Level.BEGINNER,
+        "category": source.default_category,
+        "published_at": item.published_on or now.date(),
+        "duration_seconds": item.duration_seconds,
+        "description": item.summary[:_DESCRIPTION_MAX],
+        "material": item.material[:_MATERIAL_MAX],
+        "status": LessonStatus.INCOMING,
+        "identity_key": item.identity_key,
+    }
+
+
+def _item_refresh(lesson_id: int, item: FeedItem) -> str:
+    """Update an incoming, untouched lesson from a changed item; anything a curator owns stays as it is."""
+    with transaction.atomic():
+        lesson = (
+            Lesson.objects.select_for_update()
+            .filter(pk=lesson_id, status=LessonStatus.INCOMING, curator_edited_at__isnull=True)
+            .first()
+        )
+        if lesson is None:
+            return "unchanged"
+        changes = {
+            "title": item.title[:300],
+            "external_url": item.link[:1000],
+            "authors": item.authors[:300],
+            "description": item.summary[:_DESCRIPTION_MAX],
+            "duration_seconds": item.duration_seconds,
+        }
+        if item.material:
+            changes["material"] = item.material[:_MATERIAL_MAX]
+        if item.published_on:
+            changes["published_at"] = item.published_on
+        changed = [key for key, value in changes.items() if getattr(lesson, key) != value]
+        if not changed:
+            return "unchanged"
+        for key in changed:
+            setattr(lesson, key, changes[key])
+        lesson.save(update_fields=[*changed, "updated"])
+        if "description" in changed and item.chapters:
+            chapters_replace(lesson=lesson, chapters=item.chapters)
+    return "updated"
+
+
+# --- Material --------------------------------------------------------------------------------------------------
+
+
+def material_fetch(*, fetch_id: int, final_attempt: bool = False) -> str:
+    """Fetch and store one item's material; returns the job's status ("pending" when another worker holds it).
+
+    A transient failure (network, 5xx, timeout) raises MaterialRetry unless ``final_attempt``; a permanent one (404,
+    not a transcript, no article text) records the error. What was fetched is written only while the lesson is still
+    incoming and untouched by a curator.
+    """
+    now = timezone.now()
+    lease = timedelta(seconds=int(settings.INGEST_MATERIAL_LEASE_SECONDS))
+    claimed = MaterialFetch.objects.filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease), pk=fetch_id, status=MaterialStatus.PENDING
+    ).update(claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        row = MaterialFetch.objects.filter(pk=fetch_id).values_list("status", flat=True).first()
+        return row or MaterialStatus.FAILED
+    job = MaterialFetch.objects.get(pk=fetch_id)
+    errors: list[str] = []
+    transient = False
+    text, transcript, chapters = "", "", ()
+
+    def attempt(label: str, url: str, read: Callable[[], object]) -> object:
+        nonlocal transient
+        if not url:
+            return None
+        try:
+            return read()
+        except FetchError as error:
+            transient = transient or error.transient
+            errors.append(f"{label}: {error.message}")
+        except MaterialError as error:
+            errors.append(f"{label}: {error}")
+        return None
+
+    text = attempt("article", job.article_url, lambda: article_text(fetch(job.article_url, accept="text/html"))) or ""
+    transcript = (
+        attempt(
+            "transcript",
+            job.transcript_url,
+            lambda: transcript_text(fetch(job.transcript_url), declared_type=job.transcript_type),
+        )
+        or ""
+    )
+    chapters = attempt("chapters", job.chapters_url, lambda: chapters_from_json(fetch(job.chapters_url))) or ()
+    if transient and not final_attempt:
+        MaterialFetch.objects.filter(pk=job.pk).update(claimed_at=None, error="; ".join(errors)[:2000])
+        raise MaterialRetry("; ".join(errors))
+    found = Material(text=str(text), transcript=str(transcript), chapters=tuple(chapters))  # type: ignore[arg-type]
+    status = MaterialStatus.FAILED if errors and not (found.text or found.transcript or found.chapters) else MaterialStatus.DONE
+    with transaction.atomic():
+        _material_store(job.lesson_id, found)
+        MaterialFetch.objects.filter(pk=job.pk).update(
+            status=status, finished_at=timezone.now(), error="; ".join(errors)[:2000], claimed_at=None
+        )
+    return status
+
+
+def _material_store(lesson_id: int, found: Material) -> None:
+    lesson = (
+        Lesson.objects.select_for_update()
+        .filter(pk=lesson_id, status=LessonStatus.INCOMING, curator_edited_at__isnull=True)
+        .first()
+    )
+    if lesson is None:
+        return
+    update = []
+    if found.text:
+        lesson.material = found.text[:_MATERIAL_MAX]
+        update.append("material")
+    if found.transcript:
+        lesson.transcript = found.transcript[:_MATERIAL_MAX]
+        update.append("transcript")
+    if update:
+        lesson.save(update_fields=[*update, "updated"])
+    if found.chapters:  # a chapters file is the publisher's own list: it wins over one read from the show notes
+        chapters_replace(lesson=lesson, chapters=found.chapters)
+
+
+def _material_enqueue(fetch_id: int) -> None:
+    from ingest.tasks import material_fetch_task
+
+    transaction.on_commit(lambda: material_fetch_task.delay(fetch_id))
+
+
+# --- The beat's sweep ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    polls: int
+    material: int
+
+
+def ingest_sweep(*, now: datetime | None = None) -> SweepResult:
+    """Queue one poll per due source, and again any material whose task was lost (never claimed, or its worker died).
+
+    A queued poll pushes the source's next_poll_at forward by a lease first, so the next sweep does not queue it again;
+    a broker that lost the message is forgiven once the lease runs out.
+    """
+    from ingest.tasks import material_fetch_task, source_poll_task
+
+    now = now or timezone.now()
+    lease = timedelta(seconds=int(settings.INGEST_POLL_LEASE_SECONDS))
+    polls = 0
+    for source_id in Source.objects.due(now=now).values_list("pk", flat=True):
+        taken = (
+            Source.objects.filter(pk=source_id)
+            .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+            .update(next_poll_at=now + lease)
+        )
+        if taken:
+            source_poll_task.delay(source_id)
+            polls += 1
+    stale_enqueue = now - timedelta(seconds=int(settings.INGEST_MATERIAL_REQUEUE_SECONDS))
+    stale_claim = now - timedelta(seconds=int(settings.INGEST_MATERIAL_LEASE_SECONDS))
+    lost = list(
+        MaterialFetch.objects.filter(status=MaterialStatus.PENDING, enqueued_at__lt=stale_enqueue)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale_claim))
+        .values_list("pk", flat=True)[:500]
+    )
+    if lost:
+        MaterialFetch.objects.filter(pk__in=lost).update(enqueued_at=now)
+        for fetch_id in lost:
+            material_fetch_task.delay(fetch_id)
+    return SweepResult(polls=polls, material=len(lost))
