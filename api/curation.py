@@ -83,9 +83,7 @@ def incoming_list(
                 "suggested_category": item.lesson.suggested_category.slug if item.lesson.suggested_category else None,
                 "suggested_level": item.lesson.suggested_level or None,
                 "suggested_summary": item.lesson.suggested_summary,
-                "chapters": [
-                    {"start_seconds": c.start_seconds, "title": c.title, "url": c.url} for c in item.chapters
-                ],
+                "chapters": [{"start_seconds": c.start_seconds, "title": c.title, "url": c.url} for c in item.chapters],
                 "material": {"transcript": item.has_transcript, "text_chars": item.text_chars},
             }
             for item in items

@@ -7,22 +7,22 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from ingest.models import IncomingLesson, MaterialFetch
 from ingest.selectors import incoming_queryset, sources_with_health
-from lessons.admin import LessonAdmin, SourceAdmin
+from lessons.admin import URL_FIELDS_HTTPS, ChapterInline
 from lessons.exceptions import LessonNotIncoming
 from lessons.models import Lesson, LessonStatus, Source
-from lessons.services import lesson_merge, lesson_publish, lesson_reject
-
+from lessons.services import lesson_curator_edited, lesson_merge, lesson_publish, lesson_reject
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +43,10 @@ class MergeForm(forms.Form):
 
 
 @admin.register(IncomingLesson)
-class IncomingLessonAdmin(LessonAdmin):
+class IncomingLessonAdmin(admin.ModelAdmin):
     """Lessons sources brought in, newest first: check the suggestions and the material found, then decide."""
 
-    change_list_template = None  # the plain list: the importer's button belongs to the Lesson list
+    formfield_overrides = URL_FIELDS_HTTPS
     list_display = (
         "title",
         "source",
@@ -62,14 +62,38 @@ class IncomingLessonAdmin(LessonAdmin):
     list_filter = ("source", "kind")
     list_select_related = ("source", "suggested_category")
     ordering = ("-created", "-pk")
-    date_hierarchy = None
+    search_fields = ("title", "authors", "external_url")
     actions = ("publish_incoming", "reject_incoming", "merge_incoming")
+    inlines = (ChapterInline,)
+    autocomplete_fields = ("category",)
+    readonly_fields = (
+        "source",
+        "identity_key",
+        "suggested_category",
+        "suggested_level",
+        "suggested_summary",
+        "created",
+    )
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "status")}),
+        ("The work", {"fields": ("external_url", "kind", "source", "authors", "published_at", "duration_seconds")}),
+        ("Suggested", {"fields": ("suggested_category", "suggested_level", "suggested_summary")}),
+        ("For learners", {"fields": ("summary", "level", "category", "description")}),
+        ("Record", {"fields": ("identity_key", "created"), "classes": ("collapse",)}),
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Lesson]:
         return incoming_queryset().annotate(chapter_total=Count("chapters"))
 
-    def get_urls(self) -> list[URLPattern]:
-        return admin.ModelAdmin.get_urls(self)  # not the Lesson list's importer: its URL name must stay unique
+    @admin.display(description="chapters", ordering="chapter_total")
+    def chapter_count(self, obj: Lesson) -> int:
+        return getattr(obj, "chapter_total", 0)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Edited by hand: later polls leave it as the curator left it.
+        if change and (form.has_changed() or any(formset.has_changed() for formset in formsets)):
+            lesson_curator_edited(lesson=form.instance)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -110,9 +134,7 @@ class IncomingLessonAdmin(LessonAdmin):
             with transaction.atomic():
                 for lesson in queryset:
                     lesson_merge(lesson=lesson, into=target)
-            self.message_user(
-                request, f"Merged {queryset.count()} into “{target.title}”.", messages.SUCCESS
-            )
+            self.message_user(request, f"Merged {queryset.count()} into “{target.title}”.", messages.SUCCESS)
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -120,7 +142,7 @@ class IncomingLessonAdmin(LessonAdmin):
             "title": "Merge incoming lessons into an existing lesson",
             "form": form,
             "lessons": list(queryset),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/ingest/merge.html", context)
 
@@ -136,8 +158,10 @@ admin.site.unregister(Source)
 
 
 @admin.register(Source)
-class SourceHealthAdmin(SourceAdmin):
+class SourceHealthAdmin(admin.ModelAdmin):
     """The catalog's sources, and for polled ones their health: last poll, last error, items of the last 7 days."""
+
+    formfield_overrides = URL_FIELDS_HTTPS
 
     list_display = (
         "name",
@@ -153,7 +177,14 @@ class SourceHealthAdmin(SourceAdmin):
     list_filter = ("kind", "feed_format", "enabled")
     search_fields = ("name", "url", "feed_url")
     autocomplete_fields = ("default_category",)
-    readonly_fields = ("last_polled_at", "last_success_at", "last_error", "consecutive_failures", "etag", "last_modified")
+    readonly_fields = (
+        "last_polled_at",
+        "last_success_at",
+        "last_error",
+        "consecutive_failures",
+        "etag",
+        "last_modified",
+    )
     actions = ("poll_now",)
     fieldsets = (
         (None, {"fields": ("name", "kind", "url")}),
@@ -221,11 +252,12 @@ class SourceHealthAdmin(SourceAdmin):
         for source_id in polled:
             try:
                 source_poll_task.delay(source_id)
-            except Exception:  # noqa: BLE001 - a broker outage: the sweep polls them once it is back
+            except Exception:
                 logger.warning("poll now: could not queue source %s; the sweep will", source_id)
         skipped = queryset.count() - len(polled)
         note = f" ({skipped} without a feed skipped)" if skipped else ""
         self.message_user(
-            request, f"Polling {len(polled)} source(s) in the background{note}; reload to see their health.",
+            request,
+            f"Polling {len(polled)} source(s) in the background{note}; reload to see their health.",
             messages.SUCCESS,
         )

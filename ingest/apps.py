@@ -1,4 +1,4 @@
-"""App config for ingestion: sources polled on schedule bring lessons in, with their material, for curators to review."""
+"""App config for ingestion: polled sources bring lessons in, with their material, for curators to review."""
 
 from django.apps import AppConfig
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
-from xml.etree.ElementTree import ParseError  # noqa: S405 - only the exception type; parsing goes through defusedxml
+from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree
 import feedparser

@@ -75,7 +75,9 @@ def incoming_page(*, source_id: int | None = None, page: int = 1) -> tuple[int, 
 def incoming_get(*, slug: str) -> Lesson | None:
     """A lesson a curator may act on through the queue (incoming, or already decided, for idempotent answers)."""
     return Lesson.objects.filter(
-        slug=slug, identity_key__gt="", status__in=(LessonStatus.INCOMING, LessonStatus.PUBLISHED, LessonStatus.REJECTED)
+        slug=slug,
+        identity_key__gt="",
+        status__in=(LessonStatus.INCOMING, LessonStatus.PUBLISHED, LessonStatus.REJECTED),
     ).first()
 
 

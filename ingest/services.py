@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -35,6 +36,7 @@ from lessons.services import chapters_replace
 
 logger = logging.getLogger(__name__)
 
+_T = TypeVar("_T")
 _FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 _DESCRIPTION_MAX = 20_000
 _MATERIAL_MAX = 400_000
@@ -51,7 +53,8 @@ class PollResult:
     not_modified: bool = False
 
     def line(self) -> str:
-        return f"{self.source_name}: {self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.failed} failed"
+        counts = f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.failed} failed"
+        return f"{self.source_name}: {counts}"
 
 
 # --- Sources ---------------------------------------------------------------------------------------------------
@@ -103,9 +106,7 @@ def source_poll(*, source_id: int, material_inline: bool = False, now: datetime 
     now = now or timezone.now()
     result = PollResult(source_name=source.name)
     try:
-        fetched = fetch(
-            source.feed_url, etag=source.etag, last_modified=source.last_modified, accept=_FEED_ACCEPT
-        )
+        fetched = fetch(source.feed_url, etag=source.etag, last_modified=source.last_modified, accept=_FEED_ACCEPT)
         if fetched.not_modified:
             _source_succeeded(source, now=now, etag=fetched.etag, last_modified=fetched.last_modified)
             result.not_modified = True
@@ -156,7 +157,9 @@ def _source_succeeded(source: Source, *, now: datetime, etag: str, last_modified
 
 def _source_failed(source: Source, *, message: str, now: datetime) -> None:
     failures = source.consecutive_failures + 1
-    delay = min(int(settings.INGEST_RETRY_BASE_SECONDS) * 2 ** min(failures - 1, 20), int(settings.INGEST_RETRY_MAX_SECONDS))
+    delay = min(
+        int(settings.INGEST_RETRY_BASE_SECONDS) * 2 ** min(failures - 1, 20), int(settings.INGEST_RETRY_MAX_SECONDS)
+    )
     disable = failures >= int(settings.INGEST_MAX_FAILURES)
     if disable:
         message = f"Turned off after {failures} failed polls in a row; fix the feed and tick “enabled”. Last: {message}"
@@ -238,7 +241,7 @@ def _item_refresh(lesson_id: int, item: FeedItem) -> str:
         )
         if lesson is None:
             return "unchanged"
-        changes = {
+        changes: dict[str, object] = {
             "title": item.title[:300],
             "external_url": item.link[:1000],
             "authors": item.authors[:300],
@@ -279,44 +282,47 @@ def material_fetch(*, fetch_id: int, final_attempt: bool = False) -> str:
         row = MaterialFetch.objects.filter(pk=fetch_id).values_list("status", flat=True).first()
         return row or MaterialStatus.FAILED
     job = MaterialFetch.objects.get(pk=fetch_id)
-    errors: list[str] = []
-    transient = False
-    text, transcript, chapters = "", "", ()
+    attempts = _Attempts()
+    text = attempts.run("article", job.article_url, lambda: article_text(fetch(job.article_url, accept="text/html")))
+    transcript = attempts.run(
+        "transcript",
+        job.transcript_url,
+        lambda: transcript_text(fetch(job.transcript_url), declared_type=job.transcript_type),
+    )
+    chapters = attempts.run("chapters", job.chapters_url, lambda: chapters_from_json(fetch(job.chapters_url)))
+    errors = "; ".join(attempts.errors)[:2000]
+    if attempts.transient and not final_attempt:
+        MaterialFetch.objects.filter(pk=job.pk).update(claimed_at=None, error=errors)
+        raise MaterialRetry(errors)
+    found = Material(text=text or "", transcript=transcript or "", chapters=chapters or ())
+    nothing = not (found.text or found.transcript or found.chapters)
+    status = MaterialStatus.FAILED if attempts.errors and nothing else MaterialStatus.DONE
+    with transaction.atomic():
+        _material_store(job.lesson_id, found)
+        MaterialFetch.objects.filter(pk=job.pk).update(
+            status=status, finished_at=timezone.now(), error=errors, claimed_at=None
+        )
+    return status
 
-    def attempt(label: str, url: str, read: Callable[[], object]) -> object:
-        nonlocal transient
+
+class _Attempts:
+    """Runs each part of an item's material, keeping what failed and whether trying again later may help."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.transient = False
+
+    def run(self, label: str, url: str, read: Callable[[], _T]) -> _T | None:
         if not url:
             return None
         try:
             return read()
         except FetchError as error:
-            transient = transient or error.transient
-            errors.append(f"{label}: {error.message}")
+            self.transient = self.transient or error.transient
+            self.errors.append(f"{label}: {error.message}")
         except MaterialError as error:
-            errors.append(f"{label}: {error}")
+            self.errors.append(f"{label}: {error}")
         return None
-
-    text = attempt("article", job.article_url, lambda: article_text(fetch(job.article_url, accept="text/html"))) or ""
-    transcript = (
-        attempt(
-            "transcript",
-            job.transcript_url,
-            lambda: transcript_text(fetch(job.transcript_url), declared_type=job.transcript_type),
-        )
-        or ""
-    )
-    chapters = attempt("chapters", job.chapters_url, lambda: chapters_from_json(fetch(job.chapters_url))) or ()
-    if transient and not final_attempt:
-        MaterialFetch.objects.filter(pk=job.pk).update(claimed_at=None, error="; ".join(errors)[:2000])
-        raise MaterialRetry("; ".join(errors))
-    found = Material(text=str(text), transcript=str(transcript), chapters=tuple(chapters))  # type: ignore[arg-type]
-    status = MaterialStatus.FAILED if errors and not (found.text or found.transcript or found.chapters) else MaterialStatus.DONE
-    with transaction.atomic():
-        _material_store(job.lesson_id, found)
-        MaterialFetch.objects.filter(pk=job.pk).update(
-            status=status, finished_at=timezone.now(), error="; ".join(errors)[:2000], claimed_at=None
-        )
-    return status
 
 
 def _material_store(lesson_id: int, found: Material) -> None:

@@ -35,9 +35,7 @@ def _document(title: str, summary: str, description: str) -> str:
 
 class _Classifier:
     def __init__(self) -> None:
-        rows = list(
-            Lesson.objects.published().values_list("title", "summary", "description", "category_id", "level")
-        )
+        rows = list(Lesson.objects.published().values_list("title", "summary", "description", "category_id", "level"))
         self.category_model = self._train([(r[0], r[1], r[2], r[3]) for r in rows if r[3] is not None])
         self.level_model = self._train([(r[0], r[1], r[2], r[4]) for r in rows])
 
@@ -111,4 +109,6 @@ class Suggester:
 
     def suggest(self, *, title: str, summary: str, text: str) -> Suggestion:
         category_id, level = self._classifier.suggest(title=title, summary=summary, text=text)
-        return Suggestion(category_id=category_id, level=level, summary=summary_extract(title=title, text=summary or text))
+        return Suggestion(
+            category_id=category_id, level=level, summary=summary_extract(title=title, text=summary or text)
+        )

@@ -2,9 +2,9 @@
 
 Every work listed here is real: titles, authors, arXiv ids and dates are those of the published paper (the date is
 its first arXiv version), and the summaries and descriptions are our own words. Where we do not know a link into a
-work for certain, the link is a real search or listing URL that leads to it, never a guessed id (the seed lesson's
-YouTube video id is its real one). Items copied from the seed page (its related lessons and its "Up next") keep the seed's
-wording; the seed shows no date for them, so they are dated like the seed lesson, relative to "now".
+work for certain, the link is a real search or listing URL that leads to it, never a guessed id (the seed
+lesson's YouTube video id is its real one). Items copied from the seed page (its related lessons and its "Up next")
+keep the seed's wording; the seed shows no date for them, so they are dated like the seed lesson, relative to "now".
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from lessons import demo_data
-from lessons.demo_sources import demo_feeds_attach
 from lessons.chapters import chapters_parse
+from lessons.demo_sources import demo_feeds_attach
 from lessons.models import Category, Course, Lesson, Level, RelatedLesson, Source
 from lessons.related import related_recompute
 from lessons.services import chapters_replace, course_lessons_set

@@ -21,4 +21,5 @@ class LessonNotAvailable(LessonsError):
 
 
 class LessonNotIncoming(LessonsError):
-    """The lesson is not in a state this curation step applies to (publishing a rejected one, rejecting a published one)."""
+    """The lesson is not in a state this curation step applies to (publishing a rejected one, rejecting a
+    published one)."""

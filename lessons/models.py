@@ -174,11 +174,14 @@ class Lesson(models.Model):
         null=True, blank=True, help_text="Set when a curator edits it: later polls never overwrite it."
     )
     merged_into = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", help_text="When rejected by merging."
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="When rejected by merging.",
     )
-    suggested_category = models.ForeignKey(
-        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    suggested_category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     suggested_level = models.CharField(max_length=16, choices=Level.choices, blank=True)
     suggested_summary = models.CharField(max_length=300, blank=True)
     created = models.DateTimeField(auto_now_add=True)

@@ -6,46 +6,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('lessons', '0004_source_polling_and_incoming_items'),
+        ("lessons", "0004_source_polling_and_incoming_items"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IncomingLesson',
-            fields=[
-            ],
+            name="IncomingLesson",
+            fields=[],
             options={
-                'verbose_name': 'incoming lesson',
-                'verbose_name_plural': "incoming lessons (the curator's queue)",
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "incoming lesson",
+                "verbose_name_plural": "incoming lessons (the curator's queue)",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('lessons.lesson',),
+            bases=("lessons.lesson",),
         ),
         migrations.CreateModel(
-            name='MaterialFetch',
+            name="MaterialFetch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('article_url', models.URLField(blank=True, max_length=1000)),
-                ('transcript_url', models.URLField(blank=True, max_length=1000)),
-                ('transcript_type', models.CharField(blank=True, max_length=100)),
-                ('chapters_url', models.URLField(blank=True, max_length=1000)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=16)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('enqueued_at', models.DateTimeField(default=django.utils.timezone.now, help_text='Last handed to the broker.')),
-                ('claimed_at', models.DateTimeField(blank=True, help_text='Taken by a worker; stale after the lease.', null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('error', models.TextField(blank=True)),
-                ('lesson', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='material_fetch', to='lessons.lesson')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("article_url", models.URLField(blank=True, max_length=1000)),
+                ("transcript_url", models.URLField(blank=True, max_length=1000)),
+                ("transcript_type", models.CharField(blank=True, max_length=100)),
+                ("chapters_url", models.URLField(blank=True, max_length=1000)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("done", "Done"), ("failed", "Failed")],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                (
+                    "enqueued_at",
+                    models.DateTimeField(default=django.utils.timezone.now, help_text="Last handed to the broker."),
+                ),
+                (
+                    "claimed_at",
+                    models.DateTimeField(blank=True, help_text="Taken by a worker; stale after the lease.", null=True),
+                ),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "lesson",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="material_fetch", to="lessons.lesson"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(condition=models.Q(('status', 'pending')), fields=['enqueued_at'], name='ingest_material_pending')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'done', 'failed'])), name='ingest_material_status_valid')],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("status", "pending")),
+                        fields=["enqueued_at"],
+                        name="ingest_material_pending",
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["pending", "done", "failed"])),
+                        name="ingest_material_status_valid",
+                    )
+                ],
             },
         ),
     ]

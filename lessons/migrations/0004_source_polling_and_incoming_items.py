@@ -5,130 +5,204 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lessons', '0003_lesson_material'),
+        ("lessons", "0003_lesson_material"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='lesson',
-            name='lessons_lesson_status_valid',
+            model_name="lesson",
+            name="lessons_lesson_status_valid",
         ),
         migrations.AddField(
-            model_name='lesson',
-            name='curator_edited_at',
-            field=models.DateTimeField(blank=True, help_text='Set when a curator edits it: later polls never overwrite it.', null=True),
+            model_name="lesson",
+            name="curator_edited_at",
+            field=models.DateTimeField(
+                blank=True, help_text="Set when a curator edits it: later polls never overwrite it.", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='lesson',
-            name='identity_key',
+            model_name="lesson",
+            name="identity_key",
             field=models.CharField(blank=True, help_text="The item's GUID or canonical URL.", max_length=500),
         ),
         migrations.AddField(
-            model_name='lesson',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, help_text='When rejected by merging.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='lessons.lesson'),
+            model_name="lesson",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="When rejected by merging.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="lessons.lesson",
+            ),
         ),
         migrations.AddField(
-            model_name='lesson',
-            name='suggested_category',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='lessons.category'),
+            model_name="lesson",
+            name="suggested_category",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="lessons.category",
+            ),
         ),
         migrations.AddField(
-            model_name='lesson',
-            name='suggested_level',
-            field=models.CharField(blank=True, choices=[('beginner', 'Beginner'), ('intermediate', 'Intermediate'), ('advanced', 'Advanced')], max_length=16),
+            model_name="lesson",
+            name="suggested_level",
+            field=models.CharField(
+                blank=True,
+                choices=[("beginner", "Beginner"), ("intermediate", "Intermediate"), ("advanced", "Advanced")],
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='lesson',
-            name='suggested_summary',
+            model_name="lesson",
+            name="suggested_summary",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddField(
-            model_name='source',
-            name='consecutive_failures',
+            model_name="source",
+            name="consecutive_failures",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='source',
-            name='default_category',
-            field=models.ForeignKey(blank=True, help_text='For new items.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='lessons.category'),
+            model_name="source",
+            name="default_category",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="For new items.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="lessons.category",
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='default_level',
-            field=models.CharField(blank=True, choices=[('beginner', 'Beginner'), ('intermediate', 'Intermediate'), ('advanced', 'Advanced')], help_text='For new items.', max_length=16),
+            model_name="source",
+            name="default_level",
+            field=models.CharField(
+                blank=True,
+                choices=[("beginner", "Beginner"), ("intermediate", "Intermediate"), ("advanced", "Advanced")],
+                help_text="For new items.",
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='enabled',
-            field=models.BooleanField(default=True, help_text='Polled on schedule. Turned off after too many failures.'),
+            model_name="source",
+            name="enabled",
+            field=models.BooleanField(
+                default=True, help_text="Polled on schedule. Turned off after too many failures."
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='etag',
-            field=models.CharField(blank=True, help_text="The last fetch's ETag, sent back as If-None-Match.", max_length=500),
+            model_name="source",
+            name="etag",
+            field=models.CharField(
+                blank=True, help_text="The last fetch's ETag, sent back as If-None-Match.", max_length=500
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='feed_format',
-            field=models.CharField(blank=True, choices=[('rss', 'RSS (blog, Medium, Dev.to)'), ('atom', 'Atom (blog)'), ('arxiv', 'arXiv listing or query'), ('youtube', 'YouTube channel or playlist'), ('podcast', 'Podcast RSS')], max_length=16),
+            model_name="source",
+            name="feed_format",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("rss", "RSS (blog, Medium, Dev.to)"),
+                    ("atom", "Atom (blog)"),
+                    ("arxiv", "arXiv listing or query"),
+                    ("youtube", "YouTube channel or playlist"),
+                    ("podcast", "Podcast RSS"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='feed_url',
-            field=models.URLField(blank=True, help_text='Leave empty for a hand-kept source.', max_length=1000, verbose_name='feed URL'),
+            model_name="source",
+            name="feed_url",
+            field=models.URLField(
+                blank=True, help_text="Leave empty for a hand-kept source.", max_length=1000, verbose_name="feed URL"
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='last_error',
+            model_name="source",
+            name="last_error",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='source',
-            name='last_modified',
+            model_name="source",
+            name="last_modified",
             field=models.CharField(blank=True, help_text="The last fetch's Last-Modified.", max_length=100),
         ),
         migrations.AddField(
-            model_name='source',
-            name='last_polled_at',
+            model_name="source",
+            name="last_polled_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='source',
-            name='last_success_at',
+            model_name="source",
+            name="last_success_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='source',
-            name='next_poll_at',
+            model_name="source",
+            name="next_poll_at",
             field=models.DateTimeField(blank=True, db_index=True, null=True),
         ),
         migrations.AddField(
-            model_name='source',
-            name='poll_interval_minutes',
+            model_name="source",
+            name="poll_interval_minutes",
             field=models.PositiveIntegerField(default=60),
         ),
         migrations.AlterField(
-            model_name='lesson',
-            name='status',
-            field=models.CharField(choices=[('incoming', 'Incoming (brought in by a source, not reviewed)'), ('draft', 'Draft'), ('published', 'Published'), ('rejected', 'Rejected')], db_index=True, default='draft', max_length=16),
+            model_name="lesson",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("incoming", "Incoming (brought in by a source, not reviewed)"),
+                    ("draft", "Draft"),
+                    ("published", "Published"),
+                    ("rejected", "Rejected"),
+                ],
+                db_index=True,
+                default="draft",
+                max_length=16,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lesson',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['incoming', 'draft', 'published', 'rejected'])), name='lessons_lesson_status_valid'),
+            model_name="lesson",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["incoming", "draft", "published", "rejected"])),
+                name="lessons_lesson_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lesson',
-            constraint=models.UniqueConstraint(condition=models.Q(('identity_key', ''), _negated=True), fields=('source', 'identity_key'), name='lessons_lesson_item_once'),
+            model_name="lesson",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("identity_key", ""), _negated=True),
+                fields=("source", "identity_key"),
+                name="lessons_lesson_item_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.UniqueConstraint(condition=models.Q(('feed_url', ''), _negated=True), fields=('feed_url',), name='lessons_source_feed_once'),
+            model_name="source",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("feed_url", ""), _negated=True),
+                fields=("feed_url",),
+                name="lessons_source_feed_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('feed_format', ''), ('feed_format__in', ['rss', 'atom', 'arxiv', 'youtube', 'podcast']), _connector='OR'), name='lessons_source_format_valid'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("feed_format", ""),
+                    ("feed_format__in", ["rss", "atom", "arxiv", "youtube", "podcast"]),
+                    _connector="OR",
+                ),
+                name="lessons_source_format_valid",
+            ),
         ),
     ]

@@ -18,7 +18,8 @@ def rss_blog(base: str, *, count: int = 2, prefix: str = "") -> bytes:
       <dc:creator>Ada Writer</dc:creator>
       <pubDate>Mon, 0{1 + n % 9} Nov 2026 10:00:00 +0000</pubDate>
       <category>retrieval</category>
-      <description><![CDATA[<p>Part {n} of a series on making retrieval-augmented generation honest about its sources.</p>]]></description>
+      <description><![CDATA[<p>Part {n} of a series on making retrieval-augmented generation
+        honest about its sources.</p>]]></description>
     </item>"""
         for n in range(1, count + 1)
     )
@@ -100,7 +101,7 @@ def youtube_channel(base: str) -> bytes:
 
 
 def arxiv_listing(base: str) -> bytes:
-    return """<?xml version="1.0" encoding="UTF-8"?>
+    return b"""<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">
   <title>arXiv test query</title>
   <id>http://arxiv.org/api/test</id>
@@ -120,7 +121,7 @@ def arxiv_listing(base: str) -> bytes:
     <arxiv:primary_category term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>
     <category term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>
   </entry>
-</feed>""".encode()
+</feed>"""
 
 
 PODCAST_NOTES = (

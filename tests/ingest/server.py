@@ -6,6 +6,7 @@ routes stream a huge body without holding it, trickle bytes slowly, or redirect 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import Counter
@@ -34,10 +35,10 @@ class FeedServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's signature
+            def log_message(self, format: str, *args: object) -> None:
                 return
 
-            def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            def do_GET(self) -> None:
                 with server._lock:
                     server.hits[self.path] += 1
                 route = server.routes.get(self.path)
@@ -56,11 +57,9 @@ class FeedServer:
                         self.send_header(key, value)
                     self.send_header("Connection", "close")
                     self.end_headers()
-                    try:
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                         for chunk in route.body():
                             self.wfile.write(chunk)
-                    except (BrokenPipeError, ConnectionResetError):
-                        pass
                     self.close_connection = True
                     return
                 if route.chunk_delay:
@@ -69,13 +68,11 @@ class FeedServer:
                         self.send_header(key, value)
                     self.send_header("Content-Length", str(len(route.body)))
                     self.end_headers()
-                    try:
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                         for byte in route.body:
                             self.wfile.write(bytes([byte]))
                             self.wfile.flush()
                             time.sleep(route.chunk_delay)
-                    except (BrokenPipeError, ConnectionResetError):
-                        pass
                     self.close_connection = True
                     return
                 self._send(route.status, headers, route.body)
@@ -87,10 +84,8 @@ class FeedServer:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 if body:
-                    try:
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                         self.wfile.write(body)
-                    except (BrokenPipeError, ConnectionResetError):
-                        pass
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
