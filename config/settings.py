@@ -316,5 +316,6 @@ INGEST_MAX_FAILURES = env.int("INGEST_MAX_FAILURES", default=10)  # in a row; th
 INGEST_POLL_LEASE_SECONDS = env.int("INGEST_POLL_LEASE_SECONDS", default=900)  # a queued poll is not queued again
 INGEST_MATERIAL_MAX_RETRIES = env.int("INGEST_MATERIAL_MAX_RETRIES", default=4)
 INGEST_MATERIAL_BACKOFF_SECONDS = env.float("INGEST_MATERIAL_BACKOFF_SECONDS", default=30.0)  # doubled each retry
+INGEST_MATERIAL_THREADS = env.int("INGEST_MATERIAL_THREADS", default=8)  # fetches at once when polling in-process
 INGEST_MATERIAL_LEASE_SECONDS = env.int("INGEST_MATERIAL_LEASE_SECONDS", default=300)
 INGEST_MATERIAL_REQUEUE_SECONDS = env.int("INGEST_MATERIAL_REQUEUE_SECONDS", default=120)  # unclaimed this long

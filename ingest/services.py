@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -30,8 +31,9 @@ from ingest.feeds import FeedError, FeedItem, feed_parse
 from ingest.fetching import FetchError, fetch
 from ingest.material import Material, MaterialError, article_text, chapters_from_json, transcript_text
 from ingest.models import MaterialFetch, MaterialStatus
-from ingest.suggestions import Suggester
-from lessons.models import FEED_FORMAT_KINDS, Category, FeedFormat, Lesson, LessonStatus, Level, Source
+from ingest.suggestions import Suggester, Suggestion
+from lessons.chapters import ParsedChapter
+from lessons.models import FEED_FORMAT_KINDS, Category, Chapter, FeedFormat, Lesson, LessonStatus, Level, Source
 from lessons.services import chapters_replace
 
 logger = logging.getLogger(__name__)
@@ -120,23 +122,32 @@ def source_poll(*, source_id: int, material_inline: bool = False, now: datetime 
         return result
 
     pending: list[int] = []
-    suggester = Suggester() if items else None
     known = dict(
         Lesson.objects.filter(source=source, identity_key__in=[item.identity_key for item in items]).values_list(
             "identity_key", "pk"
         )
     )
-    for item in items:
-        outcome, fetch_id = _item_ingest(source, item, known.get(item.identity_key), suggester, now=now)
-        setattr(result, outcome, getattr(result, outcome) + 1)
-        if fetch_id is not None:
-            pending.append(fetch_id)
+    fresh = [item for item in items if item.identity_key not in known]
+    suggestions = Suggester().suggest_many([(i.title, i.summary, i.material) for i in fresh]) if fresh else []
+    suggested = {item.identity_key: suggestion for item, suggestion in zip(fresh, suggestions, strict=True)}
+    # One transaction for the feed (each item in its own savepoint): a poll that dies leaves nothing half-made, and
+    # the material tasks are sent only once it committed.
+    with transaction.atomic():
+        created = _items_create_together(source, fresh, suggested, now=now) if fresh else []
+        if created is not None:
+            result.new, pending = len(fresh), created
+        for item in items if created is None else [item for item in items if item.identity_key in known]:
+            outcome, fetch_id = _item_ingest(
+                source, item, known.get(item.identity_key), suggested.get(item.identity_key), now=now
+            )
+            setattr(result, outcome, getattr(result, outcome) + 1)
+            if fetch_id is not None:
+                pending.append(fetch_id)
     # Validators are stored last: a poll that died midway fetches the whole feed again next time.
     _source_succeeded(source, now=now, etag=fetched.etag, last_modified=fetched.last_modified)
     if material_inline:
-        for fetch_id in pending:
-            if material_fetch(fetch_id=fetch_id, final_attempt=True) == MaterialStatus.FAILED:
-                result.failed += 1
+        statuses = materials_fetch_now(fetch_ids=pending)
+        result.failed += sum(1 for status in statuses if status == MaterialStatus.FAILED)
     else:
         for fetch_id in pending:
             _material_enqueue(fetch_id)
@@ -175,15 +186,56 @@ def _source_failed(source: Source, *, message: str, now: datetime) -> None:
 # --- Items -----------------------------------------------------------------------------------------------------
 
 
+def _items_create_together(
+    source: Source, items: list[FeedItem], suggested: dict[str, Suggestion], *, now: datetime
+) -> list[int] | None:
+    """Create every new item, its chapters and its pending material in three INSERTs; the MaterialFetch ids, or None
+    when the database refused one (another poll created it meanwhile, or the feed lists it twice): nothing is kept
+    then, and the caller goes item by item."""
+    try:
+        with transaction.atomic():
+            lessons = Lesson.objects.bulk_create(
+                [
+                    Lesson(**_new_lesson_fields(source, item, suggested.get(item.identity_key), now=now))
+                    for item in items
+                ]
+            )
+            pairs = list(zip(lessons, items, strict=True))
+            Chapter.objects.bulk_create(
+                chapter for lesson, item in pairs for chapter in _chapters(lesson, item.chapters)
+            )
+            jobs = MaterialFetch.objects.bulk_create(
+                _material_job(lesson, item) for lesson, item in pairs if item.needs_material
+            )
+    except IntegrityError:
+        return None
+    return [job.pk for job in jobs]
+
+
 def _item_ingest(
-    source: Source, item: FeedItem, known_id: int | None, suggester: Suggester | None, *, now: datetime
+    source: Source, item: FeedItem, known_id: int | None, suggestion: Suggestion | None, *, now: datetime
 ) -> tuple[str, int | None]:
     """("new" | "updated" | "unchanged", the MaterialFetch id to run when one was created)."""
     if known_id is not None:
         return _item_refresh(known_id, item), None
+    try:
+        with transaction.atomic():
+            lesson = Lesson.objects.create(**_new_lesson_fields(source, item, suggestion, now=now))
+            Chapter.objects.bulk_create(_chapters(lesson, item.chapters))
+            job = _material_job(lesson, item) if item.needs_material else None
+            if job is not None:
+                job.save()
+    except IntegrityError:
+        # Another poll of this feed created it a moment ago: the constraint, not a check, decides (module docstring).
+        return "unchanged", None
+    return "new", job.pk if job is not None else None
+
+
+def _new_lesson_fields(
+    source: Source, item: FeedItem, suggestion: Suggestion | None, *, now: datetime
+) -> dict[str, object]:
     fields = _lesson_fields(source, item, now=now)
-    if suggester is not None:
-        suggestion = suggester.suggest(title=item.title, summary=item.summary, text=item.material)
+    if suggestion is not None:
         fields |= {
             "suggested_category_id": suggestion.category_id,
             "suggested_level": suggestion.level,
@@ -191,24 +243,25 @@ def _item_ingest(
         }
         if not source.default_level and suggestion.level:
             fields["level"] = suggestion.level
-    try:
-        with transaction.atomic():
-            lesson = Lesson.objects.create(**fields)
-            if item.chapters:
-                chapters_replace(lesson=lesson, chapters=item.chapters)
-            material = None
-            if item.needs_material:
-                material = MaterialFetch.objects.create(
-                    lesson=lesson,
-                    article_url=item.article_url[:1000],
-                    transcript_url=item.transcript_url[:1000],
-                    transcript_type=item.transcript_type[:100],
-                    chapters_url=item.chapters_url[:1000],
-                )
-    except IntegrityError:
-        # Another poll of this feed created it a moment ago: the constraint, not a check, decides (module docstring).
-        return "unchanged", None
-    return "new", material.pk if material is not None else None
+    return fields
+
+
+def _chapters(lesson: Lesson, chapters: Iterable[ParsedChapter]) -> list[Chapter]:
+    ordered = sorted(chapters, key=lambda chapter: chapter.start_seconds)
+    return [
+        Chapter(lesson=lesson, start_seconds=chapter.start_seconds, title=chapter.title[:300], position=position)
+        for position, chapter in enumerate(ordered, start=1)
+    ]
+
+
+def _material_job(lesson: Lesson, item: FeedItem) -> MaterialFetch:
+    return MaterialFetch(
+        lesson=lesson,
+        article_url=item.article_url[:1000],
+        transcript_url=item.transcript_url[:1000],
+        transcript_type=item.transcript_type[:100],
+        chapters_url=item.chapters_url[:1000],
+    )
 
 
 def _lesson_fields(source: Source, item: FeedItem, *, now: datetime) -> dict[str, object]:
@@ -273,15 +326,58 @@ def material_fetch(*, fetch_id: int, final_attempt: bool = False) -> str:
     not a transcript, no article text) records the error. What was fetched is written only while the lesson is still
     incoming and untouched by a curator.
     """
-    now = timezone.now()
-    lease = timedelta(seconds=int(settings.INGEST_MATERIAL_LEASE_SECONDS))
-    claimed = MaterialFetch.objects.filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease), pk=fetch_id, status=MaterialStatus.PENDING
-    ).update(claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
+    jobs = _material_claim([fetch_id])
+    if not jobs:
         row = MaterialFetch.objects.filter(pk=fetch_id).values_list("status", flat=True).first()
         return row or MaterialStatus.FAILED
-    job = MaterialFetch.objects.get(pk=fetch_id)
+    job = jobs[0]
+    read = _material_read(job)
+    if read.transient and not final_attempt:
+        MaterialFetch.objects.filter(pk=job.pk).update(claimed_at=None, error=read.error)
+        raise MaterialRetry(read.error)
+    with transaction.atomic():
+        return _materials_write([job], [read])[0]
+
+
+def materials_fetch_now(*, fetch_ids: list[int]) -> list[str]:
+    """Fetch the material of many items in this process, as the last attempt each gets (``sources_poll`` and the
+    benchmark): pages are fetched a few at a time in threads, then everything is stored in one transaction."""
+    jobs = _material_claim(fetch_ids)
+    threads = max(1, int(settings.INGEST_MATERIAL_THREADS))
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        reads = list(pool.map(_material_read, jobs))
+    with transaction.atomic():
+        return _materials_write(jobs, reads)
+
+
+def _material_claim(fetch_ids: list[int]) -> list[MaterialFetch]:
+    """Take the pending jobs no live worker holds (a claim older than the lease is a lost worker's)."""
+    now = timezone.now()
+    lease = timedelta(seconds=int(settings.INGEST_MATERIAL_LEASE_SECONDS))
+    claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease)
+    with transaction.atomic():
+        ids = list(
+            MaterialFetch.objects.select_for_update(skip_locked=True)
+            .filter(claimable, pk__in=fetch_ids, status=MaterialStatus.PENDING)
+            .values_list("pk", flat=True)
+        )
+        MaterialFetch.objects.filter(pk__in=ids).update(claimed_at=now, attempts=F("attempts") + 1)
+    return list(MaterialFetch.objects.filter(pk__in=ids).order_by("pk"))
+
+
+@dataclass(frozen=True)
+class _Read:
+    material: Material
+    errors: tuple[str, ...]
+    transient: bool
+
+    @property
+    def error(self) -> str:
+        return "; ".join(self.errors)[:2000]
+
+
+def _material_read(job: MaterialFetch) -> _Read:
+    """Fetch and read every part of one item's material; touches no database, so it may run in a thread."""
     attempts = _Attempts()
     text = attempts.run("article", job.article_url, lambda: article_text(fetch(job.article_url, accept="text/html")))
     transcript = attempts.run(
@@ -290,19 +386,46 @@ def material_fetch(*, fetch_id: int, final_attempt: bool = False) -> str:
         lambda: transcript_text(fetch(job.transcript_url), declared_type=job.transcript_type),
     )
     chapters = attempts.run("chapters", job.chapters_url, lambda: chapters_from_json(fetch(job.chapters_url)))
-    errors = "; ".join(attempts.errors)[:2000]
-    if attempts.transient and not final_attempt:
-        MaterialFetch.objects.filter(pk=job.pk).update(claimed_at=None, error=errors)
-        raise MaterialRetry(errors)
     found = Material(text=text or "", transcript=transcript or "", chapters=chapters or ())
-    nothing = not (found.text or found.transcript or found.chapters)
-    status = MaterialStatus.FAILED if attempts.errors and nothing else MaterialStatus.DONE
-    with transaction.atomic():
-        _material_store(job.lesson_id, found)
-        MaterialFetch.objects.filter(pk=job.pk).update(
-            status=status, finished_at=timezone.now(), error=errors, claimed_at=None
-        )
-    return status
+    return _Read(material=found, errors=tuple(attempts.errors), transient=attempts.transient)
+
+
+def _materials_write(jobs: list[MaterialFetch], reads: list[_Read]) -> list[str]:
+    """Store what was found on each job's lesson (only while it is incoming and no curator touched it) and close the
+    jobs: a handful of statements however many jobs, inside the caller's transaction."""
+    now = timezone.now()
+    untouched = set(
+        Lesson.objects.select_for_update()
+        .filter(pk__in=[job.lesson_id for job in jobs], status=LessonStatus.INCOMING, curator_edited_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    with_text: list[Lesson] = []
+    with_transcript: list[Lesson] = []
+    chapter_rows: list[Chapter] = []
+    chaptered: list[int] = []
+    statuses: list[str] = []
+    for job, read in zip(jobs, reads, strict=True):
+        found = read.material
+        nothing = not (found.text or found.transcript or found.chapters)
+        job.status = MaterialStatus.FAILED if read.errors and nothing else MaterialStatus.DONE
+        job.finished_at, job.error, job.claimed_at = now, read.error, None
+        statuses.append(job.status)
+        if job.lesson_id not in untouched:
+            continue
+        if found.text:
+            with_text.append(Lesson(pk=job.lesson_id, material=found.text[:_MATERIAL_MAX], updated=now))
+        if found.transcript:
+            with_transcript.append(Lesson(pk=job.lesson_id, transcript=found.transcript[:_MATERIAL_MAX], updated=now))
+        if found.chapters:  # a chapters file is the publisher's own list: it wins over one read from the show notes
+            chaptered.append(job.lesson_id)
+            chapter_rows += _chapters(Lesson(pk=job.lesson_id), found.chapters)
+    Lesson.objects.bulk_update(with_text, ["material", "updated"])
+    Lesson.objects.bulk_update(with_transcript, ["transcript", "updated"])
+    if chaptered:
+        Chapter.objects.filter(lesson_id__in=chaptered).delete()
+        Chapter.objects.bulk_create(chapter_rows)
+    MaterialFetch.objects.bulk_update(jobs, ["status", "finished_at", "error", "claimed_at"])
+    return statuses
 
 
 class _Attempts:
@@ -323,27 +446,6 @@ class _Attempts:
         except MaterialError as error:
             self.errors.append(f"{label}: {error}")
         return None
-
-
-def _material_store(lesson_id: int, found: Material) -> None:
-    lesson = (
-        Lesson.objects.select_for_update()
-        .filter(pk=lesson_id, status=LessonStatus.INCOMING, curator_edited_at__isnull=True)
-        .first()
-    )
-    if lesson is None:
-        return
-    update = []
-    if found.text:
-        lesson.material = found.text[:_MATERIAL_MAX]
-        update.append("material")
-    if found.transcript:
-        lesson.transcript = found.transcript[:_MATERIAL_MAX]
-        update.append("transcript")
-    if update:
-        lesson.save(update_fields=[*update, "updated"])
-    if found.chapters:  # a chapters file is the publisher's own list: it wins over one read from the show notes
-        chapters_replace(lesson=lesson, chapters=found.chapters)
 
 
 def _material_enqueue(fetch_id: int) -> None:

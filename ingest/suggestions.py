@@ -55,16 +55,21 @@ class _Classifier:
         return model
 
     @staticmethod
-    def _predict(model: Any, document: str) -> Any:
+    def _predict(model: Any, documents: list[str]) -> list[Any]:
         if model is None or not hasattr(model, "predict"):
-            return model
-        return model.predict([document])[0]
+            return [model] * len(documents)
+        return list(model.predict(documents))
 
-    def suggest(self, *, title: str, summary: str, text: str) -> tuple[int | None, str]:
-        document = _document(title, summary, text)
-        category = self._predict(self.category_model, document)
-        level = self._predict(self.level_model, document)
-        return (int(category) if category is not None else None), str(level or "")
+    def suggest_many(self, documents: list[str]) -> list[tuple[int | None, str]]:
+        """(category id, level) per document; one call per model for the whole batch (a call costs milliseconds)."""
+        if not documents:
+            return []
+        categories = self._predict(self.category_model, documents)
+        levels = self._predict(self.level_model, documents)
+        return [
+            (int(category) if category is not None else None, str(level or ""))
+            for category, level in zip(categories, levels, strict=True)
+        ]
 
 
 def _classifier() -> _Classifier:
@@ -102,13 +107,15 @@ def summary_extract(*, title: str, text: str) -> str:
 
 
 class Suggester:
-    """One per poll: the classifier is looked up once, then asked per item."""
+    """One per poll: the classifier is looked up once, then asked once for all new items."""
 
     def __init__(self) -> None:
         self._classifier = _classifier()
 
-    def suggest(self, *, title: str, summary: str, text: str) -> Suggestion:
-        category_id, level = self._classifier.suggest(title=title, summary=summary, text=text)
-        return Suggestion(
-            category_id=category_id, level=level, summary=summary_extract(title=title, text=summary or text)
-        )
+    def suggest_many(self, items: list[tuple[str, str, str]]) -> list[Suggestion]:
+        """Suggestions for (title, summary, text) triples, in order."""
+        predicted = self._classifier.suggest_many([_document(title, summary, text) for title, summary, text in items])
+        return [
+            Suggestion(category_id=category_id, level=level, summary=summary_extract(title=title, text=summary or text))
+            for (title, summary, text), (category_id, level) in zip(items, predicted, strict=True)
+        ]
