@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from ingest.models import IncomingLesson, MaterialFetch
+from ingest.models import IncomingLesson, MaterialFetch, MaterialStatus
 from ingest.selectors import incoming_queryset, sources_with_health
 from lessons.admin import URL_FIELDS_HTTPS, ChapterInline
 from lessons.exceptions import LessonNotIncoming
@@ -83,7 +83,7 @@ class IncomingLessonAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Lesson]:
-        return incoming_queryset().annotate(chapter_total=Count("chapters"))
+        return incoming_queryset().select_related("material_fetch").annotate(chapter_total=Count("chapters"))
 
     @admin.display(description="chapters", ordering="chapter_total")
     def chapter_count(self, obj: Lesson) -> int:
@@ -105,11 +105,14 @@ class IncomingLessonAdmin(admin.ModelAdmin):
             parts.append("transcript")
         if chars := getattr(obj, "material_chars", 0):
             parts.append(f"text, {chars:,} chars")
-        job = MaterialFetch.objects.filter(lesson_id=obj.pk).values_list("status", "error").first()
-        if job and job[0] == "pending":
+        try:
+            job: MaterialFetch | None = obj.material_fetch
+        except MaterialFetch.DoesNotExist:
+            job = None
+        if job is not None and job.status == MaterialStatus.PENDING:
             parts.append("fetching…")
-        elif job and job[1]:
-            parts.append(f"problem: {Truncator(job[1]).chars(80)}")
+        elif job is not None and job.error:
+            parts.append(f"problem: {Truncator(job.error).chars(80)}")
         return "; ".join(parts) or "—"
 
     @admin.display(description="original")

@@ -104,7 +104,9 @@ def source_poll(*, source_id: int, material_inline: bool = False, now: datetime 
     With ``material_inline`` the material of new items is fetched here, before returning (the sources_poll command and
     the benchmark); otherwise each new item's material is one task, enqueued after commit.
     """
-    source = Source.objects.get(pk=source_id)
+    source = Source.objects.filter(pk=source_id).first()
+    if source is None:  # deleted while its poll waited in the queue
+        return PollResult(source_name=f"source {source_id} (deleted)")
     now = now or timezone.now()
     result = PollResult(source_name=source.name)
     try:

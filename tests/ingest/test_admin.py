@@ -96,3 +96,12 @@ def test_sources_show_their_health_and_can_be_polled_now(staff_client, podcast, 
     broken.refresh_from_db()
     assert (broken.last_error, broken.consecutive_failures) == ("", 0)
     assert Lesson.objects.filter(source=broken).count() == 2
+
+
+def test_the_queue_and_the_sources_list_stay_within_a_query_budget(
+    staff_client, podcast, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        assert staff_client.get(QUEUE).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert staff_client.get(SOURCES).status_code == 200
