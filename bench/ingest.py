@@ -37,7 +37,12 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="ingest-bench-"))
     os.environ["VAR_DIR"] = str(workdir)
-    os.environ.update(DJANGO_SETTINGS_MODULE="config.settings", SECURE_SSL_REDIRECT="0", STATIC_MANIFEST="0")
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SECURE_SSL_REDIRECT="0",
+        STATIC_MANIFEST="0",
+        INGEST_ALLOW_PRIVATE_ADDRESSES="1",  # the feeds are served on loopback
+    )
     os.environ.pop("REDIS_URL", None)
     url = os.environ.get("DATABASE_URL", "")
     cleanup: Callable[[], None] = lambda: None  # noqa: E731

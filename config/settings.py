@@ -310,6 +310,9 @@ INGEST_USER_AGENT = env.str("INGEST_USER_AGENT", default=f"LearnPlatform/1.0 (+{
 INGEST_TIMEOUT_SECONDS = env.float("INGEST_TIMEOUT_SECONDS", default=15.0)  # connect, each read, and the whole body
 INGEST_MAX_BYTES = env.int("INGEST_MAX_BYTES", default=5_000_000)  # a feed, a page or a transcript
 INGEST_MAX_REDIRECTS = env.int("INGEST_MAX_REDIRECTS", default=5)
+# Feeds are written by strangers: links to loopback and private addresses are refused unless this is on (tests, and a
+# developer polling a feed served on their own machine).
+INGEST_ALLOW_PRIVATE_ADDRESSES = env.bool("INGEST_ALLOW_PRIVATE_ADDRESSES", default=False)
 INGEST_RETRY_BASE_SECONDS = env.int("INGEST_RETRY_BASE_SECONDS", default=300)  # doubled at each failure in a row
 INGEST_RETRY_MAX_SECONDS = env.int("INGEST_RETRY_MAX_SECONDS", default=86400)
 INGEST_MAX_FAILURES = env.int("INGEST_MAX_FAILURES", default=10)  # in a row; then the source is turned off

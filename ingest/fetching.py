@@ -2,16 +2,25 @@
 
 A body is streamed and counted as it arrives, so a 50 MB answer is refused after the first few megabytes without ever
 being held whole; a server that trickles bytes is cut off by an overall deadline, not only a per-read timeout.
+Feeds are written by strangers: unless INGEST_ALLOW_PRIVATE_ADDRESSES is on, a link (or a redirect) to a loopback,
+private or link-local address is refused before any request is sent, so a feed cannot make us read internal
+services (the address is checked at resolution; a host that re-resolves between the check and the connection is not
+covered).
 """
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
+from requests.adapters import HTTPAdapter
 
 
 class FetchError(Exception):
@@ -40,6 +49,28 @@ class Fetched:
 _local = threading.local()
 
 
+class _PublicAddressesOnly(HTTPAdapter):
+    """Checks every request it sends, redirects included (requests sends each hop through the adapter)."""
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        address_check(request.url or "")
+        return super().send(request, *args, **kwargs)
+
+
+def address_check(url: str) -> None:
+    """Raise FetchError when ``url``'s host resolves to an address that is not public (unless allowed by settings)."""
+    if settings.INGEST_ALLOW_PRIVATE_ADDRESSES:
+        return
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
+    except (OSError, UnicodeError) as error:
+        raise FetchError(f"unreachable: {host}: {error}") from None
+    for address in addresses:
+        if not ipaddress.ip_address(address.split("%", 1)[0]).is_global:
+            raise FetchError(f"refused: {host} is a private or local address ({address})", transient=False)
+
+
 def _session() -> requests.Session:
     """One connection pool per thread: a poll fetches many pages from few hosts."""
     session = getattr(_local, "session", None)
@@ -48,6 +79,9 @@ def _session() -> requests.Session:
         session.max_redirects = int(settings.INGEST_MAX_REDIRECTS)
         session.headers["User-Agent"] = settings.INGEST_USER_AGENT
         session.trust_env = False  # no proxies or .netrc picked up from the environment
+        adapter = _PublicAddressesOnly()
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
         _local.session = session
     return session
 

@@ -34,6 +34,12 @@ def routes_install(server: FeedServer) -> None:
     )
 
 
+@pytest.fixture(autouse=True)
+def _local_feeds_allowed(settings):
+    """The feed server listens on loopback, which the fetcher refuses by default (feeds are written by strangers)."""
+    settings.INGEST_ALLOW_PRIVATE_ADDRESSES = True
+
+
 @pytest.fixture
 def feed_server():
     server = FeedServer()

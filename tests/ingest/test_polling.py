@@ -220,3 +220,21 @@ def test_a_success_clears_the_failure_count(feed_server):
     source.refresh_from_db()
     assert (source.consecutive_failures, source.last_error) == (0, "")
     assert source.last_success_at is not None
+
+
+def test_links_to_private_addresses_are_refused_by_default(feed_server, settings):
+    """A stranger's feed must not make the server read internal services, directly or through a redirect."""
+    settings.INGEST_ALLOW_PRIVATE_ADDRESSES = False
+    source = source_for(feed_server, "/blog.rss", "rss")
+    result = poll(source)
+    assert "refused: 127.0.0.1 is a private or local address" in result.error
+    assert feed_server.hits["/blog.rss"] == 0
+    assert not Lesson.objects.exists()
+
+
+def test_a_host_name_that_resolves_to_loopback_is_refused(settings):
+    from ingest.fetching import FetchError, fetch
+
+    settings.INGEST_ALLOW_PRIVATE_ADDRESSES = False
+    with pytest.raises(FetchError, match="refused"):
+        fetch("http://localhost:9/")  # resolves to loopback: refused without a connection attempt

@@ -9,10 +9,18 @@ import pytest
 from ingest.models import MaterialFetch, MaterialStatus
 from ingest.services import ingest_sweep
 from lessons.models import Lesson, LessonStatus, Source
+from tests.celery_worker import celery_worker_running
 from tests.factories import StaffUserFactory
 from tests.ingest.conftest import source_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real worker that may fetch from the loopback feed server."""
+    with celery_worker_running(env={"INGEST_ALLOW_PRIVATE_ADDRESSES": "1"}) as worker:
+        yield worker
 
 
 def wait_for(condition, *, timeout: float = 60.0, what: str = "the worker") -> None:
