@@ -57,13 +57,17 @@ class _PublicAddressesOnly(HTTPAdapter):
         return super().send(request, *args, **kwargs)
 
 
+def _resolve(host: str) -> set[str]:
+    return {str(info[4][0]) for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
+
+
 def address_check(url: str) -> None:
     """Raise FetchError when ``url``'s host resolves to an address that is not public (unless allowed by settings)."""
     if settings.INGEST_ALLOW_PRIVATE_ADDRESSES:
         return
     host = urlsplit(url).hostname or ""
     try:
-        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
+        addresses = _resolve(host)
     except (OSError, UnicodeError) as error:
         raise FetchError(f"unreachable: {host}: {error}") from None
     for address in addresses:

@@ -238,3 +238,17 @@ def test_a_host_name_that_resolves_to_loopback_is_refused(settings):
     settings.INGEST_ALLOW_PRIVATE_ADDRESSES = False
     with pytest.raises(FetchError, match="refused"):
         fetch("http://localhost:9/")  # resolves to loopback: refused without a connection attempt
+
+
+def test_a_redirect_to_a_private_address_is_refused_before_it_is_followed(feed_server, settings, monkeypatch):
+    from ingest import fetching
+
+    settings.INGEST_ALLOW_PRIVATE_ADDRESSES = False
+    # Pretend the feed server's own address is public, so only the redirect's target is private.
+    public = {"127.0.0.1": {"93.184.216.34"}, "localhost": {"127.0.0.1"}}
+    monkeypatch.setattr(fetching, "_resolve", lambda host: public[host])
+    port = feed_server.base.rsplit(":", 1)[1]
+    feed_server.routes["/hop"] = Route(status=302, headers={"Location": f"http://localhost:{port}/blog.rss"})
+    with pytest.raises(fetching.FetchError, match="refused: localhost is a private or local address"):
+        fetching.fetch(feed_server.url("/hop"))
+    assert (feed_server.hits["/hop"], feed_server.hits["/blog.rss"]) == (1, 0)
