@@ -132,7 +132,7 @@ def run(args: argparse.Namespace) -> None:
 
     from ingest.models import MaterialFetch
     from ingest.services import source_add, source_poll
-    from lessons.models import Chapter, Lesson
+    from lessons.models import Chapter, Lesson, RelatedLesson
     from tests.ingest import feed_texts
     from tests.ingest.server import FeedServer, Route
 
@@ -170,10 +170,11 @@ def run(args: argparse.Namespace) -> None:
     new = sum(result.new for result in results)
     failed = sum(result.failed for result in results)
     fetched = MaterialFetch.objects.filter(status="done").count()
+    related = RelatedLesson.objects.filter(curated=False, lesson__status="incoming").count()
     print(
         f"first poll: {new} items in {elapsed:.2f} s = {new / elapsed:.0f} items/s with material "
         f"({fetched} material fetches, {failed} failed; {Chapter.objects.filter(lesson__identity_key__gt='').count()} "
-        f"chapters; {server.hits.total()} requests)"
+        f"chapters; {server.hits.total()} requests; {related} related-lesson suggestions)"
     )
     assert new == 20 * args.items, results
     assert failed == 0, results

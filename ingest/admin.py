@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,7 +21,7 @@ from ingest.models import IncomingLesson, MaterialFetch, MaterialStatus
 from ingest.selectors import incoming_queryset, sources_with_health
 from lessons.admin import URL_FIELDS_HTTPS, ChapterInline
 from lessons.exceptions import LessonNotIncoming
-from lessons.models import Lesson, LessonStatus, Source
+from lessons.models import Lesson, LessonStatus, RelatedLesson, Source
 from lessons.services import lesson_curator_edited, lesson_merge, lesson_publish, lesson_reject
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ class IncomingLessonAdmin(admin.ModelAdmin):
         "suggested_summary",
         "chapter_count",
         "material_found",
+        "related",
         "original",
     )
     list_filter = ("source", "kind")
@@ -83,7 +84,18 @@ class IncomingLessonAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Lesson]:
-        return incoming_queryset().select_related("material_fetch").annotate(chapter_total=Count("chapters"))
+        computed = RelatedLesson.objects.filter(curated=False).select_related("related").order_by("position")
+        return (
+            incoming_queryset()
+            .select_related("material_fetch")
+            .prefetch_related(Prefetch("related_links", queryset=computed, to_attr="computed_related"))
+            .annotate(chapter_total=Count("chapters"))
+        )
+
+    @admin.display(description="related lessons")
+    def related(self, obj: Lesson) -> str:
+        titles = [Truncator(row.related.title).chars(50) for row in getattr(obj, "computed_related", [])[:2]]
+        return "; ".join(titles) or "—"
 
     @admin.display(description="chapters", ordering="chapter_total")
     def chapter_count(self, obj: Lesson) -> int:
@@ -255,7 +267,7 @@ class SourceHealthAdmin(admin.ModelAdmin):
         for source_id in polled:
             try:
                 source_poll_task.delay(source_id)
-            except Exception:
+            except Exception:  # a broker outage: the sweep polls them once it is back
                 logger.warning("poll now: could not queue source %s; the sweep will", source_id)
         skipped = queryset.count() - len(polled)
         note = f" ({skipped} without a feed skipped)" if skipped else ""

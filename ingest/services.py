@@ -34,6 +34,7 @@ from ingest.models import MaterialFetch, MaterialStatus
 from ingest.suggestions import Suggester, Suggestion
 from lessons.chapters import ParsedChapter
 from lessons.models import FEED_FORMAT_KINDS, Category, Chapter, FeedFormat, Lesson, LessonStatus, Level, Source
+from lessons.related import related_recompute
 from lessons.services import chapters_replace
 
 logger = logging.getLogger(__name__)
@@ -124,6 +125,7 @@ def source_poll(*, source_id: int, material_inline: bool = False, now: datetime 
         return result
 
     pending: list[int] = []
+    new_ids: list[int] = []
     known = dict(
         Lesson.objects.filter(source=source, identity_key__in=[item.identity_key for item in items]).values_list(
             "identity_key", "pk"
@@ -145,11 +147,21 @@ def source_poll(*, source_id: int, material_inline: bool = False, now: datetime 
             setattr(result, outcome, getattr(result, outcome) + 1)
             if fetch_id is not None:
                 pending.append(fetch_id)
+        if result.new:
+            new_ids = list(
+                Lesson.objects.filter(source=source, identity_key__in=[item.identity_key for item in fresh])
+                .filter(status=LessonStatus.INCOMING)
+                .values_list("pk", flat=True)
+            )
+            if not material_inline:
+                _related_enqueue(new_ids)
     # Validators are stored last: a poll that died midway fetches the whole feed again next time.
     _source_succeeded(source, now=now, etag=fetched.etag, last_modified=fetched.last_modified)
     if material_inline:
         statuses = materials_fetch_now(fetch_ids=pending)
         result.failed += sum(1 for status in statuses if status == MaterialStatus.FAILED)
+        if result.new:
+            incoming_related_recompute(lesson_ids=new_ids)
     else:
         for fetch_id in pending:
             _material_enqueue(fetch_id)
@@ -448,6 +460,24 @@ class _Attempts:
         except MaterialError as error:
             self.errors.append(f"{label}: {error}")
         return None
+
+
+def incoming_related_recompute(*, lesson_ids: list[int]) -> int:
+    """Related lessons for items waiting in the queue, computed as for every lesson (lessons.related)."""
+    waiting = list(Lesson.objects.filter(pk__in=lesson_ids, status=LessonStatus.INCOMING))
+    return related_recompute(lessons=waiting).rows if waiting else 0
+
+
+def _related_enqueue(lesson_ids: list[int]) -> None:
+    from ingest.tasks import incoming_related_task
+
+    def send() -> None:
+        try:
+            incoming_related_task.delay(lesson_ids)
+        except Exception:  # a nicety for the queue: a broker outage must not fail the poll
+            logger.warning("could not queue related lessons for %d new items", len(lesson_ids))
+
+    transaction.on_commit(send)
 
 
 def _material_enqueue(fetch_id: int) -> None:

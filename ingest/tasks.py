@@ -6,7 +6,7 @@ from celery import Task, shared_task
 from django.conf import settings
 
 from ingest.exceptions import MaterialRetry
-from ingest.services import PollResult, ingest_sweep, material_fetch, source_poll
+from ingest.services import PollResult, incoming_related_recompute, ingest_sweep, material_fetch, source_poll
 
 
 @shared_task(name="ingest.tasks.ingest_sweep_task", acks_late=True)
@@ -32,3 +32,9 @@ def material_fetch_task(self: Task, fetch_id: int) -> str:
     except MaterialRetry as error:
         countdown = float(settings.INGEST_MATERIAL_BACKOFF_SECONDS) * 2**self.request.retries
         raise self.retry(exc=error, countdown=countdown, max_retries=max_retries) from error
+
+
+@shared_task(name="ingest.tasks.incoming_related_task", acks_late=True)
+def incoming_related_task(lesson_ids: list[int]) -> int:
+    """Related lessons for items a poll just brought in, shown to the curator; safe to run twice."""
+    return incoming_related_recompute(lesson_ids=lesson_ids)

@@ -105,3 +105,11 @@ def test_the_queue_and_the_sources_list_stay_within_a_query_budget(
         assert staff_client.get(QUEUE).status_code == 200
     with django_assert_max_num_queries(12):
         assert staff_client.get(SOURCES).status_code == 200
+
+
+def test_the_queue_shows_related_published_lessons(staff_client, feed_server):
+    LessonFactory(title="Agents and the tools they write for themselves")
+    source = source_for(feed_server, "/podcast.rss", "podcast", name="Test Podcast")
+    source_poll(source_id=source.pk, material_inline=True)
+    html = staff_client.get(QUEUE).content.decode()
+    assert "Agents and the tools they write for themselves" in html

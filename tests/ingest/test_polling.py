@@ -252,3 +252,33 @@ def test_a_redirect_to_a_private_address_is_refused_before_it_is_followed(feed_s
     with pytest.raises(fetching.FetchError, match="refused: localhost is a private or local address"):
         fetching.fetch(feed_server.url("/hop"))
     assert (feed_server.hits["/hop"], feed_server.hits["/blog.rss"]) == (1, 0)
+
+
+def test_new_items_get_related_published_lessons_computed_as_for_every_lesson(feed_server):
+    from lessons.models import RelatedLesson
+    from tests.factories import LessonFactory
+
+    close = LessonFactory(title="Retrieval notes: keeping generation honest about sources")
+    LessonFactory(title="Protein folding with diffusion models")
+    source = source_for(feed_server, "/blog.rss", "rss")
+    poll(source)
+    item = Lesson.objects.get(identity_key="blog-post-1")
+    related = list(RelatedLesson.objects.filter(lesson=item, curated=False).values_list("related__title", flat=True))
+    assert related[0] == close.title
+    assert "Protein folding with diffusion models" not in related
+
+
+def test_suggesting_related_lessons_for_new_items_leaves_the_catalogs_own_rows_alone(feed_server):
+    from lessons.models import RelatedLesson
+    from lessons.related import related_recompute
+    from tests.factories import LessonFactory
+
+    LessonFactory(title="Retrieval notes for careful readers")
+    LessonFactory(title="Retrieval notes for hurried readers")
+    related_recompute()
+    before = list(RelatedLesson.objects.filter(lesson__status="published").values_list("pk", "related_id", "score"))
+    assert before
+    poll(source_for(feed_server, "/blog.rss", "rss"))
+    after = list(RelatedLesson.objects.filter(lesson__status="published").values_list("pk", "related_id", "score"))
+    assert after == before
+    assert RelatedLesson.objects.filter(lesson__status="incoming").exists()
