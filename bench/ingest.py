@@ -16,12 +16,16 @@ the database DATABASE_URL names is never touched. No broker is needed: material 
 from __future__ import annotations
 
 import argparse
+import json
+import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -122,6 +126,60 @@ xmlns:yt="http://www.youtube.com/xml/schemas/2015" xmlns:media="http://search.ya
 <title>Channel {feed}</title>{entries}</feed>""".encode()
 
 
+FORMATS = ["rss"] * 10 + ["podcast"] * 4 + ["arxiv"] * 3 + ["youtube"] * 3
+
+
+def serve(conn: Connection, items: int) -> None:
+    """The feed server, in its own process: it has a core of its own instead of sharing the poller's GIL."""
+    sys.path.insert(0, str(ROOT))
+    from tests.ingest import feed_texts
+    from tests.ingest.server import FeedServer, Route
+
+    server = FeedServer()
+    base = server.base
+    server.routes["/transcript.vtt"] = Route(body=feed_texts.TRANSCRIPT_VTT, content_type="text/vtt")
+    server.routes["/chapters.json"] = Route(body=feed_texts.CHAPTERS_JSON, content_type="application/json")
+    server.routes["/_hits"] = Route(body=lambda: iter([json.dumps(server.hits).encode()]), content_type="text/json")
+    for feed, fmt in enumerate(FORMATS):
+        if fmt == "rss":
+            body = feed_texts.rss_blog(base, count=items, prefix=f"f{feed}-")
+            for n in range(1, items + 1):
+                server.routes[f"/articles/f{feed}-{n}"] = Route(
+                    body=feed_texts.article_page(f"topic {feed}-{n}"), content_type="text/html"
+                )
+        elif fmt == "podcast":
+            body = podcast_feed(base, feed, items)
+        elif fmt == "arxiv":
+            body = arxiv_feed(feed, items)
+        else:
+            body = youtube_feed(feed, items)
+        server.routes[f"/feed/{feed}"] = Route(body=body, etag=f'"feed-{feed}-v1"')
+    server.start()
+    conn.send(base)
+    conn.recv()  # until the benchmark says stop
+    server.stop()
+
+
+def server_process_start(items: int) -> tuple[str, Callable[[], dict[str, int]], Callable[[], None]]:
+    """(base URL, a function reading the request counts per path, a function stopping the server)."""
+    parent, child = multiprocessing.Pipe()
+    process = multiprocessing.get_context("spawn").Process(target=serve, args=(child, items), daemon=True)
+    process.start()
+    base = parent.recv()
+
+    def hits() -> dict[str, int]:
+        with urllib.request.urlopen(f"{base}/_hits") as response:  # noqa: S310 - our own loopback server
+            counts = json.loads(response.read())
+        counts.pop("/_hits", None)
+        return counts
+
+    def stop() -> None:
+        parent.send("stop")
+        process.join(timeout=10)
+
+    return base, hits, stop
+
+
 def run(args: argparse.Namespace) -> None:
     import django
 
@@ -133,35 +191,16 @@ def run(args: argparse.Namespace) -> None:
     from ingest.models import MaterialFetch
     from ingest.services import source_add, source_poll
     from lessons.models import Chapter, Lesson, RelatedLesson
-    from tests.ingest import feed_texts
-    from tests.ingest.server import FeedServer, Route
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115 - lives for the run
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}, made for this run)")
 
-    server = FeedServer().start()
-    base = server.base
-    server.routes["/transcript.vtt"] = Route(body=feed_texts.TRANSCRIPT_VTT, content_type="text/vtt")
-    server.routes["/chapters.json"] = Route(body=feed_texts.CHAPTERS_JSON, content_type="application/json")
-    sources = []
-    for feed in range(20):
-        path = f"/feed/{feed}"
-        if feed < 10:
-            body = feed_texts.rss_blog(base, count=args.items, prefix=f"f{feed}-")
-            for n in range(1, args.items + 1):
-                server.routes[f"/articles/f{feed}-{n}"] = Route(
-                    body=feed_texts.article_page(f"topic {feed}-{n}"), content_type="text/html"
-                )
-            fmt = "rss"
-        elif feed < 14:
-            body, fmt = podcast_feed(base, feed, args.items), "podcast"
-        elif feed < 17:
-            body, fmt = arxiv_feed(feed, args.items), "arxiv"
-        else:
-            body, fmt = youtube_feed(feed, args.items), "youtube"
-        server.routes[path] = Route(body=body, etag=f'"feed-{feed}-v1"')
-        sources.append(source_add(name=f"Bench feed {feed}", feed_format=fmt, feed_url=server.url(path))[0])
+    base, hits, stop = server_process_start(args.items)
+    sources = [
+        source_add(name=f"Bench feed {feed}", feed_format=FORMATS[feed], feed_url=f"{base}/feed/{feed}")[0]
+        for feed in range(20)
+    ]
     print(f"feeds: 20 × {args.items} items (10 blogs, 4 podcasts, 3 arXiv listings, 3 YouTube channels)")
 
     start = time.perf_counter()
@@ -174,18 +213,18 @@ def run(args: argparse.Namespace) -> None:
     print(
         f"first poll: {new} items in {elapsed:.2f} s = {new / elapsed:.0f} items/s with material "
         f"({fetched} material fetches, {failed} failed; {Chapter.objects.filter(lesson__identity_key__gt='').count()} "
-        f"chapters; {server.hits.total()} requests; {related} related-lesson suggestions)"
+        f"chapters; {sum(hits().values())} requests; {related} related-lesson suggestions)"
     )
     assert new == 20 * args.items, results
     assert failed == 0, results
 
-    hits_before = server.hits.copy()
+    hits_before = hits()
     lessons_before = list(Lesson.objects.order_by("pk").values_list("pk", "updated"))
     with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()
         again = [source_poll(source_id=source.pk, material_inline=True) for source in sources]
         elapsed = time.perf_counter() - start
-    requests = {path: count - hits_before[path] for path, count in server.hits.items() if count != hits_before[path]}
+    requests = {path: n - hits_before.get(path, 0) for path, n in hits().items() if n != hits_before.get(path, 0)}
     writes = [
         query["sql"]
         for query in queries.captured_queries
@@ -200,7 +239,7 @@ def run(args: argparse.Namespace) -> None:
     assert all(count == 1 for count in requests.values()), requests
     assert not writes, writes
     assert lessons_before == list(Lesson.objects.order_by("pk").values_list("pk", "updated"))
-    server.stop()
+    stop()
 
 
 if __name__ == "__main__":
