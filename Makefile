@@ -50,7 +50,7 @@ browser:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy accounts config $(wildcard lessons credits tutor gamification privacy api)
+	$(BIN)/mypy accounts config $(wildcard lessons credits tutor gamification privacy ingest api)
 
 format: install
 	$(BIN)/ruff format .
@@ -65,7 +65,7 @@ test-sqlite: install browser
 
 bench: install services
 	@command -v wrk >/dev/null 2>&1 || { $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y -qq wrk >/dev/null; }
-	@for f in bench/ledger.py bench/tutor.py bench/tutor_quality.py bench/pages.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@for f in bench/ledger.py bench/tutor.py bench/tutor_quality.py bench/pages.py bench/ingest.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 compose-check: install
 	$(BIN)/python scripts/compose_check.py docker-compose.yml

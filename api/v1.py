@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from api.auth import REQUIRED_AUTH
 from api.credit_packs import router as credit_packs_router
 from api.credits import router as credits_router
+from api.curation import router as curation_router
 from api.gamification import router as gamification_router
 from api.lessons import router as lessons_router
 from api.privacy import router as privacy_router
@@ -53,3 +54,4 @@ api.add_router("", lessons_router)
 api.add_router("", tutor_router)
 api.add_router("", gamification_router)
 api.add_router("", privacy_router)
+api.add_router("", curation_router)

@@ -115,7 +115,7 @@ class LessonAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("source", "category", "up_next")
-    readonly_fields = ("preview", "created", "updated")
+    readonly_fields = ("preview", "created", "updated", "identity_key", "curator_edited_at")
     inlines = (ChapterInline, CuratedRelatedInline, ComputedRelatedInline)
     actions = ("publish", "unpublish", "chapters_from_description")
     fieldsets = (
@@ -123,7 +123,7 @@ class LessonAdmin(admin.ModelAdmin):
         ("The work", {"fields": ("external_url", "kind", "source", "authors", "published_at", "duration_seconds")}),
         ("For learners", {"fields": ("summary", "level", "category", "description", "transcript", "unlock_price")}),
         ("Up next", {"fields": ("up_next", "up_next_reason")}),
-        ("Record", {"fields": ("created", "updated"), "classes": ("collapse",)}),
+        ("Record", {"fields": ("created", "updated", "identity_key", "curator_edited_at"), "classes": ("collapse",)}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Lesson]:
@@ -139,6 +139,9 @@ class LessonAdmin(admin.ModelAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
+        # A curator's hand on a lesson a source brought in: later polls must leave it as the curator left it.
+        if change and form.instance.identity_key and (form.has_changed() or any(f.has_changed() for f in formsets)):
+            services.lesson_curator_edited(lesson=form.instance)
         # After the inlines, so the recompute sees the chapters as saved; it runs in the worker after commit.
         services.related_recompute_enqueue(lesson_id=form.instance.pk)
 

@@ -2,9 +2,9 @@
 
 Every work listed here is real: titles, authors, arXiv ids and dates are those of the published paper (the date is
 its first arXiv version), and the summaries and descriptions are our own words. Where we do not know a link into a
-work for certain (the seed lesson's YouTube video id, for one), the link is a real search or listing URL that leads to
-it, never a guessed id. Items copied from the seed page (its related lessons and its "Up next") keep the seed's
-wording; the seed shows no date for them, so they are dated like the seed lesson, relative to "now".
+work for certain, the link is a real search or listing URL that leads to it, never a guessed id (the seed
+lesson's YouTube video id is its real one). Items copied from the seed page (its related lessons and its "Up next")
+keep the seed's wording; the seed shows no date for them, so they are dated like the seed lesson, relative to "now".
 """
 
 from __future__ import annotations
@@ -141,9 +141,8 @@ SEED_LESSON = DemoLesson(
     authors="Matt Turck, Mostafa Dehghani",
     source="The MAD Podcast with Matt Turck",
     kind="youtube",
-    # The seed page links to the episode on YouTube but does not show the video id, and we will not invent one:
-    # a YouTube search for the episode's title is a real link that finds it.
-    external_url=_youtube_search("AI is Already Building AI Mostafa Dehghani MAD Podcast"),
+    # The episode's own YouTube video (its id is in the seed page's address), so chapters open it at their second.
+    external_url="https://www.youtube.com/watch?v=Bo19sXssYXI",
     level=BEGINNER,
     category="research-papers-explained",
     summary=(

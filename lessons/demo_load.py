@@ -13,6 +13,7 @@ from accounts.models import User
 from lessons import demo_data
 from lessons.chapters import chapters_parse
 from lessons.demo_material import DEMO_MATERIAL
+from lessons.demo_sources import demo_feeds_attach
 from lessons.models import Category, Course, Lesson, Level, RelatedLesson, Source
 from lessons.related import related_recompute
 from lessons.services import chapters_replace, course_lessons_set
@@ -57,6 +58,7 @@ def demo_catalog_load(*, today: date | None = None) -> DemoLoaded:
             item.name: Source.objects.update_or_create(name=item.name, defaults={"kind": item.kind, "url": item.url})[0]
             for item in demo_data.SOURCES
         }
+        demo_feeds_attach(sources=sources)
         lessons: dict[str, Lesson] = {}
         chapter_count = 0
         for item in demo_data.ALL_LESSONS:

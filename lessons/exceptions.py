@@ -18,3 +18,8 @@ class CourseNotFound(LessonsError):
 
 class LessonNotAvailable(LessonsError):
     """The lesson is not published, so a learner cannot record progress on it."""
+
+
+class LessonNotIncoming(LessonsError):
+    """The lesson is not in a state this curation step applies to (publishing a rejected one, rejecting a
+    published one)."""

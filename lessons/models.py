@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -43,13 +45,66 @@ class Category(models.Model):
         return f"{self.icon} {self.name}".strip()
 
 
+class FeedFormat(models.TextChoices):
+    """How a source's feed is read; each format brings lessons of one kind (FEED_FORMAT_KINDS)."""
+
+    RSS = "rss", "RSS (blog, Medium, Dev.to)"
+    ATOM = "atom", "Atom (blog)"
+    ARXIV = "arxiv", "arXiv listing or query"
+    YOUTUBE = "youtube", "YouTube channel or playlist"
+    PODCAST = "podcast", "Podcast RSS"
+
+
+FEED_FORMAT_KINDS: dict[str, str] = {
+    FeedFormat.RSS: Kind.ARTICLE,
+    FeedFormat.ATOM: Kind.ARTICLE,
+    FeedFormat.ARXIV: Kind.PAPER,
+    FeedFormat.YOUTUBE: Kind.YOUTUBE,
+    FeedFormat.PODCAST: Kind.PODCAST,
+}
+
+
+class SourceQuerySet(models.QuerySet["Source"]):
+    def due(self, *, now: datetime) -> SourceQuerySet:
+        """Enabled sources with a feed whose next poll time has come (or was never set)."""
+        return (
+            self.filter(enabled=True)
+            .exclude(feed_url="")
+            .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+        )
+
+
 class Source(models.Model):
     name = models.CharField(max_length=120, unique=True, help_text="As learners see it: “Medium · LLM”, “ArXiv cs.AI”.")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.URL)
     url = models.URLField(max_length=500, blank=True, help_text="The source's home page, if it has one.")
+    # Polling: a source with a feed URL brings lessons in on its own (docs/sources.md).
+    feed_url = models.URLField("feed URL", max_length=1000, blank=True, help_text="Leave empty for a hand-kept source.")
+    feed_format = models.CharField(max_length=16, choices=FeedFormat.choices, blank=True)
+    poll_interval_minutes = models.PositiveIntegerField(default=60)
+    enabled = models.BooleanField(default=True, help_text="Polled on schedule. Turned off after too many failures.")
+    default_category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", help_text="For new items."
+    )
+    default_level = models.CharField(max_length=16, choices=Level.choices, blank=True, help_text="For new items.")
+    etag = models.CharField(max_length=500, blank=True, help_text="The last fetch's ETag, sent back as If-None-Match.")
+    last_modified = models.CharField(max_length=100, blank=True, help_text="The last fetch's Last-Modified.")
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["feed_url"], condition=~Q(feed_url=""), name="lessons_source_feed_once"),
+            models.CheckConstraint(
+                condition=Q(feed_format="") | Q(feed_format__in=FeedFormat.values), name="lessons_source_format_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -60,15 +115,21 @@ class LessonQuerySet(models.QuerySet["Lesson"]):
         return self.filter(status=LessonStatus.PUBLISHED)
 
     def visible_to(self, user: object) -> LessonQuerySet:
-        """Staff preview drafts; everyone else sees published lessons only."""
+        """Staff preview drafts; everyone else sees published lessons only. Items brought in by a source wait in the
+        admin's Incoming queue, not in the catalog, even for staff: a busy feed would flood it."""
         if getattr(user, "is_staff", False):
-            return self.all()
+            return self.filter(status__in=(LessonStatus.DRAFT, LessonStatus.PUBLISHED))
         return self.published()
+
+    def incoming(self) -> LessonQuerySet:
+        return self.filter(status=LessonStatus.INCOMING)
 
 
 class LessonStatus(models.TextChoices):
+    INCOMING = "incoming", "Incoming (brought in by a source, not reviewed)"
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Rejected"
 
 
 class Lesson(models.Model):
@@ -106,6 +167,23 @@ class Lesson(models.Model):
     related_lessons = models.ManyToManyField(
         "self", through="RelatedLesson", through_fields=("lesson", "related"), symmetrical=False, blank=True
     )
+    # What a source brought: the item's identity in its feed (GUID, arXiv id or canonical URL), never reused, so a
+    # later poll recognises it; and what the pipeline suggests to the curator.
+    identity_key = models.CharField(max_length=500, blank=True, help_text="The item's GUID or canonical URL.")
+    curator_edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when a curator edits it: later polls never overwrite it."
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="When rejected by merging.",
+    )
+    suggested_category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    suggested_level = models.CharField(max_length=16, choices=Level.choices, blank=True)
+    suggested_summary = models.CharField(max_length=300, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -122,6 +200,10 @@ class Lesson(models.Model):
             models.CheckConstraint(condition=Q(level__in=Level.values), name="lessons_lesson_level_valid"),
             models.CheckConstraint(condition=Q(kind__in=Kind.values), name="lessons_lesson_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=LessonStatus.values), name="lessons_lesson_status_valid"),
+            # The database, not Python, refuses a second copy of one feed item, however many workers poll at once.
+            models.UniqueConstraint(
+                fields=["source", "identity_key"], condition=~Q(identity_key=""), name="lessons_lesson_item_once"
+            ),
         ]
 
     def __str__(self) -> str:

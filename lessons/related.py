@@ -8,6 +8,7 @@ touched here; a lesson's computed rows leave out what a curator already picked f
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -25,8 +26,10 @@ class RelatedRecomputed:
     rows: int  # computed rows stored
 
 
-def related_recompute(*, lesson: Lesson | None = None) -> RelatedRecomputed:
-    """Rewrite the computed related lessons of every published lesson (and of ``lesson``, even as a draft).
+def related_recompute(*, lesson: Lesson | None = None, lessons: Iterable[Lesson] = ()) -> RelatedRecomputed:
+    """Rewrite the computed related lessons of every published lesson (and of ``lesson``, even as a draft); or, given
+    only ``lessons`` (items waiting in the curator's queue), of those alone, compared with the published catalog
+    whose own rows are left as they are.
 
     Candidates are published lessons only. The whole catalog is recomputed even when one lesson changed, because a
     changed lesson can enter or leave any other lesson's top list; for a catalog of thousands that is well under a
@@ -37,8 +40,12 @@ def related_recompute(*, lesson: Lesson | None = None) -> RelatedRecomputed:
     from sklearn.metrics.pairwise import linear_kernel
 
     documents = list(Lesson.objects.published().select_related("category").order_by("pk"))
-    if lesson is not None and all(document.pk != lesson.pk for document in documents):
-        documents.append(Lesson.objects.select_related("category").get(pk=lesson.pk))
+    wanted = {other.pk for other in (*([lesson] if lesson is not None else []), *lessons)}
+    wanted -= {document.pk for document in documents}
+    if wanted:
+        documents += Lesson.objects.select_related("category").filter(pk__in=wanted).order_by("pk")
+    extra_ids = {other.pk for other in lessons}
+    only = extra_ids if extra_ids and lesson is None else None
     candidate_ids = {document.pk for document in documents if document.is_published}
     if len(documents) < 2 or not candidate_ids:
         return RelatedRecomputed(lessons=0, rows=0)
@@ -60,6 +67,8 @@ def related_recompute(*, lesson: Lesson | None = None) -> RelatedRecomputed:
 
     rows: list[RelatedLesson] = []
     for index, document in enumerate(documents):
+        if only is not None and document.pk not in only:
+            continue
         scored = sorted(
             (
                 (float(similarity[index, other_index]), other.pk)
@@ -75,10 +84,11 @@ def related_recompute(*, lesson: Lesson | None = None) -> RelatedRecomputed:
             )
             for position, (score, other_id) in enumerate(best, start=1)
         )
+    written = [document.pk for document in documents if only is None or document.pk in only]
     with transaction.atomic():
-        RelatedLesson.objects.filter(curated=False, lesson__in=[document.pk for document in documents]).delete()
+        RelatedLesson.objects.filter(curated=False, lesson__in=written).delete()
         RelatedLesson.objects.bulk_create(rows)
-    return RelatedRecomputed(lessons=len(documents), rows=len(rows))
+    return RelatedRecomputed(lessons=len(written), rows=len(rows))
 
 
 def _document_text(lesson: Lesson, chapter_titles: list[str]) -> str:

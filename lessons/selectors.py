@@ -51,8 +51,9 @@ HOME_NEW_LESSONS = 6
 _WHITESPACE = re.compile(r"\s+")
 _CLOSING = tuple(".!?…)]}\"'”’»")
 # A card never shows these, and a transcript can run to a hundred kilobytes: lists and the lesson page's related,
-# up-next and course lessons leave them in the database. The lesson page shows its own description, not its transcript.
-CARD_DEFERRED = ("description", "transcript")
+# up-next and course lessons leave them in the database. The lesson page shows its own description, not its transcript
+# or material (an article's whole text).
+CARD_DEFERRED = ("description", "transcript", "material")
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,7 @@ def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None) -
         lesson = (
             Lesson.objects.visible_to(user)
             .select_related("source", "category", "up_next__source", "up_next__category")
-            .defer("transcript", *(f"up_next__{name}" for name in CARD_DEFERRED))
+            .defer("transcript", "material", *(f"up_next__{name}" for name in CARD_DEFERRED))
             .annotate(**_marks(learner, "pk"), **up_next_marks)
             .prefetch_related("chapters", Prefetch("related_links", queryset=related_rows, to_attr="related_rows"))
             .get(slug=slug)

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from lessons.chapters import ParsedChapter, chapters_parse
-from lessons.exceptions import LessonNotAvailable
+from lessons.exceptions import LessonNotAvailable, LessonNotIncoming
 from lessons.models import Category, Chapter, Course, CourseLesson, Enrollment, Lesson, LessonProgress, Level, Source
 from lessons.sources import source_guess
 from lessons.tasks import related_recompute_task
@@ -139,6 +139,73 @@ def lessons_publish(*, lessons: QuerySet[Lesson], published: bool) -> int:
     if changed:
         related_recompute_enqueue(lesson_id=None)
     return changed
+
+
+def lesson_publish(*, lesson: Lesson) -> bool:
+    """Publish a lesson a source brought in (or a draft); True when it changed. Fields the curator left empty take the
+    pipeline's suggestions (category, summary). Publishing twice is a no-op; a rejected lesson is LessonNotIncoming."""
+    with transaction.atomic():
+        locked = Lesson.objects.select_for_update().get(pk=lesson.pk)
+        if locked.status == Lesson.Status.PUBLISHED:
+            return False
+        if locked.status == Lesson.Status.REJECTED:
+            raise LessonNotIncoming(locked.slug)
+        fields = ["status", "updated"]
+        locked.status = Lesson.Status.PUBLISHED
+        if locked.category_id is None and locked.suggested_category_id is not None:
+            locked.category_id = locked.suggested_category_id
+            fields.append("category")
+        if not locked.summary and locked.suggested_summary:
+            locked.summary = locked.suggested_summary
+            fields.append("summary")
+        locked.save(update_fields=fields)
+        related_recompute_enqueue(lesson_id=None)
+    lesson.refresh_from_db()
+    return True
+
+
+def lesson_reject(*, lesson: Lesson, merged_into: Lesson | None = None) -> bool:
+    """Reject an incoming lesson (it stays, so a later poll recognises it and never brings it back); True when it
+    changed. Rejecting twice is a no-op; a published lesson is LessonNotIncoming (unpublish it instead)."""
+    with transaction.atomic():
+        locked = Lesson.objects.select_for_update().get(pk=lesson.pk)
+        if locked.status == Lesson.Status.REJECTED:
+            return False
+        if locked.status != Lesson.Status.INCOMING:
+            raise LessonNotIncoming(locked.slug)
+        locked.status = Lesson.Status.REJECTED
+        locked.merged_into = merged_into
+        locked.save(update_fields=["status", "merged_into", "updated"])
+    lesson.refresh_from_db()
+    return True
+
+
+def lesson_merge(*, lesson: Lesson, into: Lesson) -> None:
+    """Merge an incoming lesson into an existing one: the target gains the material, transcript and chapters it lacks,
+    and the incoming one is rejected as merged, so the same item never comes back."""
+    if into.pk == lesson.pk:
+        raise LessonNotIncoming(lesson.slug)
+    with transaction.atomic():
+        target = Lesson.objects.select_for_update().get(pk=into.pk)
+        fields = [name for name in ("material", "transcript") if not getattr(target, name) and getattr(lesson, name)]
+        for name in fields:
+            setattr(target, name, getattr(lesson, name))
+        if fields:
+            target.save(update_fields=[*fields, "updated"])
+        if not target.chapters.exists() and lesson.chapters.exists():
+            chapters_replace(
+                lesson=target,
+                chapters=[
+                    ParsedChapter(start_seconds=chapter.start_seconds, title=chapter.title)
+                    for chapter in lesson.chapters.all()
+                ],
+            )
+        lesson_reject(lesson=lesson, merged_into=target)
+
+
+def lesson_curator_edited(*, lesson: Lesson) -> None:
+    """Record that a curator changed a lesson by hand: from now on no poll overwrites it."""
+    Lesson.objects.filter(pk=lesson.pk).update(curator_edited_at=timezone.now())
 
 
 def chapters_replace(*, lesson: Lesson, chapters: Iterable[ParsedChapter]) -> int:

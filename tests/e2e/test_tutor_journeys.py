@@ -62,8 +62,8 @@ def test_coming_back_later_shows_the_explanation_without_unlocking_again(page, c
     tutor = page.locator("#tutor")
     expect(tutor.get_by_role("heading", name="AI tutor explanation")).to_be_visible()
     expect(tutor).to_contain_text("Study guide built from this lesson's material")
-    # The seed lesson links to a YouTube search, which has no moments to jump to: chapters link to the lesson itself.
+    # The seed lesson is its real YouTube video: a chapter opens it at the chapter's second.
     chapter = tutor.get_by_role("link", name="1:17 What “loops” in AI actually mean")
-    expect(chapter).to_have_attribute("href", lesson.external_url)
+    expect(chapter).to_have_attribute("href", lesson.external_url + "&t=77s")
     expect(page.locator("#tutor").get_by_text("Unlock AI tutor explanation · ⚡30")).to_have_count(0)
     expect(page.locator("[data-balance]")).to_have_text("70")

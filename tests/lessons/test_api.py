@@ -54,7 +54,7 @@ def test_the_seed_lesson_answers_with_its_chapters_related_lessons_and_up_next(c
     assert body["chapters"][1] == {
         "start_seconds": 77,
         "title": "What “loops” in AI actually mean",
-        "url": seed_lesson.external_url,  # a YouTube search page has no moment to link into
+        "url": "https://www.youtube.com/watch?v=Bo19sXssYXI&t=77s",  # into the video, at the chapter's second
     }
     assert body["chapters"][-1]["title"] == "Could top AI rese"
     assert [item["title"] for item in body["related"]] == [item.title for item in demo_data.SEED_NEIGHBOURS[:4]]

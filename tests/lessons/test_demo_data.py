@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from lessons import demo_data
-from lessons.chapters import chapters_parse
+from lessons.chapters import chapter_url, chapters_parse
 from lessons.sources import KINDS, arxiv_id
 
 LESSON_SLUGS = {lesson.slug for lesson in demo_data.ALL_LESSONS}
@@ -136,8 +136,11 @@ def test_seed_description_parses_to_eleven_chapters():
     assert chapters[-1].title == "Could top AI rese"
 
 
-def test_seed_url_is_a_search_not_an_invented_video_id():
-    assert demo_data.SEED_LESSON.external_url.startswith("https://www.youtube.com/results?search_query=")
+def test_seed_url_is_the_episodes_real_video_so_chapters_jump_into_it():
+    assert demo_data.SEED_LESSON.external_url == "https://www.youtube.com/watch?v=Bo19sXssYXI"
+    assert chapter_url(demo_data.SEED_LESSON.external_url, 77, "youtube") == (
+        "https://www.youtube.com/watch?v=Bo19sXssYXI&t=77s"
+    )
 
 
 def test_seed_related_lessons_and_up_next_are_those_on_the_seed_page():

@@ -1,0 +1,246 @@
+"""Ingestion benchmark: 20 feeds × 50 items from a local server, brought in with their material, in one process.
+
+    .venv/bin/python bench/ingest.py                      # SQLite, in a temporary folder
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/learnplatform .venv/bin/python bench/ingest.py
+
+The feeds are 10 blogs (each item's article page fetched and its main text extracted), 4 podcasts (a WebVTT
+transcript and a chapters file per episode), 3 arXiv listings and 3 YouTube channels (everything in the feed). The
+demo catalog is loaded first, so category and level suggestions are trained as in a real deployment. Then every
+feed is polled again: each must answer with one conditional request (304) and no lesson written.
+
+With PostgreSQL it creates its own database (the named one with an `_ingest_bench` suffix) and drops it at the end;
+the database DATABASE_URL names is never touched. No broker is needed: material is fetched in-process, as
+`manage.py sources_poll` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+ITEMS = 50
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--items", type=int, default=ITEMS, help="items per feed")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL bench database")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="ingest-bench-"))
+    os.environ["VAR_DIR"] = str(workdir)
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SECURE_SSL_REDIRECT="0",
+        STATIC_MANIFEST="0",
+        INGEST_ALLOW_PRIVATE_ADDRESSES="1",  # the feeds are served on loopback
+    )
+    os.environ.pop("REDIS_URL", None)
+    url = os.environ.get("DATABASE_URL", "")
+    cleanup: Callable[[], None] = lambda: None  # noqa: E731
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        parts = urlsplit(url)
+        bench_name = f"{parts.path.lstrip('/') or 'learnplatform'}_ingest_bench"
+        maintenance = urlunsplit(parts._replace(path="/postgres"))
+        with psycopg.connect(maintenance, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{bench_name}"')
+        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{bench_name}"))
+
+        def cleanup() -> None:
+            if not args.keep:
+                with psycopg.connect(maintenance, autocommit=True) as admin:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    sys.path.insert(0, str(ROOT))
+    try:
+        run(args)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        cleanup()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def podcast_feed(base: str, feed: int, count: int) -> bytes:
+    items = "".join(
+        f"""<item><title>Episode {n} of show {feed}: agents, tools and evaluation</title>
+<link>{base}/p{feed}/{n}</link><guid isPermaLink="false">show-{feed}-episode-{n}</guid>
+<pubDate>Wed, 12 Nov 2026 08:00:00 +0000</pubDate><itunes:duration>00:42:30</itunes:duration>
+<enclosure url="{base}/p{feed}/{n}.mp3" length="1000" type="audio/mpeg"/>
+<description>How agents call tools and how to evaluate them. 0:00 Hello 2:10 Tools 9:45 Evals</description>
+<podcast:transcript url="{base}/transcript.vtt" type="text/vtt"/>
+<podcast:chapters url="{base}/chapters.json" type="application/json+chapters"/></item>"""
+        for n in range(count)
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"
+xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:podcast="https://podcastindex.org/namespace/1.0">
+<channel><title>Show {feed}</title>{items}</channel></rss>""".encode()
+
+
+def arxiv_feed(feed: int, count: int) -> bytes:
+    entries = "".join(
+        f"""<entry><id>http://arxiv.org/abs/26{feed:02d}.{n:05d}v1</id><published>2026-11-02T00:00:00Z</published>
+<title>Paper {n} of listing {feed} on sparse attention and memory</title>
+<summary>We study attention that skips most earlier tokens. A learned gate decides when to look back. On long
+documents the gate keeps quality while cutting memory. We release code and ablations for every component.</summary>
+<author><name>Author {n}</name></author><link href="http://arxiv.org/abs/26{feed:02d}.{n:05d}v1" rel="alternate"/>
+<arxiv:primary_category term="cs.LG"/></entry>"""
+        for n in range(count)
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom"
+xmlns:arxiv="http://arxiv.org/schemas/atom"><title>Listing {feed}</title><id>urn:bench:{feed}</id>
+<updated>2026-11-21T00:00:00Z</updated>{entries}</feed>""".encode()
+
+
+def youtube_feed(feed: int, count: int) -> bytes:
+    entries = "".join(
+        f"""<entry><id>yt:video:v{feed:02d}x{n:05d}</id><yt:videoId>v{feed:02d}x{n:05d}</yt:videoId>
+<title>Video {n} of channel {feed}: planning in small models</title>
+<published>2026-11-18T15:00:00+00:00</published><author><name>Channel {feed}</name></author>
+<media:group><media:description>How small models learn to plan.
+0:00 Welcome
+1:17 Why planning is hard
+5:04 Search versus policies</media:description></media:group></entry>"""
+        for n in range(count)
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom"
+xmlns:yt="http://www.youtube.com/xml/schemas/2015" xmlns:media="http://search.yahoo.com/mrss/">
+<title>Channel {feed}</title>{entries}</feed>""".encode()
+
+
+FORMATS = ["rss"] * 10 + ["podcast"] * 4 + ["arxiv"] * 3 + ["youtube"] * 3
+
+
+def serve(conn: Connection, items: int) -> None:
+    """The feed server, in its own process: it has a core of its own instead of sharing the poller's GIL."""
+    sys.path.insert(0, str(ROOT))
+    from tests.ingest import feed_texts
+    from tests.ingest.server import FeedServer, Route
+
+    server = FeedServer()
+    base = server.base
+    server.routes["/transcript.vtt"] = Route(body=feed_texts.TRANSCRIPT_VTT, content_type="text/vtt")
+    server.routes["/chapters.json"] = Route(body=feed_texts.CHAPTERS_JSON, content_type="application/json")
+    server.routes["/_hits"] = Route(body=lambda: iter([json.dumps(server.hits).encode()]), content_type="text/json")
+    for feed, fmt in enumerate(FORMATS):
+        if fmt == "rss":
+            body = feed_texts.rss_blog(base, count=items, prefix=f"f{feed}-")
+            for n in range(1, items + 1):
+                server.routes[f"/articles/f{feed}-{n}"] = Route(
+                    body=feed_texts.article_page(f"topic {feed}-{n}"), content_type="text/html"
+                )
+        elif fmt == "podcast":
+            body = podcast_feed(base, feed, items)
+        elif fmt == "arxiv":
+            body = arxiv_feed(feed, items)
+        else:
+            body = youtube_feed(feed, items)
+        server.routes[f"/feed/{feed}"] = Route(body=body, etag=f'"feed-{feed}-v1"')
+    server.start()
+    conn.send(base)
+    conn.recv()  # until the benchmark says stop
+    server.stop()
+
+
+def server_process_start(items: int) -> tuple[str, Callable[[], dict[str, int]], Callable[[], None]]:
+    """(base URL, a function reading the request counts per path, a function stopping the server)."""
+    parent, child = multiprocessing.Pipe()
+    process = multiprocessing.get_context("spawn").Process(target=serve, args=(child, items), daemon=True)
+    process.start()
+    base = parent.recv()
+
+    def hits() -> dict[str, int]:
+        with urllib.request.urlopen(f"{base}/_hits") as response:  # noqa: S310 - our own loopback server
+            counts = json.loads(response.read())
+        counts.pop("/_hits", None)
+        return counts
+
+    def stop() -> None:
+        parent.send("stop")
+        process.join(timeout=10)
+
+    return base, hits, stop
+
+
+def run(args: argparse.Namespace) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ingest.models import MaterialFetch
+    from ingest.services import source_add, source_poll
+    from lessons.models import Chapter, Lesson, RelatedLesson
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115 - lives for the run
+    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}, made for this run)")
+
+    base, hits, stop = server_process_start(args.items)
+    sources = [
+        source_add(name=f"Bench feed {feed}", feed_format=FORMATS[feed], feed_url=f"{base}/feed/{feed}")[0]
+        for feed in range(20)
+    ]
+    print(f"feeds: 20 × {args.items} items (10 blogs, 4 podcasts, 3 arXiv listings, 3 YouTube channels)")
+
+    start = time.perf_counter()
+    results = [source_poll(source_id=source.pk, material_inline=True) for source in sources]
+    elapsed = time.perf_counter() - start
+    new = sum(result.new for result in results)
+    failed = sum(result.failed for result in results)
+    fetched = MaterialFetch.objects.filter(status="done").count()
+    related = RelatedLesson.objects.filter(curated=False, lesson__status="incoming").count()
+    print(
+        f"first poll: {new} items in {elapsed:.2f} s = {new / elapsed:.0f} items/s with material "
+        f"({fetched} material fetches, {failed} failed; {Chapter.objects.filter(lesson__identity_key__gt='').count()} "
+        f"chapters; {sum(hits().values())} requests; {related} related-lesson suggestions)"
+    )
+    assert new == 20 * args.items, results
+    assert failed == 0, results
+
+    hits_before = hits()
+    lessons_before = list(Lesson.objects.order_by("pk").values_list("pk", "updated"))
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        again = [source_poll(source_id=source.pk, material_inline=True) for source in sources]
+        elapsed = time.perf_counter() - start
+    requests = {path: n - hits_before.get(path, 0) for path, n in hits().items() if n != hits_before.get(path, 0)}
+    writes = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].split(" ", 1)[0] in ("INSERT", "UPDATE", "DELETE") and '"lessons_source"' not in query["sql"]
+    ]
+    print(
+        f"re-poll of unchanged feeds: {elapsed * 1000:.0f} ms, {sum(requests.values())} requests for 20 feeds "
+        f"(all 304: {all(result.not_modified for result in again)}), {len(writes)} lesson writes "
+        f"(each source's poll times: 1 UPDATE)"
+    )
+    assert len(requests) == 20, requests
+    assert all(count == 1 for count in requests.values()), requests
+    assert not writes, writes
+    assert lessons_before == list(Lesson.objects.order_by("pk").values_list("pk", "updated"))
+    stop()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

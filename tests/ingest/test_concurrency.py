@@ -1,0 +1,49 @@
+"""Two polls of one feed at once create each item once: the database's unique constraint decides (PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from ingest.services import source_poll
+from lessons.models import Chapter, Lesson
+from tests.ingest.conftest import source_for
+
+postgres_only = pytest.mark.skipif(not settings.IS_POSTGRES, reason="needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.mark.postgres
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_on_postgres_two_concurrent_polls_of_one_feed_create_each_item_once(feed_server):
+    feed_server.routes["/podcast.rss"].etag = ""
+    source = source_for(feed_server, "/podcast.rss", "podcast")
+    barrier = threading.Barrier(4)
+    results, errors = [], []
+
+    def poll() -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(source_poll(source_id=source.pk, material_inline=True))
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=poll) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sum(result.new for result in results) == 4
+    assert sum(result.new + result.unchanged for result in results) == 16
+    assert Lesson.objects.count() == 4
+    assert sorted(Lesson.objects.values_list("identity_key", flat=True)) == [
+        f"test-podcast-episode-{n}" for n in range(1, 5)
+    ]
+    # The episode's chapters file was fetched by the one poll that created it, and its chapters stored once.
+    assert Chapter.objects.filter(lesson__identity_key="test-podcast-episode-1").count() == 4
