@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class CreditsConfig(AppConfig):
     name = "credits"
     verbose_name = "Credits"
+
+    def ready(self) -> None:
+        from credits import signals
+
+        signals.connect()

@@ -44,6 +44,21 @@ class Wallet(models.Model):
         return self.balance - self.held
 
 
+class SignupBonus(models.Model):
+    """The welcome bonus, once per person: one row per user and per normalised email address.
+
+    The unique address is what stops `alice+farm1@example.com` from collecting a second bonus; the service that writes
+    this row (`signup_bonus_grant`) normalises the address and explains how.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signup_bonus")
+    address = models.CharField(max_length=254, unique=True, help_text="The normalised email address it was paid for.")
+    granted_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self) -> str:
+        return f"{self.address} · {self.granted_at:%Y-%m-%d}"
+
+
 class LedgerEntryQuerySet(models.QuerySet["LedgerEntry"]):
     """Refuses bulk updates and deletes: the ledger only ever grows."""
 

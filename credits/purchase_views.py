@@ -29,7 +29,6 @@ from credits.selectors import (
     purchases_recent_for,
     wallet_summary,
 )
-from credits.services import wallet_get_or_create
 from credits.services.purchases import purchase_check_with_stripe, purchase_checkout_start
 
 # Waiting for the webhook takes seconds; a delayed bank payment can take days, so that state polls gently.
@@ -128,7 +127,7 @@ def purchase_view(request: HttpRequest, purchase_id: int) -> HttpResponse:
         purchase = purchase_check_with_stripe(purchase=purchase, session_id=session_id).purchase or purchase
     # The header shows the balance too (credits.context_processors.header_balance): one wallet read, the header's own
     # get-or-create, serves both, so the page and its header never disagree.
-    summary = WalletSummary.of(wallet_get_or_create(user=user))
+    summary = wallet_summary(user=user)
     context = _status_context(purchase, summary=summary, from_checkout=session_id is not None)
     return render(request, "credits/purchase.html", {**context, "credits_summary": summary})
 

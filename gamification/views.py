@@ -19,8 +19,8 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
-from credits.selectors import WalletSummary
-from credits.services import InsufficientCredits, wallet_get_or_create
+from credits.selectors import wallet_summary
+from credits.services import InsufficientCredits
 from gamification import selectors, services
 from gamification.exceptions import CompletionTooSoon, FreezeLimitReached, InvalidDailyGoal
 from gamification.models import CheckChoice, CheckQuestion
@@ -133,7 +133,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     # The header shows the balance too (credits.context_processors.header_balance): one wallet read serves both, and
     # it is the header's own get-or-create, so a first page view still opens the wallet and the two never disagree.
-    wallet = WalletSummary.of(wallet_get_or_create(user=user))
+    wallet = wallet_summary(user=user)
     page = selectors.profile_page_for(user=user, wallet=wallet)
     # A fresh key per page view: a double-clicked "buy" buys one freeze, a second visit can buy another.
     context = {"page": page, "freeze_key": uuid.uuid4().hex, "credits_summary": wallet}

@@ -19,12 +19,18 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def verified(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy's post-generation signature
-        """Users made by tests have a verified primary email unless they ask otherwise (verified=False)."""
+        """Users made by tests have a verified primary email unless they ask otherwise (verified=False).
+
+        A verified address earns the welcome bonus, as confirming it does in the product (credits/signals.py).
+        """
         if not create:
             return
         obj.save()
         if extracted is not False:
+            from credits.services import signup_bonus_grant  # imported late: credits sits above accounts
+
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+            signup_bonus_grant(user=obj)
 
 
 class StaffUserFactory(UserFactory):

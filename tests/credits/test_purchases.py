@@ -97,7 +97,7 @@ def test_checkout_records_the_purchase_and_opens_a_session_for_the_packs_price(l
         f"https://learn.example/credits/purchases/{purchase.pk}/?session_id={{CHECKOUT_SESSION_ID}}"
     )
     assert session["cancel_url"] == f"https://learn.example/credits/packs/?cancelled={purchase.pk}"
-    assert balance(learner) == 0  # nothing credited (not even a wallet) before payment
+    assert balance(learner) == 60  # nothing credited but the welcome bonus before payment
 
 
 def test_the_same_key_returns_the_same_purchase_and_session(learner, pack):
@@ -184,7 +184,7 @@ def test_an_unpaid_session_credits_nothing_until_its_delayed_payment_succeeds(le
     waiting = stripe_gateway.checkout_session_retrieve(purchase.checkout_session_id)
     purchase_fulfil_from_session(session=waiting)
     purchase.refresh_from_db()
-    assert (purchase.status, balance(learner)) == (PurchaseStatus.PENDING, 0)
+    assert (purchase.status, balance(learner)) == (PurchaseStatus.PENDING, 60)
 
     fake_stripe.async_payment_succeeded(purchase.checkout_session_id)
     purchase_fulfil_from_session(session=stripe_gateway.checkout_session_retrieve(purchase.checkout_session_id))
