@@ -153,7 +153,9 @@ def test_the_success_page_says_the_credits_are_on_their_way_until_they_land(sign
     assert purchase_entries(bought.user) == [("purchase", 100)]
 
 
-def test_the_status_fragment_asks_stripe_at_most_every_few_seconds(signed_in, bought, fake_stripe):
+def test_the_status_fragment_asks_stripe_at_most_every_few_seconds(signed_in, bought, fake_stripe, monkeypatch):
+    # An interval no test run can outlast: "too soon" must not depend on how fast the two requests are.
+    monkeypatch.setattr("credits.purchase_views.STRIPE_CHECK_INTERVAL_SECONDS", 3600)
     signed_in.get(f"/credits/purchases/{bought.pk}/status/?from=checkout")  # asks Stripe: still open
     fake_stripe.complete(bought.checkout_session_id)
     again = signed_in.get(f"/credits/purchases/{bought.pk}/status/?from=checkout")  # too soon to ask again
