@@ -6,8 +6,7 @@ import environ
 from csp.constants import NONCE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))  # its folders: config/apps.py
 
 env = environ.Env()
 if (BASE_DIR / ".env").exists():
@@ -42,6 +41,7 @@ INSTALLED_APPS = [
     "tutor",
     "gamification",
     "api",
+    "config.apps.ProjectConfig",
 ]
 
 MIDDLEWARE = [
@@ -118,7 +118,7 @@ if REDIS_URL:
     # A message whose worker died unacknowledged goes back on the queue after the visibility timeout. Tests that kill
     # a worker shorten it, and the restore sweep with it (kombu sweeps every interval × throttle seconds).
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=7200)
     }
     if restore_seconds := env.int("CELERY_UNACKED_RESTORE_SECONDS", default=0):
         CELERY_BROKER_TRANSPORT_OPTIONS |= {"unacked_restore_interval": restore_seconds, "unacked_restore_throttle": 1}
@@ -142,8 +142,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# The longest task (tutor generation) stays below the broker's visibility timeout (3600 s), so a job is redelivered
-# only when its worker is really gone.
+# The longest task (tutor generation) stays below the claim lease, the hold's expiry and the broker's visibility
+# timeout, so a job is redelivered only when its worker is really gone: config/checks.py enforces the order.
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -222,7 +222,6 @@ USE_TZ = True
 # --- Static files --------------------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request while it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
