@@ -2,7 +2,13 @@
 
 from django.apps import AppConfig
 
+from lessons.slots import lesson_slot_fill
+
 
 class GamificationConfig(AppConfig):
     name = "gamification"
     verbose_name = "Gamification"
+
+    def ready(self) -> None:
+        # Checking and completing the lesson, at the end of the lesson page's main column.
+        lesson_slot_fill("after_chapters", app=self.name, template_name="gamification/_lesson_complete.html")

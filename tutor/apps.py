@@ -2,8 +2,15 @@
 
 from django.apps import AppConfig
 
+from lessons.slots import lesson_admin_tool_add, lesson_slot_fill
+
 
 class TutorConfig(AppConfig):
     name = "tutor"
     verbose_name = "AI tutor"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The tutor's block under the lesson's link, and a link from a lesson's admin page to its transcript upload.
+        lesson_slot_fill("after_link", app=self.name, template_name="tutor/_lesson_slot.html")
+        lesson_admin_tool_add(app=self.name, label="Upload transcript", url_name="admin:tutor_transcript_upload")
