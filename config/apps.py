@@ -17,6 +17,18 @@ def local_folders_create() -> None:
         folder.mkdir(parents=True, exist_ok=True)
 
 
+def facts_connect() -> None:
+    """Hand gamification the tutor's count of paid unlocks: the two apps sit side by side and never import each
+    other, so the layer above both connects them (gamification/outside_facts.py)."""
+    from django.apps import apps
+
+    if apps.is_installed("tutor") and apps.is_installed("gamification"):
+        from gamification.outside_facts import unlock_counter_set
+        from tutor.selectors import unlocks_charged_count
+
+        unlock_counter_set(unlocks_charged_count)
+
+
 class ProjectConfig(AppConfig):
     name = "config"
     label = "project"
@@ -26,3 +38,4 @@ class ProjectConfig(AppConfig):
         from config import checks  # noqa: F401 - registers the system checks
 
         local_folders_create()
+        facts_connect()

@@ -295,9 +295,3 @@ TUTOR_MAX_ATTEMPTS = env.int("TUTOR_MAX_ATTEMPTS", default=6)  # every claim cou
 TUTOR_PROGRESS_INTERVAL_SECONDS = env.float("TUTOR_PROGRESS_INTERVAL_SECONDS", default=0.5)
 # Credits set aside for an unlock go back to the learner when nothing captured them within this many seconds.
 CREDITS_HOLD_TTL_SECONDS = env.int("CREDITS_HOLD_TTL_SECONDS", default=1800)
-# Statement links: a reference starting with a prefix links to the URL with the rest of the reference filled in.
-CREDITS_REFERENCE_LINKS = {
-    "unlock:lesson:": "/lessons/id/{}/",
-    "lesson:": "/lessons/id/{}/",
-    "purchase:": "/credits/purchases/{}/",
-}

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from credits.exceptions import LedgerIsAppendOnly
+from credits.references import purchase_reference
 
 
 class Wallet(models.Model):
@@ -304,8 +305,8 @@ class Purchase(models.Model):
 
     @property
     def reference(self) -> str:
-        """What the ledger entries of this purchase point at (CREDITS_REFERENCE_LINKS links it to its page)."""
-        return f"purchase:{self.pk}"
+        """What the ledger entries of this purchase point at (the statement links it to the purchase's page)."""
+        return purchase_reference(self.pk)
 
     @property
     def is_credited(self) -> bool:

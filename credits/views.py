@@ -11,8 +11,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import User
+from credits.references import reference_url
 from credits.selectors import HistoryRow, holds_open_for, statement_history_for, wallet_summary
-from credits.statement import CSV_HEADER, csv_row, reference_url, statement_lines
+from credits.statement import CSV_HEADER, csv_row, statement_lines
 
 PAGE_SIZE = 25
 

@@ -12,8 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
-from credits.models import LedgerEntry
-from credits.selectors import WalletSummary, ledger_entries_for, wallet_summary
+from credits.selectors import WalletSummary, wallet_summary
 from gamification.badges import BADGES, BADGES_BY_SLUG, Badge, LearnerFacts
 from gamification.charts import BarChart, DayMark, Heatmap, calendar_heatmap, xp_per_day_chart
 from gamification.leagues import Outcome, Standing, Tier, league_ranked, week_bounds, week_key, zone_sizes
@@ -31,6 +30,7 @@ from gamification.models import (
     LessonCompletion,
     LessonVisit,
 )
+from gamification.outside_facts import unlocks_count
 from gamification.rewards import (
     DAILY_GOAL_CHOICES,
     DAILY_GOAL_DEFAULT,
@@ -85,8 +85,7 @@ def learner_facts(*, user: User, profile: LearnerProfile | None = None) -> Learn
         .get()
     )
     profile = profile or profile_for(user=user)
-    # An unlock is a captured spend whose reference names it (tutor: "unlock:lesson:42"); read through credits.
-    unlocks = ledger_entries_for(user=user).filter(kind=LedgerEntry.Kind.SPEND, reference__startswith="unlock:").count()
+    unlocks = unlocks_count(user=user)  # the tutor's own count, connected by config/apps.py
     return LearnerFacts(
         lessons_completed=counts["lessons"],
         courses_completed=counts["courses"],

@@ -1,8 +1,11 @@
 """App config for the AI tutor: explanations, unlocks paid with held credits, the worker that writes them."""
 
 from django.apps import AppConfig
+from django.urls import reverse
 
+from credits.references import reference_link_add
 from lessons.slots import lesson_admin_tool_add, lesson_slot_fill
+from tutor.references import UNLOCK_PREFIX
 
 
 class TutorConfig(AppConfig):
@@ -14,3 +17,5 @@ class TutorConfig(AppConfig):
         # The tutor's block under the lesson's link, and a link from a lesson's admin page to its transcript upload.
         lesson_slot_fill("after_link", app=self.name, template_name="tutor/_lesson_slot.html")
         lesson_admin_tool_add(app=self.name, label="Upload transcript", url_name="admin:tutor_transcript_upload")
+        # The statement links an unlock's entries to the lesson.
+        reference_link_add(prefix=UNLOCK_PREFIX, url_for=lambda rest: reverse("lessons:by_id", args=[int(rest)]))

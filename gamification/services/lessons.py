@@ -20,6 +20,7 @@ from credits.services import credits_grant
 from gamification.exceptions import ChoiceNotInQuestion, CompletionTooSoon
 from gamification.local_days import local_date
 from gamification.models import CheckAnswer, CheckChoice, CheckQuestion, CourseCompletion, LessonCompletion, LessonVisit
+from gamification.references import lesson_reference
 from gamification.rewards import (
     CHECK_RIGHT_FIRST_TIME_XP,
     COURSE_REWARD_CREDITS,
@@ -123,7 +124,7 @@ def lesson_complete(*, user: User, lesson: Lesson, now: datetime | None = None) 
             profile=profile,
             amount=xp,
             reason=f"Completed “{lesson.title}”",
-            reference=f"lesson:{lesson.pk}",
+            reference=lesson_reference(lesson),
             idempotency_key=f"lesson-complete:{lesson.pk}",
             now=now,
             gains=gains,
@@ -134,7 +135,7 @@ def lesson_complete(*, user: User, lesson: Lesson, now: datetime | None = None) 
                 amount=credits,
                 kind=LedgerEntry.Kind.REWARD,
                 reason=f"Lesson completed: {lesson.title}",
-                reference=f"lesson:{lesson.pk}",
+                reference=lesson_reference(lesson),
                 idempotency_key=f"reward:lesson-complete:{user.pk}:{lesson.pk}",
             )
             gains.add_credits(credits, "lesson completed")

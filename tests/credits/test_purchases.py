@@ -90,7 +90,7 @@ def test_checkout_records_the_purchase_and_opens_a_session_for_the_packs_price(l
     assert (purchase.status, purchase.credits, purchase.price, purchase.currency) == ("created", 100, 499, "eur")
     assert (session["mode"], session["amount_total"], session["currency"]) == ("payment", 499, "eur")
     assert session["line_items"]["data"][0]["description"] == "⚡100 credits — Starter pack"
-    assert session["client_reference_id"] == f"purchase:{purchase.pk}"
+    assert session["client_reference_id"] == purchase.reference
     assert session["metadata"] == {"purchase_id": str(purchase.pk), "user_id": str(learner.pk), "pack": "starter-test"}
     assert session["customer_email"] == learner.email
     assert session["success_url"] == (
@@ -164,7 +164,7 @@ def test_a_paid_session_credits_the_pack_once_by_every_route(learner, pack, fake
     assert purchase_entries(learner) == [("purchase", 100)]
     assert balance(learner) == 160
     entry = LedgerEntry.objects.get(kind="purchase")
-    assert (entry.reason, entry.reference) == ("Bought ⚡100 (Starter pack)", f"purchase:{purchase.pk}")
+    assert (entry.reason, entry.reference) == ("Bought ⚡100 (Starter pack)", purchase.reference)
 
 
 def test_the_success_page_check_credits_a_paid_purchase_without_the_webhook(learner, pack, fake_stripe):

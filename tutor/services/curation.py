@@ -14,6 +14,7 @@ from tutor.backends import material_fingerprint
 from tutor.exceptions import RefundNotAllowed
 from tutor.material import lesson_material
 from tutor.models import Explanation, ExplanationStatus, Report, Unlock, UnlockStatus
+from tutor.references import unlock_reference
 from tutor.services.generation import explanation_enqueue, explanation_version_create
 from tutor.transcripts import TranscriptFormatError, transcript_parse
 
@@ -85,7 +86,7 @@ def report_refund(*, report: Report, admin: User) -> LedgerEntry:
             kind=EntryKind.REFUND,
             reason=f"Goodwill refund for the AI tutor explanation of “{lesson.title}”, which you reported as "
             f"{report.get_reason_display().lower()}",
-            reference=f"unlock:lesson:{lesson.pk}",
+            reference=unlock_reference(lesson),
             idempotency_key=f"tutor-report:{report.pk}:refund",
             created_by=admin,
         )

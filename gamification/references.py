@@ -1,0 +1,20 @@
+"""The reference gamification writes for a lesson's rewards, XP and credits ("lesson:42"): built and read here only."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lessons.models import Lesson
+
+LESSON_PREFIX = "lesson:"
+
+
+def lesson_reference(lesson: Lesson) -> str:
+    return f"{LESSON_PREFIX}{lesson.pk}"
+
+
+def lesson_reference_parse(reference: str) -> int | None:
+    """The lesson id in "lesson:42", or None when the string is not a lesson reward's reference."""
+    rest = reference.removeprefix(LESSON_PREFIX)
+    return int(rest) if rest != reference and rest.isdigit() else None

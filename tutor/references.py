@@ -1,0 +1,20 @@
+"""The reference tutor writes on the ledger for an unlock ("unlock:lesson:42"): built and read here only."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lessons.models import Lesson
+
+UNLOCK_PREFIX = "unlock:lesson:"
+
+
+def unlock_reference(lesson: Lesson) -> str:
+    return f"{UNLOCK_PREFIX}{lesson.pk}"
+
+
+def unlock_reference_parse(reference: str) -> int | None:
+    """The lesson id in "unlock:lesson:42", or None when the string is not an unlock's reference."""
+    rest = reference.removeprefix(UNLOCK_PREFIX)
+    return int(rest) if rest != reference and rest.isdigit() else None
