@@ -15,7 +15,18 @@ from django.utils.text import slugify
 from accounts.models import User
 from lessons.chapters import ParsedChapter, chapters_parse
 from lessons.exceptions import LessonNotAvailable
-from lessons.models import Category, Chapter, Course, CourseLesson, Enrollment, Lesson, LessonProgress, Level, Source
+from lessons.models import (
+    Category,
+    Chapter,
+    Course,
+    CourseLesson,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    Level,
+    RelatedLesson,
+    Source,
+)
 from lessons.sources import source_guess
 from lessons.tasks import related_recompute_task
 
@@ -216,3 +227,52 @@ def _slug_unique(title: str) -> str:
     while Lesson.objects.filter(slug=slug).exists():
         slug, number = f"{base}-{number}", number + 1
     return slug
+
+
+# --- Catalog rows by key (the demo loader; safe to run twice) -----------------------------------------------------
+
+
+def category_save(*, slug: str, name: str, icon: str) -> Category:
+    """Create or update the category with this slug."""
+    return Category.objects.update_or_create(slug=slug, defaults={"name": name, "icon": icon})[0]
+
+
+def source_save(*, name: str, kind: str, url: str) -> Source:
+    """Create or update the source with this name."""
+    return Source.objects.update_or_create(name=name, defaults={"kind": kind, "url": url})[0]
+
+
+def lesson_save(*, slug: str, fields: Mapping[str, object]) -> Lesson:
+    """Create or update the lesson with this slug, setting `fields` (model field names)."""
+    return Lesson.objects.update_or_create(slug=slug, defaults=dict(fields))[0]
+
+
+def course_save(*, slug: str, title: str, description: str, level: str) -> Course:
+    """Create or update the course with this slug (its lessons: `course_lessons_set`)."""
+    return Course.objects.update_or_create(
+        slug=slug, defaults={"title": title, "description": description, "level": level}
+    )[0]
+
+
+def lesson_curation_set(
+    *, lesson: Lesson, up_next: Lesson | None, up_next_reason: str, related: Sequence[Lesson]
+) -> int:
+    """A curator's picks for a lesson: its "Up next" with the reason, and its curated related lessons in this order
+    (others curated before are dropped). Returns how many curated related lessons it now has."""
+    with transaction.atomic():
+        lesson.up_next, lesson.up_next_reason = up_next, up_next_reason
+        lesson.save(update_fields=["up_next", "up_next_reason", "updated"])
+        RelatedLesson.objects.filter(lesson=lesson, curated=True).exclude(related__in=related).delete()
+        for position, other in enumerate(related, start=1):
+            RelatedLesson.objects.update_or_create(
+                lesson=lesson, related=other, curated=True, defaults={"position": position, "score": 0.0}
+            )
+    return len(related)
+
+
+def related_computed_replace(*, lesson_ids: Sequence[int], rows: Sequence[RelatedLesson]) -> int:
+    """Replace the computed (not curated) related lessons of `lesson_ids` with `rows`; returns how many it stored."""
+    with transaction.atomic():
+        RelatedLesson.objects.filter(curated=False, lesson__in=lesson_ids).delete()
+        RelatedLesson.objects.bulk_create(rows)
+    return len(rows)
