@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "tutor",
     "gamification",
     "api",
+    "demo",
     "config.apps.ProjectConfig",
 ]
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from lessons import demo_data
 from lessons.models import Lesson
 from lessons.services import lesson_progress_complete, lesson_start
+from tests import seed
 from tests.factories import (
     ChapterFactory,
     CourseFactory,
@@ -86,7 +86,7 @@ def test_a_visitor_sees_every_element_of_the_seed_page_in_order(client, seed_les
         "Up next",
         "Microsoft Research Forum | Season 2, Episode 4",
         "Microsoft Research",
-        demo_data.SEED_LESSON.up_next_why,
+        seed.SEED_LESSON.up_next_why,
         "Watch →",
     ]
     position = 0

@@ -1,20 +1,31 @@
-"""Load the demo catalog (lessons/demo_data.py) into the database; safe to run twice (rows are keyed by slug)."""
+"""Load the demo (demo/data.py, demo/questions.py) through the owning apps' services; safe to run twice (rows are
+keyed by slug, email or prompt)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
-from lessons import demo_data
+from accounts.services import user_with_verified_email_save
+from credits.services import signup_bonus_grant
+from demo import data as demo_data
+from demo.questions import DEMO_QUESTIONS
+from gamification.services import ChoiceText, check_question_add
 from lessons.chapters import chapters_parse
-from lessons.models import Category, Course, Lesson, Level, RelatedLesson, Source
+from lessons.models import Lesson, Level
 from lessons.related import related_recompute
-from lessons.services import chapters_replace, course_lessons_set
+from lessons.services import (
+    category_save,
+    chapters_replace,
+    course_lessons_set,
+    course_save,
+    lesson_curation_set,
+    lesson_save,
+    source_save,
+)
 
 _LEVELS = {
     demo_data.BEGINNER: Level.BEGINNER,
@@ -47,22 +58,16 @@ def demo_catalog_load(*, today: date | None = None) -> DemoLoaded:
     today = today or timezone.localdate()
     with transaction.atomic():
         categories = {
-            item.slug: Category.objects.update_or_create(
-                slug=item.slug, defaults={"name": item.name, "icon": item.icon}
-            )[0]
-            for item in demo_data.CATEGORIES
+            item.slug: category_save(slug=item.slug, name=item.name, icon=item.icon) for item in demo_data.CATEGORIES
         }
-        sources = {
-            item.name: Source.objects.update_or_create(name=item.name, defaults={"kind": item.kind, "url": item.url})[0]
-            for item in demo_data.SOURCES
-        }
+        sources = {item.name: source_save(name=item.name, kind=item.kind, url=item.url) for item in demo_data.SOURCES}
         lessons: dict[str, Lesson] = {}
         chapter_count = 0
         for item in demo_data.ALL_LESSONS:
             published_at = item.published_on or today - timedelta(days=item.published_days_ago or 0)
-            lesson, _ = Lesson.objects.update_or_create(
+            lesson = lesson_save(
                 slug=item.slug,
-                defaults={
+                fields={
                     "title": item.title,
                     "authors": item.authors,
                     "source": sources[item.source],
@@ -80,27 +85,22 @@ def demo_catalog_load(*, today: date | None = None) -> DemoLoaded:
             chapter_count += chapters_replace(lesson=lesson, chapters=chapters_parse(item.description))
             lessons[item.slug] = lesson
 
-        curated = 0
-        for item in demo_data.ALL_LESSONS:
-            lesson = lessons[item.slug]
-            lesson.up_next = lessons[item.up_next] if item.up_next else None
-            lesson.up_next_reason = item.up_next_why
-            lesson.save(update_fields=["up_next", "up_next_reason", "updated"])
-            RelatedLesson.objects.filter(lesson=lesson, curated=True).exclude(related__slug__in=item.related).delete()
-            for position, slug in enumerate(item.related, start=1):
-                RelatedLesson.objects.update_or_create(
-                    lesson=lesson, related=lessons[slug], curated=True, defaults={"position": position, "score": 0.0}
-                )
-                curated += 1
+        curated = sum(
+            lesson_curation_set(
+                lesson=lessons[item.slug],
+                up_next=lessons[item.up_next] if item.up_next else None,
+                up_next_reason=item.up_next_why,
+                related=[lessons[slug] for slug in item.related],
+            )
+            for item in demo_data.ALL_LESSONS
+        )
 
         for course_item in demo_data.COURSES:
-            course, _ = Course.objects.update_or_create(
+            course = course_save(
                 slug=course_item.slug,
-                defaults={
-                    "title": course_item.title,
-                    "description": course_item.description,
-                    "level": _LEVELS[course_item.level],
-                },
+                title=course_item.title,
+                description=course_item.description,
+                level=_LEVELS[course_item.level],
             )
             course_lessons_set(course=course, lessons=[lessons[slug] for slug in course_item.lessons])
 
@@ -119,18 +119,36 @@ def demo_catalog_load(*, today: date | None = None) -> DemoLoaded:
 
 
 def _demo_user_save(item: demo_data.DemoUser) -> str:
-    user, created = User.objects.update_or_create(
+    user = user_with_verified_email_save(
         email=item.email,
-        defaults={
-            "display_name": item.display_name,
-            "is_staff": item.is_staff,
-            "is_superuser": item.is_superuser,
-            "is_active": True,
-        },
+        password=item.password,
+        display_name=item.display_name,
+        is_staff=item.is_staff,
+        is_superuser=item.is_superuser,
     )
-    # Only when it changed: hashing is slow on purpose, and a second run should not churn the row.
-    if created or not user.check_password(item.password):
-        user.set_password(item.password)
-        user.save(update_fields=["password"])
-    EmailAddress.objects.update_or_create(user=user, email=item.email, defaults={"verified": True, "primary": True})
+    signup_bonus_grant(user=user)  # their address is verified, as a confirmed sign-up's is; paid once
     return item.email
+
+
+@dataclass(frozen=True)
+class DemoQuestionsLoaded:
+    added: int
+    already_there: int
+    skipped_slugs: list[str]
+
+
+def demo_questions_load() -> DemoQuestionsLoaded:
+    """Add the demo check questions to the demo lessons (after `demo_catalog_load`)."""
+    lessons = Lesson.objects.in_bulk([question.lesson_slug for question in DEMO_QUESTIONS], field_name="slug")
+    added, skipped = 0, []
+    with transaction.atomic():
+        for position, question in enumerate(DEMO_QUESTIONS):
+            lesson = lessons.get(question.lesson_slug)
+            if lesson is None:
+                skipped.append(question.lesson_slug)
+                continue
+            choices = [ChoiceText(text=c.text, correct=c.correct, explanation=c.explanation) for c in question.choices]
+            added += check_question_add(lesson=lesson, prompt=question.prompt, position=position, choices=choices)
+    return DemoQuestionsLoaded(
+        added=added, already_there=len(DEMO_QUESTIONS) - added - len(skipped), skipped_slugs=skipped
+    )

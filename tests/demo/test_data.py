@@ -1,4 +1,4 @@
-"""Tests that the demo catalog (lessons/demo_data.py) is complete and consistent before anything loads it."""
+"""Tests that the demo catalog (demo/data.py) is complete and consistent before anything loads it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from lessons import demo_data
+from demo import data as demo_data
 from lessons.chapters import chapters_parse
 from lessons.sources import KINDS, arxiv_id
 

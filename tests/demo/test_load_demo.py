@@ -7,7 +7,8 @@ from allauth.account.models import EmailAddress
 from django.core.management import call_command
 
 from accounts.models import User
-from lessons import demo_data
+from credits.selectors import wallet_summary
+from demo import data as demo_data
 from lessons.models import Category, Chapter, Course, CourseLesson, Lesson, RelatedLesson, Source
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +79,10 @@ def test_reloading_restores_curated_data_a_curator_changed():
     load()
     assert seed.chapters.count() == 11
     assert RelatedLesson.objects.filter(lesson=seed, curated=True).count() == 4
+
+
+def test_the_demo_users_start_with_the_welcome_bonus_once_however_often_the_demo_loads(settings):
+    load()
+    load()
+    for item in demo_data.USERS:
+        assert wallet_summary(user=User.objects.get(email=item.email)).balance == settings.SIGNUP_BONUS

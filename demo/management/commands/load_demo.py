@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from lessons.demo_load import demo_catalog_load
+from demo.load import demo_catalog_load
 
 
 class Command(BaseCommand):

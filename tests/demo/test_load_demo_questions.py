@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from gamification.demo_questions import DEMO_QUESTIONS
+from demo.questions import DEMO_QUESTIONS
 from gamification.models import CheckChoice, CheckQuestion
 
 pytestmark = pytest.mark.django_db
