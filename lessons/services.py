@@ -276,3 +276,9 @@ def related_computed_replace(*, lesson_ids: Sequence[int], rows: Sequence[Relate
         RelatedLesson.objects.filter(curated=False, lesson__in=lesson_ids).delete()
         RelatedLesson.objects.bulk_create(rows)
     return len(rows)
+
+
+def lesson_transcript_set(*, lesson: Lesson, text: str) -> None:
+    """Store the lesson's transcript (the tutor checks it parses first); it is read as the tutor's material."""
+    lesson.transcript = text
+    lesson.save(update_fields=["transcript", "updated"])

@@ -10,6 +10,7 @@ from accounts.models import User
 from credits.models import EntryKind, LedgerEntry
 from credits.services import credits_grant
 from lessons.models import Lesson
+from lessons.services import lesson_transcript_set
 from tutor.backends import material_fingerprint
 from tutor.exceptions import RefundNotAllowed
 from tutor.material import lesson_material
@@ -104,6 +105,5 @@ def lesson_transcript_attach(*, lesson: Lesson, raw: str) -> int:
     segments = transcript_parse(text)
     if not segments:
         raise TranscriptFormatError("there is no text in it")
-    lesson.transcript = text
-    lesson.save(update_fields=["transcript", "updated"])
+    lesson_transcript_set(lesson=lesson, text=text)
     return len(segments)
