@@ -124,7 +124,7 @@ if REDIS_URL:
     if restore_seconds := env.int("CELERY_UNACKED_RESTORE_SECONDS", default=0):
         CELERY_BROKER_TRANSPORT_OPTIONS |= {"unacked_restore_interval": restore_seconds, "unacked_restore_throttle": 1}
 else:
-    # kombu's filesystem transport needs no server: in and out must be the same folder (NOTES.md).
+    # kombu's filesystem transport needs no server; in and out must be the same folder, or nothing is consumed.
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_EMBEDDED_DIR / "queue"),
@@ -273,7 +273,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- Product settings (names are a contract: DESIGN.md) ---------------------------------------------------------
+# --- Product settings (their names are a contract with operators: README.md, docs/economy.md) --------------------
 UNLOCK_PRICE = env.int("UNLOCK_PRICE", default=30)
 SIGNUP_BONUS = env.int("SIGNUP_BONUS", default=60)
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")

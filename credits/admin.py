@@ -170,7 +170,7 @@ class HoldAdmin(ReadOnlyAdmin):
         return hold.wallet.user.email
 
 
-# --- Packs, purchases and Stripe events (issue 6) ------------------------------------------------------------------
+# --- Packs, purchases and Stripe events -------------------------------------------------------------------------
 
 
 @admin.register(CreditPack)

@@ -205,7 +205,7 @@ class Hold(models.Model):
         return f"⚡{self.amount} {self.get_status_display().lower()} · {self.reference}"
 
 
-# --- Purchases (issue 6): packs of credits sold through Stripe Checkout, and the Stripe events that settle them ------
+# --- Purchases: packs of credits sold through Stripe Checkout, and the Stripe events that settle them ------
 # Only credits/services/purchases.py and credits/services/stripe_events.py write these tables.
 
 

@@ -262,7 +262,7 @@ def ledger_audit() -> list[str]:
     return problems
 
 
-# --- Packs and purchases (issue 6) ------------------------------------------------------------------------------------
+# --- Packs and purchases -------------------------------------------------------------------------------------------
 
 
 def packs_on_sale() -> QuerySet[CreditPack]:

@@ -151,7 +151,7 @@ class LessonProgressFactory(factory.django.DjangoModelFactory):
     started_at = factory.LazyFunction(timezone.now)
 
 
-# --- gamification (issue 7): lessons to complete and their check questions ----------------------------------------
+# --- gamification: lessons to complete and their check questions ----------------------------------------
 
 
 class PublishedLessonFactory(LessonFactory):
@@ -179,7 +179,7 @@ class CheckQuestionFactory(factory.django.DjangoModelFactory):
         obj.choices.create(text="right", is_correct=True, explanation="This is what the lesson shows.", position=2)
 
 
-# --- credits (issue 4): learners whose wallet holds a known balance, reached through the credits services -----------
+# --- credits: learners whose wallet holds a known balance, reached through the credits services -----------
 
 
 class LearnerWithCreditsFactory(UserFactory):
@@ -217,7 +217,7 @@ def wallet_fund(user, balance: int):
     return wallet
 
 
-# --- credits (issue 6): packs of ⚡ for sale ---------------------------------------------------------------------
+# --- credits: packs of ⚡ for sale ---------------------------------------------------------------------
 
 
 class CreditPackFactory(factory.django.DjangoModelFactory):

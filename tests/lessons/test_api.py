@@ -1,4 +1,4 @@
-"""GET /api/v1/lessons and /api/v1/lessons/{slug}: shapes from DESIGN.md, filters, marks, and clear 4xx, never 500."""
+"""GET /api/v1/lessons and /api/v1/lessons/{slug}: shapes from docs/api.md, filters, marks, and clear 4xx, never 500."""
 
 import pytest
 

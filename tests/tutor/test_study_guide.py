@@ -26,7 +26,7 @@ from tutor.rendering import markdown_render
 
 VIDEO = "https://www.youtube.com/watch?v=seed-lesson"
 
-# The seed page's description as it was pasted (see /work/shared/seed/lesson-page.txt), links and chapter list included.
+# The seed page's description as it was pasted into the importer, links and chapter list included.
 SEED_RELATED = (
     RelatedMaterial(
         "The ABCs of reading medical research and review papers these days",
