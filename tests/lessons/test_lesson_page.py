@@ -284,7 +284,7 @@ def test_a_visitors_page_carries_no_server_marks_and_tells_the_script_it_is_anon
     content = response.content.decode()
     assert 'data-signed-in="false"' in content
     assert f'data-started-url="{reverse("lessons:started", kwargs={"slug": "__slug__"})}"' in content
-    assert "/static/js/lessons.js" in content
+    assert "/static/lessons/lessons.js" in content
 
 
 def test_the_page_has_one_h1_and_labelled_sections(client, seed_lesson):
