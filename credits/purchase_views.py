@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from accounts.selectors import signed_in_user
 from credits import stripe_gateway
 from credits.exceptions import CheckoutFailed, IdempotencyConflict, PackNotAvailable, PurchasesUnavailable
 from credits.models import CreditPack, Purchase, PurchaseStatus
@@ -38,11 +39,6 @@ STRIPE_CHECK_INTERVAL_SECONDS = 5
 MAX_KEY_LENGTH = 100
 
 
-def _learner(request: HttpRequest) -> User | None:
-    user = request.user
-    return user if isinstance(user, User) and user.is_authenticated else None
-
-
 def _login_url() -> str:
     """Sign in, then back to the packs page."""
     return f"{reverse('account_login')}?{urlencode({'next': reverse('credits:packs')})}"
@@ -57,7 +53,7 @@ class PackOffer:
 
 @require_GET
 def packs_view(request: HttpRequest) -> HttpResponse:
-    user = _learner(request)
+    user = signed_in_user(request.user)
     offers = [
         PackOffer(pack, money_display(pack.price, pack.currency), f"web:{uuid.uuid4()}") for pack in packs_on_sale()
     ]
@@ -74,7 +70,7 @@ def packs_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def pack_buy_view(request: HttpRequest, slug: str) -> HttpResponse:
-    user = _learner(request)
+    user = signed_in_user(request.user)
     if user is None:
         return redirect(_login_url())
     pack = pack_on_sale(slug=slug)
@@ -94,7 +90,7 @@ def pack_buy_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _own_purchase(request: HttpRequest, purchase_id: int) -> tuple[User, Purchase]:
-    user = _learner(request)
+    user = signed_in_user(request.user)
     assert user is not None  # login_required
     purchase = purchase_of(user=user, purchase_id=purchase_id)
     if purchase is None:

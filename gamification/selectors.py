@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import signed_in_user
 from credits.selectors import WalletSummary, wallet_summary
 from gamification.badges import BADGES, BADGES_BY_SLUG, Badge, LearnerFacts
 from gamification.charts import BarChart, DayMark, Heatmap, calendar_heatmap, xp_per_day_chart
@@ -44,10 +45,6 @@ from gamification.rewards import (
 )
 from gamification.streaks import streak_at_risk, streak_shown
 from lessons.models import Course, CourseLesson, Enrollment, Lesson, LessonProgress, LessonStatus
-
-
-def signed_in(user: Any) -> User | None:
-    return user if isinstance(user, User) and user.is_authenticated else None
 
 
 def profile_for(*, user: User) -> LearnerProfile:
@@ -199,7 +196,7 @@ def completion_panel_for(*, user: Any, lesson: Lesson, now: datetime | None = No
     """Everything the block shows, in 2 queries for visitors and at most 8 for a learner."""
     now = now or timezone.now()
     questions = list(CheckQuestion.objects.filter(lesson=lesson).prefetch_related("choices"))
-    learner = signed_in(user)
+    learner = signed_in_user(user)
     if learner is None:
         return CompletionPanel(
             lesson=lesson,
@@ -398,7 +395,7 @@ def leaderboard_for(*, user: Any, now: datetime | None = None) -> Leaderboard:
     now = now or timezone.now()
     key = week_key(now)
     _, ends_at = week_bounds(key)
-    learner = signed_in(user)
+    learner = signed_in_user(user)
     if learner is None:
         return Leaderboard(state="anonymous", week=key, ends_at=ends_at)
     profile = profile_for(user=learner)

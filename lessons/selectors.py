@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from accounts.models import User
+from accounts.selectors import signed_in_user
 from lessons.chapters import chapter_url, timestamp_format
 from lessons.exceptions import CourseNotFound, LessonNotFound
 from lessons.models import (
@@ -173,10 +174,6 @@ class Home:
 # --- Shared building blocks -----------------------------------------------------------------------------------------
 
 
-def _signed_in(user: Any) -> User | None:
-    return user if isinstance(user, User) and user.is_authenticated else None
-
-
 def _marks(user: User | None, lesson_ref: str) -> dict[str, Any]:
     """EXISTS annotations saying whether ``user`` started / completed the lesson ``lesson_ref`` points at."""
     if user is None:
@@ -202,7 +199,7 @@ def lesson_cards_queryset(*, user: Any) -> QuerySet[Lesson]:
         Lesson.objects.visible_to(user)
         .select_related("source", "category")
         .defer(*CARD_DEFERRED)
-        .annotate(**_marks(_signed_in(user), "pk"))
+        .annotate(**_marks(signed_in_user(user), "pk"))
     )
 
 
@@ -217,7 +214,7 @@ def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None) -
     first related lesson. Queries: the lesson (+ up next), its chapters, its related lessons, and, for a signed-in
     learner or a ``course_slug``, the course's lessons.
     """
-    learner = _signed_in(user)
+    learner = signed_in_user(user)
     up_next_marks = {f"up_next_{name}": value for name, value in _marks(learner, "up_next").items()}
     related_rows = (
         RelatedLesson.objects.filter(**{f"related__{key}": value for key, value in _visible_lookup(user).items()})
@@ -313,7 +310,7 @@ def _course_followed(
 ) -> tuple[Course | None, int | None, int | None, LessonCard | None]:
     """(course, 1-based position of ``lesson``, number of lessons, next lesson's card) for the course the learner
     follows through this lesson; all None when there is none. One query, none for a visitor without a course."""
-    learner = _signed_in(user)
+    learner = signed_in_user(user)
     if learner is None and not course_slug:
         return None, None, None, None
     containing = Q(course__course_lessons__lesson=lesson)
@@ -478,7 +475,7 @@ def _course_progress(course: Course) -> CourseProgress:
 
 def courses_list(*, user: Any) -> list[CourseProgress]:
     """Every course with its size and, for a signed-in learner, their progress (one query)."""
-    learner = _signed_in(user)
+    learner = signed_in_user(user)
     return [_course_progress(course) for course in Course.objects.annotate(**_course_progress_annotations(learner))]
 
 
@@ -495,7 +492,7 @@ def my_courses_list(*, user: User) -> list[CourseProgress]:
 
 def course_detail_get(*, slug: str, user: Any) -> CourseDetail:
     """A course with its lessons in order and the learner's progress (two queries); raises CourseNotFound."""
-    learner = _signed_in(user)
+    learner = signed_in_user(user)
     try:
         course = Course.objects.annotate(**_course_progress_annotations(learner)).get(slug=slug)
     except Course.DoesNotExist:

@@ -18,18 +18,13 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import User
+from accounts.selectors import signed_in_user
 from credits.services import IdempotencyConflict, InsufficientCredits
 from lessons.exceptions import LessonNotFound
 from lessons.models import Lesson
 from tutor import selectors, services
 from tutor.exceptions import FeedbackNotAllowed, UnlockKeyReused
 from tutor.forms import RatingForm, ReportForm, UnlockForm
-
-
-def _learner(request: HttpRequest) -> User | None:
-    user = request.user
-    return user if isinstance(user, User) and user.is_authenticated else None
 
 
 def _lesson(slug: str, request: HttpRequest, *, published_only: bool = False) -> Lesson:
@@ -64,7 +59,7 @@ def _sign_in_first(lesson: Lesson) -> HttpResponse:
 @require_POST
 def unlock_view(request: HttpRequest, slug: str) -> HttpResponse:
     lesson = _lesson(slug, request, published_only=True)
-    user = _learner(request)
+    user = signed_in_user(request.user)
     if user is None:
         return _sign_in_first(lesson)
     form = UnlockForm(request.POST)
@@ -104,7 +99,7 @@ def _feedback(
 ) -> HttpResponse:
     """Rating and reporting differ only in their form, their service and their words; the steps are the same."""
     lesson = _lesson(slug, request)
-    user = _learner(request)
+    user = signed_in_user(request.user)
     if user is None:
         return _sign_in_first(lesson)
     unlock = selectors.unlock_for(user=user, lesson=lesson)
