@@ -18,3 +18,15 @@ def lesson_reference_parse(reference: str) -> int | None:
     """The lesson id in "lesson:42", or None when the string is not a lesson reward's reference."""
     rest = reference.removeprefix(LESSON_PREFIX)
     return int(rest) if rest != reference and rest.isdigit() else None
+
+
+def course_reference(course_id: int) -> str:
+    return f"course:{course_id}"
+
+
+def streak_reference(milestone: int) -> str:
+    return f"streak:{milestone}"
+
+
+def league_reference(week_key: str) -> str:
+    return f"league:{week_key}"
