@@ -21,7 +21,13 @@ def purchase_reference(purchase_id: int) -> str:
 
 def purchase_reference_parse(reference: str) -> int | None:
     """The purchase id in "purchase:7", or None when the string is not a purchase's reference."""
-    rest = reference.removeprefix(PURCHASE_PREFIX)
+    return reference_id(reference, prefix=PURCHASE_PREFIX)
+
+
+def reference_id(reference: str, *, prefix: str) -> int | None:
+    """The id after `prefix` in `reference`; None when the reference has another prefix or no whole number after it.
+    For the owners' parsers: each app reads only its own format."""
+    rest = reference.removeprefix(prefix)
     return int(rest) if rest != reference and rest.isdigit() else None
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from credits.references import reference_id
+
 if TYPE_CHECKING:
     from lessons.models import Lesson
 
@@ -16,8 +18,7 @@ def lesson_reference(lesson: Lesson) -> str:
 
 def lesson_reference_parse(reference: str) -> int | None:
     """The lesson id in "lesson:42", or None when the string is not a lesson reward's reference."""
-    rest = reference.removeprefix(LESSON_PREFIX)
-    return int(rest) if rest != reference and rest.isdigit() else None
+    return reference_id(reference, prefix=LESSON_PREFIX)
 
 
 def course_reference(course_id: int) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from credits.references import reference_id
+
 if TYPE_CHECKING:
     from lessons.models import Lesson
 
@@ -16,5 +18,4 @@ def unlock_reference(lesson: Lesson) -> str:
 
 def unlock_reference_parse(reference: str) -> int | None:
     """The lesson id in "unlock:lesson:42", or None when the string is not an unlock's reference."""
-    rest = reference.removeprefix(UNLOCK_PREFIX)
-    return int(rest) if rest != reference and rest.isdigit() else None
+    return reference_id(reference, prefix=UNLOCK_PREFIX)
