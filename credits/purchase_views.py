@@ -26,7 +26,7 @@ from credits.selectors import (
     WalletSummary,
     pack_on_sale,
     packs_on_sale,
-    purchase_of,
+    purchase_for,
     purchases_recent_for,
     wallet_summary,
 )
@@ -92,7 +92,7 @@ def pack_buy_view(request: HttpRequest, slug: str) -> HttpResponse:
 def _own_purchase(request: HttpRequest, purchase_id: int) -> tuple[User, Purchase]:
     user = signed_in_user(request.user)
     assert user is not None  # login_required
-    purchase = purchase_of(user=user, purchase_id=purchase_id)
+    purchase = purchase_for(user=user, purchase_id=purchase_id)
     if purchase is None:
         raise Http404("No such purchase.")
     return user, purchase

@@ -3,7 +3,7 @@
 Import from here (`from credits.selectors import wallet_summary`). Reads never write: no wallet is created here."""
 
 from credits.selectors.audit import MAX_EXAMPLES, ledger_audit
-from credits.selectors.purchases import pack_on_sale, packs_on_sale, purchase_of, purchases_recent_for
+from credits.selectors.purchases import pack_on_sale, packs_on_sale, purchase_for, purchases_recent_for
 from credits.selectors.statement import (
     ENTRY_COLUMNS,
     RETURNED_COLUMNS,
@@ -25,7 +25,7 @@ __all__ = [
     "ledger_entries_for",
     "pack_on_sale",
     "packs_on_sale",
-    "purchase_of",
+    "purchase_for",
     "purchases_recent_for",
     "statement_history_for",
     "wallet_summary",

@@ -24,6 +24,6 @@ def purchases_recent_for(*, user: User, limit: int = 5) -> list[Purchase]:
     return list(Purchase.objects.filter(user=user).select_related("pack").order_by("-created_at", "-id")[:limit])
 
 
-def purchase_of(*, user: User, purchase_id: int) -> Purchase | None:
+def purchase_for(*, user: User, purchase_id: int) -> Purchase | None:
     """One of the user's own purchases; None for someone else's, so pages answer 404 rather than say it exists."""
     return Purchase.objects.filter(user=user, pk=purchase_id).select_related("pack").first()
