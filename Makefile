@@ -50,7 +50,7 @@ browser:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy accounts config $(wildcard lessons credits tutor gamification privacy ingest api)
+	$(BIN)/mypy accounts config $(wildcard lessons credits tutor gamification privacy ingest api demo)
 
 format: install
 	$(BIN)/ruff format .

@@ -7,7 +7,11 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 
-TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    """The host's tzdata zones, read when a form or check needs them: a migration refers to this function instead of
+    baking in the list, so a tzdata update changes no migration."""
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
 class UserManager(BaseUserManager["User"]):
@@ -45,7 +49,7 @@ class User(AbstractUser):
     time_zone = models.CharField(
         max_length=64,
         default="UTC",
-        choices=TIME_ZONE_CHOICES,
+        choices=time_zone_choices,
         help_text="Your day starts and ends here: streaks and daily goals follow it.",
     )
 

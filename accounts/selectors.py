@@ -1,4 +1,4 @@
-"""Reads of a learner's own account: what the data export says about the person and how they sign in."""
+"""Reads about accounts: who is signed in, and what the data export says about the person and how they sign in."""
 
 from typing import Any
 
@@ -46,3 +46,8 @@ def export_for(*, user: User) -> dict[str, Any]:
             for authenticator in Authenticator.objects.filter(user=user).order_by("id")
         ],
     }
+
+
+def signed_in_user(user: Any) -> User | None:
+    """The user when someone is signed in (`request.user`, or what an API's auth resolved), else None."""
+    return user if isinstance(user, User) and user.is_authenticated else None

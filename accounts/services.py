@@ -1,7 +1,9 @@
-"""Writes to a learner's own account: settings, and the two steps of erasing an account."""
+"""Writes to accounts: a learner's own settings, the two steps of erasing an account, and the demo's users with
+their verified addresses."""
 
 import secrets
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from accounts.exceptions import AccountNotErasable
@@ -46,3 +48,19 @@ def user_delete(*, user: User) -> None:
     owner). Call last, after every app has erased or handed on its own rows."""
     user_erase_check(user=user)
     user.delete()
+
+
+def user_with_verified_email_save(
+    *, email: str, password: str, display_name: str, is_staff: bool = False, is_superuser: bool = False
+) -> User:
+    """Create or update an active user whose address counts as verified (the demo's accounts); safe to run twice."""
+    user, created = User.objects.update_or_create(
+        email=email,
+        defaults={"display_name": display_name, "is_staff": is_staff, "is_superuser": is_superuser, "is_active": True},
+    )
+    # Only when it changed: hashing is slow on purpose, and a second run should not churn the row.
+    if created or not user.check_password(password):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return user

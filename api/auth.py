@@ -26,7 +26,7 @@ def _anonymous(request: HttpRequest) -> AnonymousUser:
 
 
 cookie_session_auth = CookieSessionAuth()
-# The token first: with the cookie auth first an app's POST would stop at the CSRF check (NOTES.md).
+# The token first: with the cookie auth first, ninja would stop an app's POST at the CSRF check and try no further.
 REQUIRED_AUTH = [x_session_token_auth, cookie_session_auth]
 OPTIONAL_AUTH = [x_session_token_auth, cookie_session_auth, _anonymous]
 

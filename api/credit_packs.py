@@ -9,6 +9,7 @@ from ninja import Header, Router, Schema
 from ninja.errors import HttpError
 
 from api.auth import OPTIONAL_AUTH, require_user
+from api.idempotency import idempotency_key_parse
 from api.schemas import ErrorOut
 from credits.exceptions import CheckoutFailed, IdempotencyConflict, PackNotAvailable, PurchasesUnavailable
 from credits.models import CreditPack
@@ -16,8 +17,6 @@ from credits.selectors import pack_on_sale, packs_on_sale
 from credits.services.purchases import purchase_checkout_start
 
 router = Router(tags=["credits"])
-
-IDEMPOTENCY_KEY_MAX_LENGTH = 100
 
 
 class PackOut(Schema):
@@ -39,13 +38,8 @@ def credit_packs(request: HttpRequest) -> list[CreditPack]:
 
 
 def _key(value: str | None) -> str:
-    key = (value or "").strip()
-    if not key:
-        # Without a key every call opens its own checkout; nothing is charged until the buyer pays one of them.
-        return f"api:{uuid.uuid4()}"
-    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not key.isprintable() or not key.isascii():
-        raise HttpError(400, f"An Idempotency-Key is up to {IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters.")
-    return f"api:{key}"
+    # Without a key every call opens its own checkout; nothing is charged until the buyer pays one of them.
+    return f"api:{idempotency_key_parse(value) or uuid.uuid4()}"
 
 
 @router.post(

@@ -9,8 +9,7 @@ from ninja.errors import HttpError
 
 from api.auth import require_user
 from api.schemas import ErrorOut
-from credits.selectors import WalletSummary, holds_open_for, ledger_entries_for
-from credits.services import wallet_get_or_create
+from credits.selectors import holds_open_for, ledger_entries_for, wallet_summary
 
 router = Router(tags=["credits"])
 
@@ -46,7 +45,7 @@ class LedgerOut(Schema):
 def my_ledger(request: HttpRequest, page: int = 1) -> dict[str, object]:
     """Balance, available (balance − open holds), open holds, and ledger entries newest first."""
     user = require_user(request)
-    summary = WalletSummary.of(wallet_get_or_create(user=user))
+    summary = wallet_summary(user=user)
     paginator = Paginator(ledger_entries_for(user=user), LEDGER_PAGE_SIZE)
     try:
         entries = paginator.page(page)

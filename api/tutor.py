@@ -10,6 +10,7 @@ from ninja import Header, Router, Schema, Status
 from ninja.errors import HttpError
 
 from api.auth import require_user
+from api.idempotency import idempotency_key_parse
 from api.schemas import ErrorOut
 from credits.selectors import wallet_summary
 from credits.services import IdempotencyConflict, InsufficientCredits
@@ -36,8 +37,6 @@ from tutor.selectors import (
 from tutor.services import UNWRITTEN_REASON, question_ask, unlock
 
 router = Router(tags=["tutor"])
-
-IDEMPOTENCY_KEY_MAX_LENGTH = 100
 
 
 class NotEnoughCreditsOut(Schema):
@@ -102,11 +101,9 @@ def _lesson(slug: str, user: Any, *, published_only: bool = False) -> Lesson:
 
 
 def _key(value: str | None) -> str:
-    key = (value or "").strip()
-    if not key:
+    key = idempotency_key_parse(value)
+    if key is None:
         raise HttpError(400, "Send an Idempotency-Key header (a UUID per unlock), so a retry never charges twice.")
-    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not key.isprintable() or not key.isascii():
-        raise HttpError(400, f"An Idempotency-Key is up to {IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters.")
     return key
 
 

@@ -1,8 +1,7 @@
 """Template context shared by every page."""
 
-from django.conf import settings
 from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    return {"site_name": "Learn ⚡", "unlock_price": settings.UNLOCK_PRICE}
+    return {"site_name": "Learn ⚡"}

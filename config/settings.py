@@ -8,8 +8,7 @@ from csp.constants import NONCE, SELF
 from django.utils.text import slugify
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))  # its folders: config/apps.py
 
 env = environ.Env()
 if (BASE_DIR / ".env").exists():
@@ -50,6 +49,8 @@ INSTALLED_APPS = [
     "privacy",
     "ingest",
     "api",
+    "demo",
+    "config.apps.ProjectConfig",
 ]
 
 MIDDLEWARE = [
@@ -126,12 +127,12 @@ if REDIS_URL:
     # A message whose worker died unacknowledged goes back on the queue after the visibility timeout. Tests that kill
     # a worker shorten it, and the restore sweep with it (kombu sweeps every interval × throttle seconds).
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=7200)
     }
     if restore_seconds := env.int("CELERY_UNACKED_RESTORE_SECONDS", default=0):
         CELERY_BROKER_TRANSPORT_OPTIONS |= {"unacked_restore_interval": restore_seconds, "unacked_restore_throttle": 1}
 else:
-    # kombu's filesystem transport needs no server: in and out must be the same folder (NOTES.md).
+    # kombu's filesystem transport needs no server; in and out must be the same folder, or nothing is consumed.
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_EMBEDDED_DIR / "queue"),
@@ -150,8 +151,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# The longest task (tutor generation) stays below the broker's visibility timeout (3600 s), so a job is redelivered
-# only when its worker is really gone.
+# The longest task (tutor generation) stays below the claim lease, the hold's expiry and the broker's visibility
+# timeout, so a job is redelivered only when its worker is really gone: config/checks.py enforces the order.
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -285,7 +286,6 @@ USE_TZ = True
 # --- Static files --------------------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request while it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -341,7 +341,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- Product settings (names are a contract: DESIGN.md) ---------------------------------------------------------
+# --- Product settings (their names are a contract with operators: README.md, docs/economy.md) --------------------
 UNLOCK_PRICE = env.int("UNLOCK_PRICE", default=30)
 SIGNUP_BONUS = env.int("SIGNUP_BONUS", default=60)
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
@@ -376,12 +376,6 @@ TUTOR_QUESTIONS_PER_HOUR = env.int("TUTOR_QUESTIONS_PER_HOUR", default=20)
 TUTOR_QUESTION_REQUEUE_SECONDS = env.int("TUTOR_QUESTION_REQUEUE_SECONDS", default=30)
 # Credits set aside for an unlock go back to the learner when nothing captured them within this many seconds.
 CREDITS_HOLD_TTL_SECONDS = env.int("CREDITS_HOLD_TTL_SECONDS", default=1800)
-# Statement links: a reference starting with a prefix links to the URL with the rest of the reference filled in.
-CREDITS_REFERENCE_LINKS = {
-    "unlock:lesson:": "/lessons/id/{}/",
-    "lesson:": "/lessons/id/{}/",
-    "purchase:": "/credits/purchases/{}/",
-}
 # --- Sources (docs/sources.md) -------------------------------------------------------------------------------------
 INGEST_USER_AGENT = env.str("INGEST_USER_AGENT", default=f"LearnPlatform/1.0 (+{SITE_URL}) feed reader")
 INGEST_TIMEOUT_SECONDS = env.float("INGEST_TIMEOUT_SECONDS", default=15.0)  # connect, each read, and the whole body

@@ -12,28 +12,12 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from accounts.models import User
+from accounts.read_only_admin import ReadOnlyAdmin, ReadOnlyMixin
 from credits.forms import CreditsAdjustForm
 from credits.models import CreditPack, Hold, LedgerEntry, Purchase, StripeEvent, Wallet
 from credits.money import money_display
 from credits.services import CreditsError, credits_adjust
 from credits.services.purchases import purchase_check_with_stripe
-
-
-class ReadOnlyMixin:
-    """Nobody, superusers included, adds, changes or deletes these rows here: only the credits services write them."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    """A change list and read-only pages, nothing more."""
 
 
 class LedgerEntryInline(ReadOnlyMixin, admin.TabularInline):
@@ -170,7 +154,7 @@ class HoldAdmin(ReadOnlyAdmin):
         return hold.wallet.user.email
 
 
-# --- Packs, purchases and Stripe events (issue 6) ------------------------------------------------------------------
+# --- Packs, purchases and Stripe events -------------------------------------------------------------------------
 
 
 @admin.register(CreditPack)

@@ -3,14 +3,12 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from credits.selectors import WalletSummary
-from credits.services import wallet_get_or_create
+from credits.selectors import wallet_summary
 
 
 def header_balance(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    # Lazy: pages that never render the header (redirects, JSON) cost no query. The first page a signed-in learner
-    # sees creates the wallet, and with it the signup bonus (docs/credits.md).
-    return {"credits_summary": SimpleLazyObject(lambda: WalletSummary.of(wallet_get_or_create(user=user)))}
+    # Lazy: pages that never render the header (redirects, JSON) cost no query. A read: no wallet yet shows ⚡0.
+    return {"credits_summary": SimpleLazyObject(lambda: wallet_summary(user=user))}

@@ -49,7 +49,7 @@ class LedgerIsAppendOnly(CreditsError):
     """Someone tried to change or delete a ledger entry; mistakes are fixed with a new, reversing entry."""
 
 
-# --- Purchases (issue 6) ---------------------------------------------------------------------------------------------
+# --- Purchases ----------------------------------------------------------------------------------------------------
 
 
 class PurchasesUnavailable(CreditsError):

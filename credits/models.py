@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from credits.exceptions import LedgerIsAppendOnly
+from credits.references import purchase_reference
 
 
 class Wallet(models.Model):
@@ -42,6 +43,21 @@ class Wallet(models.Model):
     def available(self) -> int:
         """What the learner can spend or hold now; below zero only after a clawback left a debt."""
         return self.balance - self.held
+
+
+class SignupBonus(models.Model):
+    """The welcome bonus, once per person: one row per user and per normalised email address.
+
+    The unique address is what stops `alice+farm1@example.com` from collecting a second bonus; the service that writes
+    this row (`signup_bonus_grant`) normalises the address and explains how.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signup_bonus")
+    address = models.CharField(max_length=254, unique=True, help_text="The normalised email address it was paid for.")
+    granted_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self) -> str:
+        return f"{self.address} · {self.granted_at:%Y-%m-%d}"
 
 
 class LedgerEntryQuerySet(models.QuerySet["LedgerEntry"]):
@@ -189,7 +205,7 @@ class Hold(models.Model):
         return f"⚡{self.amount} {self.get_status_display().lower()} · {self.reference}"
 
 
-# --- Purchases (issue 6): packs of credits sold through Stripe Checkout, and the Stripe events that settle them ------
+# --- Purchases: packs of credits sold through Stripe Checkout, and the Stripe events that settle them ------
 # Only credits/services/purchases.py and credits/services/stripe_events.py write these tables.
 
 
@@ -289,8 +305,8 @@ class Purchase(models.Model):
 
     @property
     def reference(self) -> str:
-        """What the ledger entries of this purchase point at (CREDITS_REFERENCE_LINKS links it to its page)."""
-        return f"purchase:{self.pk}"
+        """What the ledger entries of this purchase point at (the statement links it to the purchase's page)."""
+        return purchase_reference(self.pk)
 
     @property
     def is_credited(self) -> bool:

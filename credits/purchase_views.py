@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from accounts.selectors import signed_in_user
 from credits import stripe_gateway
 from credits.exceptions import CheckoutFailed, IdempotencyConflict, PackNotAvailable, PurchasesUnavailable
 from credits.models import CreditPack, Purchase, PurchaseStatus
@@ -25,11 +26,10 @@ from credits.selectors import (
     WalletSummary,
     pack_on_sale,
     packs_on_sale,
-    purchase_of,
+    purchase_for,
     purchases_recent_for,
     wallet_summary,
 )
-from credits.services import wallet_get_or_create
 from credits.services.purchases import purchase_check_with_stripe, purchase_checkout_start
 
 # Waiting for the webhook takes seconds; a delayed bank payment can take days, so that state polls gently.
@@ -37,11 +37,6 @@ POLL_SECONDS = {PurchaseStatus.CREATED: 1, PurchaseStatus.PENDING: 10}
 # While the page polls, it asks Stripe itself at most this often (the webhook normally arrives first).
 STRIPE_CHECK_INTERVAL_SECONDS = 5
 MAX_KEY_LENGTH = 100
-
-
-def _learner(request: HttpRequest) -> User | None:
-    user = request.user
-    return user if isinstance(user, User) and user.is_authenticated else None
 
 
 def _login_url() -> str:
@@ -58,7 +53,7 @@ class PackOffer:
 
 @require_GET
 def packs_view(request: HttpRequest) -> HttpResponse:
-    user = _learner(request)
+    user = signed_in_user(request.user)
     offers = [
         PackOffer(pack, money_display(pack.price, pack.currency), f"web:{uuid.uuid4()}") for pack in packs_on_sale()
     ]
@@ -75,7 +70,7 @@ def packs_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def pack_buy_view(request: HttpRequest, slug: str) -> HttpResponse:
-    user = _learner(request)
+    user = signed_in_user(request.user)
     if user is None:
         return redirect(_login_url())
     pack = pack_on_sale(slug=slug)
@@ -95,23 +90,32 @@ def pack_buy_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _own_purchase(request: HttpRequest, purchase_id: int) -> tuple[User, Purchase]:
-    user = _learner(request)
+    user = signed_in_user(request.user)
     assert user is not None  # login_required
-    purchase = purchase_of(user=user, purchase_id=purchase_id)
+    purchase = purchase_for(user=user, purchase_id=purchase_id)
     if purchase is None:
         raise Http404("No such purchase.")
     return user, purchase
 
 
-def _status_context(purchase: Purchase, *, summary: WalletSummary, from_checkout: bool) -> dict[str, object]:
+def _status_context(
+    purchase: Purchase, *, summary: WalletSummary, from_checkout: bool, session_id: str, on_page: bool
+) -> dict[str, object]:
     poll_seconds = POLL_SECONDS.get(PurchaseStatus(purchase.status))
     if purchase.status == PurchaseStatus.CREATED and not from_checkout:
         poll_seconds = None  # opened from a list, not back from paying: nothing says a payment is on its way
+    query = {"from": "checkout"} if from_checkout else {}
+    if session_id:
+        query["session_id"] = session_id
+    status_url = reverse("credits:purchase_status", args=[purchase.pk])
     return {
         "purchase": purchase,
         "price": money_display(purchase.price, purchase.currency),
         "summary": summary,
         "poll_seconds": poll_seconds,
+        # The page asks for one check as soon as it loads (a POST: the check may credit); the answer keeps polling.
+        "check_on_load": on_page and purchase.status in POLL_SECONDS,
+        "status_url": f"{status_url}?{urlencode(query)}" if query else status_url,
         "from_checkout": from_checkout,
     }
 
@@ -120,29 +124,42 @@ def _status_context(purchase: Purchase, *, summary: WalletSummary, from_checkout
 @login_required
 @require_GET
 def purchase_view(request: HttpRequest, purchase_id: int) -> HttpResponse:
-    """Where Stripe sends the buyer back (with ?session_id=). It checks with Stripe once itself, so the credits
-    usually show at once; the same check settles a purchase whose webhook never came when the learner opens it later."""
+    """Where Stripe sends the buyer back (with ?session_id=). A read: while the purchase is unsettled, the page POSTs
+    to its status fragment as it loads, which checks with Stripe, so the credits usually show at once; the same check
+    settles a purchase whose webhook never came when the learner opens it later."""
     user, purchase = _own_purchase(request, purchase_id)
-    session_id = request.GET.get("session_id")
-    if purchase.status in POLL_SECONDS:
-        purchase = purchase_check_with_stripe(purchase=purchase, session_id=session_id).purchase or purchase
-    # The header shows the balance too (credits.context_processors.header_balance): one wallet read, the header's own
-    # get-or-create, serves both, so the page and its header never disagree.
-    summary = WalletSummary.of(wallet_get_or_create(user=user))
-    context = _status_context(purchase, summary=summary, from_checkout=session_id is not None)
+    session_id = request.GET.get("session_id", "")
+    # The header shows the balance too (credits.context_processors.header_balance): one wallet read serves both, so
+    # the page and its header never disagree.
+    summary = wallet_summary(user=user)
+    context = _status_context(
+        purchase, summary=summary, from_checkout=bool(session_id), session_id=session_id, on_page=True
+    )
     return render(request, "credits/purchase.html", {**context, "credits_summary": summary})
 
 
 @never_cache
 @login_required
-@require_GET
+@require_POST
 def purchase_status_view(request: HttpRequest, purchase_id: int) -> HttpResponse:
-    """The fragment the success page polls; once the credits land it also swaps the header balance."""
+    """The fragment the success page posts to: it asks Stripe (at most every few seconds) and settles the purchase;
+    once the credits land it also swaps the header balance. Without htmx it answers with the purchase page."""
     user, purchase = _own_purchase(request, purchase_id)
+    session_id = request.GET.get("session_id", "")
     if purchase.status in POLL_SECONDS and cache.add(
         f"credits:purchase-check:{purchase.pk}", True, STRIPE_CHECK_INTERVAL_SECONDS
     ):
-        purchase = purchase_check_with_stripe(purchase=purchase).purchase or purchase
+        purchase = purchase_check_with_stripe(purchase=purchase, session_id=session_id or None).purchase or purchase
+    if not request.headers.get("HX-Request"):  # the no-JavaScript "Check now" button: back to the page (303)
+        page = reverse("credits:purchase", args=[purchase.pk])
+        query = f"?{urlencode({'session_id': session_id})}" if session_id else ""
+        return HttpResponseRedirect(page + query, status=303)
     summary = wallet_summary(user=user)  # the fragment has no header
-    context = _status_context(purchase, summary=summary, from_checkout=request.GET.get("from") == "checkout")
+    context = _status_context(
+        purchase,
+        summary=summary,
+        from_checkout=request.GET.get("from") == "checkout",
+        session_id=session_id,
+        on_page=False,
+    )
     return render(request, "credits/_purchase_status_response.html", context)

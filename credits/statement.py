@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import quote
-
-from django.conf import settings
 
 from credits.models import EntryKind
+from credits.references import reference_url
 from credits.selectors import HistoryRow
 
 KIND_LABELS = {
@@ -25,15 +23,6 @@ KIND_LABELS = {
 }
 # Characters that make a spreadsheet read a cell as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def reference_url(reference: str) -> str | None:
-    """The page a reference points at, from CREDITS_REFERENCE_LINKS (longest matching prefix); None when unknown."""
-    links: dict[str, str] = getattr(settings, "CREDITS_REFERENCE_LINKS", {})
-    for prefix in sorted(links, key=len, reverse=True):
-        if reference.startswith(prefix) and (rest := reference[len(prefix) :]):
-            return links[prefix].format(quote(rest, safe=""))
-    return None
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import User
-from credits.selectors import HistoryRow, WalletSummary, holds_open_for, statement_history_for
-from credits.services import wallet_get_or_create
-from credits.statement import CSV_HEADER, csv_row, reference_url, statement_lines
+from credits.references import reference_url
+from credits.selectors import HistoryRow, holds_open_for, statement_history_for, wallet_summary
+from credits.statement import CSV_HEADER, csv_row, statement_lines
 
 PAGE_SIZE = 25
 
@@ -24,7 +24,7 @@ def statement_view(request: HttpRequest) -> HttpResponseBase:
         return statement_csv_view(request)
     user = request.user
     assert isinstance(user, User)
-    summary = WalletSummary.of(wallet_get_or_create(user=user))
+    summary = wallet_summary(user=user)
     holds = [(hold, reference_url(hold.reference)) for hold in holds_open_for(user=user)]
     # StatementHistory is not a QuerySet but has what Paginator uses: count() and slicing.
     paginator: Paginator[HistoryRow] = Paginator(statement_history_for(user=user), PAGE_SIZE)  # type: ignore[arg-type]

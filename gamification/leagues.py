@@ -53,11 +53,6 @@ def week_bounds(key: str) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=7)
 
 
-def week_before(key: str) -> str:
-    start, _ = week_bounds(key)
-    return week_key(start - timedelta(days=1))
-
-
 # --- Seating ---------------------------------------------------------------------------------------------------------
 
 

@@ -19,8 +19,9 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
-from credits.selectors import WalletSummary
-from credits.services import InsufficientCredits, wallet_get_or_create
+from accounts.selectors import signed_in_user
+from credits.selectors import wallet_summary
+from credits.services import InsufficientCredits
 from gamification import selectors, services
 from gamification.exceptions import CompletionTooSoon, FreezeLimitReached, InvalidDailyGoal
 from gamification.models import CheckChoice, CheckQuestion
@@ -32,10 +33,6 @@ from lessons.selectors import lesson_published_get
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails  # set by django_htmx's middleware
-
-
-def _learner(request: HttpRequest) -> User | None:
-    return selectors.signed_in(request.user)
 
 
 def _lesson(slug: str) -> Lesson:
@@ -75,7 +72,7 @@ def lesson_opened(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The block reports (htmx, on load) that a signed-in learner has the lesson page open: the completion clock
     starts, and the block comes back with its countdown."""
     lesson = _lesson(slug)
-    learner = _learner(request)
+    learner = signed_in_user(request.user)
     if learner is None:
         return HttpResponse(status=204)
     services.lesson_open(user=learner, lesson=lesson)
@@ -95,7 +92,7 @@ def lesson_check(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def lesson_complete(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     lesson = _lesson(slug)
-    learner = _learner(request)
+    learner = signed_in_user(request.user)
     if learner is None:
         return _sign_in_first(request, lesson)
     try:
@@ -111,7 +108,7 @@ def lesson_complete(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def check_answer(request: HtmxHttpRequest, slug: str, question_id: int) -> HttpResponse:
     lesson = _lesson(slug)
-    learner = _learner(request)
+    learner = signed_in_user(request.user)
     if learner is None:
         return _sign_in_first(request, lesson)
     question = CheckQuestion.objects.filter(pk=question_id, lesson=lesson).first()
@@ -133,7 +130,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     # The header shows the balance too (credits.context_processors.header_balance): one wallet read serves both, and
     # it is the header's own get-or-create, so a first page view still opens the wallet and the two never disagree.
-    wallet = WalletSummary.of(wallet_get_or_create(user=user))
+    wallet = wallet_summary(user=user)
     page = selectors.profile_page_for(user=user, wallet=wallet)
     # A fresh key per page view: a double-clicked "buy" buys one freeze, a second visit can buy another.
     context = {"page": page, "freeze_key": uuid.uuid4().hex, "credits_summary": wallet}

@@ -28,6 +28,7 @@ from lessons.models import (
     RelatedLesson,
     Source,
 )
+from lessons.slots import lesson_admin_tools
 
 # Links typed without a scheme are taken as https (Django 6's default; silences 5.2's warning).
 URL_FIELDS_HTTPS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
@@ -98,6 +99,7 @@ class ComputedRelatedInline(admin.TabularInline):
 class LessonAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS_HTTPS
     change_list_template = "admin/lessons/lesson/change_list.html"
+    change_form_template = "admin/lessons/lesson/change_form.html"  # offers lessons.slots' admin tools
     list_display = (
         "title",
         "status",
@@ -125,6 +127,10 @@ class LessonAdmin(admin.ModelAdmin):
         ("Up next", {"fields": ("up_next", "up_next_reason")}),
         ("Record", {"fields": ("created", "updated", "identity_key", "curator_edited_at"), "classes": ("collapse",)}),
     )
+
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        context["lesson_admin_tools"] = lesson_admin_tools()
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Lesson]:
         return super().get_queryset(request).annotate(chapter_total=Count("chapters"))

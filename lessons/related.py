@@ -1,8 +1,9 @@
 """Related lessons computed by similarity: TF-IDF over title, summary, category and chapter titles, cosine ranked.
 
 Computed rows are precomputed and stored (RelatedLesson with curated=False), never worked out per request. They
-are recomputed by the worker after a curator saves or imports a lesson, and by load_demo. Curated rows are never
-touched here; a lesson's computed rows leave out what a curator already picked for it.
+are recomputed by the worker after a curator saves or imports a lesson, and by the demo loader. This module scores;
+`lessons.services.related_computed_replace` stores. Curated rows are never touched here; a lesson's computed rows leave
+out what a curator already picked for it.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from django.db import transaction
 
 from lessons.models import Chapter, Lesson, RelatedLesson
 
@@ -84,11 +83,11 @@ def related_recompute(*, lesson: Lesson | None = None, lessons: Iterable[Lesson]
             )
             for position, (score, other_id) in enumerate(best, start=1)
         )
+    from lessons.services import related_computed_replace  # services enqueue the task that calls this module
+
     written = [document.pk for document in documents if only is None or document.pk in only]
-    with transaction.atomic():
-        RelatedLesson.objects.filter(curated=False, lesson__in=written).delete()
-        RelatedLesson.objects.bulk_create(rows)
-    return RelatedRecomputed(lessons=len(written), rows=len(rows))
+    stored = related_computed_replace(lesson_ids=written, rows=rows)
+    return RelatedRecomputed(lessons=len(written), rows=stored)
 
 
 def _document_text(lesson: Lesson, chapter_titles: list[str]) -> str:

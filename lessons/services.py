@@ -15,7 +15,20 @@ from django.utils.text import slugify
 from accounts.models import User
 from lessons.chapters import ParsedChapter, chapters_parse
 from lessons.exceptions import LessonNotAvailable, LessonNotIncoming
-from lessons.models import Category, Chapter, Course, CourseLesson, Enrollment, Lesson, LessonProgress, Level, Source
+from lessons.models import (
+    FEED_FORMAT_KINDS,
+    Category,
+    Chapter,
+    Course,
+    CourseLesson,
+    Enrollment,
+    Kind,
+    Lesson,
+    LessonProgress,
+    Level,
+    RelatedLesson,
+    Source,
+)
 from lessons.sources import source_guess
 from lessons.tasks import related_recompute_task
 
@@ -290,3 +303,71 @@ def user_erase(*, user: User) -> None:
     with transaction.atomic():
         Enrollment.objects.filter(user=user).delete()
         LessonProgress.objects.filter(user=user).delete()
+
+
+# --- Catalog rows by key (the demo loader; safe to run twice) -----------------------------------------------------
+
+
+def category_save(*, slug: str, name: str, icon: str) -> Category:
+    """Create or update the category with this slug."""
+    return Category.objects.update_or_create(slug=slug, defaults={"name": name, "icon": icon})[0]
+
+
+def source_save(*, name: str, kind: str, url: str) -> Source:
+    """Create or update the source with this name."""
+    return Source.objects.update_or_create(name=name, defaults={"kind": kind, "url": url})[0]
+
+
+def source_feed_set(*, source: Source, feed_format: str, feed_url: str, poll_interval_minutes: int) -> None:
+    """Point a source at its feed. Its health (last poll, errors, HTTP validators) is kept unless the feed changed, so
+    setting the same feed again does not make the source due at once."""
+    changed = source.feed_url != feed_url or source.feed_format != feed_format
+    Source.objects.filter(pk=source.pk).update(
+        feed_url=feed_url,
+        feed_format=feed_format,
+        kind=FEED_FORMAT_KINDS[feed_format] if source.kind == Kind.URL else source.kind,
+        poll_interval_minutes=poll_interval_minutes,
+        **({"etag": "", "last_modified": "", "next_poll_at": None} if changed else {}),
+    )
+
+
+def lesson_save(*, slug: str, fields: Mapping[str, object]) -> Lesson:
+    """Create or update the lesson with this slug, setting `fields` (model field names)."""
+    return Lesson.objects.update_or_create(slug=slug, defaults=dict(fields))[0]
+
+
+def course_save(*, slug: str, title: str, description: str, level: str) -> Course:
+    """Create or update the course with this slug (its lessons: `course_lessons_set`)."""
+    return Course.objects.update_or_create(
+        slug=slug, defaults={"title": title, "description": description, "level": level}
+    )[0]
+
+
+def lesson_curation_set(
+    *, lesson: Lesson, up_next: Lesson | None, up_next_reason: str, related: Sequence[Lesson]
+) -> int:
+    """A curator's picks for a lesson: its "Up next" with the reason, and its curated related lessons in this order
+    (others curated before are dropped). Returns how many curated related lessons it now has."""
+    with transaction.atomic():
+        lesson.up_next, lesson.up_next_reason = up_next, up_next_reason
+        lesson.save(update_fields=["up_next", "up_next_reason", "updated"])
+        RelatedLesson.objects.filter(lesson=lesson, curated=True).exclude(related__in=related).delete()
+        for position, other in enumerate(related, start=1):
+            RelatedLesson.objects.update_or_create(
+                lesson=lesson, related=other, curated=True, defaults={"position": position, "score": 0.0}
+            )
+    return len(related)
+
+
+def related_computed_replace(*, lesson_ids: Sequence[int], rows: Sequence[RelatedLesson]) -> int:
+    """Replace the computed (not curated) related lessons of `lesson_ids` with `rows`; returns how many it stored."""
+    with transaction.atomic():
+        RelatedLesson.objects.filter(curated=False, lesson__in=lesson_ids).delete()
+        RelatedLesson.objects.bulk_create(rows)
+    return len(rows)
+
+
+def lesson_transcript_set(*, lesson: Lesson, text: str) -> None:
+    """Store the lesson's transcript (the tutor checks it parses first); it is read as the tutor's material."""
+    lesson.transcript = text
+    lesson.save(update_fields=["transcript", "updated"])

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.models import User
+from accounts.selectors import signed_in_user
 from lessons import selectors, services
 from lessons.exceptions import CourseNotFound, LessonNotAvailable, LessonNotFound
 from lessons.forms import CatalogFilterForm
@@ -27,11 +27,6 @@ MERGE_BODY_MAX_BYTES = 64 * 1024
 
 def _login_url(next_path: str) -> str:
     return f"{reverse('account_login')}?{urlencode({'next': next_path})}"
-
-
-def _signed_in_user(request: HttpRequest) -> User | None:
-    user = request.user
-    return user if isinstance(user, User) and user.is_authenticated else None
 
 
 @require_safe
@@ -69,7 +64,7 @@ def lesson_by_id(request: HttpRequest, pk: int) -> HttpResponseRedirect:
 @require_POST
 def lesson_started(request: HttpRequest, slug: str) -> JsonResponse:
     """A signed-in learner opened the lesson's link or a chapter (the page's script posts here)."""
-    user = _signed_in_user(request)
+    user = signed_in_user(request.user)
     if user is None:
         return JsonResponse({"detail": "Sign in to save progress to your account."}, status=401)
     try:
@@ -86,7 +81,7 @@ def lesson_started(request: HttpRequest, slug: str) -> JsonResponse:
 @require_POST
 def progress_merge(request: HttpRequest) -> JsonResponse:
     """Lessons a visitor opened in this browser before signing in: ``{"lessons": {slug: ISO time}}``."""
-    user = _signed_in_user(request)
+    user = signed_in_user(request.user)
     if user is None:
         return JsonResponse({"detail": "Sign in to save progress to your account."}, status=401)
     if len(request.body) > MERGE_BODY_MAX_BYTES:
@@ -127,7 +122,7 @@ def course_enrol(request: HttpRequest, slug: str) -> HttpResponseRedirect:
         course = selectors.course_get(slug=slug)
     except CourseNotFound:
         raise Http404("No such course.") from None
-    user = _signed_in_user(request)
+    user = signed_in_user(request.user)
     if user is None:
         return redirect(_login_url(course.get_absolute_url()))
     _, created = services.course_enroll(user=user, course=course)
@@ -141,6 +136,6 @@ def course_enrol(request: HttpRequest, slug: str) -> HttpResponseRedirect:
 @require_safe
 @login_required
 def my_courses(request: HttpRequest) -> HttpResponse:
-    user = _signed_in_user(request)
+    user = signed_in_user(request.user)
     assert user is not None  # login_required
     return render(request, "lessons/my_courses.html", {"courses": selectors.my_courses_list(user=user)})

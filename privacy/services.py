@@ -41,8 +41,8 @@ def _request_record(*, kind: str, subject_id: int, actor: User | None, owner: Us
 
 
 def account_export(*, user: User, actor: User | None = None) -> dict[str, Any]:
-    """Everything the platform holds about the learner, as one JSON-ready document, and an audit line saying who
-    asked (the learner, or `actor` for a support request)."""
+    """Everything the platform holds about the learner, as one JSON-ready document. A support request (`actor`, a
+    staff member) leaves an audit line; the learner's own export is only logged, so reading it writes nothing."""
     document = {
         "format": EXPORT_FORMAT,
         "exported_at": timezone.now().isoformat(),
@@ -52,7 +52,11 @@ def account_export(*, user: User, actor: User | None = None) -> dict[str, Any]:
         "tutor": tutor.selectors.export_for(user=user),
         "credits": credits.selectors.export_for(user=user),
     }
-    _request_record(kind=AccountRequestKind.EXPORT, subject_id=user.pk, actor=actor)
+    if actor is not None and actor.pk != user.pk:
+        _request_record(kind=AccountRequestKind.EXPORT, subject_id=user.pk, actor=actor)
+    else:
+        # The learner's own export is a read (the API's is a GET): logged, not stored.
+        logger.info("export of account #%s by the learner", user.pk)
     return document
 
 

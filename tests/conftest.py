@@ -24,7 +24,7 @@ def _clean_cache():
     cache.clear()
 
 
-# Flags that keep Chromium from reaching for the network this machine does not have (NOTES.md).
+# Flags that keep Chromium from reaching for the network a test machine may not have.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

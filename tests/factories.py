@@ -19,12 +19,18 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def verified(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy's post-generation signature
-        """Users made by tests have a verified primary email unless they ask otherwise (verified=False)."""
+        """Users made by tests have a verified primary email unless they ask otherwise (verified=False).
+
+        A verified address earns the welcome bonus, as confirming it does in the product (credits/signals.py).
+        """
         if not create:
             return
         obj.save()
         if extracted is not False:
+            from credits.services import signup_bonus_grant  # imported late: credits sits above accounts
+
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+            signup_bonus_grant(user=obj)
 
 
 class StaffUserFactory(UserFactory):
@@ -145,7 +151,7 @@ class LessonProgressFactory(factory.django.DjangoModelFactory):
     started_at = factory.LazyFunction(timezone.now)
 
 
-# --- gamification (issue 7): lessons to complete and their check questions ----------------------------------------
+# --- gamification: lessons to complete and their check questions ----------------------------------------
 
 
 class PublishedLessonFactory(LessonFactory):
@@ -173,7 +179,7 @@ class CheckQuestionFactory(factory.django.DjangoModelFactory):
         obj.choices.create(text="right", is_correct=True, explanation="This is what the lesson shows.", position=2)
 
 
-# --- credits (issue 4): learners whose wallet holds a known balance, reached through the credits services -----------
+# --- credits: learners whose wallet holds a known balance, reached through the credits services -----------
 
 
 class LearnerWithCreditsFactory(UserFactory):
@@ -211,7 +217,7 @@ def wallet_fund(user, balance: int):
     return wallet
 
 
-# --- credits (issue 6): packs of ⚡ for sale ---------------------------------------------------------------------
+# --- credits: packs of ⚡ for sale ---------------------------------------------------------------------
 
 
 class CreditPackFactory(factory.django.DjangoModelFactory):

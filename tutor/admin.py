@@ -15,6 +15,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from accounts.read_only_admin import ReadOnlyInline
 from lessons.models import Lesson
 from tutor import services
 from tutor.exceptions import RefundNotAllowed
@@ -28,15 +29,10 @@ def _count(model: type[Report] | type[Unlock]) -> Coalesce:
     return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
 
 
-class ReportInline(admin.TabularInline):
+class ReportInline(ReadOnlyInline):
     model = Report
-    extra = 0
     fields = ("user", "reason", "comment", "created_at", "refund_entry")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Explanation)

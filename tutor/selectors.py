@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 
 from accounts.models import User
+from credits.models import Hold
 from credits.selectors import WalletSummary, wallet_summary
 from lessons.exceptions import LessonNotFound
 from lessons.models import Lesson
@@ -101,6 +102,12 @@ def explanation_html(explanation: Explanation, *, partial: bool = False) -> str:
 def unlock_for(*, user: User, lesson: Lesson) -> Unlock | None:
     """The learner's unlock of the lesson with its hold and explanation (one query), or None."""
     return Unlock.objects.select_related("hold", "explanation").filter(user=user, lesson=lesson).first()
+
+
+def unlocks_charged_count(user: User) -> int:
+    """How many lessons' explanations the learner has paid for: unlocks whose hold was captured (the hold is the
+    truth, docs/tutor.md). Gamification's "Curious mind" badge reads it (connected in config/apps.py)."""
+    return Unlock.objects.filter(user=user, hold__status=Hold.Status.CAPTURED).count()
 
 
 def unlock_state(unlock: Unlock | None) -> str:

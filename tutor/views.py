@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import User
+from accounts.selectors import signed_in_user
 from credits.services import IdempotencyConflict, InsufficientCredits
 from lessons.exceptions import LessonNotFound
 from lessons.models import Lesson
@@ -35,11 +35,6 @@ from tutor.exceptions import (
 )
 from tutor.forms import QuestionForm, RatingForm, ReportForm, UnlockForm
 from tutor.models import Question
-
-
-def _learner(request: HttpRequest) -> User | None:
-    user = request.user
-    return user if isinstance(user, User) and user.is_authenticated else None
 
 
 def _lesson(slug: str, request: HttpRequest, *, published_only: bool = False) -> Lesson:
@@ -74,7 +69,7 @@ def _sign_in_first(lesson: Lesson) -> HttpResponse:
 @require_POST
 def unlock_view(request: HttpRequest, slug: str) -> HttpResponse:
     lesson = _lesson(slug, request, published_only=True)
-    user = _learner(request)
+    user = signed_in_user(request.user)
     if user is None:
         return _sign_in_first(lesson)
     form = UnlockForm(request.POST)
@@ -118,7 +113,7 @@ def _feedback(
 ) -> HttpResponse:
     """Rating and reporting differ only in their form, their service and their words; the steps are the same."""
     lesson = _lesson(slug, request)
-    user = _learner(request)
+    user = signed_in_user(request.user)
     if user is None:
         return _sign_in_first(lesson)
     unlock = selectors.unlock_for(user=user, lesson=lesson)
@@ -173,7 +168,7 @@ def _questions_response(request: HttpRequest, lesson: Lesson, *, error: str = ""
 def question_ask_view(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask the tutor: the question is answered by a worker; the list shows it at once and polls it."""
     lesson = _lesson(slug, request, published_only=True)
-    user = _learner(request)
+    user = signed_in_user(request.user)
     if user is None:
         return _sign_in_first(lesson)
     form = QuestionForm(request.POST)
@@ -198,7 +193,7 @@ def question_ask_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _own_question(request: HttpRequest, question_id: int) -> Question:
-    user = _learner(request)
+    user = signed_in_user(request.user)
     if user is None:
         raise Http404("No such question.")
     try:

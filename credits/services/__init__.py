@@ -22,7 +22,8 @@ from credits.exceptions import (
 from credits.services.entries import credits_adjust, credits_clawback, credits_grant, credits_spend, entry_reverse
 from credits.services.erasure import credits_owner_transfer
 from credits.services.holds import HOLD_EXPIRED_REASON, hold_capture, hold_place, hold_release, holds_expire
-from credits.services.wallets import SIGNUP_BONUS_KEY, SIGNUP_BONUS_REASON, wallet_get_or_create
+from credits.services.signup_bonus import SIGNUP_BONUS_KEY, SIGNUP_BONUS_REASON, email_normalise, signup_bonus_grant
+from credits.services.wallets import wallet_get_or_create
 
 __all__ = [
     "HOLD_EXPIRED_REASON",
@@ -41,10 +42,12 @@ __all__ = [
     "credits_grant",
     "credits_owner_transfer",
     "credits_spend",
+    "email_normalise",
     "entry_reverse",
     "hold_capture",
     "hold_place",
     "hold_release",
     "holds_expire",
+    "signup_bonus_grant",
     "wallet_get_or_create",
 ]

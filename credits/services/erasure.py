@@ -1,6 +1,7 @@
 """Erasing a learner: the ledger is a financial record, so it is never deleted; it passes to an anonymous owner.
 
-The wallet (with every entry and hold) and the purchases change owner in one transaction under the wallet's lock.
+The wallet (with every entry and hold), the purchases and the welcome bonus's record change owner in one transaction
+under the wallet's lock.
 Nothing about a balance changes, so `audit_ledger` holds before and after; a Stripe refund or dispute of an old
 purchase finds it by its payment intent and takes the credits back from the same wallet, now the anonymous owner's.
 """
@@ -9,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from credits.models import Purchase, Wallet
+from credits.models import Purchase, SignupBonus, Wallet
+from credits.services.signup_bonus import erased_address
 
 
 def credits_owner_transfer(*, user: User, owner: User) -> None:
@@ -21,3 +23,8 @@ def credits_owner_transfer(*, user: User, owner: User) -> None:
             wallet.updated_at = timezone.now()
             wallet.save(update_fields=["user", "updated_at"])
         Purchase.objects.filter(user=user).update(user=owner, updated_at=timezone.now())
+        # The bonus stays paid once per mailbox: the record keeps a digest of the address, not the address.
+        bonus = SignupBonus.objects.filter(user=user).first()
+        if bonus is not None:
+            bonus.user, bonus.address = owner, erased_address(bonus.address)
+            bonus.save(update_fields=["user", "address"])

@@ -32,6 +32,7 @@ from credits.exceptions import (
     PurchasesUnavailable,
 )
 from credits.models import CreditPack, EntryKind, Purchase, PurchaseStatus, StripeEvent, StripeEventStatus
+from credits.references import purchase_reference_parse
 from credits.services.arguments import require_key
 from credits.services.entries import credits_clawback, credits_grant, entry_reverse
 from credits.stripe_gateway import CheckoutSession
@@ -131,8 +132,9 @@ def _purchase_get_or_create(*, user: User, pack: CreditPack, idempotency_key: st
 
 
 def _purchase_id_from(session: CheckoutSession) -> int | None:
-    raw = session.metadata.get("purchase_id") or (session.client_reference_id or "").removeprefix("purchase:")
-    return int(raw) if raw.isdigit() else None
+    if raw := session.metadata.get("purchase_id"):
+        return int(raw) if raw.isdigit() else None
+    return purchase_reference_parse(session.client_reference_id or "")
 
 
 def _purchase_locked_for_session(session: CheckoutSession) -> Purchase | None:

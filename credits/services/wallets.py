@@ -1,9 +1,8 @@
-"""Wallets: lazy creation with the signup bonus, row locks in a fixed order, and the one place entries are appended."""
+"""Wallets: created on first write, row locks in a fixed order, and the one place entries are appended."""
 
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -11,16 +10,9 @@ from accounts.models import User
 from credits.exceptions import IdempotencyConflict, InsufficientCredits, WalletInDebt
 from credits.models import Hold, LedgerEntry, Wallet
 
-SIGNUP_BONUS_KEY = "signup-bonus"
-SIGNUP_BONUS_REASON = "Welcome bonus for joining"
-
 
 def wallet_get_or_create(*, user: User) -> Wallet:
-    """The user's wallet, created on first need together with the signup bonus (one transaction).
-
-    The bonus rides on wallet creation so that it only reaches people who have signed in, which under mandatory
-    email verification means they own the address: throwaway sign-ups never farm credits.
-    """
+    """The user's wallet, created empty on first need. A write: pages and API reads use `wallet_summary` instead."""
     wallet = Wallet.objects.filter(user=user).first()
     if wallet is not None:
         return wallet
@@ -29,7 +21,7 @@ def wallet_get_or_create(*, user: User) -> Wallet:
 
 
 def wallet_locked(*, user: User) -> Wallet:
-    """The user's wallet, locked until the transaction ends; created (with the bonus) when missing.
+    """The user's wallet, locked until the transaction ends; created empty when missing.
 
     Call inside transaction.atomic().
     """
@@ -40,24 +32,9 @@ def wallet_locked(*, user: User) -> Wallet:
         # A savepoint: when another transaction creates the same wallet first, the unique user_id makes this insert
         # wait for it and then fail; the outer transaction survives and locks the row the other one made.
         with transaction.atomic():
-            return _wallet_create(user=user)
+            return Wallet.objects.create(user=user)
     except IntegrityError:
         return Wallet.objects.select_for_update().get(user=user)
-
-
-def _wallet_create(*, user: User) -> Wallet:
-    wallet = Wallet.objects.create(user=user)
-    bonus = int(settings.SIGNUP_BONUS)
-    if bonus > 0:
-        entry_append(
-            wallet=wallet,
-            amount=bonus,
-            kind=LedgerEntry.Kind.SIGNUP_BONUS,
-            reason=SIGNUP_BONUS_REASON,
-            reference="",
-            idempotency_key=SIGNUP_BONUS_KEY,
-        )
-    return wallet
 
 
 def wallets_locked_by_id(wallet_ids: Iterable[int]) -> dict[int, Wallet]:

@@ -23,16 +23,19 @@ from gamification.services.lessons import (
     lesson_open,
 )
 from gamification.services.profiles import profile_locked
+from gamification.services.questions import ChoiceText, check_question_add
 from gamification.services.streaks import daily_goal_set, freeze_buy, streak_settle, streaks_settle_due
 from gamification.services.xp import xp_award
 
 __all__ = [
     "CheckResult",
+    "ChoiceText",
     "CompletionResult",
     "Gains",
     "LeagueWeekClosed",
     "badges_award",
     "check_answer",
+    "check_question_add",
     "daily_goal_set",
     "freeze_buy",
     "league_opt_out_set",

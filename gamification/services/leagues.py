@@ -16,14 +16,14 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.models import User
-from credits.models import LedgerEntry
-from credits.services import credits_grant
 from gamification.exceptions import WeekNotOver
 from gamification.leagues import LEAGUE_SIZE, Outcome, Standing, Tier, league_placements, seats_plan, week_bounds
 from gamification.leagues import week_key as week_key_of
 from gamification.models import League, LeagueMembership, LeagueWeek, LearnerProfile
+from gamification.references import league_reference
 from gamification.services.badges import badges_award
 from gamification.services.profiles import profile_locked
+from gamification.services.rewards import reward_pay
 
 
 def league_week_get_or_create(*, key: str) -> LeagueWeek:
@@ -128,13 +128,14 @@ def _league_close(*, league_id: int, week_key: str, now: datetime, report: Leagu
                 report.promoted += placement.outcome == Outcome.PROMOTED
                 report.demoted += placement.outcome == Outcome.DEMOTED
             if placement.credits:
-                credits_grant(
+                reward_pay(
                     user=member.user,
                     amount=placement.credits,
-                    kind=LedgerEntry.Kind.REWARD,
                     reason=f"Weekly league {week_key}: #{placement.rank} in {tier_name}",
-                    reference=f"league:{week_key}",
+                    reference=league_reference(week_key),
                     idempotency_key=f"league:{week_key}:{member.user_id}",
+                    gains=None,
+                    said="",
                 )
                 report.credits_paid += placement.credits
             if placement.outcome == Outcome.PROMOTED or placement.credits:

@@ -15,11 +15,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from credits.models import LedgerEntry
-from credits.services import credits_grant
 from gamification.exceptions import ChoiceNotInQuestion, CompletionTooSoon
 from gamification.local_days import local_date
 from gamification.models import CheckAnswer, CheckChoice, CheckQuestion, CourseCompletion, LessonCompletion, LessonVisit
+from gamification.references import course_reference, lesson_reference
 from gamification.rewards import (
     CHECK_RIGHT_FIRST_TIME_XP,
     COURSE_REWARD_CREDITS,
@@ -33,6 +32,7 @@ from gamification.selectors import courses_finished_by, lesson_opened_at
 from gamification.services.badges import badges_award
 from gamification.services.gains import Gains
 from gamification.services.profiles import profile_locked
+from gamification.services.rewards import reward_pay
 from gamification.services.xp import xp_add
 from gamification.streaks import streak_shown
 from lessons.exceptions import LessonNotAvailable
@@ -123,21 +123,21 @@ def lesson_complete(*, user: User, lesson: Lesson, now: datetime | None = None) 
             profile=profile,
             amount=xp,
             reason=f"Completed “{lesson.title}”",
-            reference=f"lesson:{lesson.pk}",
+            reference=lesson_reference(lesson),
             idempotency_key=f"lesson-complete:{lesson.pk}",
             now=now,
             gains=gains,
         )
         if credits:
-            credits_grant(
+            reward_pay(
                 user=user,
                 amount=credits,
-                kind=LedgerEntry.Kind.REWARD,
                 reason=f"Lesson completed: {lesson.title}",
-                reference=f"lesson:{lesson.pk}",
+                reference=lesson_reference(lesson),
                 idempotency_key=f"reward:lesson-complete:{user.pk}:{lesson.pk}",
+                gains=gains,
+                said="lesson completed",
             )
-            gains.add_credits(credits, "lesson completed")
         courses = _courses_reward(user=user, lesson=lesson, now=now, gains=gains)
         gains.badges = badges_award(user=user, profile=profile, now=now)
     return CompletionResult(completion=completion, created=True, gains=gains, courses=courses)
@@ -160,15 +160,15 @@ def _courses_reward(*, user: User, lesson: Lesson, now: datetime, gains: Gains) 
         )
         if not created:
             continue
-        credits_grant(
+        reward_pay(
             user=user,
             amount=COURSE_REWARD_CREDITS,
-            kind=LedgerEntry.Kind.REWARD,
             reason=f"Course completed: {course.title}",
-            reference=f"course:{course.pk}",
+            reference=course_reference(course.pk),
             idempotency_key=f"reward:course-complete:{user.pk}:{course.pk}",
+            gains=gains,
+            said=f"course completed: {course.title}",
         )
-        gains.add_credits(COURSE_REWARD_CREDITS, f"course completed: {course.title}")
         finished.append(completion)
     return finished
 

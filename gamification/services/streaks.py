@@ -8,15 +8,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from credits.models import LedgerEntry
-from credits.services import credits_grant, credits_spend
+from credits.services import credits_spend
 from gamification.exceptions import FreezeLimitReached, InvalidDailyGoal
 from gamification.local_days import local_date
 from gamification.models import DailyActivity, FreezePurchase, LearnerProfile
+from gamification.references import streak_reference
 from gamification.rewards import DAILY_GOAL_CHOICES, FREEZE_PRICE_CREDITS, FREEZES_MAX, STREAK_MILESTONE_CREDITS
 from gamification.services.badges import badges_award
 from gamification.services.gains import Gains
 from gamification.services.profiles import profile_locked
+from gamification.services.rewards import reward_pay
 from gamification.streaks import StreakChange, streak_catch_up, streak_goal_met
 
 
@@ -47,15 +48,15 @@ def streak_count(*, profile: LearnerProfile, day: date, now: datetime, gains: Ga
         gains.milestones.append(milestone)
         amount = STREAK_MILESTONE_CREDITS[milestone]
         # Keyed by the run's first day: a streak rebuilt after a loss pays its milestones again, a replay never.
-        credits_grant(
+        reward_pay(
             user=user,
             amount=amount,
-            kind=LedgerEntry.Kind.REWARD,
             reason=f"{milestone}-day streak",
-            reference=f"streak:{milestone}",
+            reference=streak_reference(milestone),
             idempotency_key=f"reward:streak-{milestone}:{user.pk}:{profile.streak_started}",
+            gains=gains,
+            said=f"{milestone}-day streak",
         )
-        gains.add_credits(amount, f"{milestone}-day streak")
 
 
 def streak_settle(*, user: User, now: datetime | None = None) -> StreakChange:

@@ -101,7 +101,7 @@ def test_when_stripe_cannot_be_reached_checkout_answers_502(client, token, packs
 
 @pytest.mark.usefixtures("stripe_settings")
 def test_an_overlong_idempotency_key_is_400(client, token, packs):
-    response = checkout(client, token, **{"Idempotency-Key": "k" * 101})
+    response = checkout(client, token, **{"Idempotency-Key": "k" * 161})
     assert response.status_code == 400
 
 

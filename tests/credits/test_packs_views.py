@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -138,13 +137,11 @@ def bought(learner, packs, stripe_settings):
 def test_the_success_page_says_the_credits_are_on_their_way_until_they_land(signed_in, bought, fake_stripe):
     page = signed_in.get(f"/credits/purchases/{bought.pk}/?session_id={bought.checkout_session_id}")
     assert "Payment received, adding ⚡100…" in text_of(page)
-    assert (
-        f'hx-get="/credits/purchases/{bought.pk}/status/?from=checkout" hx-trigger="every 1s"' in page.content.decode()
-    )
+    status_url = f"/credits/purchases/{bought.pk}/status/?from=checkout&amp;session_id={bought.checkout_session_id}"
+    assert f'hx-post="{status_url}" hx-trigger="load, every 1s"' in page.content.decode()
 
     fake_stripe.complete(bought.checkout_session_id)  # the webhook has nowhere to go: the page's own check finds it
-    cache.clear()
-    fragment = signed_in.get(f"/credits/purchases/{bought.pk}/status/?from=checkout", headers={"HX-Request": "true"})
+    fragment = signed_in.post(status_url.replace("&amp;", "&"), headers={"HX-Request": "true"})
 
     html = fragment.content.decode()
     assert "⚡100 added. Your balance is now ⚡160." in text_of(fragment)
@@ -153,11 +150,25 @@ def test_the_success_page_says_the_credits_are_on_their_way_until_they_land(sign
     assert purchase_entries(bought.user) == [("purchase", 100)]
 
 
-def test_the_status_fragment_asks_stripe_at_most_every_few_seconds(signed_in, bought, fake_stripe):
-    signed_in.get(f"/credits/purchases/{bought.pk}/status/?from=checkout")  # asks Stripe: still open
+def test_the_status_fragment_asks_stripe_at_most_every_few_seconds(signed_in, bought, fake_stripe, monkeypatch):
+    # An interval no test run can outlast: "too soon" must not depend on how fast the two requests are.
+    monkeypatch.setattr("credits.purchase_views.STRIPE_CHECK_INTERVAL_SECONDS", 3600)
+    status_url = f"/credits/purchases/{bought.pk}/status/?from=checkout"
+    signed_in.post(status_url, headers={"HX-Request": "true"})  # asks Stripe: still open
     fake_stripe.complete(bought.checkout_session_id)
-    again = signed_in.get(f"/credits/purchases/{bought.pk}/status/?from=checkout")  # too soon to ask again
+    again = signed_in.post(status_url, headers={"HX-Request": "true"})  # too soon to ask again
     assert "Payment received, adding ⚡100…" in text_of(again)
+
+
+def test_without_javascript_check_now_asks_stripe_and_returns_to_the_page(signed_in, bought, fake_stripe):
+    fake_stripe.complete(bought.checkout_session_id)
+    response = signed_in.post(f"/credits/purchases/{bought.pk}/status/?from=checkout")
+    assert (response.status_code, response["Location"]) == (303, f"/credits/purchases/{bought.pk}/")
+    assert "⚡100 added. Your balance is now ⚡160." in text_of(signed_in.get(response["Location"]))
+
+
+def test_reading_the_status_fragment_with_a_get_is_refused(signed_in, bought):
+    assert signed_in.get(f"/credits/purchases/{bought.pk}/status/").status_code == 405
 
 
 def test_an_unpaid_purchase_opened_later_says_so_and_offers_to_continue_to_payment(signed_in, bought):
@@ -165,13 +176,15 @@ def test_an_unpaid_purchase_opened_later_says_so_and_offers_to_continue_to_payme
     assert "Not paid yet. Nothing has been charged for this pack." in text_of(page)
     assert "Payment received" not in text_of(page)
     assert f'<a class="button" href="{bought.checkout_url}">Continue to payment</a>' in page.content.decode()
-    assert "hx-trigger" not in page.content.decode()
+    assert 'hx-trigger="load"' in page.content.decode()  # one check with Stripe as it loads, then no polling
 
 
 def test_opening_a_paid_purchase_whose_webhook_never_came_credits_it(signed_in, bought, fake_stripe):
     fake_stripe.complete(bought.checkout_session_id)  # paid; the event went nowhere
     page = signed_in.get("/credits/packs/")
     assert "Waiting for payment" in text_of(page)
+    checked = signed_in.post(f"/credits/purchases/{bought.pk}/status/", headers={"HX-Request": "true"})  # on load
+    assert "⚡100 added. Your balance is now ⚡160." in text_of(checked)
     assert "⚡100 added. Your balance is now ⚡160." in text_of(signed_in.get(f"/credits/purchases/{bought.pk}/"))
 
 
@@ -188,9 +201,11 @@ def test_the_success_page_shows_the_new_balance_once_the_webhook_has_credited(si
 
 def test_a_delayed_payment_is_explained_and_polled_gently(signed_in, bought, fake_stripe):
     fake_stripe.complete(bought.checkout_session_id, paid=False)
+    fragment = signed_in.post(f"/credits/purchases/{bought.pk}/status/", headers={"HX-Request": "true"})
+    assert "Your payment is being processed by your bank." in text_of(fragment)
+    assert 'hx-trigger="every 10s"' in fragment.content.decode()
     page = signed_in.get(f"/credits/purchases/{bought.pk}/")
-    assert "Your payment is being processed by your bank." in text_of(page)
-    assert 'hx-trigger="every 10s"' in page.content.decode()
+    assert 'hx-trigger="load, every 10s"' in page.content.decode()
     assert Purchase.objects.get().status == PurchaseStatus.PENDING
 
 
@@ -206,7 +221,7 @@ def test_a_refunded_purchase_says_what_was_taken_back(signed_in, client, bought,
 def test_someone_elses_purchase_is_not_found(client, bought):
     client.force_login(UserFactory())
     assert client.get(f"/credits/purchases/{bought.pk}/").status_code == 404
-    assert client.get(f"/credits/purchases/{bought.pk}/status/").status_code == 404
+    assert client.post(f"/credits/purchases/{bought.pk}/status/").status_code == 404
 
 
 def test_visitors_are_sent_to_sign_in_from_a_purchase(client, bought):

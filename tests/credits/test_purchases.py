@@ -90,14 +90,14 @@ def test_checkout_records_the_purchase_and_opens_a_session_for_the_packs_price(l
     assert (purchase.status, purchase.credits, purchase.price, purchase.currency) == ("created", 100, 499, "eur")
     assert (session["mode"], session["amount_total"], session["currency"]) == ("payment", 499, "eur")
     assert session["line_items"]["data"][0]["description"] == "⚡100 credits — Starter pack"
-    assert session["client_reference_id"] == f"purchase:{purchase.pk}"
+    assert session["client_reference_id"] == purchase.reference
     assert session["metadata"] == {"purchase_id": str(purchase.pk), "user_id": str(learner.pk), "pack": "starter-test"}
     assert session["customer_email"] == learner.email
     assert session["success_url"] == (
         f"https://learn.example/credits/purchases/{purchase.pk}/?session_id={{CHECKOUT_SESSION_ID}}"
     )
     assert session["cancel_url"] == f"https://learn.example/credits/packs/?cancelled={purchase.pk}"
-    assert balance(learner) == 0  # nothing credited (not even a wallet) before payment
+    assert balance(learner) == 60  # nothing credited but the welcome bonus before payment
 
 
 def test_the_same_key_returns_the_same_purchase_and_session(learner, pack):
@@ -164,7 +164,7 @@ def test_a_paid_session_credits_the_pack_once_by_every_route(learner, pack, fake
     assert purchase_entries(learner) == [("purchase", 100)]
     assert balance(learner) == 160
     entry = LedgerEntry.objects.get(kind="purchase")
-    assert (entry.reason, entry.reference) == ("Bought ⚡100 (Starter pack)", f"purchase:{purchase.pk}")
+    assert (entry.reason, entry.reference) == ("Bought ⚡100 (Starter pack)", purchase.reference)
 
 
 def test_the_success_page_check_credits_a_paid_purchase_without_the_webhook(learner, pack, fake_stripe):
@@ -184,7 +184,7 @@ def test_an_unpaid_session_credits_nothing_until_its_delayed_payment_succeeds(le
     waiting = stripe_gateway.checkout_session_retrieve(purchase.checkout_session_id)
     purchase_fulfil_from_session(session=waiting)
     purchase.refresh_from_db()
-    assert (purchase.status, balance(learner)) == (PurchaseStatus.PENDING, 0)
+    assert (purchase.status, balance(learner)) == (PurchaseStatus.PENDING, 60)
 
     fake_stripe.async_payment_succeeded(purchase.checkout_session_id)
     purchase_fulfil_from_session(session=stripe_gateway.checkout_session_retrieve(purchase.checkout_session_id))

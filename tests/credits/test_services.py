@@ -9,7 +9,6 @@ from credits.models import EntryKind, Hold, LedgerEntry, Wallet
 from credits.selectors import ledger_audit, wallet_summary
 from credits.services import (
     HOLD_EXPIRED_REASON,
-    SIGNUP_BONUS_KEY,
     EntryNotReversible,
     HoldNotOpen,
     IdempotencyConflict,
@@ -57,37 +56,27 @@ def _audit_stays_clean():
     assert ledger_audit() == []
 
 
-# --- Wallets and the signup bonus ----------------------------------------------------------------------------------
+# --- Wallets -----------------------------------------------------------------------------------------------------
+# The welcome bonus has its own tests (test_signup_bonus.py): a wallet no longer brings it.
 
 
-def test_a_wallet_is_created_on_first_need_with_the_signup_bonus(learner, settings):
-    settings.SIGNUP_BONUS = 60
-    assert not Wallet.objects.filter(user=learner).exists()
-
-    wallet = wallet_get_or_create(user=learner)
-
-    assert wallet.balance == 60
-    assert amounts(learner) == [("signup_bonus", 60, 60)]
-    assert LedgerEntry.objects.get(wallet=wallet).idempotency_key == SIGNUP_BONUS_KEY
-
-
-def test_asking_for_the_wallet_again_grants_no_second_bonus(learner):
+def test_asking_for_the_wallet_again_creates_no_second_one(learner):
     first = wallet_get_or_create(user=learner)
     second = wallet_get_or_create(user=learner)
     assert first.pk == second.pk
-    assert LedgerEntry.objects.filter(wallet=first).count() == 1
+    assert Wallet.objects.filter(user=learner).count() == 1
 
 
-def test_with_no_signup_bonus_configured_a_new_wallet_starts_empty(learner, settings):
-    settings.SIGNUP_BONUS = 0
-    wallet = wallet_get_or_create(user=learner)
-    assert wallet.balance == 0
-    assert amounts(learner) == []
+def test_a_wallet_made_on_first_need_starts_empty():
+    newcomer = UserFactory(verified=False)
+    assert wallet_get_or_create(user=newcomer).balance == 0
+    assert amounts(newcomer) == []
 
 
-def test_the_first_write_for_a_learner_without_a_wallet_creates_it_with_the_bonus(learner):
-    credits_grant(user=learner, amount=5, kind=EntryKind.REWARD, reason="Finished a lesson", idempotency_key="r1")
-    assert amounts(learner) == [("signup_bonus", 60, 60), ("reward", 5, 65)]
+def test_the_first_write_for_a_learner_without_a_wallet_creates_it():
+    newcomer = UserFactory(verified=False)
+    credits_grant(user=newcomer, amount=5, kind=EntryKind.REWARD, reason="Finished a lesson", idempotency_key="r1")
+    assert amounts(newcomer) == [("reward", 5, 5)]
 
 
 # --- Grants and spends -------------------------------------------------------------------------------------------

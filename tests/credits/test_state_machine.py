@@ -40,6 +40,7 @@ from credits.services import (
     hold_place,
     hold_release,
     holds_expire,
+    signup_bonus_grant,
     wallet_get_or_create,
 )
 from tests.factories import StaffUserFactory, UserFactory
@@ -55,6 +56,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @initialize()
     def a_new_learner(self):
         self.user = UserFactory(verified=False)
+        signup_bonus_grant(user=self.user)
         self.wallet = wallet_get_or_create(user=self.user)
         self.balance = settings.SIGNUP_BONUS
         self.held = 0

@@ -10,7 +10,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from credits.models import EntryKind
+from credits.models import EntryKind, Wallet
 from credits.services import (
     credits_clawback,
     credits_grant,
@@ -230,13 +230,11 @@ def test_the_header_shows_the_balance_on_every_page_and_links_to_the_statement(c
     assert re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", balance.group(1))) == "Your credits: ⚡ 60 (see your statement)"
 
 
-def test_the_first_page_a_learner_sees_creates_the_wallet_with_the_bonus(client, learner):
-    assert not hasattr(learner, "wallet") or learner.wallet is None
-    client.force_login(learner)
-    client.get("/")
-    learner.refresh_from_db()
-    assert learner.wallet.balance == 60
-    assert learner.wallet.entries.get().kind == EntryKind.SIGNUP_BONUS
+def test_a_learner_without_a_wallet_sees_zero_and_the_page_opens_none(client):
+    newcomer = UserFactory(verified=False)
+    client.force_login(newcomer)
+    assert "Your credits: ⚡ 0" in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", client.get("/").content.decode()))
+    assert not Wallet.objects.filter(user=newcomer).exists()
 
 
 def test_anonymous_pages_show_no_balance(client):

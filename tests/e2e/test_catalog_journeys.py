@@ -6,9 +6,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from lessons import demo_data
 from lessons.models import Lesson, LessonProgress
 from lessons.services import lesson_progress_complete
+from tests import seed
 from tests.e2e.conftest import sign_in
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -69,7 +69,7 @@ def test_a_visitor_sees_every_element_of_the_seed_lesson(page):
     expect(up_next.get_by_role("heading", name="Up next")).to_be_visible()
     expect(up_next).to_contain_text("Microsoft Research Forum | Season 2, Episode 4")
     expect(up_next).to_contain_text("Microsoft Research")
-    expect(up_next).to_contain_text(demo_data.SEED_LESSON.up_next_why)
+    expect(up_next).to_contain_text(seed.SEED_LESSON.up_next_why)
     expect(up_next.get_by_role("link", name=re.compile(r"^Watch .*→$"))).to_be_visible()
     expect(page.locator(".lesson-header [data-watched-mark]")).to_be_hidden()
 
@@ -127,18 +127,18 @@ def test_an_admin_imports_the_seed_lesson_and_gets_its_eleven_chapters(page, cel
     sign_in(page, curator.email)
     page.goto("/admin/lessons/lesson/")
     page.get_by_role("link", name="Import a lesson").click()
-    page.get_by_label("URL").fill(demo_data.SEED_LESSON.external_url)
-    page.get_by_label("Description").fill(demo_data.SEED_DESCRIPTION)
-    page.get_by_label("Title").fill(demo_data.SEED_LESSON.title)
+    page.get_by_label("URL").fill(seed.SEED_LESSON.external_url)
+    page.get_by_label("Description").fill(seed.SEED_DESCRIPTION)
+    page.get_by_label("Title").fill(seed.SEED_LESSON.title)
     page.get_by_label("Category").select_option(label="📄 Research Papers Explained")
     page.get_by_role("button", name="Import").click()
 
-    expect(page.locator(".messagelist")).to_contain_text(f"Imported “{demo_data.SEED_LESSON.title}” with 11 chapters")
+    expect(page.locator(".messagelist")).to_contain_text(f"Imported “{seed.SEED_LESSON.title}” with 11 chapters")
     titles = page.locator("input[name^='chapters-'][name$='-title']:not([name*='__prefix__'])")
     expect(titles).to_have_count(11)
     expect(titles.first).to_have_value("Intro")
     expect(titles.last).to_have_value("Could top AI rese")
-    lesson = Lesson.objects.get(title=demo_data.SEED_LESSON.title)
+    lesson = Lesson.objects.get(title=seed.SEED_LESSON.title)
     assert (lesson.status, lesson.kind, lesson.chapters.count()) == ("draft", "youtube", 11)
 
     with page.expect_popup() as preview:

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from lessons.demo_material import DEMO_MATERIAL
+from demo.material import DEMO_MATERIAL
 from tests.e2e.conftest import sign_in
 from tests.factories import LearnerWithCreditsFactory, LessonFactory
 from tests.lessons.seed import seed_lesson_create

@@ -4,11 +4,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from credits.services import hold_capture, hold_place
 from gamification.models import BadgeAward
 from gamification.selectors import learner_facts
 from gamification.services import badges_award, xp_award
-from tests.factories import UserFactory
+from tests.factories import LessonFactory, UserFactory
+from tutor import services as tutor_services
 
 pytestmark = pytest.mark.django_db
 
@@ -19,18 +19,30 @@ def test_a_badge_is_awarded_once_however_often_its_rule_is_checked(learner):
     assert BadgeAward.objects.filter(user=learner, badge="goal-getter").count() == 1
 
 
-def test_a_captured_tutor_unlock_earns_curious_mind_at_the_next_award(learner):
-    hold = hold_place(
-        user=learner, amount=30, reason="AI tutor explanation", reference="unlock:lesson:7", idempotency_key="u"
-    )
-    hold_capture(hold=hold)
+@pytest.fixture
+def tutor_unlock(settings, monkeypatch):
+    """Unlock a lesson's explanation through the tutor; `write=True` also lets the worker's service write it, which
+    captures the hold."""
+    settings.TUTOR_BACKEND = "tests.tutor.backends_for_tests.Quick"
+    monkeypatch.setattr("tutor.services.generation._generation_send", lambda explanation_id: None)
+
+    def unlock(user, *, write: bool):
+        result = tutor_services.unlock(user=user, lesson=LessonFactory(), idempotency_key="u")
+        if write:
+            tutor_services.explanation_write(explanation_id=result.explanation.pk, claimant="test", final_attempt=True)
+
+    return unlock
+
+
+def test_a_captured_tutor_unlock_earns_curious_mind_at_the_next_award(learner, tutor_unlock):
+    tutor_unlock(learner, write=True)
     assert learner_facts(user=learner).unlocks == 1
     gains = xp_award(user=learner, amount=5, reason="Practice", idempotency_key="b")
     assert "first-unlock" in [badge.slug for badge in gains.badges]
 
 
-def test_an_unlock_still_on_hold_earns_nothing_yet(learner):
-    hold_place(user=learner, amount=30, reason="AI tutor explanation", reference="unlock:lesson:7", idempotency_key="u")
+def test_an_unlock_still_on_hold_earns_nothing_yet(learner, tutor_unlock):
+    tutor_unlock(learner, write=False)
     assert learner_facts(user=learner).unlocks == 0
 
 

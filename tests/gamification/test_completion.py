@@ -8,6 +8,7 @@ from credits.models import LedgerEntry
 from credits.selectors import wallet_summary
 from gamification.exceptions import CompletionTooSoon
 from gamification.models import BadgeAward, CourseCompletion, LessonCompletion, XPEvent
+from gamification.references import lesson_reference
 from gamification.services import check_answer, lesson_complete, lesson_open
 from lessons.exceptions import LessonNotAvailable
 from lessons.models import Course, CourseLesson, Enrollment, LessonProgress
@@ -132,7 +133,7 @@ def test_completing_a_lesson_twice_counts_once(learner, quiz_lesson):
     assert (second.created, second.xp_awarded, second.credits_awarded) == (False, 0, 0)
     assert second.completion == first.completion
     assert len(rewards_of(learner)) == 1
-    assert XPEvent.objects.filter(user=learner, reference=f"lesson:{quiz_lesson.pk}").count() == 1
+    assert XPEvent.objects.filter(user=learner, reference=lesson_reference(quiz_lesson)).count() == 1
 
 
 def test_harder_lessons_pay_more_xp(learner, time_machine):

@@ -14,6 +14,7 @@ from django.db.models import Sum
 
 from credits.models import LedgerEntry
 from gamification.models import League, LeagueMembership, LearnerProfile, LessonCompletion, XPEvent
+from gamification.references import LESSON_PREFIX, lesson_reference
 from gamification.services import check_answer, lesson_complete, xp_award
 from tests.factories import CheckQuestionFactory, UserFactory
 
@@ -50,7 +51,7 @@ def test_eight_completions_at_once_pay_the_daily_credits_three_times_and_keep_th
     results = run_together(8, lambda index: lesson_complete(user=learner, lesson=lessons[index]).credits_awarded)
 
     assert sorted(results) == [0, 0, 0, 0, 0, 5, 5, 5]
-    rewards = LedgerEntry.objects.filter(wallet__user=learner, reference__startswith="lesson:")
+    rewards = LedgerEntry.objects.filter(wallet__user=learner, reference__startswith=LESSON_PREFIX)
     assert rewards.count() == 3
     profile = LearnerProfile.objects.get(user=learner)
     assert profile.xp == XPEvent.objects.filter(user=learner).aggregate(total=Sum("amount"))["total"] == 8 * (10 + 5)
@@ -64,7 +65,7 @@ def test_the_same_lesson_completed_from_two_tabs_at_once_counts_once():
 
     assert sorted(created) == [False] * 5 + [True]
     assert LessonCompletion.objects.filter(user=learner).count() == 1
-    assert XPEvent.objects.filter(user=learner, reference=f"lesson:{lesson.pk}").count() == 1
+    assert XPEvent.objects.filter(user=learner, reference=lesson_reference(lesson)).count() == 1
 
 
 def test_forty_learners_starting_the_week_at_once_fill_leagues_of_at_most_thirty():

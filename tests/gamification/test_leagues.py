@@ -90,7 +90,7 @@ def test_the_weekly_rollover_of_95_learners_promotes_demotes_and_pays_once_even_
 def test_a_rollover_that_dies_half_way_pays_nobody_twice_when_run_again(
     ninety_five_silver_learners, time_machine, monkeypatch
 ):
-    from gamification.services import leagues as league_services
+    from gamification.services import rewards as league_services  # where league prizes are granted
 
     real_grant = league_services.credits_grant
     calls = []

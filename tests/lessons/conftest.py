@@ -1,4 +1,4 @@
-"""Fixtures for the catalog tests: the seed lesson as the demo has it, and a Celery that runs tasks in-process."""
+"""Fixtures for the catalog tests: the seed lesson (tests/fixtures/seed_lesson.json), built in the database."""
 
 import pytest
 

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from lessons import demo_data
 from lessons.models import CourseLesson, Lesson, RelatedLesson
+from tests import seed
 from tests.factories import (
     CategoryFactory,
     ChapterFactory,
@@ -69,18 +69,18 @@ def test_importing_the_seed_lesson_creates_a_draft_with_its_eleven_chapters(staf
     response = staff_client.post(
         IMPORT_URL,
         {
-            "url": demo_data.SEED_LESSON.external_url,
-            "description": demo_data.SEED_DESCRIPTION,
-            "title": demo_data.SEED_LESSON.title,
+            "url": seed.SEED_LESSON.external_url,
+            "description": seed.SEED_DESCRIPTION,
+            "title": seed.SEED_LESSON.title,
             "category": category.pk,
             "level": "beginner",
         },
     )
-    lesson = Lesson.objects.get(title=demo_data.SEED_LESSON.title)
+    lesson = Lesson.objects.get(title=seed.SEED_LESSON.title)
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:lessons_lesson_change", args=[lesson.pk])
     messages = [str(message) for message in get_messages(response.wsgi_request)]
-    assert messages[0].startswith(f"Imported “{demo_data.SEED_LESSON.title}” with 11 chapters")
+    assert messages[0].startswith(f"Imported “{seed.SEED_LESSON.title}” with 11 chapters")
     assert "cut off" in messages[0]
     assert lesson.status == Lesson.Status.DRAFT
     assert (lesson.kind, lesson.source.name, lesson.category) == ("youtube", "YouTube", category)

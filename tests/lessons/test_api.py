@@ -1,10 +1,10 @@
-"""GET /api/v1/lessons and /api/v1/lessons/{slug}: shapes from DESIGN.md, filters, marks, and clear 4xx, never 500."""
+"""GET /api/v1/lessons and /api/v1/lessons/{slug}: shapes from docs/api.md, filters, marks, and clear 4xx, never 500."""
 
 import pytest
 
-from lessons import demo_data
 from lessons.models import Lesson, Level
 from lessons.services import lesson_progress_complete, lesson_start
+from tests import seed
 from tests.factories import (
     DEFAULT_PASSWORD,
     CategoryFactory,
@@ -48,7 +48,7 @@ def test_the_seed_lesson_answers_with_its_chapters_related_lessons_and_up_next(c
     }
     assert body["level"] == "beginner"
     assert body["category"] == {"slug": "research-papers-explained", "name": "Research Papers Explained", "icon": "📄"}
-    assert body["description"] == demo_data.SEED_DESCRIPTION
+    assert body["description"] == seed.SEED_DESCRIPTION
     assert body["link_label"] == "Watch on YouTube"
     assert len(body["chapters"]) == 11
     assert body["chapters"][1] == {
@@ -57,12 +57,12 @@ def test_the_seed_lesson_answers_with_its_chapters_related_lessons_and_up_next(c
         "url": "https://www.youtube.com/watch?v=Bo19sXssYXI&t=77s",  # into the video, at the chapter's second
     }
     assert body["chapters"][-1]["title"] == "Could top AI rese"
-    assert [item["title"] for item in body["related"]] == [item.title for item in demo_data.SEED_NEIGHBOURS[:4]]
+    assert [item["title"] for item in body["related"]] == [item.title for item in seed.SEED_NEIGHBOURS[:4]]
     assert body["related"][0]["source"]["name"] == "Medium · LLM"
     assert body["related"][0]["summary"].startswith("Learn to critically evaluate medical research papers")
     assert set(body["related"][0]) == SUMMARY_KEYS
     assert body["up_next"]["title"] == "Microsoft Research Forum | Season 2, Episode 4"
-    assert body["up_next_reason"] == demo_data.SEED_LESSON.up_next_why
+    assert body["up_next_reason"] == seed.SEED_LESSON.up_next_why
     assert (body["unlock_price"], body["unlocked"], body["explanation"]) == (30, False, None)
     assert (body["watched"], body["completed"]) == (None, None)  # anonymous: unknown, not false
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from lessons import demo_data
 from lessons.models import Lesson
 from lessons.services import lesson_progress_complete, lesson_start
+from tests import seed
 from tests.factories import (
     ChapterFactory,
     CourseFactory,
@@ -86,7 +86,7 @@ def test_a_visitor_sees_every_element_of_the_seed_page_in_order(client, seed_les
         "Up next",
         "Microsoft Research Forum | Season 2, Episode 4",
         "Microsoft Research",
-        demo_data.SEED_LESSON.up_next_why,
+        seed.SEED_LESSON.up_next_why,
         "Watch →",
     ]
     position = 0
@@ -284,7 +284,7 @@ def test_a_visitors_page_carries_no_server_marks_and_tells_the_script_it_is_anon
     content = response.content.decode()
     assert 'data-signed-in="false"' in content
     assert f'data-started-url="{reverse("lessons:started", kwargs={"slug": "__slug__"})}"' in content
-    assert "/static/js/lessons.js" in content
+    assert "/static/lessons/lessons.js" in content
 
 
 def test_the_page_has_one_h1_and_labelled_sections(client, seed_lesson):

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from lessons import demo_data
 from lessons.chapters import ParsedChapter
 from lessons.exceptions import LessonNotAvailable
 from lessons.models import Chapter, CourseLesson, Enrollment, Kind, Lesson, LessonProgress, Level, RelatedLesson
@@ -20,6 +19,7 @@ from lessons.services import (
     lessons_publish,
     progress_merge,
 )
+from tests import seed
 from tests.factories import (
     CategoryFactory,
     CourseFactory,
@@ -32,14 +32,14 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-SEED_URL = demo_data.SEED_LESSON.external_url
+SEED_URL = seed.SEED_LESSON.external_url
 
 
 # --- Import --------------------------------------------------------------------------------------------------------
 
 
 def test_importing_the_seed_lesson_keeps_all_eleven_chapters_including_the_cut_off_last_one():
-    imported = lesson_import(url=SEED_URL, description=demo_data.SEED_DESCRIPTION, title="AI is Already Building AI")
+    imported = lesson_import(url=SEED_URL, description=seed.SEED_DESCRIPTION, title="AI is Already Building AI")
 
     chapters = list(imported.lesson.chapters.order_by("start_seconds"))
     assert imported.chapter_count == 11
@@ -52,7 +52,7 @@ def test_importing_the_seed_lesson_keeps_all_eleven_chapters_including_the_cut_o
 
 
 def test_an_imported_lesson_is_a_draft_whose_kind_and_source_come_from_its_url():
-    imported = lesson_import(url=SEED_URL, description=demo_data.SEED_DESCRIPTION)
+    imported = lesson_import(url=SEED_URL, description=seed.SEED_DESCRIPTION)
     lesson = imported.lesson
 
     assert lesson.status == Lesson.Status.DRAFT
@@ -88,7 +88,7 @@ def test_the_import_uses_the_title_category_level_source_and_summary_the_curator
     category, source = CategoryFactory(), SourceFactory(name="The MAD Podcast with Matt Turck", kind=Kind.PODCAST)
     lesson = lesson_import(
         url=SEED_URL,
-        description=demo_data.SEED_DESCRIPTION,
+        description=seed.SEED_DESCRIPTION,
         title="  AI is Already Building AI  ",
         category=category,
         level=Level.ADVANCED,
@@ -117,7 +117,7 @@ def test_the_import_asks_the_worker_to_recompute_related_lessons_after_commit(
     other = LessonFactory(title="Looping transformers and recursive self-improvement", summary="Learn about loops")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         lesson = lesson_import(
-            url=SEED_URL, description=demo_data.SEED_DESCRIPTION, title="Recursive self-improvement in loops"
+            url=SEED_URL, description=seed.SEED_DESCRIPTION, title="Recursive self-improvement in loops"
         ).lesson
     assert len(callbacks) == 1
     assert RelatedLesson.objects.filter(lesson=lesson, related=other, curated=False).exists()

@@ -64,13 +64,13 @@ def test_the_export_holds_every_part_of_what_the_platform_keeps(learner):
     assert "password" not in str(document["account"]).replace("has_password", "")
 
 
-def test_an_export_leaves_an_audit_line_naming_who_asked(learner):
+def test_a_support_export_leaves_an_audit_line_naming_who_asked_and_the_learners_own_writes_nothing(learner):
     staff = StaffUserFactory()
     account_export(user=learner)
     account_export(user=learner, actor=staff)
 
     lines = list(AccountRequest.objects.order_by("id").values_list("kind", "subject_id", "by_learner", "actor"))
-    assert lines == [("export", learner.pk, True, None), ("export", learner.pk, False, staff.pk)]
+    assert lines == [("export", learner.pk, False, staff.pk)]
 
 
 def test_erasing_keeps_the_ledger_whole_and_balanced_under_an_anonymous_owner(learner):
@@ -158,3 +158,17 @@ def test_a_learners_questions_are_exported_and_their_words_erased(learner):
     question = Question.objects.get()
     assert (question.user, question.text) == (record.owner, "(erased)")
     assert ledger_audit() == []
+
+
+def test_an_erased_learners_mailbox_gets_no_second_welcome_bonus_and_the_address_is_not_kept():
+    from credits.models import SignupBonus
+    from credits.services.signup_bonus import signup_bonus_grant
+
+    first = UserFactory(email="alice@example.com")
+    assert wallet_summary(user=first).balance > 0  # a verified factory user was paid the bonus
+    account_erase(user=first)
+    assert not SignupBonus.objects.filter(address__contains="alice").exists()
+
+    again = UserFactory(email="Alice+again@example.com", verified=False)
+    assert signup_bonus_grant(user=again) is None
+    assert wallet_summary(user=again).balance == 0

@@ -45,9 +45,8 @@ def paper_catalog(db):
     """The seed podcast lesson and the papers its description names, with the demo catalog's material."""
     from datetime import date
 
-    from lessons.demo_data import SEED_DESCRIPTION
-    from lessons.demo_material import DEMO_MATERIAL
-    from tests.seed import SEED_CHAPTERS
+    from demo.material import DEMO_MATERIAL
+    from tests.seed import SEED_CHAPTERS, SEED_DESCRIPTION
 
     seed = LessonFactory(
         slug="seed-podcast",

@@ -1,5 +1,5 @@
 """POST /api/v1/lessons/{slug}/unlock, GET /api/v1/lessons/{slug}/explanation, and the lesson detail's tutor fields,
-exactly as DESIGN.md promises: 201 / 200 / 402 / 401 / 403 / 404, and 400 without an Idempotency-Key."""
+exactly as docs/api.md states: 201 / 200 / 402 / 401 / 403 / 404, and 400 without an Idempotency-Key."""
 
 import pytest
 from django.test import Client
@@ -94,7 +94,7 @@ def test_an_unlock_without_an_idempotency_key_is_refused_with_400(api, lesson):
     response = unlock(api, lesson.slug, key=None)
     assert response.status_code == 400
     assert "Idempotency-Key" in response.json()["detail"]
-    assert unlock(api, lesson.slug, key="x" * 101).status_code == 400
+    assert unlock(api, lesson.slug, key="x" * 161).status_code == 400
     assert not Hold.objects.exists()
 
 

@@ -16,6 +16,7 @@ from tutor import services
 from tutor.backends import GenerationResult
 from tutor.exceptions import FeedbackNotAllowed, GenerationRetry, RefundNotAllowed, UnlockKeyReused
 from tutor.models import Explanation, ExplanationStatus, Unlock, UnlockStatus
+from tutor.references import unlock_reference
 from tutor.transcripts import TranscriptFormatError
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_unlocking_holds_the_price_records_the_unlock_and_enqueues_generation_af
     assert len(callbacks) == 1
     assert enqueued == [result.explanation.pk]
     hold = result.unlock.hold
-    assert (hold.status, hold.amount, hold.reference) == (Hold.Status.OPEN, 30, f"unlock:lesson:{lesson.pk}")
+    assert (hold.status, hold.amount, hold.reference) == (Hold.Status.OPEN, 30, unlock_reference(lesson))
     assert hold.reason == "Unlocked the AI tutor explanation for “Loops in machine learning”"
     assert (balance(learner).balance, balance(learner).available) == (100, 70)
     assert result.unlock.state == UnlockStatus.PENDING

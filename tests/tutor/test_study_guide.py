@@ -26,7 +26,7 @@ from tutor.rendering import markdown_render
 
 VIDEO = "https://www.youtube.com/watch?v=seed-lesson"
 
-# The seed page's description as it was pasted (see /work/shared/seed/lesson-page.txt), links and chapter list included.
+# The seed page's description as it was pasted into the importer, links and chapter list included.
 SEED_RELATED = (
     RelatedMaterial(
         "The ABCs of reading medical research and review papers these days",
@@ -332,7 +332,7 @@ def test_fingerprint_changes_with_what_the_lesson_teaches_and_not_with_what_surr
 
 
 def test_a_lesson_without_chapters_gets_the_key_points_of_its_texts_own_sections():
-    from lessons.demo_material import DEMO_MATERIAL
+    from demo.material import DEMO_MATERIAL
 
     material = dataclasses.replace(
         seed_material(), chapters=(), description="", material=DEMO_MATERIAL["universal-transformers"]

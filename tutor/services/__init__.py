@@ -3,6 +3,7 @@
 Import from here (`from tutor.services import unlock`); the modules inside are split by subject.
 """
 
+from tutor.references import unlock_reference
 from tutor.services.curation import (
     explanation_approve,
     explanation_edit,
@@ -37,7 +38,6 @@ from tutor.services.unlocks import (
     UnlockResult,
     unlock,
     unlock_reason,
-    unlock_reference,
     unlock_settle,
     unlocks_reconcile,
 )

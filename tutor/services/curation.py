@@ -10,10 +10,12 @@ from accounts.models import User
 from credits.models import EntryKind, LedgerEntry
 from credits.services import credits_grant
 from lessons.models import Lesson
+from lessons.services import lesson_transcript_set
 from tutor.backends import material_fingerprint
 from tutor.exceptions import RefundNotAllowed
 from tutor.material import lesson_material
 from tutor.models import Explanation, ExplanationStatus, Report, Unlock, UnlockStatus
+from tutor.references import unlock_reference
 from tutor.services.generation import explanation_enqueue, explanation_version_create
 from tutor.transcripts import TranscriptFormatError, transcript_parse
 
@@ -85,7 +87,7 @@ def report_refund(*, report: Report, admin: User) -> LedgerEntry:
             kind=EntryKind.REFUND,
             reason=f"Goodwill refund for the AI tutor explanation of “{lesson.title}”, which you reported as "
             f"{report.get_reason_display().lower()}",
-            reference=f"unlock:lesson:{lesson.pk}",
+            reference=unlock_reference(lesson),
             idempotency_key=f"tutor-report:{report.pk}:refund",
             created_by=admin,
         )
@@ -103,6 +105,5 @@ def lesson_transcript_attach(*, lesson: Lesson, raw: str) -> int:
     segments = transcript_parse(text)
     if not segments:
         raise TranscriptFormatError("there is no text in it")
-    lesson.transcript = text
-    lesson.save(update_fields=["transcript", "updated"])
+    lesson_transcript_set(lesson=lesson, text=text)
     return len(segments)

@@ -27,6 +27,7 @@ from tutor.answers import answer_markdown
 from tutor.backends import backend_get
 from tutor.exceptions import NotUnlocked, QuestionInvalid, QuestionKeyReused, QuestionRateLimited
 from tutor.models import Question, QuestionStatus, ReportReason, Unlock
+from tutor.references import question_reference
 from tutor.retrieval import lesson_passages, passages_rank
 
 logger = logging.getLogger(__name__)
@@ -41,10 +42,6 @@ ANSWERED, NOT_FOUND, FAILED, SKIPPED = "answered", "not found", "failed", "skipp
 class QuestionAsked:
     question: Question
     created: bool  # False when the key was seen before: the same question, nothing charged again
-
-
-def question_reference(lesson: Lesson) -> str:
-    return f"lesson:{lesson.pk}"  # the statement links it to the lesson
 
 
 def question_text_clean(text: str) -> str:

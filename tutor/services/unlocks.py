@@ -22,6 +22,7 @@ from lessons.models import Lesson
 from tutor.exceptions import UnlockKeyReused
 from tutor.material import lesson_material
 from tutor.models import Explanation, ExplanationStatus, Unlock, UnlockStatus
+from tutor.references import unlock_reference
 from tutor.services.generation import explanation_current_get_or_create, explanation_generation_ensure
 
 # What the learner's statement and the page say when the credits come back (the statement prefixes "⚡30 returned — ").
@@ -33,10 +34,6 @@ class UnlockResult:
     unlock: Unlock
     created: bool  # False when the learner had already unlocked the lesson: nothing was charged or held
     explanation: Explanation
-
-
-def unlock_reference(lesson: Lesson) -> str:
-    return f"unlock:lesson:{lesson.pk}"
 
 
 def unlock_reason(lesson: Lesson) -> str:

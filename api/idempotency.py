@@ -1,0 +1,22 @@
+"""The Idempotency-Key header, read the same way by every endpoint that takes one."""
+
+from ninja.errors import HttpError
+
+from credits.services.arguments import MAX_KEY_LENGTH
+
+# The ledger stores keys in a 200-character column (credits.services.arguments.MAX_KEY_LENGTH). Endpoints put their
+# own namespace in front of the client's key ("api:", "tutor-unlock:"), so the client gets what is left after the
+# longest such prefix this project allows.
+PREFIX_ROOM = 40
+IDEMPOTENCY_KEY_MAX_LENGTH = MAX_KEY_LENGTH - PREFIX_ROOM
+
+
+def idempotency_key_parse(value: str | None) -> str | None:
+    """The client's key, stripped; None when the header is missing or blank; 400 when it is too long or not printable
+    ASCII (a header value that could not be stored or logged as sent)."""
+    key = (value or "").strip()
+    if not key:
+        return None
+    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not key.isprintable() or not key.isascii():
+        raise HttpError(400, f"An Idempotency-Key is up to {IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters.")
+    return key

@@ -1,0 +1,47 @@
+"""References: the short strings on ledger entries and holds that say what they were for ("purchase:7").
+
+Each format belongs to the app that writes it, which builds and reads it with its own functions (`purchase_reference`
+here, tutor.references for unlocks, gamification.references for lesson rewards); no other app parses it. The
+statement links a reference to its page through the links those apps add in their AppConfig.ready(): a prefix and a
+function that reverse()s the URL when the statement is drawn, so no URL path is written down twice.
+"""
+
+from collections.abc import Callable
+
+from django.urls import NoReverseMatch
+
+PURCHASE_PREFIX = "purchase:"
+
+_links: dict[str, Callable[[str], str]] = {}
+
+
+def purchase_reference(purchase_id: int) -> str:
+    return f"{PURCHASE_PREFIX}{purchase_id}"
+
+
+def purchase_reference_parse(reference: str) -> int | None:
+    """The purchase id in "purchase:7", or None when the string is not a purchase's reference."""
+    return reference_id(reference, prefix=PURCHASE_PREFIX)
+
+
+def reference_id(reference: str, *, prefix: str) -> int | None:
+    """The id after `prefix` in `reference`; None when the reference has another prefix or no whole number after it.
+    For the owners' parsers: each app reads only its own format."""
+    rest = reference.removeprefix(prefix)
+    return int(rest) if rest != reference and rest.isdigit() else None
+
+
+def reference_link_add(*, prefix: str, url_for: Callable[[str], str]) -> None:
+    """Link references that start with `prefix`: `url_for` gets the rest of the reference and returns the page."""
+    _links[prefix] = url_for
+
+
+def reference_url(reference: str) -> str | None:
+    """The page a reference points at (the longest matching prefix wins); None when unknown or not a page."""
+    for prefix in sorted(_links, key=len, reverse=True):
+        if reference.startswith(prefix) and (rest := reference[len(prefix) :]):
+            try:
+                return _links[prefix](rest)
+            except (NoReverseMatch, ValueError):
+                return None
+    return None

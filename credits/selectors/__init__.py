@@ -1,0 +1,34 @@
+"""Reads of the ledger, one module per use case: `wallets`, `statement`, `audit`, `purchases`.
+
+Import from here (`from credits.selectors import wallet_summary`). Reads never write: no wallet is created here."""
+
+from credits.selectors.audit import MAX_EXAMPLES, ledger_audit
+from credits.selectors.export import export_for
+from credits.selectors.purchases import pack_on_sale, packs_on_sale, purchase_for, purchases_recent_for
+from credits.selectors.statement import (
+    ENTRY_COLUMNS,
+    RETURNED_COLUMNS,
+    HistoryRow,
+    StatementHistory,
+    statement_history_for,
+)
+from credits.selectors.wallets import WalletSummary, holds_open_for, ledger_entries_for, wallet_summary
+
+__all__ = [
+    "ENTRY_COLUMNS",
+    "MAX_EXAMPLES",
+    "RETURNED_COLUMNS",
+    "HistoryRow",
+    "StatementHistory",
+    "WalletSummary",
+    "export_for",
+    "holds_open_for",
+    "ledger_audit",
+    "ledger_entries_for",
+    "pack_on_sale",
+    "packs_on_sale",
+    "purchase_for",
+    "purchases_recent_for",
+    "statement_history_for",
+    "wallet_summary",
+]

@@ -1,0 +1,158 @@
+"""Load the demo (demo/data.py, demo/questions.py) through the owning apps' services; safe to run twice (rows are
+keyed by slug, email or prompt)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.services import user_with_verified_email_save
+from credits.services import signup_bonus_grant
+from demo import data as demo_data
+from demo.material import DEMO_MATERIAL
+from demo.questions import DEMO_QUESTIONS
+from demo.sources import demo_feeds_attach
+from gamification.services import ChoiceText, check_question_add
+from lessons.chapters import chapters_parse
+from lessons.models import Lesson, Level
+from lessons.related import related_recompute
+from lessons.services import (
+    category_save,
+    chapters_replace,
+    course_lessons_set,
+    course_save,
+    lesson_curation_set,
+    lesson_save,
+    source_save,
+)
+
+_LEVELS = {
+    demo_data.BEGINNER: Level.BEGINNER,
+    demo_data.INTERMEDIATE: Level.INTERMEDIATE,
+    demo_data.ADVANCED: Level.ADVANCED,
+}
+
+
+@dataclass(frozen=True)
+class DemoLoaded:
+    categories: int
+    sources: int
+    lessons: int
+    chapters: int
+    courses: int
+    curated_related: int
+    computed_related: int
+    users: list[str]
+
+    def summary(self) -> str:
+        return (
+            f"Demo catalog loaded: {self.categories} categories, {self.sources} sources, {self.lessons} lessons "
+            f"({self.chapters} chapters), {self.courses} courses, {self.curated_related} curated and "
+            f"{self.computed_related} computed related lessons; users: {', '.join(self.users)}."
+        )
+
+
+def demo_catalog_load(*, today: date | None = None) -> DemoLoaded:
+    """Create or update every demo row. Lessons dated "N days ago" are dated from ``today`` (default: now)."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        categories = {
+            item.slug: category_save(slug=item.slug, name=item.name, icon=item.icon) for item in demo_data.CATEGORIES
+        }
+        sources = {item.name: source_save(name=item.name, kind=item.kind, url=item.url) for item in demo_data.SOURCES}
+        demo_feeds_attach(sources=sources)
+        lessons: dict[str, Lesson] = {}
+        chapter_count = 0
+        for item in demo_data.ALL_LESSONS:
+            published_at = item.published_on or today - timedelta(days=item.published_days_ago or 0)
+            lesson = lesson_save(
+                slug=item.slug,
+                fields={
+                    "title": item.title,
+                    "authors": item.authors,
+                    "source": sources[item.source],
+                    "kind": item.kind,
+                    "external_url": item.external_url,
+                    "level": _LEVELS[item.level],
+                    "category": categories[item.category],
+                    "summary": item.summary,
+                    "description": item.description,
+                    "duration_seconds": item.duration_minutes * 60,
+                    "published_at": published_at,
+                    "status": Lesson.Status.PUBLISHED,
+                    **({"material": DEMO_MATERIAL[item.slug]} if item.slug in DEMO_MATERIAL else {}),
+                },
+            )
+            chapter_count += chapters_replace(lesson=lesson, chapters=chapters_parse(item.description))
+            lessons[item.slug] = lesson
+
+        curated = sum(
+            lesson_curation_set(
+                lesson=lessons[item.slug],
+                up_next=lessons[item.up_next] if item.up_next else None,
+                up_next_reason=item.up_next_why,
+                related=[lessons[slug] for slug in item.related],
+            )
+            for item in demo_data.ALL_LESSONS
+        )
+
+        for course_item in demo_data.COURSES:
+            course = course_save(
+                slug=course_item.slug,
+                title=course_item.title,
+                description=course_item.description,
+                level=_LEVELS[course_item.level],
+            )
+            course_lessons_set(course=course, lessons=[lessons[slug] for slug in course_item.lessons])
+
+        emails = [_demo_user_save(user) for user in demo_data.USERS]
+    computed = related_recompute()
+    return DemoLoaded(
+        categories=len(categories),
+        sources=len(sources),
+        lessons=len(lessons),
+        chapters=chapter_count,
+        courses=len(demo_data.COURSES),
+        curated_related=curated,
+        computed_related=computed.rows,
+        users=emails,
+    )
+
+
+def _demo_user_save(item: demo_data.DemoUser) -> str:
+    user = user_with_verified_email_save(
+        email=item.email,
+        password=item.password,
+        display_name=item.display_name,
+        is_staff=item.is_staff,
+        is_superuser=item.is_superuser,
+    )
+    signup_bonus_grant(user=user)  # their address is verified, as a confirmed sign-up's is; paid once
+    return item.email
+
+
+@dataclass(frozen=True)
+class DemoQuestionsLoaded:
+    added: int
+    already_there: int
+    skipped_slugs: list[str]
+
+
+def demo_questions_load() -> DemoQuestionsLoaded:
+    """Add the demo check questions to the demo lessons (after `demo_catalog_load`)."""
+    lessons = Lesson.objects.in_bulk([question.lesson_slug for question in DEMO_QUESTIONS], field_name="slug")
+    added, skipped = 0, []
+    with transaction.atomic():
+        for position, question in enumerate(DEMO_QUESTIONS):
+            lesson = lessons.get(question.lesson_slug)
+            if lesson is None:
+                skipped.append(question.lesson_slug)
+                continue
+            choices = [ChoiceText(text=c.text, correct=c.correct, explanation=c.explanation) for c in question.choices]
+            added += check_question_add(lesson=lesson, prompt=question.prompt, position=position, choices=choices)
+    return DemoQuestionsLoaded(
+        added=added, already_there=len(DEMO_QUESTIONS) - added - len(skipped), skipped_slugs=skipped
+    )

@@ -1,0 +1,28 @@
+"""The catalog part of a learner's data export."""
+
+from __future__ import annotations
+
+from accounts.models import User
+from lessons.models import Enrollment, LessonProgress
+
+
+def export_for(*, user: User) -> dict[str, object]:
+    """The catalog part of the learner's data export: courses enrolled in and progress per lesson."""
+    enrollments = Enrollment.objects.filter(user=user).select_related("course").order_by("created", "id")
+    progress = LessonProgress.objects.filter(user=user).select_related("lesson").order_by("started_at", "id")
+    return {
+        "enrollments": [
+            {"course": row.course.slug, "title": row.course.title, "enrolled_at": row.created.isoformat()}
+            for row in enrollments
+        ],
+        "progress": [
+            {
+                "lesson": row.lesson.slug,
+                "title": row.lesson.title,
+                "started_at": row.started_at.isoformat(),
+                "completed_at": row.completed_at.isoformat() if row.completed_at else None,
+                "source": row.source,
+            }
+            for row in progress
+        ],
+    }

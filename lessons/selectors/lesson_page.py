@@ -1,0 +1,241 @@
+"""The lesson page (shared by the site and the API) and lesson look-ups by id or slug.
+
+A fixed number of queries whatever the number of chapters or related lessons (tests/lessons/test_query_budgets.py):
+related lessons come in one prefetch, marks as EXISTS annotations."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    DateTimeField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+
+from accounts.selectors import signed_in_user
+from lessons.chapters import chapter_url, timestamp_format
+from lessons.exceptions import LessonNotFound
+from lessons.models import (
+    Course,
+    CourseLesson,
+    Enrollment,
+    Lesson,
+    LessonStatus,
+    RelatedLesson,
+)
+from lessons.selectors.cards import CARD_DEFERRED, LessonCard, _card, _marks
+
+RELATED_SHOWN = 4
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+_CLOSING = tuple(".!?…)]}\"'”’»")
+
+
+@dataclass(frozen=True)
+class ChapterLink:
+    start_seconds: int
+    title: str
+    timestamp: str  # "1:17"
+    url: str  # into the video at its time where the platform allows it
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class UpNext:
+    card: LessonCard
+    reason: str
+    course: Course | None = None  # set when it is the next lesson of the course the learner follows
+
+
+@dataclass(frozen=True)
+class LessonDetail:
+    """Everything the lesson page and GET /api/v1/lessons/{slug} show. Other apps (the tutor) extend it by
+    wrapping it, not by querying the lesson again."""
+
+    card: LessonCard
+    chapters: list[ChapterLink]
+    related: list[LessonCard]
+    up_next: UpNext | None
+    course: Course | None  # the course the learner follows through this lesson, if any
+    course_position: int | None = None  # 1-based place of the lesson in that course
+    course_length: int | None = None
+
+    @property
+    def lesson(self) -> Lesson:
+        return self.card.lesson
+
+    @property
+    def link_label(self) -> str:
+        return self.lesson.link_label
+
+
+def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None) -> LessonDetail:
+    """The lesson page's content for ``user`` (anonymous allowed); raises LessonNotFound.
+
+    "Up next" is the next lesson of the course the learner follows through this lesson (``course_slug`` when the
+    lesson is in it, else the learner's latest enrolment that holds it), else the curated up-next lesson, else the
+    first related lesson. Queries: the lesson (+ up next), its chapters, its related lessons, and, for a signed-in
+    learner or a ``course_slug``, the course's lessons.
+    """
+    learner = signed_in_user(user)
+    up_next_marks = {f"up_next_{name}": value for name, value in _marks(learner, "up_next").items()}
+    related_rows = (
+        RelatedLesson.objects.filter(**{f"related__{key}": value for key, value in _visible_lookup(user).items()})
+        .select_related("related__source", "related__category")
+        .defer(*(f"related__{name}" for name in CARD_DEFERRED))
+        .annotate(**{f"related_{name}": value for name, value in _marks(learner, "related").items()})
+        .order_by("-curated", "position", "-score", "id")
+    )
+    try:
+        lesson = (
+            Lesson.objects.visible_to(user)
+            .select_related("source", "category", "up_next__source", "up_next__category")
+            .defer("transcript", "material", *(f"up_next__{name}" for name in CARD_DEFERRED))
+            .annotate(**_marks(learner, "pk"), **up_next_marks)
+            .prefetch_related("chapters", Prefetch("related_links", queryset=related_rows, to_attr="related_rows"))
+            .get(slug=slug)
+        )
+    except Lesson.DoesNotExist:
+        raise LessonNotFound(slug) from None
+
+    chapters = [
+        ChapterLink(
+            start_seconds=chapter.start_seconds,
+            title=chapter.title,
+            timestamp=timestamp_format(chapter.start_seconds),
+            url=chapter_url(lesson.external_url, chapter.start_seconds, lesson.kind),
+        )
+        for chapter in lesson.chapters.all()
+    ]
+    if chapters and _cut_off_after(lesson.description, chapters[-1].title):
+        chapters[-1] = dataclasses.replace(chapters[-1], truncated=True)
+
+    related: list[LessonCard] = []
+    seen = {lesson.pk}
+    for row in getattr(lesson, "related_rows", []):
+        if row.related_id in seen:
+            continue  # a pair both curated and computed (until the next recompute) shows once, as curated
+        seen.add(row.related_id)
+        related.append(_row_card(row, "related"))
+        if len(related) == RELATED_SHOWN:
+            break
+
+    course, position, length, course_next = _course_followed(lesson=lesson, user=user, course_slug=course_slug)
+    up_next: UpNext | None = None
+    if course is not None and course_next is not None:
+        up_next = UpNext(
+            card=course_next,
+            reason=f"Next in “{course.title}”: lesson {(position or 0) + 1} of {length}.",
+            course=course,
+        )
+    elif lesson.up_next is not None and (lesson.up_next.is_published or getattr(user, "is_staff", False)):
+        up_next = UpNext(
+            card=_card(lesson.up_next, prefix="up_next_"),
+            reason=lesson.up_next_reason or "Picked by our curators to follow this lesson.",
+        )
+    elif related:
+        up_next = UpNext(card=related[0], reason="The closest related lesson to this one.")
+
+    return LessonDetail(
+        card=_card(lesson),
+        chapters=chapters,
+        related=related,
+        up_next=up_next,
+        course=course,
+        course_position=position,
+        course_length=length,
+    )
+
+
+def _cut_off_after(description: str, last_title: str) -> bool:
+    """Whether the description stops right after the last chapter's title, mid-word (the seed's "Could top AI
+    rese"): the parser's rule, applied to the stored text so the page can say the title was cut off."""
+    text = _WHITESPACE.sub(" ", description)
+    return text.endswith(last_title) and not last_title.endswith(_CLOSING)
+
+
+def _row_card(row: Any, field: str) -> LessonCard:
+    """The card of the lesson a row points at (``row.<field>``), with the marks annotated on the row as
+    ``<field>_is_started`` / ``<field>_is_completed`` by ``_marks(user, field)``."""
+    return LessonCard(
+        lesson=getattr(row, field),
+        started=bool(getattr(row, f"{field}_is_started", False)),
+        completed=bool(getattr(row, f"{field}_is_completed", False)),
+    )
+
+
+def _visible_lookup(user: Any) -> dict[str, str]:
+    return {} if getattr(user, "is_staff", False) else {"status": LessonStatus.PUBLISHED}
+
+
+def _course_followed(
+    *, lesson: Lesson, user: Any, course_slug: str | None
+) -> tuple[Course | None, int | None, int | None, LessonCard | None]:
+    """(course, 1-based position of ``lesson``, number of lessons, next lesson's card) for the course the learner
+    follows through this lesson; all None when there is none. One query, none for a visitor without a course."""
+    learner = signed_in_user(user)
+    if learner is None and not course_slug:
+        return None, None, None, None
+    containing = Q(course__course_lessons__lesson=lesson)
+    chosen = Q(course__slug=course_slug) if course_slug else Q(course__enrollments__user=learner)
+    if course_slug and learner is not None:
+        chosen |= Q(course__enrollments__user=learner)
+    course_ids = CourseLesson.objects.filter(containing & chosen).values("course_id")
+    enrolled_at = Enrollment.objects.filter(user=learner, course=OuterRef("course")).values("created")[:1]
+    # The lesson itself is always in (a staff preview of a draft); its neighbours only when the user may see them.
+    rows_visible = (
+        Q() if getattr(user, "is_staff", False) else Q(lesson=lesson) | Q(lesson__status=LessonStatus.PUBLISHED)
+    )
+    rows = list(
+        CourseLesson.objects.filter(course_id__in=course_ids)
+        .filter(rows_visible)
+        .select_related("course", "lesson__source", "lesson__category")
+        .defer(*(f"lesson__{name}" for name in CARD_DEFERRED))
+        .annotate(
+            enrolled_at=Subquery(enrolled_at) if learner is not None else Value(None, output_field=DateTimeField()),
+            **{f"lesson_{name}": value for name, value in _marks(learner, "lesson").items()},
+        )
+        .order_by("course_id", "position", "id")
+    )
+    if not rows:
+        return None, None, None, None
+    by_course: dict[int, list[CourseLesson]] = {}
+    for row in rows:
+        by_course.setdefault(row.course_id, []).append(row)
+
+    def preference(course_rows: list[CourseLesson]) -> tuple[int, str]:
+        first = course_rows[0]
+        named = 1 if course_slug and first.course.slug == course_slug else 0
+        enrolled = getattr(first, "enrolled_at", None)
+        return named, enrolled.isoformat() if enrolled else ""
+
+    course_rows = max(by_course.values(), key=preference)
+    index = next(index for index, row in enumerate(course_rows) if row.lesson_id == lesson.pk)
+    following = course_rows[index + 1] if index + 1 < len(course_rows) else None
+    next_card = _row_card(following, "lesson") if following is not None else None
+    return course_rows[0].course, index + 1, len(course_rows), next_card
+
+
+def lesson_get_visible(*, pk: int, user: Any) -> Lesson:
+    """The lesson with this id if ``user`` may see it; raises LessonNotFound."""
+    try:
+        return Lesson.objects.visible_to(user).only("slug").get(pk=pk)
+    except Lesson.DoesNotExist:
+        raise LessonNotFound(str(pk)) from None
+
+
+def lesson_published_get(*, slug: str) -> Lesson:
+    try:
+        return Lesson.objects.published().get(slug=slug)
+    except Lesson.DoesNotExist:
+        raise LessonNotFound(slug) from None

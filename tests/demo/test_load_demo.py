@@ -1,0 +1,88 @@
+"""manage.py load_demo: the demo catalog, courses and users; running it twice changes no counts."""
+
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+
+from accounts.models import User
+from credits.selectors import wallet_summary
+from demo import data as demo_data
+from lessons.models import Category, Chapter, Course, CourseLesson, Lesson, RelatedLesson, Source
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict[str, int]:
+    models = (Category, Source, Lesson, Chapter, Course, CourseLesson, RelatedLesson, User, EmailAddress)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def load() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_loading_twice_leaves_the_same_rows():
+    first_output = load()
+    first = counts()
+    load()
+    assert counts() == first
+    assert first["Lesson"] == len(demo_data.ALL_LESSONS) >= 35
+    assert first["Course"] == len(demo_data.COURSES) >= 4
+    assert "Demo catalog loaded: 6 categories, 13 sources, 51 lessons (11 chapters), 5 courses" in first_output
+
+
+def test_the_seed_lesson_is_loaded_with_its_chapters_related_lessons_and_up_next():
+    load()
+    seed = Lesson.objects.get(slug=demo_data.SEED_SLUG)
+    assert seed.is_published
+    assert seed.chapters.count() == 11
+    assert seed.chapters.order_by("start_seconds").last().title == "Could top AI rese"
+    curated = [row.related.title for row in RelatedLesson.objects.filter(lesson=seed, curated=True)]
+    assert curated == [item.title for item in demo_data.SEED_NEIGHBOURS[:4]]
+    assert seed.up_next.title == "Microsoft Research Forum | Season 2, Episode 4"
+    assert seed.up_next_reason == demo_data.SEED_LESSON.up_next_why
+    assert RelatedLesson.objects.filter(lesson=seed, curated=False).count() == 4  # computed ones besides
+
+
+def test_courses_keep_their_order():
+    load()
+    for item in demo_data.COURSES:
+        course = Course.objects.get(slug=item.slug)
+        assert list(course.course_lessons.order_by("position").values_list("lesson__slug", flat=True)) == list(
+            item.lessons
+        )
+
+
+def test_both_demo_users_can_sign_in_with_a_verified_email_and_the_curator_is_staff(client):
+    load()
+    load()
+    for item in demo_data.USERS:
+        user = User.objects.get(email=item.email)
+        assert user.check_password(item.password)
+        assert EmailAddress.objects.filter(user=user, email=item.email, verified=True, primary=True).count() == 1
+        assert (user.is_staff, user.is_superuser) == (item.is_staff, item.is_superuser)
+    curator = next(item for item in demo_data.USERS if item.is_staff)
+    response = client.post("/accounts/login/", {"login": curator.email, "password": curator.password})
+    assert response.status_code == 302
+    assert client.get("/admin/lessons/lesson/").status_code == 200
+
+
+def test_reloading_restores_curated_data_a_curator_changed():
+    load()
+    seed = Lesson.objects.get(slug=demo_data.SEED_SLUG)
+    seed.chapters.all().delete()
+    RelatedLesson.objects.filter(lesson=seed, curated=True).first().delete()
+    load()
+    assert seed.chapters.count() == 11
+    assert RelatedLesson.objects.filter(lesson=seed, curated=True).count() == 4
+
+
+def test_the_demo_users_start_with_the_welcome_bonus_once_however_often_the_demo_loads(settings):
+    load()
+    load()
+    for item in demo_data.USERS:
+        assert wallet_summary(user=User.objects.get(email=item.email)).balance == settings.SIGNUP_BONUS
