@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from credits.exceptions import HoldNotOpen
 from credits.models import Hold, LedgerEntry
+from credits.services import one_statement
 from credits.services.arguments import require_amount, require_key, require_reason, require_reference
 from credits.services.wallets import (
     entry_append,
@@ -35,6 +36,20 @@ def hold_place(
     reason = require_reason(reason)
     reference = require_reference(reference, required=True)
     idempotency_key = require_key(idempotency_key)
+    if one_statement.available():
+        # The plain success in one statement on PostgreSQL; a replay, a refusal or a new wallet takes the path below.
+        now = timezone.now()
+        placed = one_statement.hold_place_at_once(
+            user=user,
+            amount=amount,
+            reason=reason,
+            reference=reference,
+            idempotency_key=idempotency_key,
+            expires_at=expires_at or now + timedelta(seconds=settings.CREDITS_HOLD_TTL_SECONDS),
+            now=now,
+        )
+        if placed is not None:
+            return placed
     with transaction.atomic():
         wallet = wallet_locked(user=user)
         existing = Hold.objects.filter(wallet=wallet, idempotency_key=idempotency_key).first()
