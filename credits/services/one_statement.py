@@ -20,7 +20,9 @@ says exactly why (replay of a key, conflict, short of credits, a debt, a wallet 
 SQLite has no row locks to gain from (its IMMEDIATE transactions serialise writers), so only PostgreSQL runs these.
 """
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
@@ -73,7 +75,7 @@ def available() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _returning_one(sql: str, params: dict[str, object]) -> tuple[int, ...] | None:
+def _returning_one(sql: str, params: Mapping[str, Any]) -> tuple[int, ...] | None:
     """Run the statement; its one returned row, or None when it changed nothing or a constraint refused it."""
     try:
         if connection.in_atomic_block:
