@@ -6,10 +6,11 @@ Run with `make scale-check` (it installs Debian's haproxy when missing), or by h
         .venv/bin/python scripts/scale_check.py
 
 It makes its own database (the named one with a `_scale` suffix) and drops it at the end; the database DATABASE_URL
-names is never touched. Give it a Redis database that nothing else uses while it runs: its workers would take
-other processes' tasks from the same queues, and theirs would take its. Everything listens on 127.0.0.1 only, production settings (DEBUG off), and each node and
-worker gets a var/ folder of its own that nothing else reads, so any state kept on a node's disk would show up as a
-failure. Every loop is bounded; the whole run takes two to four minutes on two busy cores. It checks, in order:
+names is never touched. Give it a Redis database that nothing else uses while it runs: its workers would take other
+processes' tasks from the same queues, and theirs would take its. Everything listens on 127.0.0.1 only, with
+production settings (DEBUG off), and each node and worker gets a var/ folder of its own that nothing else reads, so
+any state kept on a node's disk would show up. Every loop is bounded; the whole run takes one to four minutes on two
+busy cores. It checks, in order:
 
 1. Sessions are shared: learners sign in through the balancer (allauth's app session token) and their requests,
    spread over both nodes, are all recognised.
