@@ -166,9 +166,7 @@ class Processes:
 
 
 def haproxy_config(*, two: int, one: int, nodes: list[tuple[str, int]], stats: Path) -> str:
-    servers = "\n".join(
-        f"    server {name} 127.0.0.1:{port} check inter 1s fall 3 rise 2" for name, port in nodes
-    )
+    servers = "\n".join(f"    server {name} 127.0.0.1:{port} check inter 1s fall 3 rise 2" for name, port in nodes)
     return f"""
 global
     maxconn 512
