@@ -69,7 +69,7 @@ bench: install services
 
 # Two gunicorn nodes and two Celery workers behind HAProxy on PostgreSQL + Redis (set DATABASE_URL and REDIS_URL).
 scale-check: install services
-	@command -v haproxy >/dev/null 2>&1 || { $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y -qq haproxy >/dev/null; }
+	@command -v haproxy >/dev/null 2>&1 && command -v wrk >/dev/null 2>&1 || { $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y -qq haproxy wrk >/dev/null; }
 	$(BIN)/python scripts/scale_check.py
 
 compose-check: install

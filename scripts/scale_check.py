@@ -15,7 +15,7 @@ busy cores. It checks, in order:
 1. Sessions are shared: learners sign in through the balancer (allauth's app session token) and their requests,
    spread over both nodes, are all recognised.
 2. The unlock race: one learner's 20 simultaneous unlocks of one lesson (one key, a double submit) and 20 learners
-   unlocking at once hold each price once; both workers write the explanations and capture every hold exactly once.
+   unlocking at once hold each price once; the workers write the explanations and capture every hold exactly once.
 3. A webhook storm: every signed `checkout.session.completed` delivered 10 times, 40 at once, over both nodes,
    credits each purchase once.
 4. Throughput through the balancer with one node, then two.
@@ -405,7 +405,7 @@ def check_unlock_race(lb: str, learners: list[tuple[Any, str]], double: tuple[An
     from lessons.models import Lesson
     from tutor.models import Explanation
 
-    print("2. The unlock race over both nodes, and both workers capturing")
+    print("2. The unlock race over both nodes, and the workers capturing")
     lessons = list(Lesson.objects.filter(unlock_price__gt=0).order_by("pk")[:4])
     require(len(lessons) == 4, "the demo catalog has lessons to unlock")
     before = {user.pk: wallet_summary(user=user).balance for user, _ in [*learners, double]}
