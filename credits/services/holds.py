@@ -83,6 +83,12 @@ def hold_capture(*, hold: Hold, reason: str | None = None) -> LedgerEntry:
     """Turn an open hold into one spend entry. Capturing again returns that entry; a released hold cannot be."""
     if reason is not None:
         reason = require_reason(reason)
+    if one_statement.available():
+        # An open hold is captured in one statement on PostgreSQL; a capture again or a returned hold takes the path
+        # below, which answers with the first capture's entry or HoldNotOpen.
+        captured = one_statement.hold_capture_at_once(hold=hold, reason=reason, now=timezone.now())
+        if captured is not None:
+            return captured
     with transaction.atomic():
         wallet = wallet_locked_by_id(hold.wallet_id)
         # Every change to a hold takes its wallet's lock first, so this read sees the hold's settled state.

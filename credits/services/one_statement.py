@@ -17,6 +17,11 @@ says exactly why (replay of a key, conflict, short of credits, a debt, a wallet 
 - The balance check is re-evaluated by PostgreSQL on the wallet row's newest version after waiting for its lock,
   so two debits never both pass on one balance.
 
+A capture reads the hold as the statement starts, then waits for the wallet's lock, which every change to a hold takes
+first. A release or another capture committed meanwhile makes the statement fail as a whole: the hold row it then
+updates is already released (the hold's check constraints refuse captured-and-released) or the capture's entry key
+is already used. The ORM path then says HoldNotOpen or returns the first capture's entry.
+
 SQLite has no row locks to gain from (its IMMEDIATE transactions serialise writers), so only PostgreSQL runs these.
 """
 
@@ -70,12 +75,37 @@ FROM w
 RETURNING id, wallet_id
 """
 
+_HOLD_CAPTURE = """
+WITH h AS (
+    SELECT id, wallet_id, amount, reason, reference FROM credits_hold WHERE id = %(hold)s AND status = %(open)s
+), w AS (
+    UPDATE credits_wallet
+    SET balance = credits_wallet.balance - h.amount, held = credits_wallet.held - h.amount, updated_at = %(now)s
+    FROM h
+    WHERE credits_wallet.id = h.wallet_id
+    RETURNING credits_wallet.id AS wallet_id, credits_wallet.balance, h.amount, h.reason, h.reference
+), e AS (
+    INSERT INTO credits_ledgerentry
+        (wallet_id, amount, kind, reason, reference, idempotency_key, balance_after, reverses_id, created_at,
+         created_by_id)
+    SELECT w.wallet_id, -w.amount, %(kind)s, COALESCE(%(reason)s, w.reason), w.reference, %(key)s, w.balance, NULL,
+           %(now)s, NULL
+    FROM w
+    RETURNING id, wallet_id, amount, reason, reference, balance_after
+)
+UPDATE credits_hold
+SET status = %(captured)s, captured_at = %(now)s, captured_entry_id = e.id
+FROM e
+WHERE credits_hold.id = %(hold)s
+RETURNING e.id, e.wallet_id, e.amount, e.reason, e.reference, e.balance_after
+"""
+
 
 def available() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _returning_one(sql: str, params: Mapping[str, Any]) -> tuple[int, ...] | None:
+def _returning_one(sql: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
     """Run the statement; its one returned row, or None when it changed nothing or a constraint refused it."""
     try:
         if connection.in_atomic_block:
@@ -172,3 +202,42 @@ def hold_place_at_once(
     hold._state.adding = False
     hold._state.db = connection.alias
     return hold
+
+
+def hold_capture_at_once(*, hold: Hold, reason: str | None, now: datetime) -> LedgerEntry | None:
+    """Capture an open hold into one spend entry; None when that is not simply possible (see the module)."""
+    key = f"hold:{hold.pk}:capture"
+    row = _returning_one(
+        _HOLD_CAPTURE,
+        {
+            "hold": hold.pk,
+            "open": Hold.Status.OPEN.value,
+            "captured": Hold.Status.CAPTURED.value,
+            "now": now,
+            "kind": LedgerEntry.Kind.SPEND.value,
+            "reason": reason,
+            "key": key,
+        },
+    )
+    if row is None:
+        return None
+    pk, wallet_id, amount, entry_reason, reference, balance_after = row
+    entry = LedgerEntry(
+        pk=pk,
+        wallet_id=wallet_id,
+        amount=amount,
+        kind=LedgerEntry.Kind.SPEND,
+        reason=entry_reason,
+        reference=reference,
+        idempotency_key=key,
+        balance_after=balance_after,
+        created_at=now,
+    )
+    entry._state.adding = False
+    entry._state.db = connection.alias
+    hold.status = Hold.Status.CAPTURED
+    hold.captured_at = now
+    hold.captured_entry = entry
+    hold.released_at = None
+    hold.release_reason = ""
+    return entry
