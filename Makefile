@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test test-sqlite lint format services browser migrate demo lock bench compose-check clean
+.PHONY: help install run test test-sqlite lint format services browser migrate demo lock bench compose-check scale-check clean
 
 help:
 	@echo "make run      install, migrate, load the demo catalog, start web + worker + beat (embedded defaults)"
@@ -66,6 +66,11 @@ test-sqlite: install browser
 bench: install services
 	@command -v wrk >/dev/null 2>&1 || { $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y -qq wrk >/dev/null; }
 	@for f in bench/ledger.py bench/tutor.py bench/tutor_quality.py bench/pages.py bench/ingest.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+# Two gunicorn nodes and two Celery workers behind HAProxy on PostgreSQL + Redis (set DATABASE_URL and REDIS_URL).
+scale-check: install services
+	@command -v haproxy >/dev/null 2>&1 && command -v wrk >/dev/null 2>&1 || { $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y -qq haproxy wrk >/dev/null; }
+	$(BIN)/python scripts/scale_check.py
 
 compose-check: install
 	$(BIN)/python scripts/compose_check.py docker-compose.yml

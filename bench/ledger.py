@@ -184,13 +184,29 @@ def run(args: argparse.Namespace) -> None:
     hot = User.objects.create_user(email="hot@bench.local", password=None)
     credits_grant(user=hot, amount=1, kind=EntryKind.REWARD, reason="warm", idempotency_key="warm")
 
+    backend_cpu: dict[str, float] = {}
+
+    def backend_seconds() -> float:
+        """CPU seconds the PostgreSQL backend serving this thread's connection has used (server on this machine)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")  # the server is on another machine
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
     def write_load(pick: Callable[[int, int], User], label: str) -> float:
         barrier = threading.Barrier(threads)
         errors: list[BaseException] = []
+        lock = threading.Lock()
+        backend_cpu[label] = 0.0
 
         def worker(index: int) -> None:
             try:
                 barrier.wait()
+                before = backend_seconds()
                 for number in range(per_thread):
                     credits_grant(
                         user=pick(index, number),
@@ -199,13 +215,16 @@ def run(args: argparse.Namespace) -> None:
                         reason="Bench",
                         idempotency_key=f"{label}-{index}-{number}",
                     )
+                used = backend_seconds() - before
+                with lock:
+                    backend_cpu[label] += used
             except BaseException as error:
                 errors.append(error)
             finally:
                 connection.close()
 
         pool = [threading.Thread(target=worker, args=(index,)) for index in range(threads)]
-        start = time.perf_counter()
+        start, client_start = time.perf_counter(), time.process_time()
         for thread in pool:
             thread.start()
         for thread in pool:
@@ -213,10 +232,26 @@ def run(args: argparse.Namespace) -> None:
         elapsed = time.perf_counter() - start
         if errors:
             raise errors[0]
-        return threads * per_thread / elapsed
+        writes = threads * per_thread
+        backend_cpu[f"{label}:client"] = time.process_time() - client_start
+        backend_cpu[f"{label}:wall"] = elapsed
+        for key in (label, f"{label}:client", f"{label}:wall"):
+            backend_cpu[key] = backend_cpu[key] / writes * 1e6  # µs per write
+        return writes / elapsed
 
     spread = write_load(lambda index, number: writers[index * 4 + number % 4], "spread")
     contended = write_load(lambda index, number: hot, "hot")
+    # The same loads through the ORM path (lock, look up, check, insert, update: six round trips), which the services
+    # take on SQLite and for every case the one-statement path leaves to it; measured here for the before/after.
+    from credits.services import one_statement
+
+    one_statement_available = one_statement.available
+    one_statement.available = lambda: False  # type: ignore[assignment]
+    try:
+        spread_orm = write_load(lambda index, number: writers[index * 4 + number % 4], "spread-orm")
+        contended_orm = write_load(lambda index, number: hot, "hot-orm")
+    finally:
+        one_statement.available = one_statement_available  # type: ignore[assignment]
 
     def hold_and_capture(user: User, key: str) -> None:
         hold_capture(hold=hold_place(user=user, amount=1, reason="Bench", reference="bench", idempotency_key=key))
@@ -241,6 +276,16 @@ def run(args: argparse.Namespace) -> None:
         (f"audit_ledger over {LedgerEntry.objects.count():,} entries", f"{audit_seconds:.1f} s"),
         (f"Grants/s, {threads} threads × {per_thread}, across {len(writers)} wallets", f"{spread:.0f} /s"),
         (f"Grants/s, {threads} threads × {per_thread}, all on one wallet", f"{contended:.0f} /s"),
+        (f"  the same through the ORM path, across {len(writers)} wallets", f"{spread_orm:.0f} /s"),
+        ("  the same through the ORM path, all on one wallet", f"{contended_orm:.0f} /s"),
+        ("Where a write's time goes, across wallets (µs per write):", ""),
+        ("  wall time per write (all threads together)", f"{backend_cpu['spread:wall']:.0f} µs"),
+        ("  CPU in this Python process (ORM, driver, the bench)", f"{backend_cpu['spread:client']:.0f} µs"),
+        ("  CPU in the PostgreSQL backends (parse, plan, execute, commit)", f"{backend_cpu['spread']:.0f} µs"),
+        ("  the same three through the ORM path", ""),
+        ("  wall", f"{backend_cpu['spread-orm:wall']:.0f} µs"),
+        ("  CPU in this Python process", f"{backend_cpu['spread-orm:client']:.0f} µs"),
+        ("  CPU in the PostgreSQL backends", f"{backend_cpu['spread-orm']:.0f} µs"),
         ("Hold + capture pairs, one thread", f"{pairs_per_second:.0f} /s"),
         ("Whole run", f"{time.perf_counter() - started:.0f} s"),
     ]

@@ -1,6 +1,7 @@
 """gunicorn settings for the web service; every value can be overridden from the environment."""
 
 import os
+from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
@@ -13,3 +14,10 @@ max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 27 gives every instance the same control socket (~/.gunicorn/gunicorn.ctl) and a new instance silently
+# takes it over from a running one; each instance here gets its own, named by GUNICORN_CONTROL_SOCKET or by its pid.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or str(
+    Path(os.environ.get("VAR_DIR") or Path(__file__).resolve().parent.parent / "var")
+    / "run"
+    / f"gunicorn-{os.getpid()}.ctl"
+)

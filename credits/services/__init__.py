@@ -6,6 +6,9 @@ available balance, then appends and updates the cached figures. Because every wr
 before it reads anything, the key look-up and the balance check see everything committed before them: a duplicate
 key never reaches the database's unique constraint and no check races with another write.
 
+On PostgreSQL the common writes (a grant, spend, adjustment or clawback, a hold, a capture) first try one statement
+that does all of that at once (`one_statement.py`); whatever it cannot settle simply takes the path above.
+
 Import from here (`from credits.services import credits_spend`); the modules inside are split by subject.
 """
 

@@ -1,10 +1,12 @@
 """Writes that append one ledger entry: grants, spends, admin adjustments, clawbacks and reversals."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from credits.exceptions import EntryNotReversible, InvalidCreditsRequest
 from credits.models import LedgerEntry
+from credits.services import one_statement
 from credits.services.arguments import require_amount, require_key, require_reason, require_reference
 from credits.services.wallets import (
     entry_append,
@@ -31,7 +33,25 @@ def _entry_post(
     created_by: User | None = None,
     may_leave_debt: bool = False,
 ) -> LedgerEntry:
-    """Lock, replay by key, check the available balance for a debit, append: the path of every single-entry write."""
+    """Lock, replay by key, check the available balance for a debit, append: the path of every single-entry write.
+
+    On PostgreSQL the plain success (an existing wallet, a new key, enough credits) is one statement; every other
+    case, and SQLite, takes the ORM path below.
+    """
+    if one_statement.available():
+        entry = one_statement.entry_post_at_once(
+            user=user,
+            amount=amount,
+            kind=kind,
+            reason=reason,
+            reference=reference,
+            idempotency_key=idempotency_key,
+            created_by=created_by,
+            checked=amount < 0 and not may_leave_debt,
+            now=timezone.now(),
+        )
+        if entry is not None:
+            return entry
     with transaction.atomic():
         wallet = wallet_locked(user=user)
         existing = entry_by_key(wallet=wallet, idempotency_key=idempotency_key)

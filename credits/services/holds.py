@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from credits.exceptions import HoldNotOpen
 from credits.models import Hold, LedgerEntry
+from credits.services import one_statement
 from credits.services.arguments import require_amount, require_key, require_reason, require_reference
 from credits.services.wallets import (
     entry_append,
@@ -35,6 +36,20 @@ def hold_place(
     reason = require_reason(reason)
     reference = require_reference(reference, required=True)
     idempotency_key = require_key(idempotency_key)
+    if one_statement.available():
+        # The plain success in one statement on PostgreSQL; a replay, a refusal or a new wallet takes the path below.
+        now = timezone.now()
+        placed = one_statement.hold_place_at_once(
+            user=user,
+            amount=amount,
+            reason=reason,
+            reference=reference,
+            idempotency_key=idempotency_key,
+            expires_at=expires_at or now + timedelta(seconds=settings.CREDITS_HOLD_TTL_SECONDS),
+            now=now,
+        )
+        if placed is not None:
+            return placed
     with transaction.atomic():
         wallet = wallet_locked(user=user)
         existing = Hold.objects.filter(wallet=wallet, idempotency_key=idempotency_key).first()
@@ -68,6 +83,12 @@ def hold_capture(*, hold: Hold, reason: str | None = None) -> LedgerEntry:
     """Turn an open hold into one spend entry. Capturing again returns that entry; a released hold cannot be."""
     if reason is not None:
         reason = require_reason(reason)
+    if one_statement.available():
+        # An open hold is captured in one statement on PostgreSQL; a capture again or a returned hold takes the path
+        # below, which answers with the first capture's entry or HoldNotOpen.
+        captured = one_statement.hold_capture_at_once(hold=hold, reason=reason, now=timezone.now())
+        if captured is not None:
+            return captured
     with transaction.atomic():
         wallet = wallet_locked_by_id(hold.wallet_id)
         # Every change to a hold takes its wallet's lock first, so this read sees the hold's settled state.
