@@ -1,0 +1,111 @@
+"""Middleware at the edge of every request: refuse hostile bytes once, and keep the API's errors JSON."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from http import HTTPStatus
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+# Bodies these paths read themselves (the Stripe webhook verifies the exact bytes and decides what it can store).
+RAW_BODY_PATHS = ("/stripe/webhook",)
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+JSON_NUL = b"\\u0000"
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def api_error(status: int, detail: str, **headers: str) -> JsonResponse:
+    response = JsonResponse({"detail": detail}, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _has_nul(values: object) -> bool:
+    if isinstance(values, str):
+        return "\x00" in values
+    if isinstance(values, dict):
+        return any(_has_nul(key) or _has_nul(value) for key, value in values.items())
+    if isinstance(values, list | tuple):
+        return any(_has_nul(value) for value in values)
+    return False
+
+
+def _nul_where(request: HttpRequest) -> str | None:
+    """Where a NUL byte came in, or None. PostgreSQL refuses NUL in text, so one would end as a 500 deep inside."""
+    if "\x00" in request.path or "\x00" in request.path_info:
+        return "path"
+    if any(_has_nul(key) or _has_nul(request.GET.getlist(key)) for key in request.GET):
+        return "query string"
+    if request.method in {"GET", "HEAD", "OPTIONS"} or request.path.startswith(RAW_BODY_PATHS):
+        return None
+    content_type = request.content_type or ""
+    if content_type in FORM_CONTENT_TYPES:
+        if any(_has_nul(key) or _has_nul(request.POST.getlist(key)) for key in request.POST):
+            return "form"
+    elif content_type.endswith("json") and (b"\x00" in request.body or JSON_NUL in request.body.lower()):
+        return "body"
+    return None
+
+
+class RefuseNulBytesMiddleware:
+    """A NUL byte in the path, the query string or a form or JSON body is refused with 400 before any view runs."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        where = _nul_where(request)
+        if where is not None:
+            detail = f"The request's {where} contains a NUL character, which is never valid here."
+            if is_api_request(request):
+                return api_error(400, detail)
+            return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+class ApiErrorsAsJsonMiddleware:
+    """Every /api/ answer is JSON: unknown paths (404), wrong methods (405) and server errors (500) included.
+
+    ninja answers its own errors as {"detail"}; what Django answers around it (the URL resolver's 404, ninja's bare
+    405, the 500 page) is rewritten here, keeping the status and headers such as Allow."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not is_api_request(request) or response.status_code < 400 or _is_json_detail(response):
+            return response
+        status = response.status_code
+        phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+        details = {
+            404: f"Not found: no API endpoint at {request.path}.",
+            405: f"Method {request.method} is not allowed here.",
+            500: "Server error: the request failed on our side and was logged; try again later.",
+        }
+        json_response = api_error(status, details.get(status, phrase))
+        for header in ("Allow", "Retry-After", "Vary", "Cache-Control"):
+            if header in response:
+                json_response[header] = response[header]
+        return json_response
+
+
+def _is_json_detail(response: HttpResponse) -> bool:
+    if not response.get("Content-Type", "").startswith("application/json") or getattr(response, "streaming", False):
+        return False
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return False
+    return isinstance(body, dict) and "detail" in body
