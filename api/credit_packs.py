@@ -18,6 +18,8 @@ from credits.services.purchases import purchase_checkout_start
 router = Router(tags=["credits"])
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 100
+# Printable ASCII, no surrounding spaces, up to 100 characters: the document says exactly what _key() accepts.
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]{0,98}[!-~])?$"
 
 
 class PackOut(Schema):
@@ -32,7 +34,24 @@ class CheckoutOut(Schema):
     session_id: str
 
 
-@router.get("/credit-packs", response=list[PackOut], auth=OPTIONAL_AUTH, summary="Credit packs on sale")
+@router.get(
+    "/credit-packs",
+    response=list[PackOut],
+    auth=OPTIONAL_AUTH,
+    summary="Credit packs on sale",
+    openapi_extra={
+        "responses": {
+            200: {
+                "links": {
+                    "Checkout": {
+                        "operationId": "api_credit_packs_credit_pack_checkout",
+                        "parameters": {"slug": "$response.body#/0/slug"},
+                    }
+                }
+            }
+        }
+    },
+)
 def credit_packs(request: HttpRequest) -> list[CreditPack]:
     """Packs on sale, in display order. Prices are integers in the currency's minor units (499 eur = €4.99)."""
     return list(packs_on_sale())
@@ -54,7 +73,14 @@ def _key(value: str | None) -> str:
     summary="Start buying a credit pack",
 )
 def credit_pack_checkout(
-    request: HttpRequest, slug: str, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
+    request: HttpRequest,
+    slug: str,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        description="Optional: the same key returns the same checkout session.",
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+    ),
 ) -> dict[str, str]:
     """Open a Stripe Checkout Session for the pack; send the buyer to `checkout_url`. The credits arrive when Stripe
     confirms the payment. The same Idempotency-Key returns the same session. 503 when purchases are not available."""

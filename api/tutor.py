@@ -22,6 +22,8 @@ from tutor.services import unlock
 router = Router(tags=["tutor"])
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 100
+# Printable ASCII, no surrounding spaces, up to 100 characters: the document says exactly what _key() accepts.
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]{0,98}[!-~])?$"
 
 
 class NotEnoughCreditsOut(Schema):
@@ -41,7 +43,7 @@ class UnlockOut(Schema):
     explanation: ExplanationStateOut
 
 
-class ExplanationOut(Schema):
+class ExplanationTextOut(Schema):
     status: str
     markdown: str
     html: str
@@ -67,9 +69,29 @@ def _key(value: str | None) -> str:
     "/lessons/{slug}/unlock",
     response={200: UnlockOut, 201: UnlockOut, 400: ErrorOut, 402: NotEnoughCreditsOut, 404: ErrorOut, 409: ErrorOut},
     summary="Unlock the AI tutor explanation",
+    openapi_extra={
+        "responses": {
+            status: {
+                "links": {
+                    "ReadExplanation": {
+                        "operationId": "api_tutor_lesson_explanation",
+                        "parameters": {"slug": "$request.path.slug"},
+                    }
+                }
+            }
+            for status in (200, 201)
+        }
+    },
 )
 def lesson_unlock(
-    request: HttpRequest, slug: str, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
+    request: HttpRequest,
+    slug: str,
+    idempotency_key: str = Header(
+        ...,
+        alias="Idempotency-Key",
+        description="A UUID per unlock: the same key never charges twice.",
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+    ),
 ) -> Status[dict[str, Any]]:
     """Hold the lesson's price (captured once the explanation is ready, returned if it cannot be written).
     201 the first time, 200 when already unlocked (nothing charged); the same Idempotency-Key never charges twice."""
@@ -103,7 +125,7 @@ def lesson_unlock(
 
 @router.get(
     "/lessons/{slug}/explanation",
-    response={200: ExplanationOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: ExplanationTextOut, 403: ErrorOut, 404: ErrorOut},
     summary="The AI tutor explanation I unlocked",
 )
 def lesson_explanation(request: HttpRequest, slug: str) -> dict[str, Any]:

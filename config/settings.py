@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django_htmx",
+    "ninja",  # its Swagger UI assets, served from our own static files so /api/v1/docs works under the CSP
     "csp",
     "allauth",
     "allauth.account",
