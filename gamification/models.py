@@ -129,20 +129,6 @@ class DailyActivity(models.Model):
         return f"{self.user_id} {self.day}: {self.xp} XP"
 
 
-class LessonVisit(models.Model):
-    """When a signed-in learner first had the lesson page open: the clock for completing without a check question."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    lesson = models.ForeignKey("lessons.Lesson", on_delete=models.CASCADE, related_name="+")
-    opened_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="gamification_visit_once")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} opened {self.lesson_id} at {self.opened_at:%Y-%m-%d %H:%M}"
-
-
 class LessonCompletion(models.Model):
     """A lesson completed through the gamification rules, once per learner, with what it paid."""
 

@@ -29,7 +29,6 @@ from gamification.models import (
     LeagueMembership,
     LearnerProfile,
     LessonCompletion,
-    LessonVisit,
 )
 from gamification.rewards import (
     DAILY_GOAL_CHOICES,
@@ -104,14 +103,32 @@ def learner_facts(*, user: User, profile: LearnerProfile | None = None) -> Learn
 
 
 def lesson_opened_at(*, user: User, lesson: Lesson) -> datetime | None:
-    """When the learner first had the lesson open, as the server saw it: the page (LessonVisit) or its link
-    (LessonProgress started on the server). Times a browser reported at sign-in are not trusted for this."""
-    visits = LessonVisit.objects.filter(user=user, lesson=lesson).values_list("opened_at", flat=True)
-    starts = LessonProgress.objects.filter(user=user, lesson=lesson, source=LessonProgress.Origin.SERVER).values_list(
-        "started_at", flat=True
+    """When the lesson's clock started: the learner's page or app said it was opened (an explicit "opened" event),
+    and it has stayed among their open lessons since. None when it is not open."""
+    return (
+        LessonProgress.objects.filter(user=user, lesson=lesson, opened_at__isnull=False)
+        .values_list("opened_at", flat=True)
+        .first()
     )
-    # One query for both; the union refuses the models' default orderings, so they are cleared.
-    return min(visits.order_by().union(starts.order_by(), all=True), default=None)
+
+
+def course_lessons_done_in_their_own_time(*, user: User, course: Course) -> bool:
+    """Whether the course's lessons completed by time each had their own wait: between the first and the last such
+    completion there was room for every later lesson's wait, one after the other. Lessons opened side by side and
+    completed together do not pass; lessons passed by their check question do not count here."""
+    rows = list(
+        LessonCompletion.objects.filter(
+            user=user,
+            via=LessonCompletion.Via.TIME,
+            lesson__in=CourseLesson.objects.filter(course=course).values("lesson"),
+        )
+        .order_by("completed_at")
+        .values_list("completed_at", "lesson__duration_seconds")
+    )
+    if len(rows) < 2:
+        return True
+    later_waits = sum(completion_wait_seconds(duration) for _, duration in rows[1:])
+    return (rows[-1][0] - rows[0][0]).total_seconds() >= later_waits
 
 
 def courses_finished_by(*, user: User, lesson: Lesson) -> QuerySet[Course]:

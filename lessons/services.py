@@ -76,6 +76,36 @@ def progress_merge(*, user: User, entries: Mapping[str, datetime | None]) -> lis
     return sorted(lessons)
 
 
+def lesson_open(*, user: User, lesson: Lesson, open_at_most: int, now: datetime | None = None) -> LessonProgress:
+    """The lesson is open in a page or an app now: its clock starts unless it is already running.
+
+    A learner has at most ``open_at_most`` lessons open: opening one more closes the one opened longest ago (its
+    clock starts again the next time it is opened), so lessons cannot all be opened at once and completed together.
+    A completed lesson keeps no clock.
+    """
+    now = now or timezone.now()
+    known = LessonProgress.objects.filter(user=user, lesson=lesson).first()
+    if known is not None and (known.completed_at is not None or known.opened_at is not None):
+        return known  # the common case, one read: every view of the page reports the opening
+    with transaction.atomic():
+        progress, _ = lesson_start(user=user, lesson=lesson, at=now)
+        if progress.completed_at is not None or progress.opened_at is not None:
+            return progress
+        # Lock the learner's open lessons (in a fixed order) so two openings at once count each other.
+        still_open = list(
+            LessonProgress.objects.select_for_update()
+            .filter(user=user, opened_at__isnull=False, completed_at__isnull=True)
+            .exclude(pk=progress.pk)
+            .order_by("opened_at", "pk")
+        )
+        surplus = len(still_open) - (open_at_most - 1)
+        if surplus > 0:
+            LessonProgress.objects.filter(pk__in=[row.pk for row in still_open[:surplus]]).update(opened_at=None)
+        LessonProgress.objects.filter(pk=progress.pk, opened_at__isnull=True).update(opened_at=now)
+        progress.refresh_from_db()
+    return progress
+
+
 def lesson_progress_complete(*, user: User, lesson: Lesson) -> tuple[LessonProgress, bool]:
     """Mark the lesson completed for ``user`` once; the bool says whether this call completed it.
 
@@ -86,7 +116,10 @@ def lesson_progress_complete(*, user: User, lesson: Lesson) -> tuple[LessonProgr
     with transaction.atomic():
         progress, _ = lesson_start(user=user, lesson=lesson, at=now)
         completed_now = (
-            LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(completed_at=now) == 1
+            LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
+                completed_at=now, opened_at=None
+            )
+            == 1
         )
         progress.refresh_from_db()
     return progress, completed_now

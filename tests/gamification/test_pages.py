@@ -12,10 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from credits.models import LedgerEntry
 from gamification.charts import Cell
 from gamification.leagues import Tier
-from gamification.models import BadgeAward, DailyActivity, LearnerProfile, LessonVisit
+from gamification.models import BadgeAward, DailyActivity, LearnerProfile
 from gamification.services import check_answer, xp_award
 from gamification.tasks import leagues_rollover_task
 from gamification.templatetags.gamification import day_cells
+from lessons.models import LessonProgress
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,7 @@ def test_opening_the_lesson_starts_the_clock_and_shows_the_question_and_countdow
     time_machine.move_to(NOON, tick=False)
     response = signed_in.post(f"/lessons/{lesson.slug}/opened", headers=HTMX)
     assert response.status_code == 200
-    assert LessonVisit.objects.get(user=learner, lesson=lesson).opened_at == NOON
+    assert LessonProgress.objects.get(user=learner, lesson=lesson).opened_at == NOON
     assert 'data-complete-after="2026-03-10T12:05:00+00:00"' in response.content.decode()
     assert "Keep the lesson open for 5 min before marking it done." in text(response)
 
