@@ -197,6 +197,12 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Learn ⚡] "
+# allauth's rate limits (failed sign-ins, sign-ups, emails) count per client address. Behind the TLS proxy every request
+# comes from the proxy, so all learners would share one bucket: say how many proxies append to X-Forwarded-For, or
+# which header the proxy sets to the client's address. Off by default (REMOTE_ADDR): a header is only trusted when a
+# proxy you run sets it, otherwise anyone could pick their own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 HEADLESS_CLIENTS = ("browser", "app")
 HEADLESS_ONLY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
