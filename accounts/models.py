@@ -63,7 +63,9 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         """The name others see: never the email address."""
-        return self.display_name or f"Learner #{self.pk}"
+        from accounts.display_names import default_display_name
+
+        return self.display_name or default_display_name(self.pk)
 
     def get_full_name(self) -> str:
         return self.display_name or self.email
