@@ -229,7 +229,7 @@ def completion_panel_for(*, user: Any, lesson: Lesson, now: datetime | None = No
     views = [QuestionView(q, list(q.choices.all()), answers.get(q.pk)) for q in questions]
     completion = LessonCompletion.objects.filter(user=learner, lesson=lesson).first()
     profile = profile_for(user=learner)
-    today = local_date(now, learner.time_zone)
+    today = local_date(now, learner.time_zone_at(now))
     streak = streak_shown(profile.streak_state, today=today)
     if completion is not None:
         today_xp = DailyActivity.objects.filter(user=learner, day=today).values_list("xp", flat=True).first() or 0
@@ -344,7 +344,7 @@ def profile_page_for(*, user: User, now: datetime | None = None, wallet: WalletS
     A caller that has already read the wallet (the page's header shows the balance too) passes it in.
     """
     now = now or timezone.now()
-    today = local_date(now, user.time_zone)
+    today = local_date(now, user.time_zone_at(now))
     profile = profile_for(user=user)
     year_ago = today - timedelta(days=7 * 53)
     marks = {
@@ -360,7 +360,7 @@ def profile_page_for(*, user: User, now: datetime | None = None, wallet: WalletS
         streak_at_risk=streak_at_risk(profile.streak_state, today=today),
         today_xp=today_mark.xp,
         today_goal_met=today_mark.goal_met,
-        hours_left_today=seconds_left_today(now, user.time_zone) // 3600,
+        hours_left_today=seconds_left_today(now, user.time_zone_at(now)) // 3600,
         heatmap=calendar_heatmap(marks, today=today),
         chart=xp_per_day_chart(marks, today=today, goal=profile.daily_goal),
         badges_earned=sorted(
@@ -479,7 +479,7 @@ def me_summary(*, user: User, now: datetime | None = None) -> MeSummary:
         email=user.email,
         xp=profile.xp,
         level=profile.level,
-        streak=streak_shown(profile.streak_state, today=local_date(now, user.time_zone)),
+        streak=streak_shown(profile.streak_state, today=local_date(now, user.time_zone_at(now))),
         daily_goal=profile.daily_goal,
         freezes=profile.freezes,
         badges=[BadgeView(BADGES_BY_SLUG[a.badge], a.earned_at) for a in awards if a.badge in BADGES_BY_SLUG],

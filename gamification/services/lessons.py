@@ -112,7 +112,7 @@ def lesson_complete(*, user: User, lesson: Lesson, now: datetime | None = None) 
         if existing is not None:  # a concurrent request completed it while this one waited for the lock
             return _already_done(user=user, completion=existing, now=now)
         lesson_progress_complete(user=user, lesson=lesson)
-        day = local_date(now, user.time_zone)
+        day = local_date(now, user.time_zone_at(now))
         # Under the profile lock, so two completions at once cannot both take the day's last ⚡.
         paid_today = LessonCompletion.objects.filter(user=user, local_date=day, credits_awarded__gt=0).count()
         credits = LESSON_REWARD_CREDITS if paid_today < LESSON_REWARDS_PER_DAY else 0
@@ -148,7 +148,7 @@ def _already_done(*, user: User, completion: LessonCompletion, now: datetime) ->
     gains = Gains()
     profile = user.learner_profile if hasattr(user, "learner_profile") else None
     if profile is not None:
-        gains.streak = streak_shown(profile.streak_state, today=local_date(now, user.time_zone))
+        gains.streak = streak_shown(profile.streak_state, today=local_date(now, user.time_zone_at(now)))
     return CompletionResult(completion=completion, created=False, gains=gains)
 
 
