@@ -21,7 +21,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
                 time_zone=form.cleaned_data["time_zone"],
             )
         except ValidationError as refused:
-            request.user.refresh_from_db()
+            request.user.refresh_from_db()  # type: ignore[union-attr]
             form.add_error(None, refused)
         else:
             messages.success(request, "Your settings are saved.")
