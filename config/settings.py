@@ -300,6 +300,10 @@ TUTOR_HOLD_TTL_SECONDS = env.int("TUTOR_HOLD_TTL_SECONDS", default=3600)
 # A running explanation whose claim is older than this has lost its worker (the hard time limit killed it long ago):
 # another delivery may take it over.
 TUTOR_CLAIM_LEASE_SECONDS = env.int("TUTOR_CLAIM_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+# A pending explanation no worker has claimed this long after it was enqueued is sent again by the sweep: the enqueue
+# may have met a broker outage (the intent, enqueued_at, is committed with the unlock). A duplicate is harmless: only
+# one delivery can claim the job.
+TUTOR_ENQUEUE_RETRY_SECONDS = env.int("TUTOR_ENQUEUE_RETRY_SECONDS", default=120)
 TUTOR_MAX_RETRIES = env.int("TUTOR_MAX_RETRIES", default=3)  # retries after a transient error, with backoff
 TUTOR_RETRY_BACKOFF_SECONDS = env.float("TUTOR_RETRY_BACKOFF_SECONDS", default=10.0)  # doubled at each retry
 TUTOR_MAX_ATTEMPTS = env.int("TUTOR_MAX_ATTEMPTS", default=6)  # every claim counts, lost workers included

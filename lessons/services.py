@@ -232,7 +232,9 @@ def lesson_import(
 
 def related_recompute_enqueue(*, lesson_id: int | None) -> None:
     """Recompute related lessons in the worker once the current transaction commits (never per request)."""
-    transaction.on_commit(lambda: related_recompute_task.delay(lesson_id))
+    # robust: a broker outage must not turn a saved lesson into an error page; related lists are recomputed with the
+    # next save or import.
+    transaction.on_commit(lambda: related_recompute_task.delay(lesson_id), robust=True)
 
 
 def _title_from_description(description: str) -> str:
