@@ -101,6 +101,45 @@ class ApiErrorsAsJsonMiddleware:
         return json_response
 
 
+def _is_outage(error: BaseException) -> bool:
+    """A shared service (Redis as cache or broker) is unreachable: nothing the request did wrong."""
+    from kombu.exceptions import OperationalError as BrokerUnreachable
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeout
+
+    return isinstance(error, RedisConnectionError | RedisTimeout | BrokerUnreachable)
+
+
+class ServiceOutageMiddleware:
+    """A request that truly needs Redis while it is down (sign-in counts attempts in the cache) answers a clear 503
+    with Retry-After, as JSON for the API and allauth's headless API, instead of a server error. Pages that do not
+    need Redis (the catalog, lessons) keep answering."""
+
+    OUTAGE_DETAIL = "A service this request needs is briefly unavailable. Please try again in a minute."
+    RETRY_AFTER_SECONDS = "30"
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not _is_outage(exception):
+            return None
+        logger.error("%s %s: a shared service is unreachable: %r", request.method, request.path, exception)
+        if is_api_request(request) or request.path.startswith("/_allauth/"):
+            return api_error(503, self.OUTAGE_DETAIL, **{"Retry-After": self.RETRY_AFTER_SECONDS})
+        response = HttpResponse(
+            "<!doctype html><title>Try again in a minute</title><h1>Try again in a minute</h1>"
+            f"<p>{self.OUTAGE_DETAIL}</p>",
+            status=503,
+            content_type="text/html; charset=utf-8",
+        )
+        response["Retry-After"] = self.RETRY_AFTER_SECONDS
+        return response
+
+
 def _is_json_detail(response: HttpResponse) -> bool:
     if not response.get("Content-Type", "").startswith("application/json") or getattr(response, "streaming", False):
         return False

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so it sees the views' exceptions: Redis unreachable → 503 with Retry-After, never a traceback.
+    "config.middleware.ServiceOutageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
