@@ -8,10 +8,12 @@ from collections.abc import Callable
 from http import HTTPStatus
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
+HEALTHZ_PATH = "/healthz"
 # Bodies these paths read themselves (the Stripe webhook verifies the exact bytes and decides what it can store).
 RAW_BODY_PATHS = ("/stripe/webhook",)
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -72,6 +74,46 @@ class RefuseNulBytesMiddleware:
                 return api_error(400, detail)
             return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class HealthzMiddleware:
+    """Answers GET /healthz before host validation and the HTTPS redirect, so the container's own probe
+    (http://127.0.0.1:8000/healthz) works with the production settings, which stay as strict for everything else."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == HEALTHZ_PATH and request.method in {"GET", "HEAD"}:
+            from config.health import healthz
+
+            return healthz(request)
+        return self.get_response(request)
+
+
+class PrivateAnswersMiddleware:
+    """Answers to a signed-in caller are theirs alone: `Cache-Control: private, no-store`, so no shared cache (or the
+    browser's back button on a shared computer) keeps them. API answers vary on X-Session-Token, which picks the
+    caller just as the session cookie does."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if is_api_request(request):
+            patch_vary_headers(response, ["X-Session-Token", "Cookie"])
+        personal = "HTTP_X_SESSION_TOKEN" in request.META or _signed_in(request)
+        if personal and "no-store" not in response.get("Cache-Control", ""):
+            patch_cache_control(response, private=True, no_store=True)
+            if "public" in response.get("Cache-Control", ""):
+                response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
 
 
 class ApiErrorsAsJsonMiddleware:
