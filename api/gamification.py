@@ -83,9 +83,10 @@ def opened(request: HttpRequest, slug: str) -> dict[str, Any]:
         raise HttpError(404, "No such lesson.") from None
     wait = completion_wait_seconds(lesson.duration_seconds)
     if progress.opened_at is None:  # completed already: nothing to wait for
+        done_at = progress.completed_at or timezone.now()
         return {
-            "opened_at": progress.started_at,
-            "complete_after": progress.started_at,
+            "opened_at": done_at,
+            "complete_after": done_at,
             "seconds_left": 0,
             "open_at_most": OPEN_LESSONS_MAX,
         }

@@ -45,11 +45,20 @@ def lesson_start(
     started_at = min(at, now) if at is not None else now
     try:
         with transaction.atomic():
-            return LessonProgress.objects.get_or_create(
+            progress, created = LessonProgress.objects.get_or_create(
                 user=user, lesson=lesson, defaults={"started_at": started_at, "source": origin}
             )
     except IntegrityError:  # a concurrent first start won the race: theirs is as good as ours
-        return LessonProgress.objects.get(user=user, lesson=lesson), False
+        progress, created = LessonProgress.objects.get(user=user, lesson=lesson), False
+    if progress.started_at is None:  # the row came from opening the lesson's page: this is the first start
+        created = (
+            LessonProgress.objects.filter(pk=progress.pk, started_at__isnull=True).update(
+                started_at=started_at, source=origin
+            )
+            == 1
+        )
+        progress.refresh_from_db()
+    return progress, created
 
 
 def progress_merge(*, user: User, entries: Mapping[str, datetime | None]) -> list[str]:
@@ -73,6 +82,10 @@ def progress_merge(*, user: User, entries: Mapping[str, datetime | None]) -> lis
         for slug, lesson in lessons.items()
     ]
     LessonProgress.objects.bulk_create(rows, ignore_conflicts=True)
+    for row in rows:  # lessons whose page the learner had opened on the server, but not the work itself
+        LessonProgress.objects.filter(user=user, lesson=row.lesson, started_at__isnull=True).update(
+            started_at=row.started_at, source=LessonProgress.Origin.BROWSER
+        )
     return sorted(lessons)
 
 
@@ -88,7 +101,14 @@ def lesson_open(*, user: User, lesson: Lesson, open_at_most: int, now: datetime 
     if known is not None and (known.completed_at is not None or known.opened_at is not None):
         return known  # the common case, one read: every view of the page reports the opening
     with transaction.atomic():
-        progress, _ = lesson_start(user=user, lesson=lesson, at=now)
+        try:
+            with transaction.atomic():
+                # Opening the page is not starting the work: the row says "opened", not "watched".
+                progress, _ = LessonProgress.objects.get_or_create(
+                    user=user, lesson=lesson, defaults={"started_at": None, "source": LessonProgress.Origin.SERVER}
+                )
+        except IntegrityError:
+            progress = LessonProgress.objects.get(user=user, lesson=lesson)
         if progress.completed_at is not None or progress.opened_at is not None:
             return progress
         # Lock the learner's open lessons (in a fixed order) so two openings at once count each other.

@@ -10,15 +10,15 @@ def visits_to_progress(apps, schema_editor):
         progress, created = LessonProgress.objects.get_or_create(
             user_id=visit.user_id,
             lesson_id=visit.lesson_id,
-            defaults={"started_at": visit.opened_at, "opened_at": visit.opened_at, "source": "server"},
+            # Opening the page did not mark the lesson watched before, and does not now.
+            defaults={"started_at": None, "opened_at": visit.opened_at, "source": "server"},
         )
         if created or progress.completed_at is not None:
             continue
         # The clock was the earliest time the server saw the lesson open: the visit, or a start on the server.
         clock = min(visit.opened_at, progress.started_at) if progress.source == "server" else visit.opened_at
         progress.opened_at = clock
-        progress.started_at = min(progress.started_at, clock)
-        progress.save(update_fields=["opened_at", "started_at"])
+        progress.save(update_fields=["opened_at"])
 
 
 def progress_to_visits(apps, schema_editor):

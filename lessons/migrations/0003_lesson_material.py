@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lessons', '0002_lesson_search_gin_index'),
+        ("lessons", "0002_lesson_search_gin_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='lesson',
-            name='material',
-            field=models.TextField(blank=True, help_text="The work's own text beyond the description (an article's body, a paper's abstract), for the tutor. Never shown whole on the page."),
+            model_name="lesson",
+            name="material",
+            field=models.TextField(
+                blank=True,
+                help_text="The work's own text beyond the description (an article's body, a paper's abstract), for the tutor. Never shown whole on the page.",
+            ),
         ),
     ]

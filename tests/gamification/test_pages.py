@@ -357,3 +357,14 @@ def test_the_profile_shows_the_league_and_rank_this_week(client, time_machine):
     words = text(client.get("/me/"))
     assert "Gold league · #1 of 5 this week with 100 XP." in words
     assert "The week closes Mon 16 Mar, 00:00 UTC." in words
+
+
+def test_opening_the_page_starts_the_clock_but_does_not_mark_the_lesson_watched(signed_in, learner, lesson):
+    signed_in.post(f"/lessons/{lesson.slug}/opened", headers=HTMX)
+    progress = LessonProgress.objects.get(user=learner, lesson=lesson)
+    assert (progress.opened_at is not None, progress.started_at) == (True, None)
+    assert signed_in.get("/api/v1/lessons").json()["items"][0]["watched"] is False
+
+    started = signed_in.post(f"/lessons/{lesson.slug}/started")
+    assert started.status_code == 201  # the first start of the work itself
+    assert signed_in.get("/api/v1/lessons").json()["items"][0]["watched"] is True
