@@ -122,8 +122,8 @@ def course_lessons_done_in_their_own_time(*, user: User, course: Course) -> bool
             via=LessonCompletion.Via.TIME,
             lesson__in=CourseLesson.objects.filter(course=course).values("lesson"),
         )
-        .order_by("completed_at")
-        .values_list("completed_at", "lesson__duration_seconds")
+        .order_by("progress__completed_at")
+        .values_list("progress__completed_at", "lesson__duration_seconds")
     )
     if len(rows) < 2:
         return True
@@ -227,7 +227,7 @@ def completion_panel_for(*, user: Any, lesson: Lesson, now: datetime | None = No
         )
     answers = {a.question_id: a for a in CheckAnswer.objects.filter(user=learner, question__lesson=lesson)}
     views = [QuestionView(q, list(q.choices.all()), answers.get(q.pk)) for q in questions]
-    completion = LessonCompletion.objects.filter(user=learner, lesson=lesson).first()
+    completion = LessonCompletion.objects.filter(user=learner, lesson=lesson).select_related("progress").first()
     profile = profile_for(user=learner)
     today = local_date(now, learner.time_zone_at(now))
     streak = streak_shown(profile.streak_state, today=today)

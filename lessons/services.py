@@ -126,13 +126,14 @@ def lesson_open(*, user: User, lesson: Lesson, open_at_most: int, now: datetime 
     return progress
 
 
-def lesson_progress_complete(*, user: User, lesson: Lesson) -> tuple[LessonProgress, bool]:
+def lesson_progress_complete(*, user: User, lesson: Lesson, at: datetime | None = None) -> tuple[LessonProgress, bool]:
     """Mark the lesson completed for ``user`` once; the bool says whether this call completed it.
 
     Safe under concurrency: the conditional UPDATE lets exactly one caller see the row go from open to completed,
-    so whoever awards XP for completion (gamification) awards it once.
+    so whoever awards XP for completion (gamification) awards it once. ``completed_at`` here is the one record of
+    when the lesson was completed.
     """
-    now = timezone.now()
+    now = at or timezone.now()
     with transaction.atomic():
         progress, _ = lesson_start(user=user, lesson=lesson, at=now)
         completed_now = (

@@ -111,14 +111,20 @@ def lesson_complete(*, user: User, lesson: Lesson, now: datetime | None = None) 
         existing = LessonCompletion.objects.filter(user=user, lesson=lesson).first()
         if existing is not None:  # a concurrent request completed it while this one waited for the lock
             return _already_done(user=user, completion=existing, now=now)
-        lesson_progress_complete(user=user, lesson=lesson)
+        progress, _ = lesson_progress_complete(user=user, lesson=lesson, at=now)
         day = local_date(now, user.time_zone_at(now))
         # Under the profile lock, so two completions at once cannot both take the day's last ⚡.
         paid_today = LessonCompletion.objects.filter(user=user, local_date=day, credits_awarded__gt=0).count()
         credits = LESSON_REWARD_CREDITS if paid_today < LESSON_REWARDS_PER_DAY else 0
         xp = lesson_xp(lesson.level)
         completion = LessonCompletion.objects.create(
-            user=user, lesson=lesson, completed_at=now, local_date=day, via=via, xp_awarded=xp, credits_awarded=credits
+            user=user,
+            lesson=lesson,
+            progress=progress,
+            local_date=day,
+            via=via,
+            xp_awarded=xp,
+            credits_awarded=credits,
         )
         xp_add(
             profile=profile,
