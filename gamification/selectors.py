@@ -125,10 +125,11 @@ def course_lessons_done_in_their_own_time(*, user: User, course: Course) -> bool
         .order_by("progress__completed_at")
         .values_list("progress__completed_at", "lesson__duration_seconds")
     )
-    if len(rows) < 2:
+    first, last = rows[0][0] if rows else None, rows[-1][0] if rows else None
+    if len(rows) < 2 or first is None or last is None:  # a completion always has its progress's time
         return True
     later_waits = sum(completion_wait_seconds(duration) for _, duration in rows[1:])
-    return (rows[-1][0] - rows[0][0]).total_seconds() >= later_waits
+    return (last - first).total_seconds() >= later_waits
 
 
 def courses_finished_by(*, user: User, lesson: Lesson) -> QuerySet[Course]:
