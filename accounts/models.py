@@ -1,6 +1,7 @@
 """The custom user: email is the login; a display name is what other learners see (leaderboards)."""
 
 import zoneinfo
+from datetime import datetime, time, timedelta
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -52,6 +53,10 @@ class User(AbstractUser):
         choices=time_zone_choices,
         help_text="Your day starts and ends here: streaks and daily goals follow it.",
     )
+    # A changed time zone takes effect from the next local day (in the zone it replaces), and changes at most once a
+    # week: hopping zones would otherwise fit two "days" of capped rewards and streak into one real day.
+    time_zone_previous = models.CharField(max_length=64, blank=True)
+    time_zone_changed_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -67,7 +72,22 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         """The name others see: never the email address."""
-        return self.display_name or f"Learner #{self.pk}"
+        from accounts.display_names import default_display_name
+
+        return self.display_name or default_display_name(self.pk)
+
+    def time_zone_at(self, now: datetime) -> str:
+        """The time zone in force at ``now``: a new zone counts from the first midnight after the change, as the
+        previous zone's clock reads it."""
+        changed = self.time_zone_changed_at
+        if changed is None or not self.time_zone_previous:
+            return self.time_zone
+        try:
+            previous = zoneinfo.ZoneInfo(self.time_zone_previous)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return self.time_zone
+        next_midnight = datetime.combine(changed.astimezone(previous).date() + timedelta(days=1), time.min, previous)
+        return self.time_zone_previous if now < next_midnight else self.time_zone
 
     def get_full_name(self) -> str:
         return self.display_name or self.email

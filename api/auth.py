@@ -1,6 +1,9 @@
 """Who is calling: allauth's session token (apps) or the session cookie with CSRF (browsers), resolved in one place."""
 
-from allauth.headless.contrib.ninja.security import x_session_token_auth
+from collections.abc import Callable
+from typing import Any
+
+from allauth.headless.contrib.ninja.security import XSessionTokenAuth
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja.security import SessionAuth
@@ -21,14 +24,27 @@ class CookieSessionAuth(SessionAuth):
         return super().__call__(request)
 
 
-def _anonymous(request: HttpRequest) -> AnonymousUser:
-    return AnonymousUser()
+class SessionTokenAuth(XSessionTokenAuth):
+    """allauth's X-Session-Token auth, documented as the header it is (allauth's renders as a bare `apiKey` scheme
+    without `in` and `name`, which OpenAPI 3.1 refuses and so do client generators)."""
+
+    openapi_in = "header"
+    openapi_name = "X-Session-Token"
 
 
+class VisitorsWelcome:
+    """The last auth of an endpoint open to visitors: an anonymous caller gets through, and the OpenAPI document marks
+    the operation's sign-in optional (api/openapi.py)."""
+
+    def __call__(self, request: HttpRequest) -> AnonymousUser:
+        return AnonymousUser()
+
+
+x_session_token_auth = SessionTokenAuth()
 cookie_session_auth = CookieSessionAuth()
-# The token first: with the cookie auth first, ninja would stop an app's POST at the CSRF check and try no further.
-REQUIRED_AUTH = [x_session_token_auth, cookie_session_auth]
-OPTIONAL_AUTH = [x_session_token_auth, cookie_session_auth, _anonymous]
+# The token first: with the cookie auth first an app's POST would stop at the CSRF check.
+REQUIRED_AUTH: list[Callable[[HttpRequest], Any]] = [x_session_token_auth, cookie_session_auth]
+OPTIONAL_AUTH: list[Callable[[HttpRequest], Any]] = [x_session_token_auth, cookie_session_auth, VisitorsWelcome()]
 
 
 def request_user(request: HttpRequest) -> User | None:

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import HttpRequest
-from ninja import Header, Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import Header, Router, Schema, Status
 from ninja.errors import HttpError
 
 from api.auth import OPTIONAL_AUTH, require_user
-from api.idempotency import idempotency_key_parse
+from api.idempotency import IDEMPOTENCY_KEY_PATTERN, idempotency_key_parse
 from api.schemas import ErrorOut
-from credits.exceptions import CheckoutFailed, IdempotencyConflict, PackNotAvailable, PurchasesUnavailable
+from credits.exceptions import (
+    CheckoutFailed,
+    CheckoutRateLimited,
+    IdempotencyConflict,
+    PackNotAvailable,
+    PurchasesUnavailable,
+)
 from credits.models import CreditPack
 from credits.selectors import pack_on_sale, packs_on_sale
 from credits.services.purchases import purchase_checkout_start
@@ -31,7 +37,24 @@ class CheckoutOut(Schema):
     session_id: str
 
 
-@router.get("/credit-packs", response=list[PackOut], auth=OPTIONAL_AUTH, summary="Credit packs on sale")
+@router.get(
+    "/credit-packs",
+    response=list[PackOut],
+    auth=OPTIONAL_AUTH,
+    summary="Credit packs on sale",
+    openapi_extra={
+        "responses": {
+            200: {
+                "links": {
+                    "Checkout": {
+                        "operationId": "api_credit_packs_credit_pack_checkout",
+                        "parameters": {"slug": "$response.body#/0/slug"},
+                    }
+                }
+            }
+        }
+    },
+)
 def credit_packs(request: HttpRequest) -> list[CreditPack]:
     """Packs on sale, in display order. Prices are integers in the currency's minor units (499 eur = €4.99)."""
     return list(packs_on_sale())
@@ -44,14 +67,32 @@ def _key(value: str | None) -> str:
 
 @router.post(
     "/credit-packs/{slug}/checkout",
-    response={200: CheckoutOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 502: ErrorOut, 503: ErrorOut},
+    response={
+        200: CheckoutOut,
+        400: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        429: ErrorOut,
+        502: ErrorOut,
+        503: ErrorOut,
+    },
     summary="Start buying a credit pack",
 )
 def credit_pack_checkout(
-    request: HttpRequest, slug: str, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
-) -> dict[str, str]:
+    request: HttpRequest,
+    response: HttpResponse,
+    slug: str,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        description="Optional: the same key returns the same checkout session.",
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+    ),
+) -> Status[dict[str, str]]:
     """Open a Stripe Checkout Session for the pack; send the buyer to `checkout_url`. The credits arrive when Stripe
-    confirms the payment. The same Idempotency-Key returns the same session. 503 when purchases are not available."""
+    confirms the payment. The same Idempotency-Key returns the same session, and so does a new key while a checkout
+    of the same pack is still open (30 minutes). A few new checkouts per 10 minutes at most: 429 with Retry-After.
+    503 when purchases are not available."""
     user = require_user(request)
     pack = pack_on_sale(slug=slug)
     if pack is None:
@@ -62,8 +103,11 @@ def credit_pack_checkout(
         raise HttpError(503, str(error)) from error
     except PackNotAvailable as error:
         raise HttpError(404, str(error)) from error
+    except CheckoutRateLimited as error:
+        response["Retry-After"] = str(error.retry_after)
+        return Status(429, {"detail": str(error)})
     except IdempotencyConflict as error:
         raise HttpError(409, str(error)) from error
     except CheckoutFailed as error:
         raise HttpError(502, str(error)) from error
-    return {"checkout_url": checkout_url, "session_id": purchase.checkout_session_id or ""}
+    return Status(200, {"checkout_url": checkout_url, "session_id": purchase.checkout_session_id or ""})

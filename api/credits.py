@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from api.auth import require_user
@@ -41,16 +41,17 @@ class LedgerOut(Schema):
     items: list[EntryOut]
 
 
-@router.get("/me/ledger", response={200: LedgerOut, 400: ErrorOut}, summary="My credit ledger")
-def my_ledger(request: HttpRequest, page: int = 1) -> dict[str, object]:
-    """Balance, available (balance − open holds), open holds, and ledger entries newest first."""
+@router.get("/me/ledger", response={200: LedgerOut, 404: ErrorOut}, summary="My credit ledger")
+def my_ledger(request: HttpRequest, page: int = Query(1, ge=1, le=1_000_000)) -> dict[str, object]:
+    """Balance, available (balance − open holds), open holds, and ledger entries newest first, 50 a page. A page past
+    the last one answers 404."""
     user = require_user(request)
     summary = wallet_summary(user=user)
     paginator = Paginator(ledger_entries_for(user=user), LEDGER_PAGE_SIZE)
     try:
         entries = paginator.page(page)
     except EmptyPage as error:
-        raise HttpError(400, f"There is no page {page}: pages run from 1 to {paginator.num_pages}.") from error
+        raise HttpError(404, f"There is no page {page}: pages run from 1 to {paginator.num_pages}.") from error
     return {
         "balance": summary.balance,
         "available": summary.available,

@@ -10,18 +10,13 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from api.auth import require_user
+from api.lessons import ChapterOut
 from api.schemas import ErrorOut
 from ingest.selectors import incoming_get, incoming_page
 from lessons.exceptions import LessonNotIncoming
 from lessons.services import lesson_publish, lesson_reject
 
 router = Router(tags=["curation"])
-
-
-class ChapterOut(Schema):
-    start_seconds: int
-    title: str
-    url: str
 
 
 class MaterialOut(Schema):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from django.utils import timezone
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
@@ -14,8 +15,9 @@ from api.auth import require_user
 from api.schemas import ErrorOut
 from credits.selectors import wallet_summary
 from gamification.exceptions import CompletionTooSoon
+from gamification.rewards import OPEN_LESSONS_MAX, completion_wait_seconds
 from gamification.selectors import leaderboard_for, me_summary
-from gamification.services import lesson_complete
+from gamification.services import lesson_complete, lesson_open
 from lessons.exceptions import LessonNotAvailable, LessonNotFound
 from lessons.selectors import lesson_published_get
 
@@ -25,6 +27,13 @@ router = Router(tags=["gamification"])
 class TooSoonOut(Schema):
     detail: str
     seconds_left: int
+
+
+class OpenedOut(Schema):
+    opened_at: datetime = Field(description="When the lesson's clock started (this opening, or the one still running).")
+    complete_after: datetime = Field(description="From then on, completing by time is accepted.")
+    seconds_left: int
+    open_at_most: int = Field(description="Lessons open at once; opening one more closes the one opened longest ago.")
 
 
 class CompletionOut(Schema):
@@ -60,6 +69,36 @@ class BoardRowOut(Schema):
     is_you: bool
 
 
+@router.post("/lessons/{slug}/opened", response={200: OpenedOut, 404: ErrorOut}, summary="I opened a lesson")
+def opened(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """Say the lesson is open in the app: its completion clock starts (an opening already running keeps its time).
+    Completing by time counts from here. A learner has at most a few lessons open at once: opening one more closes
+    the one opened longest ago, whose clock starts again when it is next opened."""
+    user = require_user(request)
+    try:
+        lesson = lesson_published_get(slug=slug)
+        progress = lesson_open(user=user, lesson=lesson)
+    except (LessonNotFound, LessonNotAvailable):
+        raise HttpError(404, "No such lesson.") from None
+    wait = completion_wait_seconds(lesson.duration_seconds)
+    if progress.opened_at is None:  # completed already: nothing to wait for
+        done_at = progress.completed_at or timezone.now()
+        return {
+            "opened_at": done_at,
+            "complete_after": done_at,
+            "seconds_left": 0,
+            "open_at_most": OPEN_LESSONS_MAX,
+        }
+    complete_after = progress.opened_at + timedelta(seconds=wait)
+    left = max(0, int((complete_after - timezone.now()).total_seconds() + 0.999))
+    return {
+        "opened_at": progress.opened_at,
+        "complete_after": complete_after,
+        "seconds_left": left,
+        "open_at_most": OPEN_LESSONS_MAX,
+    }
+
+
 @router.post(
     "/lessons/{slug}/complete",
     response={200: CompletionOut, 404: ErrorOut, 409: TooSoonOut},
@@ -67,15 +106,16 @@ class BoardRowOut(Schema):
 )
 def complete(request: HttpRequest, slug: str, response: HttpResponse) -> Any:
     """Counts once per learner: it needs a check question answered right at the first try, or the lesson open long
-    enough (a quarter of its duration, 1 to 10 minutes, from the first time the learner opened it: the first call
-    starts the clock when nothing else did). 409 says how many seconds are left."""
+    enough (a quarter of its duration, 1 to 10 minutes, counted from `POST …/opened` or the lesson page; completing
+    never starts the clock). 409 says how many seconds are left, with Retry-After while the lesson is open."""
     user = require_user(request)
     try:
         result = lesson_complete(user=user, lesson=lesson_published_get(slug=slug))
     except (LessonNotFound, LessonNotAvailable):
         raise HttpError(404, "No such lesson.") from None
     except CompletionTooSoon as too_soon:
-        response["Retry-After"] = str(too_soon.seconds_left)
+        if not too_soon.not_open:  # waiting helps only once the lesson is open
+            response["Retry-After"] = str(too_soon.seconds_left)
         return Status(409, {"detail": str(too_soon), "seconds_left": too_soon.seconds_left})
     return Status(
         200,

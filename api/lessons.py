@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import field_validator
 
 from api.auth import OPTIONAL_AUTH, request_user
-from api.schemas import ErrorOut
+from api.schemas import NO_NUL_PATTERN, ErrorOut
 from lessons.exceptions import LessonNotFound
 from lessons.models import Lesson, Level
 from lessons.search import QUERY_MAX_LENGTH
@@ -85,17 +84,18 @@ class LessonDetailOut(LessonSummaryOut):
     explanation: ExplanationOut | None = Field(description="The explanation's state once unlocked; null until then.")
 
 
-class LessonFilters(Schema):
-    course: str | None = Field(None, max_length=200, description="A course slug: its lessons, in course order.")
-    level: Level | None = Field(None, description="beginner, intermediate or advanced (any letter case).")
-    category: str | None = Field(None, max_length=200, description="A category slug.")
-    q: str | None = Field(None, max_length=QUERY_MAX_LENGTH, description="Words to search for.")
-    page: int = Field(1, ge=1, le=100_000, description=f"1-based; {CATALOG_PAGE_SIZE} lessons a page.")
+# The level's value or its label, exactly: the document lists what is accepted, so a generator can trust it.
+LevelParam = Literal["beginner", "intermediate", "advanced", "Beginner", "Intermediate", "Advanced"]
 
-    @field_validator("level", mode="before")
-    @classmethod
-    def _level_lowercase(cls, value: Any) -> Any:
-        return value.strip().lower() if isinstance(value, str) else value
+
+class LessonFilters(Schema):
+    course: str | None = Field(
+        None, max_length=200, pattern=NO_NUL_PATTERN, description="A course slug: its lessons, in course order."
+    )
+    level: LevelParam | None = Field(None, description="beginner, intermediate or advanced (or its label, Beginner…).")
+    category: str | None = Field(None, max_length=200, pattern=NO_NUL_PATTERN, description="A category slug.")
+    q: str | None = Field(None, max_length=QUERY_MAX_LENGTH, pattern=NO_NUL_PATTERN, description="Words to search for.")
+    page: int = Field(1, ge=1, le=100_000, description=f"1-based; {CATALOG_PAGE_SIZE} lessons a page.")
 
 
 def lesson_summary(card: LessonCard, *, signed_in: bool) -> dict[str, Any]:
@@ -139,24 +139,39 @@ def lesson_detail_payload(detail: LessonDetail, *, signed_in: bool) -> dict[str,
     }
 
 
-@router.get("/lessons", response={200: LessonListOut, 400: ErrorOut}, summary="List and search lessons")
+# Links tell clients (and a stateful fuzzer) where a listed lesson's slug leads.
+_FIRST_LISTED = {"slug": "$response.body#/items/0/slug"}
+LESSON_LIST_LINKS = {
+    "GetLesson": {"operationId": "api_lessons_lesson_get", "parameters": _FIRST_LISTED},
+    "UnlockLesson": {"operationId": "api_tutor_lesson_unlock", "parameters": _FIRST_LISTED},
+    "ReadExplanation": {"operationId": "api_tutor_lesson_explanation", "parameters": _FIRST_LISTED},
+    "CompleteLesson": {"operationId": "api_gamification_complete", "parameters": _FIRST_LISTED},
+}
+
+
+@router.get(
+    "/lessons",
+    response={200: LessonListOut, 404: ErrorOut},
+    summary="List and search lessons",
+    openapi_extra={"responses": {200: {"links": LESSON_LIST_LINKS}}},
+)
 def lessons_list(request: HttpRequest, filters: Query[LessonFilters]) -> dict[str, Any]:
     """Published lessons, newest first (a course's in course order, a search's best match first). A page past the
-    last one answers 400; an empty result answers page 1 with no items."""
+    last one answers 404; an empty result answers page 1 with no items."""
     user = request_user(request)
     count, cards = catalog_slice_get(
         user=user,
         filters=CatalogFilters(
             course=filters.course or "",
             category=filters.category or "",
-            level=filters.level or "",
+            level=(filters.level or "").lower(),
             q=(filters.q or "").strip(),
         ),
         page=filters.page,
     )
     if not cards and filters.page > 1:
         last = max(1, -(-count // CATALOG_PAGE_SIZE))
-        raise HttpError(400, f"There is no page {filters.page}: pages run from 1 to {last}.")
+        raise HttpError(404, f"There is no page {filters.page}: pages run from 1 to {last}.")
     signed_in = user is not None
     return {
         "count": count,
@@ -167,7 +182,9 @@ def lessons_list(request: HttpRequest, filters: Query[LessonFilters]) -> dict[st
 
 
 @router.get("/lessons/{slug}", response={200: LessonDetailOut, 404: ErrorOut}, summary="One lesson")
-def lesson_get(request: HttpRequest, slug: str, course: str | None = Query(None, max_length=200)) -> dict[str, Any]:
+def lesson_get(
+    request: HttpRequest, slug: str, course: str | None = Query(None, max_length=200, pattern=NO_NUL_PATTERN)
+) -> dict[str, Any]:
     """The lesson with its chapters, related lessons and "up next" (within ``course`` when the lesson is in it)."""
     user = request_user(request)
     try:

@@ -6,13 +6,14 @@ from typing import Any
 
 from allauth.headless import app_settings as headless_settings
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
+from pydantic import ConfigDict
 
 from accounts.exceptions import AccountNotErasable
 from accounts.reauthentication import owner_confirmed
 from api.auth import require_user
-from api.schemas import ErrorOut
+from api.schemas import NO_NUL_PATTERN, ErrorOut
 from privacy.services import account_erase, account_export
 from privacy.views import export_response
 
@@ -20,7 +21,9 @@ router = Router(tags=["your data"])
 
 
 class EraseIn(Schema):
-    password: str = ""
+    model_config = ConfigDict(extra="forbid")
+
+    password: str = Field(default="", max_length=4096, pattern=NO_NUL_PATTERN)
 
 
 class ErasedOut(Schema):

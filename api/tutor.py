@@ -6,11 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Header, Router, Schema, Status
+from ninja import Field, Header, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import ConfigDict
 
 from api.auth import require_user
-from api.idempotency import idempotency_key_parse
+from api.idempotency import IDEMPOTENCY_KEY_PATTERN, idempotency_key_parse
 from api.schemas import ErrorOut
 from credits.selectors import wallet_summary
 from credits.services import IdempotencyConflict, InsufficientCredits
@@ -56,7 +57,7 @@ class UnlockOut(Schema):
     explanation: ExplanationStateOut
 
 
-class ExplanationOut(Schema):
+class ExplanationTextOut(Schema):
     status: str
     markdown: str
     html: str
@@ -65,7 +66,10 @@ class ExplanationOut(Schema):
 
 
 class QuestionIn(Schema):
-    question: str
+    model_config = ConfigDict(extra="forbid")
+
+    # At least one letter or digit: a question of spaces or control characters alone is empty once cleaned.
+    question: str = Field(max_length=500, pattern=r"^[^\x00]*[^\W_][^\x00]*$")
 
 
 class QuestionAskedOut(Schema):
@@ -111,9 +115,29 @@ def _key(value: str | None) -> str:
     "/lessons/{slug}/unlock",
     response={200: UnlockOut, 201: UnlockOut, 400: ErrorOut, 402: NotEnoughCreditsOut, 404: ErrorOut, 409: ErrorOut},
     summary="Unlock the AI tutor explanation",
+    openapi_extra={
+        "responses": {
+            status: {
+                "links": {
+                    "ReadExplanation": {
+                        "operationId": "api_tutor_lesson_explanation",
+                        "parameters": {"slug": "$request.path.slug"},
+                    }
+                }
+            }
+            for status in (200, 201)
+        }
+    },
 )
 def lesson_unlock(
-    request: HttpRequest, slug: str, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
+    request: HttpRequest,
+    slug: str,
+    idempotency_key: str = Header(
+        ...,
+        alias="Idempotency-Key",
+        description="A UUID per unlock: the same key never charges twice.",
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+    ),
 ) -> Status[dict[str, Any]]:
     """Hold the lesson's price (captured once the explanation is ready, returned if it cannot be written).
     201 the first time, 200 when already unlocked (nothing charged); the same Idempotency-Key never charges twice."""
@@ -147,7 +171,7 @@ def lesson_unlock(
 
 @router.get(
     "/lessons/{slug}/explanation",
-    response={200: ExplanationOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: ExplanationTextOut, 403: ErrorOut, 404: ErrorOut},
     summary="The AI tutor explanation I unlocked",
     exclude_none=True,  # "returned" and "detail" only when it failed
 )
@@ -209,7 +233,12 @@ def lesson_question_ask(
     request: HttpRequest,
     slug: str,
     payload: QuestionIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+    idempotency_key: str = Header(
+        ...,
+        alias="Idempotency-Key",
+        description="A UUID per question: the same key is the same question, never charged twice.",
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+    ),
 ) -> Status[dict[str, Any]]:
     """The first questions come with the unlock; later ones hold QUESTION_PRICE, charged only when the answer is
     written from the material. The same Idempotency-Key is the same question, never charged twice."""

@@ -1,7 +1,6 @@
 """The JSON API v1: one NinjaAPI, one router per subject, errors always as {"detail": "..."}."""
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from api.auth import REQUIRED_AUTH
@@ -10,10 +9,11 @@ from api.credits import router as credits_router
 from api.curation import router as curation_router
 from api.gamification import router as gamification_router
 from api.lessons import router as lessons_router
+from api.openapi import ContractNinjaAPI
 from api.privacy import router as privacy_router
 from api.tutor import router as tutor_router
 
-api = NinjaAPI(
+api = ContractNinjaAPI(
     title="Learn ⚡ API",
     version="1",
     description="Lessons, unlocks, progress, credits and leagues. Sign in through allauth's headless API "

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django_htmx",
+    "ninja",  # its Swagger UI assets, served from our own static files so /api/v1/docs works under the CSP
     "csp",
     "allauth",
     "allauth.account",
@@ -54,17 +55,26 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the container's health probe is answered before host validation and the HTTPS redirect.
+    "config.middleware.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the request: /api/ errors become JSON, and NUL bytes never reach a view or the database.
+    "config.middleware.ApiErrorsAsJsonMiddleware",
+    "config.middleware.RefuseNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers to signed-in callers are private and never stored; API answers vary on X-Session-Token.
+    "config.middleware.PrivateAnswersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so it sees the views' exceptions: Redis unreachable → 503 with Retry-After, never a traceback.
+    "config.middleware.ServiceOutageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -204,6 +214,12 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Learn ⚡] "
+# allauth's rate limits (failed sign-ins, sign-ups, emails) count per client address. Behind the TLS proxy every request
+# comes from the proxy, so all learners would share one bucket: say how many proxies append to X-Forwarded-For, or
+# which header the proxy sets to the client's address. Off by default (REMOTE_ADDR): a header is only trusted when a
+# proxy you run sets it, otherwise anyone could pick their own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 HEADLESS_CLIENTS = ("browser", "app")
 HEADLESS_ONLY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
@@ -358,6 +374,10 @@ TUTOR_HOLD_TTL_SECONDS = env.int("TUTOR_HOLD_TTL_SECONDS", default=3600)
 # A running explanation whose claim is older than this has lost its worker (the hard time limit killed it long ago):
 # another delivery may take it over.
 TUTOR_CLAIM_LEASE_SECONDS = env.int("TUTOR_CLAIM_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+# A pending explanation no worker has claimed this long after it was enqueued is sent again by the sweep: the enqueue
+# may have met a broker outage (the intent, enqueued_at, is committed with the unlock). A duplicate is harmless: only
+# one delivery can claim the job.
+TUTOR_ENQUEUE_RETRY_SECONDS = env.int("TUTOR_ENQUEUE_RETRY_SECONDS", default=120)
 TUTOR_MAX_RETRIES = env.int("TUTOR_MAX_RETRIES", default=3)  # retries after a transient error, with backoff
 TUTOR_RETRY_BACKOFF_SECONDS = env.float("TUTOR_RETRY_BACKOFF_SECONDS", default=10.0)  # doubled at each retry
 TUTOR_MAX_ATTEMPTS = env.int("TUTOR_MAX_ATTEMPTS", default=6)  # every claim counts, lost workers included

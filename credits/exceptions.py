@@ -60,5 +60,16 @@ class PackNotAvailable(CreditsError):
     """The pack does not exist or is no longer on sale."""
 
 
+class CheckoutRateLimited(CreditsError):
+    """The learner started more checkouts than allowed lately; ``retry_after`` says in how many seconds one is free."""
+
+    def __init__(self, *, retry_after: int) -> None:
+        self.retry_after = retry_after
+        minutes = max(1, -(-retry_after // 60))
+        super().__init__(
+            f"You started several purchases in a short time: try again in {minutes} min, or finish one already open."
+        )
+
+
 class CheckoutFailed(CreditsError):
     """Stripe could not start a checkout; the message is safe to show. Trying again with the same key is safe."""

@@ -19,7 +19,13 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from accounts.selectors import signed_in_user
 from credits import stripe_gateway
-from credits.exceptions import CheckoutFailed, IdempotencyConflict, PackNotAvailable, PurchasesUnavailable
+from credits.exceptions import (
+    CheckoutFailed,
+    CheckoutRateLimited,
+    IdempotencyConflict,
+    PackNotAvailable,
+    PurchasesUnavailable,
+)
 from credits.models import CreditPack, Purchase, PurchaseStatus
 from credits.money import money_display
 from credits.selectors import (
@@ -82,7 +88,7 @@ def pack_buy_view(request: HttpRequest, slug: str) -> HttpResponse:
         key = f"web:{uuid.uuid4()}"
     try:
         _purchase, checkout_url = purchase_checkout_start(user=user, pack=pack, idempotency_key=key)
-    except (PurchasesUnavailable, PackNotAvailable, CheckoutFailed, IdempotencyConflict) as error:
+    except (PurchasesUnavailable, PackNotAvailable, CheckoutFailed, CheckoutRateLimited, IdempotencyConflict) as error:
         messages.error(request, str(error))
         return redirect("credits:packs")
     # 303: the browser follows with a GET to Stripe's hosted page.

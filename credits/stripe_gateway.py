@@ -8,7 +8,9 @@ the code never learns which Stripe it talked to.
 from __future__ import annotations
 
 import functools
+import json
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -168,6 +170,54 @@ def checkout_session_retrieve(session_id: str) -> CheckoutSession:
     return _as_session(session)
 
 
+# Lengths of the columns the event is stored in (credits.models.StripeEvent); Stripe's own ids are far shorter.
+EVENT_ID_MAX_LENGTH = 255
+EVENT_TYPE_MAX_LENGTH = 100
+PAYMENT_INTENT_MAX_LENGTH = 255
+# Stripe stamps `created` when it makes the event: one from before Stripe existed or days ahead is not a real event.
+EVENT_CREATED_EARLIEST = 1_262_304_000  # 2010-01-01
+EVENT_CREATED_AHEAD_SECONDS = 86_400
+
+
+def _text_unstorable(value: Any) -> bool:
+    """NUL, or a lone surrogate (valid JSON escapes both): PostgreSQL's text and jsonb refuse them."""
+    if isinstance(value, str):
+        return "\x00" in value or (not value.isascii() and _not_utf8(value))
+    if isinstance(value, dict):
+        return any(_text_unstorable(key) or _text_unstorable(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_text_unstorable(item) for item in value)
+    return False
+
+
+def _not_utf8(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _unstorable(*, event_id: str, event_type: str, created: int, data_object: dict[str, Any]) -> str:
+    """Why a signed event could not be stored as it is (the database would refuse it), or ""."""
+    if not 0 < len(event_id) <= EVENT_ID_MAX_LENGTH:
+        return f"its id is empty or over {EVENT_ID_MAX_LENGTH} characters"
+    if not 0 < len(event_type) <= EVENT_TYPE_MAX_LENGTH:
+        return f"its type is empty or over {EVENT_TYPE_MAX_LENGTH} characters"
+    if not EVENT_CREATED_EARLIEST <= created <= time.time() + EVENT_CREATED_AHEAD_SECONDS:
+        return f"its created time {created} is not a plausible Unix time"
+    payment_intent = data_object.get("payment_intent")
+    if isinstance(payment_intent, Mapping):
+        payment_intent = payment_intent.get("id")
+    if payment_intent is not None and (
+        not isinstance(payment_intent, str) or len(payment_intent) > PAYMENT_INTENT_MAX_LENGTH
+    ):
+        return f"its payment_intent is not an id of up to {PAYMENT_INTENT_MAX_LENGTH} characters"
+    if _text_unstorable([event_id, event_type, data_object]):
+        return "it contains a NUL character or a lone surrogate, which the database cannot store as text"
+    return ""
+
+
 def webhook_event_construct(*, payload: bytes, signature_header: str) -> WebhookEvent:
     """Verify a webhook body against STRIPE_WEBHOOK_SECRET (default 300 s tolerance) and return the event."""
     secret = _setting("STRIPE_WEBHOOK_SECRET")
@@ -183,7 +233,10 @@ def webhook_event_construct(*, payload: bytes, signature_header: str) -> Webhook
         # Signed, but not a JSON object (bad UTF-8 and bad JSON are both ValueErrors).
         raise InvalidWebhook("The webhook body is not a JSON event.") from exc
 
-    data = event.to_dict()
+    del event  # verified; the plain JSON is read below (to_dict() leaves lists in lists as StripeObjects)
+    data = json.loads(payload)
+    if not isinstance(data, dict):
+        raise InvalidWebhook("The webhook body is not a JSON event.")
     body = data.get("data")
     data_object = body.get("object") if isinstance(body, Mapping) else None
     event_id, event_type, created = data.get("id"), data.get("type"), data.get("created")
@@ -194,4 +247,6 @@ def webhook_event_construct(*, payload: bytes, signature_header: str) -> Webhook
         and isinstance(data_object, dict)
     ):
         raise InvalidWebhook("The webhook body is not a Stripe event (id, type, created, data.object).")
+    if problem := _unstorable(event_id=event_id, event_type=event_type, created=created, data_object=data_object):
+        raise InvalidWebhook(f"The signed event cannot be stored: {problem}.")
     return WebhookEvent(id=event_id, type=event_type, created=created, data_object=data_object)

@@ -1,8 +1,10 @@
 """POST /stripe/webhook: verify Stripe's signature, store each event once, route it by type through HANDLERS.
 
 Answers: 400 and nothing written for a body whose signature, timestamp (300 s) or shape does not check out; 200 for an
-event handled, ignored, deferred or already seen; 500 when a handler failed (recorded on the event), so Stripe
-delivers it again; 503 when no webhook secret is configured.
+event handled, ignored, deferred or already seen, or whose handler failed for a reason a retry would not change
+(recorded on the event as failed, for an operator); 500 when a handler met a database error (recorded too), so Stripe
+delivers it again; 503 when no webhook secret is configured. A signed event the database could not store (a NUL
+character, an id over 255 characters, an implausible `created`) is a 400 with the reason logged.
 """
 
 from __future__ import annotations
@@ -99,4 +101,4 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
     receipt = stripe_event_receive(event=event, handlers=HANDLERS)
     stored = receipt.event
     body = {"id": stored.event_id, "status": stored.status, "duplicate": receipt.duplicate, "outcome": stored.outcome}
-    return JsonResponse(body, status=500 if stored.status == StripeEventStatus.FAILED else 200)
+    return JsonResponse(body, status=500 if receipt.retry else 200)

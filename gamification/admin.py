@@ -6,6 +6,8 @@ is corrected with a new event through a service, not by changing a row.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -120,10 +122,14 @@ class BadgeAwardAdmin(ReadOnlyAdmin):
 
 @admin.register(LessonCompletion)
 class LessonCompletionAdmin(ReadOnlyAdmin):
-    list_display = ("completed_at", "user", "lesson", "via", "xp_awarded", "credits_awarded")
-    list_select_related = ("user", "lesson")
+    list_display = ("completed", "user", "lesson", "via", "xp_awarded", "credits_awarded")
+    list_select_related = ("user", "lesson", "progress")
     list_filter = ("via",)
     search_fields = ("user__email", "lesson__title")
+
+    @admin.display(description="completed at", ordering="progress__completed_at")
+    def completed(self, obj: LessonCompletion) -> datetime | None:
+        return obj.completed_at
 
 
 @admin.register(CourseCompletion)

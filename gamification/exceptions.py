@@ -13,14 +13,24 @@ class GamificationError(Exception):
 class CompletionTooSoon(GamificationError):
     """The lesson was not open long enough to count as done, and no check question was answered right."""
 
-    def __init__(self, *, lesson_title: str, seconds_left: int, questions_can_help: bool) -> None:
+    def __init__(
+        self, *, lesson_title: str, seconds_left: int, questions_can_help: bool, not_open: bool = False
+    ) -> None:
         self.seconds_left = seconds_left
         self.questions_can_help = questions_can_help  # answering the check questions could still open the gate
+        self.not_open = not_open  # the lesson is not open at all: its clock has not started
         alternative = ", or answer its check question" if questions_can_help else ""
-        super().__init__(
-            f"Too soon to mark “{lesson_title}” as done: keep it open for another {wait_in_words(seconds_left)}"
-            f"{alternative}."
-        )
+        if not_open:
+            message = (
+                f"Open “{lesson_title}” first: once it has been open for {wait_in_words(seconds_left)} it can be "
+                f"marked as done{alternative}."
+            )
+        else:
+            message = (
+                f"Too soon to mark “{lesson_title}” as done: keep it open for another {wait_in_words(seconds_left)}"
+                f"{alternative}."
+            )
+        super().__init__(message)
 
 
 class ChoiceNotInQuestion(GamificationError):

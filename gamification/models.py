@@ -3,6 +3,7 @@ completions and check questions, badges awarded, and weekly leagues."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -129,22 +130,9 @@ class DailyActivity(models.Model):
         return f"{self.user_id} {self.day}: {self.xp} XP"
 
 
-class LessonVisit(models.Model):
-    """When a signed-in learner first had the lesson page open: the clock for completing without a check question."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    lesson = models.ForeignKey("lessons.Lesson", on_delete=models.CASCADE, related_name="+")
-    opened_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="gamification_visit_once")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} opened {self.lesson_id} at {self.opened_at:%Y-%m-%d %H:%M}"
-
-
 class LessonCompletion(models.Model):
-    """A lesson completed through the gamification rules, once per learner, with what it paid."""
+    """What completing a lesson paid and how it earned it, once per learner. That the lesson is completed, and when,
+    is recorded once, in its LessonProgress (``completed_at``); this row points at it."""
 
     class Via(models.TextChoices):
         TIME = "time", "Time with the lesson open"
@@ -152,19 +140,23 @@ class LessonCompletion(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions")
     lesson = models.ForeignKey("lessons.Lesson", on_delete=models.CASCADE, related_name="+")
-    completed_at = models.DateTimeField(default=timezone.now)
+    progress = models.OneToOneField("lessons.LessonProgress", on_delete=models.CASCADE, related_name="+")
     local_date = models.DateField()
     via = models.CharField(max_length=8, choices=Via.choices)
     xp_awarded = models.PositiveIntegerField(default=0)
     credits_awarded = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["-completed_at"]
+        ordering = ["-pk"]
         constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="gamification_completion_once")]
         indexes = [models.Index(fields=["user", "local_date"], name="gamification_completion_day")]
 
     def __str__(self) -> str:
         return f"{self.user_id} completed {self.lesson_id}"
+
+    @property
+    def completed_at(self) -> datetime | None:
+        return self.progress.completed_at
 
 
 class CourseCompletion(models.Model):

@@ -20,6 +20,8 @@ DAILY_GOAL_DEFAULT = 20
 # --- ⚡ rewards (paid through credits.services.credits_grant, kind "reward") -------------------------------------
 LESSON_REWARD_CREDITS = 5
 LESSON_REWARDS_PER_DAY = 3  # per local day: more lessons still earn XP, not ⚡
+# Lessons a learner can have open (clock running) at once: opening one more closes the one opened longest ago.
+OPEN_LESSONS_MAX = 3
 COURSE_REWARD_CREDITS = 25
 STREAK_MILESTONE_CREDITS = {7: 10, 30: 30, 100: 100}
 LEAGUE_PODIUM_CREDITS = (30, 20, 10)  # 1st, 2nd, 3rd of each weekly league

@@ -114,7 +114,13 @@ def check_answer(request: HtmxHttpRequest, slug: str, question_id: int) -> HttpR
     question = CheckQuestion.objects.filter(pk=question_id, lesson=lesson).first()
     if question is None:
         raise Http404("No such question.")
-    choice = CheckChoice.objects.filter(pk=request.POST.get("choice") or 0, question=question).first()
+    raw_choice = request.POST.get("choice", "").strip()
+    # A hand-made form may send anything: only a choice id of this question counts as an answer.
+    choice = (
+        CheckChoice.objects.filter(pk=int(raw_choice), question=question).first()
+        if raw_choice.isdecimal() and raw_choice.isascii() and len(raw_choice) < 19
+        else None
+    )
     if choice is None:
         return _block(request, lesson, error="Pick an answer first.")
     result = services.check_answer(user=learner, question=question, choice=choice)

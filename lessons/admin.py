@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, QuerySet
@@ -162,10 +163,27 @@ class LessonAdmin(admin.ModelAdmin):
         self.message_user(request, f"Unpublished {changed} lesson{'s' if changed != 1 else ''}.", messages.SUCCESS)
 
     @admin.action(description="Replace chapters with those parsed from the description")
-    def chapters_from_description(self, request: HttpRequest, queryset: QuerySet[Lesson]) -> None:
-        for lesson in queryset:
+    def chapters_from_description(self, request: HttpRequest, queryset: QuerySet[Lesson]) -> TemplateResponse | None:
+        """Curated chapters are work: first a page showing what would be replaced by what, then the replacement."""
+        lessons = list(queryset.annotate(chapter_total=Count("chapters")))
+        if request.POST.get("confirm") != "yes":
+            plans = [
+                {"lesson": lesson, "current": lesson.chapter_total, "parsed": chapters_parse(lesson.description)}
+                for lesson in lessons
+            ]
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Replace chapters?",
+                "plans": plans,
+                "action": "chapters_from_description",
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/lessons/lesson/chapters_confirm.html", context)
+        for lesson in lessons:
             count = services.chapters_replace(lesson=lesson, chapters=chapters_parse(lesson.description))
             self.message_user(request, f"“{lesson.title}” now has {count} chapters.", messages.SUCCESS)
+        return None
 
     def get_urls(self) -> list[URLPattern]:
         urls: list[URLPattern] = [

@@ -329,13 +329,30 @@ class LessonProgress(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress")
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
-    started_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(
+        default=timezone.now,
+        null=True,
+        blank=True,
+        help_text="When the learner first opened the work itself (its link or a chapter): the “watched” mark. "
+        "Empty while only the lesson's page was opened.",
+    )
+    opened_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the lesson was last opened in a page or an app, as the server saw it, while it is open and "
+        "not completed: the clock that completion by time is measured from. Empty when not open.",
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=16, choices=Origin.choices, default=Origin.SERVER)
 
     class Meta:
         verbose_name_plural = "lesson progress"
-        ordering = ["-started_at"]
+        ordering = [F("started_at").desc(nulls_last=True)]
+        indexes = [
+            models.Index(
+                fields=["user", "opened_at"], name="lessons_progress_open", condition=Q(opened_at__isnull=False)
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["user", "lesson"], name="lessons_progress_once"),
             models.CheckConstraint(

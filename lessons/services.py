@@ -58,11 +58,20 @@ def lesson_start(
     started_at = min(at, now) if at is not None else now
     try:
         with transaction.atomic():
-            return LessonProgress.objects.get_or_create(
+            progress, created = LessonProgress.objects.get_or_create(
                 user=user, lesson=lesson, defaults={"started_at": started_at, "source": origin}
             )
     except IntegrityError:  # a concurrent first start won the race: theirs is as good as ours
-        return LessonProgress.objects.get(user=user, lesson=lesson), False
+        progress, created = LessonProgress.objects.get(user=user, lesson=lesson), False
+    if progress.started_at is None:  # the row came from opening the lesson's page: this is the first start
+        created = (
+            LessonProgress.objects.filter(pk=progress.pk, started_at__isnull=True).update(
+                started_at=started_at, source=origin
+            )
+            == 1
+        )
+        progress.refresh_from_db()
+    return progress, created
 
 
 def progress_merge(*, user: User, entries: Mapping[str, datetime | None]) -> list[str]:
@@ -86,20 +95,65 @@ def progress_merge(*, user: User, entries: Mapping[str, datetime | None]) -> lis
         for slug, lesson in lessons.items()
     ]
     LessonProgress.objects.bulk_create(rows, ignore_conflicts=True)
+    for row in rows:  # lessons whose page the learner had opened on the server, but not the work itself
+        LessonProgress.objects.filter(user=user, lesson=row.lesson, started_at__isnull=True).update(
+            started_at=row.started_at, source=LessonProgress.Origin.BROWSER
+        )
     return sorted(lessons)
 
 
-def lesson_progress_complete(*, user: User, lesson: Lesson) -> tuple[LessonProgress, bool]:
+def lesson_open(*, user: User, lesson: Lesson, open_at_most: int, now: datetime | None = None) -> LessonProgress:
+    """The lesson is open in a page or an app now: its clock starts unless it is already running.
+
+    A learner has at most ``open_at_most`` lessons open: opening one more closes the one opened longest ago (its
+    clock starts again the next time it is opened), so lessons cannot all be opened at once and completed together.
+    A completed lesson keeps no clock.
+    """
+    now = now or timezone.now()
+    known = LessonProgress.objects.filter(user=user, lesson=lesson).first()
+    if known is not None and (known.completed_at is not None or known.opened_at is not None):
+        return known  # the common case, one read: every view of the page reports the opening
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                # Opening the page is not starting the work: the row says "opened", not "watched".
+                progress, _ = LessonProgress.objects.get_or_create(
+                    user=user, lesson=lesson, defaults={"started_at": None, "source": LessonProgress.Origin.SERVER}
+                )
+        except IntegrityError:
+            progress = LessonProgress.objects.get(user=user, lesson=lesson)
+        if progress.completed_at is not None or progress.opened_at is not None:
+            return progress
+        # Lock the learner's open lessons (in a fixed order) so two openings at once count each other.
+        still_open = list(
+            LessonProgress.objects.select_for_update()
+            .filter(user=user, opened_at__isnull=False, completed_at__isnull=True)
+            .exclude(pk=progress.pk)
+            .order_by("opened_at", "pk")
+        )
+        surplus = len(still_open) - (open_at_most - 1)
+        if surplus > 0:
+            LessonProgress.objects.filter(pk__in=[row.pk for row in still_open[:surplus]]).update(opened_at=None)
+        LessonProgress.objects.filter(pk=progress.pk, opened_at__isnull=True).update(opened_at=now)
+        progress.refresh_from_db()
+    return progress
+
+
+def lesson_progress_complete(*, user: User, lesson: Lesson, at: datetime | None = None) -> tuple[LessonProgress, bool]:
     """Mark the lesson completed for ``user`` once; the bool says whether this call completed it.
 
     Safe under concurrency: the conditional UPDATE lets exactly one caller see the row go from open to completed,
-    so whoever awards XP for completion (gamification) awards it once.
+    so whoever awards XP for completion (gamification) awards it once. ``completed_at`` here is the one record of
+    when the lesson was completed.
     """
-    now = timezone.now()
+    now = at or timezone.now()
     with transaction.atomic():
         progress, _ = lesson_start(user=user, lesson=lesson, at=now)
         completed_now = (
-            LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(completed_at=now) == 1
+            LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
+                completed_at=now, opened_at=None
+            )
+            == 1
         )
         progress.refresh_from_db()
     return progress, completed_now
@@ -279,7 +333,9 @@ def lesson_import(
 
 def related_recompute_enqueue(*, lesson_id: int | None) -> None:
     """Recompute related lessons in the worker once the current transaction commits (never per request)."""
-    transaction.on_commit(lambda: related_recompute_task.delay(lesson_id))
+    # robust: a broker outage must not turn a saved lesson into an error page; related lists are recomputed with the
+    # next save or import.
+    transaction.on_commit(lambda: related_recompute_task.delay(lesson_id), robust=True)
 
 
 def _title_from_description(description: str) -> str:

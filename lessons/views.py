@@ -72,8 +72,9 @@ def lesson_started(request: HttpRequest, slug: str) -> JsonResponse:
         progress, created = services.lesson_start(user=user, lesson=lesson)
     except (LessonNotFound, LessonNotAvailable):
         return JsonResponse({"detail": "No such lesson."}, status=404)
+    started_at = progress.started_at.isoformat() if progress.started_at else None  # set by lesson_start
     return JsonResponse(
-        {"slug": lesson.slug, "started_at": progress.started_at.isoformat(), "completed": progress.is_completed},
+        {"slug": lesson.slug, "started_at": started_at, "completed": progress.is_completed},
         status=201 if created else 200,
     )
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.rate_limits import RateLimited
 from accounts.selectors import signed_in_user
 from credits.services import IdempotencyConflict, InsufficientCredits
 from lessons.exceptions import LessonNotFound
@@ -122,7 +123,7 @@ def _feedback(
         return _panel_response(request, lesson, error=invalid)
     try:
         save(user=user, explanation=unlock.explanation, **form.cleaned_data)
-    except FeedbackNotAllowed as error:
+    except (FeedbackNotAllowed, RateLimited) as error:
         return _panel_response(request, lesson, error=str(error))
     return _panel_response(request, lesson, notice=thanks)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from accounts.models import User
 from credits import stripe_gateway
 from credits.exceptions import (
     CheckoutFailed,
+    CheckoutRateLimited,
     IdempotencyConflict,
     PackNotAvailable,
     PurchasesUnavailable,
@@ -61,7 +63,9 @@ def _absolute(path: str) -> str:
 
 def purchase_checkout_start(*, user: User, pack: CreditPack, idempotency_key: str) -> tuple[Purchase, str]:
     """Record a purchase and open a Stripe Checkout Session for it; returns the purchase and the URL to send the
-    buyer to. The same key again (a double click, a retried API call) returns the same purchase and session.
+    buyer to. The same key again (a double click, a retried API call) returns the same purchase and session; a new
+    key while a checkout of the same pack is still open returns that one too; too many new checkouts in a short time
+    raise CheckoutRateLimited.
 
     No database transaction is held across the call to Stripe: the purchase row is committed first, and Stripe's own
     idempotency key (`purchase:<id>:checkout`) makes a retry after a crash reuse the session instead of opening another.
@@ -70,6 +74,8 @@ def purchase_checkout_start(*, user: User, pack: CreditPack, idempotency_key: st
         raise PurchasesUnavailable("Buying credits is not available right now.")
     key = require_key(idempotency_key)
     purchase = _purchase_get_or_create(user=user, pack=pack, idempotency_key=key)
+    if purchase is None:
+        purchase = _purchase_open_or_new(user=user, pack=pack, idempotency_key=key)
     if purchase.checkout_session_id and purchase.checkout_url:
         return purchase, purchase.checkout_url
     if purchase.status != PurchaseStatus.CREATED:
@@ -105,27 +111,64 @@ def purchase_checkout_start(*, user: User, pack: CreditPack, idempotency_key: st
     return purchase, purchase.checkout_url or session.url
 
 
-def _purchase_get_or_create(*, user: User, pack: CreditPack, idempotency_key: str) -> Purchase:
+# A learner's checkouts: one still open for the same pack is offered again (Stripe keeps a session open for at least
+# 30 minutes), and at most CHECKOUT_STARTS_MAX new ones start within CHECKOUT_STARTS_WINDOW_SECONDS.
+CHECKOUT_REUSE_SECONDS = 30 * 60
+CHECKOUT_STARTS_MAX = 5
+CHECKOUT_STARTS_WINDOW_SECONDS = 10 * 60
+
+
+def _purchase_get_or_create(*, user: User, pack: CreditPack, idempotency_key: str) -> Purchase | None:
+    """The purchase this key already made (the same key again), or None for a key not seen before."""
     existing = Purchase.objects.filter(user=user, idempotency_key=idempotency_key).first()
-    if existing is None:
-        if not pack.active:
-            raise PackNotAvailable(f"The {pack.name} pack is no longer on sale.")
-        try:
-            with transaction.atomic():
-                return Purchase.objects.create(
-                    user=user,
-                    pack=pack,
-                    credits=pack.credits,
-                    price=pack.price,
-                    currency=pack.currency,
-                    idempotency_key=idempotency_key,
-                )
-        except IntegrityError:
-            # The same key posted twice at once: the other request made the row.
-            existing = Purchase.objects.get(user=user, idempotency_key=idempotency_key)
-    if existing.pack_id != pack.pk:
+    if existing is not None and existing.pack_id != pack.pk:
         raise IdempotencyConflict(f"The key {idempotency_key!r} was already used to buy another pack.")
     return existing
+
+
+def _purchase_open_or_new(*, user: User, pack: CreditPack, idempotency_key: str) -> Purchase:
+    """A new key: the learner's open checkout for this pack when there is one, else a new purchase within the limit.
+
+    Under a lock on the learner's row, so requests arriving together (a script, a frantic double click with new keys)
+    count each other: they all get the one open purchase, and its one Stripe session."""
+    if not pack.active:
+        raise PackNotAvailable(f"The {pack.name} pack is no longer on sale.")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            User.objects.select_for_update().filter(pk=user.pk).first()
+            open_one = (
+                Purchase.objects.filter(
+                    user=user,
+                    pack=pack,
+                    status=PurchaseStatus.CREATED,
+                    created_at__gte=now - timedelta(seconds=CHECKOUT_REUSE_SECONDS),
+                )
+                .order_by("-created_at")
+                .first()
+            )
+            if open_one is not None:
+                return open_one
+            window_start = now - timedelta(seconds=CHECKOUT_STARTS_WINDOW_SECONDS)
+            recent = list(
+                Purchase.objects.filter(user=user, created_at__gt=window_start)
+                .order_by("created_at")
+                .values_list("created_at", flat=True)[:CHECKOUT_STARTS_MAX]
+            )
+            if len(recent) >= CHECKOUT_STARTS_MAX:
+                free_at = recent[0] + timedelta(seconds=CHECKOUT_STARTS_WINDOW_SECONDS)
+                raise CheckoutRateLimited(retry_after=max(1, int((free_at - now).total_seconds() + 0.999)))
+            return Purchase.objects.create(
+                user=user,
+                pack=pack,
+                credits=pack.credits,
+                price=pack.price,
+                currency=pack.currency,
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        # The same key posted twice at once: the other request made the row.
+        return Purchase.objects.get(user=user, idempotency_key=idempotency_key)
 
 
 # --- Settling a Checkout Session: paid, waiting, failed, expired ---------------------------------------------------

@@ -4,7 +4,9 @@ The row is inserted first, in the same transaction as the handler's writes. A se
 a retry, or a copy arriving at the same moment on another worker — hits the unique `event_id`: PostgreSQL makes the
 second insert wait for the first transaction and then refuses it, so the handler runs once and the copy is answered
 as a duplicate. A handler that raises leaves the row marked `failed` (its writes rolled back to a savepoint), and the
-next delivery of that event runs it again.
+next delivery of that event runs it again. Only a database error asks Stripe for that next delivery (it may pass); any
+other failure would fail the same way every time, so it is answered as received and waits for an operator instead of
+being retried by Stripe for days.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from credits.models import Purchase, StripeEvent, StripeEventStatus
@@ -42,6 +44,7 @@ Handler = Callable[[WebhookEvent], HandlerResult]
 class EventReceipt:
     event: StripeEvent
     duplicate: bool  # an event already stored (and not failed): nothing ran this time
+    retry: bool = False  # the handler met a database error: ask Stripe to deliver the event again
 
 
 def _payment_intent_of(data_object: Mapping[str, Any]) -> str:
@@ -82,6 +85,7 @@ def stripe_event_receive(*, event: WebhookEvent, handlers: Mapping[str, Handler]
         if not run:
             return EventReceipt(row, duplicate=True)
         handler = handlers.get(event.type)
+        retry = False
         if handler is None:
             result = HandlerResult(StripeEventStatus.IGNORED, f"ignored: no handler for {event.type}")
         else:
@@ -89,9 +93,10 @@ def stripe_event_receive(*, event: WebhookEvent, handlers: Mapping[str, Handler]
                 with transaction.atomic():
                     result = handler(event)
             except Exception as error:
-                # Any failure at all is recorded and answered with a 500, so Stripe delivers the event again later.
+                # Recorded either way; only a database error (which may pass) is answered so Stripe tries again.
                 logger.exception("Stripe event %s (%s) failed", event.id, event.type)
                 result = HandlerResult(StripeEventStatus.FAILED, f"failed: {type(error).__name__}: {error}")
+                retry = isinstance(error, DatabaseError)
         row.status = result.status
         row.outcome = result.outcome[:MAX_OUTCOME_LENGTH]
         row.purchase = result.purchase if result.purchase is not None and result.purchase.pk else row.purchase
@@ -102,4 +107,4 @@ def stripe_event_receive(*, event: WebhookEvent, handlers: Mapping[str, Handler]
             # The purchase may have been credited by a transaction that committed after ours looked for it.
             payment_intent = row.payment_intent
             transaction.on_commit(lambda: purchase_replay_deferred(payment_intent=payment_intent), robust=True)
-    return EventReceipt(row, duplicate=False)
+    return EventReceipt(row, duplicate=False, retry=retry)

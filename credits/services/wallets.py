@@ -104,6 +104,8 @@ def same_request_or_conflict(row: LedgerEntry | Hold, **expected: Any) -> None:
     """A replayed key must carry the arguments of its first use; anything else is two operations sharing a key."""
     different = sorted(name for name, value in expected.items() if getattr(row, name) != value)
     if different:
+        # The key as stored carries the caller's internal prefix ("tutor-unlock:…"): the message names the fields only.
         raise IdempotencyConflict(
-            f"The idempotency key {row.idempotency_key!r} was already used with a different {', '.join(different)}."
+            f"This idempotency key was already used for another request (a different {', '.join(different)}); "
+            "send a new key."
         )

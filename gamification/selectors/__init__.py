@@ -7,6 +7,7 @@ from gamification.selectors.completion import (
     CompletionPanel,
     QuestionView,
     completion_panel_for,
+    course_lessons_done_in_their_own_time,
     courses_finished_by,
     lesson_opened_at,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "ProfilePage",
     "QuestionView",
     "completion_panel_for",
+    "course_lessons_done_in_their_own_time",
     "courses_finished_by",
     "export_for",
     "leaderboard_for",

@@ -18,7 +18,6 @@ from gamification.models import (
     CheckQuestion,
     DailyActivity,
     LessonCompletion,
-    LessonVisit,
 )
 from gamification.rewards import (
     DAILY_GOAL_DEFAULT,
@@ -34,14 +33,33 @@ from lessons.models import Course, CourseLesson, Enrollment, Lesson, LessonProgr
 
 
 def lesson_opened_at(*, user: User, lesson: Lesson) -> datetime | None:
-    """When the learner first had the lesson open, as the server saw it: the page (LessonVisit) or its link
-    (LessonProgress started on the server). Times a browser reported at sign-in are not trusted for this."""
-    visits = LessonVisit.objects.filter(user=user, lesson=lesson).values_list("opened_at", flat=True)
-    starts = LessonProgress.objects.filter(user=user, lesson=lesson, source=LessonProgress.Origin.SERVER).values_list(
-        "started_at", flat=True
+    """When the lesson's clock started: the learner's page or app said it was opened (an explicit "opened" event),
+    and it has stayed among their open lessons since. None when it is not open."""
+    return (
+        LessonProgress.objects.filter(user=user, lesson=lesson, opened_at__isnull=False)
+        .values_list("opened_at", flat=True)
+        .first()
     )
-    # One query for both; the union refuses the models' default orderings, so they are cleared.
-    return min(visits.order_by().union(starts.order_by(), all=True), default=None)
+
+
+def course_lessons_done_in_their_own_time(*, user: User, course: Course) -> bool:
+    """Whether the course's lessons completed by time each had their own wait: between the first and the last such
+    completion there was room for every later lesson's wait, one after the other. Lessons opened side by side and
+    completed together do not pass; lessons passed by their check question do not count here."""
+    rows = list(
+        LessonCompletion.objects.filter(
+            user=user,
+            via=LessonCompletion.Via.TIME,
+            lesson__in=CourseLesson.objects.filter(course=course).values("lesson"),
+        )
+        .order_by("progress__completed_at")
+        .values_list("progress__completed_at", "lesson__duration_seconds")
+    )
+    first, last = rows[0][0] if rows else None, rows[-1][0] if rows else None
+    if len(rows) < 2 or first is None or last is None:  # a completion always has its progress's time
+        return True
+    later_waits = sum(completion_wait_seconds(duration) for _, duration in rows[1:])
+    return (last - first).total_seconds() >= later_waits
 
 
 def courses_finished_by(*, user: User, lesson: Lesson) -> QuerySet[Course]:
@@ -140,9 +158,9 @@ def completion_panel_for(*, user: Any, lesson: Lesson, now: datetime | None = No
         )
     answers = {a.question_id: a for a in CheckAnswer.objects.filter(user=learner, question__lesson=lesson)}
     views = [QuestionView(q, list(q.choices.all()), answers.get(q.pk)) for q in questions]
-    completion = LessonCompletion.objects.filter(user=learner, lesson=lesson).first()
+    completion = LessonCompletion.objects.filter(user=learner, lesson=lesson).select_related("progress").first()
     profile = profile_for(user=learner)
-    today = local_date(now, learner.time_zone)
+    today = local_date(now, learner.time_zone_at(now))
     streak = streak_shown(profile.streak_state, today=today)
     if completion is not None:
         today_xp = DailyActivity.objects.filter(user=learner, day=today).values_list("xp", flat=True).first() or 0

@@ -55,12 +55,14 @@ def export_for(*, user: User) -> dict[str, object]:
         "lesson_completions": [
             {
                 "lesson": row.lesson.slug,
-                "completed_at": row.completed_at.isoformat(),
+                "completed_at": row.progress.completed_at.isoformat() if row.progress.completed_at else None,
                 "via": row.via,
                 "xp_awarded": row.xp_awarded,
                 "credits_awarded": row.credits_awarded,
             }
-            for row in LessonCompletion.objects.filter(user=user).select_related("lesson").order_by("completed_at")
+            for row in LessonCompletion.objects.filter(user=user)
+            .select_related("lesson", "progress")
+            .order_by("progress__completed_at", "id")
         ],
         "course_completions": [
             {"course": row.course.slug, "completed_at": row.completed_at.isoformat(), "credits": row.credits_awarded}

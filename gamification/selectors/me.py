@@ -37,7 +37,7 @@ def me_summary(*, user: User, now: datetime | None = None) -> MeSummary:
         email=user.email,
         xp=profile.xp,
         level=profile.level,
-        streak=streak_shown(profile.streak_state, today=local_date(now, user.time_zone)),
+        streak=streak_shown(profile.streak_state, today=local_date(now, user.time_zone_at(now))),
         daily_goal=profile.daily_goal,
         freezes=profile.freezes,
         badges=[BadgeView(BADGES_BY_SLUG[a.badge], a.earned_at) for a in awards if a.badge in BADGES_BY_SLUG],

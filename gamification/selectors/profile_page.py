@@ -109,7 +109,7 @@ def profile_page_for(*, user: User, now: datetime | None = None, wallet: WalletS
     A caller that has already read the wallet (the page's header shows the balance too) passes it in.
     """
     now = now or timezone.now()
-    today = local_date(now, user.time_zone)
+    today = local_date(now, user.time_zone_at(now))
     profile = profile_for(user=user)
     year_ago = today - timedelta(days=7 * 53)
     marks = {
@@ -125,7 +125,7 @@ def profile_page_for(*, user: User, now: datetime | None = None, wallet: WalletS
         streak_at_risk=streak_at_risk(profile.streak_state, today=today),
         today_xp=today_mark.xp,
         today_goal_met=today_mark.goal_met,
-        hours_left_today=seconds_left_today(now, user.time_zone) // 3600,
+        hours_left_today=seconds_left_today(now, user.time_zone_at(now)) // 3600,
         heatmap=calendar_heatmap(marks, today=today),
         chart=xp_per_day_chart(marks, today=today, goal=profile.daily_goal),
         badges_earned=sorted(

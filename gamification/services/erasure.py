@@ -18,7 +18,6 @@ from gamification.models import (
     LeagueMembership,
     LearnerProfile,
     LessonCompletion,
-    LessonVisit,
     XPEvent,
 )
 
@@ -36,7 +35,6 @@ def user_erase(*, user: User) -> None:
         XPEvent.objects.filter(user=user).delete()
         for model in (
             DailyActivity,
-            LessonVisit,
             LessonCompletion,
             CourseCompletion,
             CheckAnswer,

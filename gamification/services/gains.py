@@ -19,6 +19,7 @@ class Gains:
     streak_extended: bool = False
     milestones: list[int] = field(default_factory=list)
     freezes_used: int = 0
+    notes: list[str] = field(default_factory=list)  # plain remarks, said as they are
 
     def add_credits(self, amount: int, reason: str) -> None:
         self.credits += amount
@@ -41,6 +42,7 @@ class Gains:
             said.append(f"{milestone} days in a row: a streak freeze is yours.")
         if self.level_reached:
             said.append(f"Level {self.level_reached} reached!")
+        said.extend(self.notes)
         if self.credits:
             said.append(f"⚡{self.credits} earned")
         said.extend(f"Badge earned: {badge.icon} {badge.name}" for badge in self.badges)

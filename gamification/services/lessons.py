@@ -11,24 +11,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from gamification.exceptions import ChoiceNotInQuestion, CompletionTooSoon
 from gamification.local_days import local_date
-from gamification.models import CheckAnswer, CheckChoice, CheckQuestion, CourseCompletion, LessonCompletion, LessonVisit
+from gamification.models import CheckAnswer, CheckChoice, CheckQuestion, CourseCompletion, LessonCompletion
 from gamification.references import course_reference, lesson_reference
 from gamification.rewards import (
     CHECK_RIGHT_FIRST_TIME_XP,
     COURSE_REWARD_CREDITS,
     LESSON_REWARD_CREDITS,
     LESSON_REWARDS_PER_DAY,
+    OPEN_LESSONS_MAX,
     check_gate_open,
     completion_wait_seconds,
     lesson_xp,
 )
-from gamification.selectors import courses_finished_by, lesson_opened_at
+from gamification.selectors import course_lessons_done_in_their_own_time, courses_finished_by, lesson_opened_at
 from gamification.services.badges import badges_award
 from gamification.services.gains import Gains
 from gamification.services.profiles import profile_locked
@@ -36,23 +37,18 @@ from gamification.services.rewards import reward_pay
 from gamification.services.xp import xp_add
 from gamification.streaks import streak_shown
 from lessons.exceptions import LessonNotAvailable
-from lessons.models import Lesson
+from lessons.models import Lesson, LessonProgress
+from lessons.services import lesson_open as lessons_lesson_open
 from lessons.services import lesson_progress_complete
 
 
-def lesson_open(*, user: User, lesson: Lesson, now: datetime | None = None) -> LessonVisit:
-    """Record when the learner first had the lesson page open; later openings keep the first time."""
-    visit = LessonVisit.objects.filter(user=user, lesson=lesson).first()
-    if visit is not None:  # the common case, one read: every view of the page reports it
-        return visit
-    try:
-        with transaction.atomic():
-            visit, _ = LessonVisit.objects.get_or_create(
-                user=user, lesson=lesson, defaults={"opened_at": now or timezone.now()}
-            )
-    except IntegrityError:  # a concurrent first opening won; its time is as good as ours
-        visit = LessonVisit.objects.get(user=user, lesson=lesson)
-    return visit
+def lesson_open(*, user: User, lesson: Lesson, now: datetime | None = None) -> LessonProgress:
+    """The learner has the lesson open in a page or an app: its completion clock starts (unless already running).
+
+    Only this explicit event starts the clock; at most OPEN_LESSONS_MAX lessons are open at once (lessons.services)."""
+    if not lesson.is_published:
+        raise LessonNotAvailable(lesson.slug)
+    return lessons_lesson_open(user=user, lesson=lesson, open_at_most=OPEN_LESSONS_MAX, now=now)
 
 
 @dataclass
@@ -79,11 +75,16 @@ def _completion_route(*, user: User, lesson: Lesson, now: datetime) -> str:
     if check_gate_open(questions=questions, right_first_time=right_first_time):
         return LessonCompletion.Via.CHECK
     opened_at = lesson_opened_at(user=user, lesson=lesson)
-    if opened_at is None:
-        # Nothing saw the lesson open (an API client, a page without its script): the clock starts now.
-        opened_at = lesson_open(user=user, lesson=lesson, now=now).opened_at
-    waited = (now - opened_at).total_seconds()
     needed = completion_wait_seconds(lesson.duration_seconds)
+    if opened_at is None:
+        # Completing never starts the clock: only opening the lesson does (the page does it; apps call "opened").
+        raise CompletionTooSoon(
+            lesson_title=lesson.title,
+            seconds_left=needed,
+            questions_can_help=check_gate_open(questions=questions, right_first_time=right_first_time + questions),
+            not_open=True,
+        )
+    waited = (now - opened_at).total_seconds()
     if waited < needed:
         unanswered = questions - answered
         raise CompletionTooSoon(
@@ -110,14 +111,20 @@ def lesson_complete(*, user: User, lesson: Lesson, now: datetime | None = None) 
         existing = LessonCompletion.objects.filter(user=user, lesson=lesson).first()
         if existing is not None:  # a concurrent request completed it while this one waited for the lock
             return _already_done(user=user, completion=existing, now=now)
-        lesson_progress_complete(user=user, lesson=lesson)
-        day = local_date(now, user.time_zone)
+        progress, _ = lesson_progress_complete(user=user, lesson=lesson, at=now)
+        day = local_date(now, user.time_zone_at(now))
         # Under the profile lock, so two completions at once cannot both take the day's last ⚡.
         paid_today = LessonCompletion.objects.filter(user=user, local_date=day, credits_awarded__gt=0).count()
         credits = LESSON_REWARD_CREDITS if paid_today < LESSON_REWARDS_PER_DAY else 0
         xp = lesson_xp(lesson.level)
         completion = LessonCompletion.objects.create(
-            user=user, lesson=lesson, completed_at=now, local_date=day, via=via, xp_awarded=xp, credits_awarded=credits
+            user=user,
+            lesson=lesson,
+            progress=progress,
+            local_date=day,
+            via=via,
+            xp_awarded=xp,
+            credits_awarded=credits,
         )
         xp_add(
             profile=profile,
@@ -147,7 +154,7 @@ def _already_done(*, user: User, completion: LessonCompletion, now: datetime) ->
     gains = Gains()
     profile = user.learner_profile if hasattr(user, "learner_profile") else None
     if profile is not None:
-        gains.streak = streak_shown(profile.streak_state, today=local_date(now, user.time_zone))
+        gains.streak = streak_shown(profile.streak_state, today=local_date(now, user.time_zone_at(now)))
     return CompletionResult(completion=completion, created=False, gains=gains)
 
 
@@ -155,6 +162,10 @@ def _courses_reward(*, user: User, lesson: Lesson, now: datetime, gains: Gains) 
     """Enrolled courses this lesson has just finished: record each once and pay the course reward."""
     finished = []
     for course in courses_finished_by(user=user, lesson=lesson):
+        if not course_lessons_done_in_their_own_time(user=user, course=course):
+            # Lessons opened side by side and completed together: no course completion, reward or badge for that.
+            gains.notes.append(f"“{course.title}”: its lessons were done together, so the course reward is not due.")
+            continue
         completion, created = CourseCompletion.objects.get_or_create(
             user=user, course=course, defaults={"completed_at": now, "credits_awarded": COURSE_REWARD_CREDITS}
         )

@@ -64,7 +64,7 @@ def streak_settle(*, user: User, now: datetime | None = None) -> StreakChange:
     now = now or timezone.now()
     with transaction.atomic():
         profile = profile_locked(user=user)
-        change = streak_catch_up(profile.streak_state, today=local_date(now, user.time_zone))
+        change = streak_catch_up(profile.streak_state, today=local_date(now, user.time_zone_at(now)))
         if change.frozen_days or change.broken_on:
             _state_store(profile, change)
             profile.save()
@@ -84,7 +84,7 @@ def streaks_settle_due(*, now: datetime | None = None) -> int:
         "user"
     )
     for profile in candidates.iterator():
-        due = streak_catch_up(profile.streak_state, today=local_date(now, profile.user.time_zone))
+        due = streak_catch_up(profile.streak_state, today=local_date(now, profile.user.time_zone_at(now)))
         if due.frozen_days or due.broken_on:
             change = streak_settle(user=profile.user, now=now)
             changed += bool(change.frozen_days or change.broken_on)
@@ -123,7 +123,7 @@ def daily_goal_set(*, user: User, goal: int, now: datetime | None = None) -> Gai
     with transaction.atomic():
         profile = profile_locked(user=user)
         profile.daily_goal = goal
-        today = local_date(now, user.time_zone)
+        today = local_date(now, user.time_zone_at(now))
         activity = DailyActivity.objects.filter(user=user, day=today).first()
         if activity is not None and not activity.goal_met:
             met = activity.xp >= goal

@@ -39,7 +39,7 @@ def xp_add(
     user = profile.user
     if XPEvent.objects.filter(user=user, idempotency_key=idempotency_key).exists():
         return False
-    day = local_date(now, user.time_zone)
+    day = local_date(now, user.time_zone_at(now))
     XPEvent.objects.create(
         user=user,
         amount=amount,

@@ -40,7 +40,7 @@ def _marks(user: User | None, lesson_ref: str) -> dict[str, Any]:
         return {"is_started": Value(False), "is_completed": Value(False)}
     progress = LessonProgress.objects.filter(user=user, lesson=OuterRef(lesson_ref))
     return {
-        "is_started": Exists(progress),
+        "is_started": Exists(progress.filter(started_at__isnull=False)),
         "is_completed": Exists(progress.filter(completed_at__isnull=False)),
     }
 

@@ -9,7 +9,7 @@ from lessons.models import Enrollment, LessonProgress
 def export_for(*, user: User) -> dict[str, object]:
     """The catalog part of the learner's data export: courses enrolled in and progress per lesson."""
     enrollments = Enrollment.objects.filter(user=user).select_related("course").order_by("created", "id")
-    progress = LessonProgress.objects.filter(user=user).select_related("lesson").order_by("started_at", "id")
+    progress = LessonProgress.objects.filter(user=user).select_related("lesson").order_by("id")
     return {
         "enrollments": [
             {"course": row.course.slug, "title": row.course.title, "enrolled_at": row.created.isoformat()}
@@ -19,7 +19,8 @@ def export_for(*, user: User) -> dict[str, object]:
             {
                 "lesson": row.lesson.slug,
                 "title": row.lesson.title,
-                "started_at": row.started_at.isoformat(),
+                "started_at": row.started_at.isoformat() if row.started_at else None,
+                "opened_at": row.opened_at.isoformat() if row.opened_at else None,
                 "completed_at": row.completed_at.isoformat() if row.completed_at else None,
                 "source": row.source,
             }

@@ -89,11 +89,17 @@ def test_the_ledger_pages_by_50(client, token, funded_learner):
     assert second["items"][-1]["kind"] == "signup_bonus"
 
 
-@pytest.mark.parametrize("page", ["0", "3", "-1", "abc"])
-def test_a_page_that_does_not_exist_is_a_400_with_a_detail(client, token, page):
+@pytest.mark.parametrize("page", ["0", "-1", "abc"])
+def test_a_page_number_that_is_not_a_page_number_is_a_400_with_a_detail(client, token, page):
     response = ledger(client, token, page=page)
     assert response.status_code == 400
     assert response.json()["detail"]
+
+
+def test_a_page_past_the_last_is_a_404_with_a_detail(client, token):
+    response = ledger(client, token, page="3")
+    assert response.status_code == 404
+    assert response.json()["detail"] == "There is no page 3: pages run from 1 to 1."
 
 
 def test_a_new_learner_reading_the_ledger_gets_the_signup_bonus(client, learner):

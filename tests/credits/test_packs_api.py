@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from credits.models import CreditPack, Purchase
 from tests.credits.test_api import session_token
@@ -56,10 +57,62 @@ def test_checkout_answers_the_stripe_checkout_url_and_session(client, token, pac
 def test_the_same_idempotency_key_answers_the_same_session(client, token, packs):
     first = checkout(client, token, **{"Idempotency-Key": "7b0c"})
     again = checkout(client, token, **{"Idempotency-Key": "7b0c"})
-    other = checkout(client, token)
+    other_pack = checkout(client, token, slug=packs[0].slug)
     assert first.json() == again.json()
-    assert other.json()["session_id"] != first.json()["session_id"]
+    assert other_pack.json()["session_id"] != first.json()["session_id"]
     assert Purchase.objects.count() == 2
+
+
+@pytest.mark.usefixtures("stripe_settings")
+def test_a_new_key_while_a_checkout_of_the_same_pack_is_open_answers_that_session(client, token, packs):
+    from datetime import timedelta
+
+    first = checkout(client, token, **{"Idempotency-Key": "one"})
+    again = checkout(client, token, **{"Idempotency-Key": "two"})
+    assert again.json() == first.json()
+    assert Purchase.objects.count() == 1
+    # Stripe keeps a session open 30 minutes at least: an older one is not offered again.
+    Purchase.objects.update(created_at=timezone.now() - timedelta(minutes=31))
+    later = checkout(client, token, **{"Idempotency-Key": "three"})
+    assert later.json()["session_id"] != first.json()["session_id"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("stripe_settings")
+def test_forty_checkouts_at_once_open_one_purchase_and_one_session(token, packs, fake_stripe):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+    from django.test import Client
+
+    def one(index):
+        try:
+            return checkout(Client(), token, **{"Idempotency-Key": f"k{index}"}).json()["session_id"]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        sessions = set(pool.map(one, range(40)))
+    assert len(sessions) == 1
+    assert Purchase.objects.count() == 1
+
+
+@pytest.mark.usefixtures("stripe_settings")
+def test_new_checkouts_beyond_the_limit_answer_429_with_retry_after(client, token, packs, time_machine):
+    from credits.services.purchases import CHECKOUT_STARTS_MAX
+
+    time_machine.move_to("2026-03-10 12:00:00+00:00", tick=False)
+    for index in range(CHECKOUT_STARTS_MAX):
+        # Each one abandoned (expired) so the next is not a reuse of an open one.
+        assert checkout(client, token, **{"Idempotency-Key": f"k{index}"}).status_code == 200
+        Purchase.objects.filter(status="created").update(status="expired")
+        time_machine.shift(60)
+    refused = checkout(client, token, **{"Idempotency-Key": "one-more"})
+    assert refused.status_code == 429
+    assert refused.json()["detail"].startswith("You started several purchases")
+    assert refused["Retry-After"] == str(5 * 60)
+    time_machine.shift(5 * 60)
+    assert checkout(client, token, **{"Idempotency-Key": "one-more"}).status_code == 200
 
 
 @pytest.mark.usefixtures("stripe_settings")

@@ -322,3 +322,16 @@ def test_the_success_page_reads_the_wallet_once_for_its_body_and_the_header(sign
     assert len(wallet_reads) == 1, wallet_reads
     assert "Your balance is now ⚡160." in text_of(page)
     assert re.search(r"<span data-balance>160</span>", page.content.decode())
+
+
+@pytest.mark.usefixtures("stripe_settings")
+def test_buying_page_beyond_the_checkout_limit_explains_and_opens_no_session(client, learner):
+    from credits.services.purchases import CHECKOUT_STARTS_MAX
+
+    client.force_login(learner)
+    packs = [CreditPackFactory(slug=f"limit-{index}") for index in range(CHECKOUT_STARTS_MAX + 1)]
+    for pack in packs[:-1]:
+        assert client.post(f"/credits/packs/{pack.slug}/buy/", {"idempotency_key": pack.slug}).status_code == 303
+    response = client.post(f"/credits/packs/{packs[-1].slug}/buy/", {"idempotency_key": "last"}, follow=True)
+    assert "You started several purchases" in response.content.decode()
+    assert Purchase.objects.filter(user=learner).count() == CHECKOUT_STARTS_MAX

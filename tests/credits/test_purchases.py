@@ -103,7 +103,7 @@ def test_checkout_records_the_purchase_and_opens_a_session_for_the_packs_price(l
 def test_the_same_key_returns_the_same_purchase_and_session(learner, pack):
     first, first_url = purchase_checkout_start(user=learner, pack=pack, idempotency_key="buy-1")
     again, again_url = purchase_checkout_start(user=learner, pack=pack, idempotency_key="buy-1")
-    other, _ = purchase_checkout_start(user=learner, pack=pack, idempotency_key="buy-2")
+    other, _ = purchase_checkout_start(user=learner, pack=CreditPackFactory(), idempotency_key="buy-2")
 
     assert (again.pk, again_url) == (first.pk, first_url)
     assert other.checkout_session_id != first.checkout_session_id

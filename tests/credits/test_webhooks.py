@@ -9,7 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 
 from credits.models import LedgerEntry, Purchase, PurchaseStatus, StripeEvent
@@ -151,13 +151,13 @@ def test_the_webhook_only_takes_posts(client):
 
 
 @pytest.mark.django_db
-def test_a_handler_that_fails_answers_500_records_why_and_the_next_delivery_runs_it_again(
+def test_a_handler_that_meets_a_database_error_answers_500_records_why_and_the_next_delivery_runs_it_again(
     client, learner, paid, fake_stripe, monkeypatch
 ):
     from credits import webhooks
 
     def broken(event):
-        raise RuntimeError("the database went away")
+        raise OperationalError("the database went away")
 
     event = posted(fake_stripe, "checkout.session.completed")
     with monkeypatch.context() as patch:
@@ -165,12 +165,72 @@ def test_a_handler_that_fails_answers_500_records_why_and_the_next_delivery_runs
         failed = deliver(client, event)
     assert failed.status_code == 500
     stored = StripeEvent.objects.get()
-    assert (stored.status, stored.outcome) == ("failed", "failed: RuntimeError: the database went away")
+    assert (stored.status, stored.outcome) == ("failed", "failed: OperationalError: the database went away")
     assert purchase_entries(learner) == []
 
     retried = deliver(client, event)
     assert (retried.status_code, retried.json()["status"]) == (200, "processed")
     assert purchase_entries(learner) == [("purchase", 100)]
+
+
+@pytest.mark.django_db
+def test_a_handler_that_fails_for_good_is_recorded_failed_and_answered_200_so_stripe_stops_retrying(
+    client, learner, paid, fake_stripe, monkeypatch
+):
+    from credits import webhooks
+
+    def broken(event):
+        raise RuntimeError("a bug")
+
+    event = posted(fake_stripe, "checkout.session.completed")
+    with monkeypatch.context() as patch:
+        patch.setitem(webhooks.HANDLERS, "checkout.session.completed", broken)
+        answered = deliver(client, event)
+    assert (answered.status_code, answered.json()["status"]) == (200, "failed")
+    stored = StripeEvent.objects.get()
+    assert (stored.status, stored.outcome) == ("failed", "failed: RuntimeError: a bug")
+    assert purchase_entries(learner) == []
+
+
+def _odd(**changes):
+    body = json.loads(event_payload("charge.refunded", {"id": "ch_1", "object": "charge", "payment_intent": "pi_1"}))
+    for path, value in changes.items():
+        target = body
+        *parents, leaf = path.split("__")
+        for parent in parents:
+            target = target[parent]
+        target[leaf] = value
+    return json.dumps(body).encode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        (_odd(data__object__description="a\u0000b"), "NUL"),
+        (_odd(id="evt_" + "x" * 300), "id"),
+        (_odd(type="charge." + "x" * 100), "type"),
+        (_odd(created=99_999_999_999), "created"),
+        (_odd(created=-5), "created"),
+        (_odd(data__object__payment_intent="pi_" + "x" * 300), "payment_intent"),
+        (_odd(data__object__description="\ud800"), "surrogate"),
+    ],
+    ids=["nul", "long-id", "long-type", "far-future", "negative-created", "long-payment-intent", "lone-surrogate"],
+)
+def test_a_signed_event_the_database_cannot_store_is_a_400_with_the_reason_logged(client, payload, reason, caplog):
+    response = post_signed(client, payload)
+    assert response.status_code == 400, response.content
+    assert reason in response.json()["detail"]
+    assert any(reason in record.getMessage() for record in caplog.records)
+    assert not StripeEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_signed_event_with_lists_inside_lists_is_stored(client):
+    payload = _odd(data__object__metadata={}, data__object__nested=[[1, 2], ["a", {"b": [[3]]}]])
+    response = post_signed(client, payload)
+    assert response.status_code == 200, response.content
+    assert StripeEvent.objects.get().data_object["nested"] == [[1, 2], ["a", {"b": [[3]]}]]
 
 
 # --- Delayed payments ------------------------------------------------------------------------------------------

@@ -36,10 +36,40 @@ def test_anonymous_callers_get_401_as_json(client, method, path):
     assert response.json()["detail"].startswith("Sign in first")
 
 
+def test_completing_a_lesson_never_opened_is_refused_and_does_not_start_its_clock(
+    client, token, learner, lesson, time_machine
+):
+    time_machine.move_to(NOON, tick=False)
+    refused = call(client, "post", f"/lessons/{lesson.slug}/complete", token)
+    assert refused.status_code == 409
+    assert refused.json()["detail"].startswith(f"Open “{lesson.title}” first")
+    assert "Retry-After" not in refused
+    time_machine.shift(3600)
+    assert call(client, "post", f"/lessons/{lesson.slug}/complete", token).status_code == 409
+
+
+def test_a_learner_has_at_most_three_lessons_open_and_opening_a_fourth_closes_the_oldest(
+    client, token, learner, time_machine
+):
+    from tests.factories import PublishedLessonFactory
+
+    time_machine.move_to(NOON, tick=False)
+    lessons = PublishedLessonFactory.create_batch(4, duration_seconds=60)
+    for item in lessons:
+        assert call(client, "post", f"/lessons/{item.slug}/opened", token).status_code == 200
+        time_machine.shift(1)
+    time_machine.shift(120)
+    answers = [call(client, "post", f"/lessons/{item.slug}/complete", token).status_code for item in lessons]
+    assert answers == [409, 200, 200, 200]
+
+
 def test_a_completion_too_soon_answers_409_with_how_long_to_go_then_200_once_done(
     client, token, learner, lesson, time_machine
 ):
     time_machine.move_to(NOON, tick=False)
+    opened = call(client, "post", f"/lessons/{lesson.slug}/opened", token)
+    assert opened.status_code == 200
+    assert opened.json()["seconds_left"] == 300
     refused = call(client, "post", f"/lessons/{lesson.slug}/complete", token)
     assert refused.status_code == 409
     assert refused.json() == {

@@ -63,10 +63,15 @@ def test_a_lesson_open_for_a_quarter_of_its_duration_completes_and_pays_xp_and_a
     assert "⚡5 earned" in result.gains.messages
 
 
-def test_the_first_attempt_from_an_api_client_starts_the_clock(learner, lesson, time_machine):
+def test_completing_never_starts_the_clock_only_opening_the_lesson_does(learner, lesson, time_machine):
     time_machine.move_to(NOON, tick=False)
-    with pytest.raises(CompletionTooSoon, match="another 5 min"):
+    with pytest.raises(CompletionTooSoon, match="first") as refused:
         lesson_complete(user=learner, lesson=lesson)
+    assert refused.value.not_open
+    time_machine.shift(5 * 60)
+    with pytest.raises(CompletionTooSoon, match="first"):
+        lesson_complete(user=learner, lesson=lesson)
+    lesson_open(user=learner, lesson=lesson)
     time_machine.shift(5 * 60)
     assert lesson_complete(user=learner, lesson=lesson).created
 
@@ -80,10 +85,31 @@ def test_a_lesson_start_reported_by_the_browser_is_not_trusted_for_the_clock(lea
         lesson_complete(user=learner, lesson=lesson)
 
 
-def test_a_lesson_link_opened_on_the_server_starts_the_clock(learner, lesson, time_machine):
+def test_a_lesson_link_followed_on_the_server_does_not_start_the_clock(learner, lesson, time_machine):
     time_machine.move_to(NOON, tick=False)
     LessonProgress.objects.create(user=learner, lesson=lesson, started_at=NOON - timedelta(minutes=6))
-    assert lesson_complete(user=learner, lesson=lesson).created
+    with pytest.raises(CompletionTooSoon):
+        lesson_complete(user=learner, lesson=lesson)
+
+
+def test_a_course_whose_lessons_were_opened_together_and_completed_together_pays_no_course_reward(
+    learner, time_machine
+):
+    time_machine.move_to(NOON, tick=False)
+    first, second = PublishedLessonFactory.create_batch(2, duration_seconds=60)
+    course = Course.objects.create(title="Farmed", slug="farmed")
+    for position, item in enumerate((first, second), start=1):
+        CourseLesson.objects.create(course=course, lesson=item, position=position)
+    Enrollment.objects.create(user=learner, course=course)
+    for item in (first, second):
+        lesson_open(user=learner, lesson=item)
+    time_machine.shift(61)
+    lesson_complete(user=learner, lesson=first)
+    result = lesson_complete(user=learner, lesson=second)
+    assert result.courses == []
+    assert result.credits_awarded == 5
+    assert not any(reason.startswith("Course completed") for _, reason in rewards_of(learner))
+    assert not BadgeAward.objects.filter(user=learner, badge="course-finished").exists()
 
 
 def test_a_right_answer_completes_at_once_and_right_first_time_earns_bonus_xp(learner, quiz_lesson, time_machine):
@@ -151,18 +177,19 @@ def test_only_the_first_three_lessons_of_a_local_day_pay_credits(time_machine):
     lessons = PublishedLessonFactory.create_batch(5, duration_seconds=60)
     # 10 March, 20:00 to 23:50 in New York (00:00 to 03:50 UTC on the 11th): one local day.
     start = datetime(2026, 3, 11, 0, 0, tzinfo=UTC)
-    time_machine.move_to(start, tick=False)
-    for item in lessons:
-        lesson_open(user=learner, lesson=item)
     paid = []
     for index, item in enumerate(lessons[:4]):
-        time_machine.move_to(start + timedelta(hours=1, minutes=index * 50), tick=False)
+        time_machine.move_to(start + timedelta(minutes=index * 50), tick=False)
+        lesson_open(user=learner, lesson=item)
+        time_machine.shift(61)
         paid.append(lesson_complete(user=learner, lesson=item).credits_awarded)
     assert paid == [5, 5, 5, 0]
     assert sum(LessonCompletion.objects.filter(user=learner).values_list("xp_awarded", flat=True)) == 40
 
     # 00:10 on 11 March in New York: a new local day, though UTC's day has not changed.
     time_machine.move_to(datetime(2026, 3, 11, 4, 10, tzinfo=UTC), tick=False)
+    lesson_open(user=learner, lesson=lessons[4])
+    time_machine.shift(61)
     assert lesson_complete(user=learner, lesson=lessons[4]).credits_awarded == 5
     assert [amount for amount, _ in rewards_of(learner)] == [5, 5, 5, 5]
 
@@ -181,11 +208,11 @@ def test_finishing_every_lesson_of_an_enrolled_course_pays_the_course_reward_and
     for position, item in enumerate((first, second, draft), start=1):
         CourseLesson.objects.create(course=course, lesson=item, position=position)
     Enrollment.objects.create(user=learner, course=course)
-    for item in (first, second):
-        lesson_open(user=learner, lesson=item)
+    lesson_open(user=learner, lesson=first)
     time_machine.shift(61)
-
     assert lesson_complete(user=learner, lesson=first).courses == []
+    lesson_open(user=learner, lesson=second)
+    time_machine.shift(61)
     result = lesson_complete(user=learner, lesson=second)
 
     assert [c.course for c in result.courses] == [course]

@@ -180,7 +180,7 @@ def test_the_board_shows_rank_display_names_and_who_is_close_never_emails(time_m
     assert board.tier == "Gold"
     assert [(row.rank, row.display_name, row.xp) for row in board.rows] == [
         (1, "Ada", 80),
-        (2, f"Learner #{bo.pk}", 50),
+        (2, bo.public_name, 50),
         (3, cy.public_name, 45),
     ]
     assert board.you.rank == 2

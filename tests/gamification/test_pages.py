@@ -12,10 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from credits.models import LedgerEntry
 from gamification.charts import Cell
 from gamification.leagues import Tier
-from gamification.models import BadgeAward, DailyActivity, LearnerProfile, LessonVisit
+from gamification.models import BadgeAward, DailyActivity, LearnerProfile
 from gamification.services import check_answer, xp_award
 from gamification.tasks import leagues_rollover_task
 from gamification.templatetags.gamification import day_cells
+from lessons.models import LessonProgress
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,7 @@ def test_opening_the_lesson_starts_the_clock_and_shows_the_question_and_countdow
     time_machine.move_to(NOON, tick=False)
     response = signed_in.post(f"/lessons/{lesson.slug}/opened", headers=HTMX)
     assert response.status_code == 200
-    assert LessonVisit.objects.get(user=learner, lesson=lesson).opened_at == NOON
+    assert LessonProgress.objects.get(user=learner, lesson=lesson).opened_at == NOON
     assert 'data-complete-after="2026-03-10T12:05:00+00:00"' in response.content.decode()
     assert "Keep the lesson open for 5 min before marking it done." in text(response)
 
@@ -356,3 +357,14 @@ def test_the_profile_shows_the_league_and_rank_this_week(client, time_machine):
     words = text(client.get("/me/"))
     assert "Gold league · #1 of 5 this week with 100 XP." in words
     assert "The week closes Mon 16 Mar, 00:00 UTC." in words
+
+
+def test_opening_the_page_starts_the_clock_but_does_not_mark_the_lesson_watched(signed_in, learner, lesson):
+    signed_in.post(f"/lessons/{lesson.slug}/opened", headers=HTMX)
+    progress = LessonProgress.objects.get(user=learner, lesson=lesson)
+    assert (progress.opened_at is not None, progress.started_at) == (True, None)
+    assert signed_in.get("/api/v1/lessons").json()["items"][0]["watched"] is False
+
+    started = signed_in.post(f"/lessons/{lesson.slug}/started")
+    assert started.status_code == 201  # the first start of the work itself
+    assert signed_in.get("/api/v1/lessons").json()["items"][0]["watched"] is True

@@ -14,6 +14,7 @@ from tests.factories import (
     EnrollmentFactory,
     LessonFactory,
     LessonProgressFactory,
+    PublishedLessonFactory,
     RelatedLessonFactory,
     StaffUserFactory,
     UserFactory,
@@ -161,3 +162,26 @@ def test_saving_a_lesson_queues_a_related_recompute_after_commit(
     assert response.status_code == 302, response.content.decode()[:3000]
     assert len(callbacks) == 1
     assert RelatedLesson.objects.filter(lesson=lesson, curated=False).exists()
+
+
+def test_replacing_curated_chapters_with_parsed_ones_asks_first_and_changes_nothing_until_confirmed(staff_client):
+    from lessons.models import Chapter
+
+    lesson = PublishedLessonFactory(description="00:00 Intro\n01:17 Parsed chapter")
+    Chapter.objects.create(lesson=lesson, start_seconds=0, title="Curated by hand")
+    changelist = "/admin/lessons/lesson/"
+    asked = staff_client.post(changelist, {"action": "chapters_from_description", "_selected_action": [lesson.pk]})
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "Replace chapters?" in page
+    assert "1 chapter now → 2 parsed from the description" in page
+    assert list(lesson.chapters.values_list("title", flat=True)) == ["Curated by hand"]
+
+    done = staff_client.post(
+        changelist, {"action": "chapters_from_description", "_selected_action": [lesson.pk], "confirm": "yes"}
+    )
+    assert done.status_code == 302
+    assert list(lesson.chapters.order_by("start_seconds").values_list("title", flat=True)) == [
+        "Intro",
+        "Parsed chapter",
+    ]

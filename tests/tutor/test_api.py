@@ -176,3 +176,14 @@ def test_the_openapi_document_describes_both_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "post" in paths["/api/v1/lessons/{slug}/unlock"]
     assert "get" in paths["/api/v1/lessons/{slug}/explanation"]
+
+
+def test_a_key_reused_for_another_lesson_is_a_409_that_does_not_leak_internal_key_prefixes(api, lesson):
+    other = LessonFactory(title="Another lesson")
+    assert unlock(api, lesson.slug, key="shared-key").status_code == 201
+    LessonFactory._meta.model.objects.filter(pk=other.pk).update(unlock_price=lesson.unlock_price + 5)
+    response = unlock(api, other.slug, key="shared-key")
+    assert response.status_code == 409
+    detail = response.json()["detail"]
+    assert "tutor-unlock" not in detail
+    assert "send a new key" in detail

@@ -281,6 +281,31 @@ def test_a_learner_who_paid_rates_and_reports_the_explanation(client, lesson):
     assert (report.reason, report.comment) == ("off_topic", "Talks about cats.")
 
 
+def test_rating_and_reporting_are_rate_limited_per_learner(client, lesson, time_machine):
+    from tutor.services.feedback import RATING_LIMIT, REPORT_LIMIT
+
+    time_machine.move_to("2026-03-10 12:00:00+00:00", tick=False)
+    signed_in(client, UserFactory())
+    post_unlock(client, lesson)
+    run_worker(lesson)
+    for stars in range(RATING_LIMIT.times):
+        rated = client.post(f"/lessons/{lesson.slug}/tutor/rate", {"stars": str(stars % 5 + 1)}, **HTMX)
+        assert "Thanks for rating" in visible_text(rated.content, main_only=False)
+    refused = client.post(f"/lessons/{lesson.slug}/tutor/rate", {"stars": "1"}, **HTMX)
+    assert "try again in 10 min" in visible_text(refused.content, main_only=False)
+    assert Rating.objects.get().stars == (RATING_LIMIT.times - 1) % 5 + 1
+
+    for _ in range(REPORT_LIMIT.times):
+        client.post(f"/lessons/{lesson.slug}/tutor/report", {"reason": "wrong", "comment": "x"}, **HTMX)
+    refused = client.post(f"/lessons/{lesson.slug}/tutor/report", {"reason": "unclear", "comment": "spam"}, **HTMX)
+    assert "try again in" in visible_text(refused.content, main_only=False)
+    assert Report.objects.get().comment == "x"
+
+    time_machine.shift(RATING_LIMIT.per_seconds)
+    rated = client.post(f"/lessons/{lesson.slug}/tutor/rate", {"stars": "2"}, **HTMX)
+    assert "Thanks for rating" in visible_text(rated.content, main_only=False)
+
+
 def test_a_rating_out_of_range_is_refused(client, lesson):
     signed_in(client, UserFactory())
     post_unlock(client, lesson)

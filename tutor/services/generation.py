@@ -113,7 +113,7 @@ def explanation_generation_ensure(*, explanation: Explanation) -> bool:
         return False
     if status == ExplanationStatus.RUNNING and explanation.claimed_at and explanation.claimed_at >= stale:
         return False
-    if status == ExplanationStatus.PENDING and explanation.enqueued_at and explanation.enqueued_at >= stale:
+    if status == ExplanationStatus.PENDING and explanation.enqueued_at and explanation.enqueued_at >= _unclaimed(now):
         return False
     if status == ExplanationStatus.FAILED:
         Explanation.objects.filter(pk=explanation.pk, status=ExplanationStatus.FAILED).update(
@@ -310,23 +310,37 @@ def explanations_recover(*, now: datetime | None = None) -> int:
     enqueue within the lease. A job out of attempts fails and returns the credits. Returns how many it handled."""
     now = now or timezone.now()
     stale = now - _lease()
-    lost = Explanation.objects.filter(_lost(stale)).values_list("pk", "attempts")
+    lost = Explanation.objects.filter(_lost(stale, _unclaimed(now))).values_list("pk", "attempts")
     handled = 0
     for explanation_id, attempts in list(lost):
         if attempts >= settings.TUTOR_MAX_ATTEMPTS:
             handled += _explanation_give_up(explanation_id=explanation_id, claimant="")
             continue
         # Conditional, so two sweeps running at once enqueue it once.
-        enqueued = Explanation.objects.filter(_lost(stale), pk=explanation_id).update(enqueued_at=now)
+        enqueued = Explanation.objects.filter(_lost(stale, _unclaimed(now)), pk=explanation_id).update(enqueued_at=now)
         if enqueued:
             logger.warning("Explanation #%s lost its worker or its message; enqueued again", explanation_id)
-            _generation_send(explanation_id)
+            try:
+                _generation_send(explanation_id)
+            except Exception:  # the broker is still down: enqueued_at says when to try again
+                logger.warning("Explanation #%s could not be enqueued; the next sweep tries again", explanation_id)
+                continue
             handled += 1
     return handled
 
 
-def _lost(stale: datetime) -> Q:
-    # Not enqueued within the lease either: a job recovered once waits a whole lease before it is sent again.
-    not_recently_enqueued = Q(enqueued_at__lt=stale) | Q(enqueued_at__isnull=True)
-    running_orphan = Q(status=ExplanationStatus.RUNNING, claimed_at__lt=stale)
-    return (running_orphan | Q(status=ExplanationStatus.PENDING)) & not_recently_enqueued
+def _unclaimed(now: datetime) -> datetime:
+    """Pending jobs enqueued before this and still unclaimed are sent again (their message may never have left)."""
+    return now - timedelta(seconds=settings.TUTOR_ENQUEUE_RETRY_SECONDS)
+
+
+def _lost(stale: datetime, unclaimed: datetime) -> Q:
+    # A running job is lost when its claim outlived the lease (and it was not re-sent within the lease); a pending one
+    # when no worker claimed it within TUTOR_ENQUEUE_RETRY_SECONDS of its last enqueue.
+    running_orphan = Q(status=ExplanationStatus.RUNNING, claimed_at__lt=stale) & (
+        Q(enqueued_at__lt=stale) | Q(enqueued_at__isnull=True)
+    )
+    pending_unclaimed = Q(status=ExplanationStatus.PENDING) & (
+        Q(enqueued_at__lt=unclaimed) | Q(enqueued_at__isnull=True)
+    )
+    return running_orphan | pending_unclaimed

@@ -1,0 +1,54 @@
+"""With Redis unreachable, pages that do not need it answer 200, and sign-in answers a clear 503, never a 500."""
+
+import socket
+
+import pytest
+from django.test import Client
+
+from tests.factories import DEFAULT_PASSWORD, PublishedLessonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def redis_down(settings):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens here once the probe is closed
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    return Client(raise_request_exception=False)
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """The suite's cache clearing would reach for the dead Redis: nothing is cached in these tests anyway."""
+    return
+
+
+def test_the_catalog_and_a_lesson_page_answer_while_redis_is_down(redis_down):
+    lesson = PublishedLessonFactory()
+    assert redis_down.get("/lessons/").status_code == 200
+    assert redis_down.get(lesson.get_absolute_url()).status_code == 200
+    assert redis_down.get("/api/v1/lessons").status_code == 200
+
+
+def test_signing_in_while_redis_is_down_is_a_clear_503(redis_down):
+    user = UserFactory()
+    page = redis_down.post("/accounts/login/", {"login": user.email, "password": DEFAULT_PASSWORD})
+    assert page.status_code == 503
+    assert page["Retry-After"] == "30"
+    assert "Try again in a minute" in page.content.decode()
+
+    app = redis_down.post(
+        "/_allauth/app/v1/auth/login",
+        {"email": user.email, "password": DEFAULT_PASSWORD},
+        content_type="application/json",
+    )
+    assert app.status_code == 503
+    assert app.json()["detail"].startswith("A service this request needs is briefly unavailable")
