@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import Task, shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from tutor.exceptions import GenerationRetry
 from tutor.services import (
@@ -19,7 +20,10 @@ from tutor.services.concepts import concepts_refresh, concepts_stale
 @shared_task(bind=True, name="tutor.tasks.explanation_generate", acks_late=True, reject_on_worker_lost=True)
 def explanation_generate(self: Task, explanation_id: int) -> str:
     """Write one explanation (routed to the "tutor" queue). Transient backend errors retry with exponential backoff;
-    the last retry that fails, a permanent error or the soft time limit fail it and return the learners' credits."""
+    the last retry that fails, a permanent error or the soft time limit fail it and return the learners' credits.
+
+    The database going away (a restart, a crash, a failover) is retried the same way: the retry carries this task's
+    id, so it takes back the claim this delivery may have left running, and finishes or settles the job."""
     max_retries = int(settings.TUTOR_MAX_RETRIES)
     try:
         return explanation_write(
@@ -27,7 +31,7 @@ def explanation_generate(self: Task, explanation_id: int) -> str:
             claimant=self.request.id or "",
             final_attempt=self.request.retries >= max_retries,
         )
-    except GenerationRetry as error:
+    except (GenerationRetry, OperationalError, InterfaceError) as error:
         countdown = float(settings.TUTOR_RETRY_BACKOFF_SECONDS) * 2**self.request.retries
         raise self.retry(exc=error, countdown=countdown, max_retries=max_retries) from error
 

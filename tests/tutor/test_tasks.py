@@ -5,13 +5,14 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import OperationalError
 from django.utils import timezone
 
 from config.celery import app
 from credits.selectors import wallet_summary
 from tests.tutor.conftest import ALWAYS_FAILS
 from tutor import services
-from tutor.models import Explanation, ExplanationStatus, UnlockStatus
+from tutor.models import Explanation, ExplanationStatus, Unlock, UnlockStatus
 from tutor.tasks import explanation_generate, tutor_sweep_task
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,41 @@ def test_transient_errors_are_retried_with_exponential_backoff_and_the_last_one_
     assert run_as_delivery(waiting, retries=3) == services.FAILED
     assert Explanation.objects.get().attempts == 4
     assert wallet_summary(user=learner).available == 100
+
+
+class DatabaseGoesAway:
+    """A backend whose first call meets the database going away (as the progress writer would, mid-write)."""
+
+    def generate(self, material, *, on_progress=None):
+        raise OperationalError("server closed the connection unexpectedly (test double)")
+
+
+def test_a_database_outage_mid_write_is_retried_and_the_retry_takes_back_its_own_claim(
+    waiting, learner, settings, retries_recorded, monkeypatch
+):
+    settings.TUTOR_RETRY_BACKOFF_SECONDS = 10.0
+    monkeypatch.setattr("tutor.services.generation.backend_get", DatabaseGoesAway)
+    with pytest.raises(RetryRequested) as raised:
+        run_as_delivery(waiting, retries=0)
+    assert raised.value.countdown == 10.0
+    explanation = Explanation.objects.get()
+    assert (explanation.status, explanation.claimed_by) == (ExplanationStatus.RUNNING, "task-1")
+
+    monkeypatch.undo()  # the database is back; the retry is the same task id
+    settings.TUTOR_BACKEND = "tests.tutor.backends_for_tests.Quick"
+    assert run_as_delivery(waiting, retries=1) == services.WRITTEN
+    assert Unlock.objects.get().status == UnlockStatus.CHARGED
+    assert wallet_summary(user=learner).balance == 70
+
+
+def test_a_retry_after_the_text_was_stored_settles_the_unlocks_left_waiting(waiting, learner):
+    # The database went away after the explanation was stored and before its unlocks were settled.
+    Explanation.objects.filter(pk=waiting.pk).update(status=ExplanationStatus.READY, markdown="## Text", claim_token="")
+    assert Unlock.objects.get().status == UnlockStatus.PENDING
+
+    assert run_as_delivery(waiting, retries=1) == services.SKIPPED
+    assert Unlock.objects.get().status == UnlockStatus.CHARGED
+    assert (wallet_summary(user=learner).balance, wallet_summary(user=learner).available) == (70, 70)
 
 
 def test_an_eager_run_writes_the_explanation_and_captures_the_hold(waiting, learner, quick_backend, celery_eager):

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
@@ -188,7 +188,14 @@ def explanation_write(*, explanation_id: int, claimant: str, final_attempt: bool
     """
     token = explanation_claim(explanation_id=explanation_id, claimant=claimant)
     if token is None:
-        return FAILED if _explanation_give_up(explanation_id=explanation_id, claimant=claimant) else SKIPPED
+        if _explanation_give_up(explanation_id=explanation_id, claimant=claimant):
+            return FAILED
+        # Finished already: by another delivery, or by this task before the database went away mid-settling.
+        if Explanation.objects.filter(
+            pk=explanation_id, status__in=(ExplanationStatus.READY, ExplanationStatus.FAILED)
+        ).exists():
+            explanation_unlocks_settle(explanation_id=explanation_id)
+        return SKIPPED
     explanation = Explanation.objects.get(pk=explanation_id)
     material = _material_with_concepts(material_from_json(explanation.material), lesson_id=explanation.lesson_id)
     try:
@@ -206,6 +213,8 @@ def explanation_write(*, explanation_id: int, claimant: str, final_attempt: bool
         raise GenerationRetry(str(error)) from error
     except SoftTimeLimitExceeded:
         return _explanation_fail(explanation_id=explanation_id, token=token, error="ran past the soft time limit")
+    except (OperationalError, InterfaceError):
+        raise  # the database went away while progress was stored: the task retries under the same claim
     except PermanentBackendError as error:
         return _explanation_fail(explanation_id=explanation_id, token=token, error=str(error))
     except Exception as error:
