@@ -3,8 +3,7 @@
 import pytest
 
 from gamification.models import CheckQuestion, XPEvent
-from gamification.services import xp_award
-from tests.factories import PublishedLessonFactory, StaffUserFactory
+from tests.factories import PublishedLessonFactory, StaffUserFactory, xp_give
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +60,7 @@ def test_a_question_without_a_right_answer_is_refused(admin_client):
 
 
 def test_a_learners_xp_history_is_shown_and_cannot_be_edited(admin_client, learner):
-    xp_award(user=learner, amount=20, reason="Completed “Attention”", idempotency_key="a")
+    xp_give(user=learner, amount=20, reason="Completed “Attention”", idempotency_key="a")
     profile_page = admin_client.get(f"/admin/gamification/learnerprofile/{learner.learner_profile.pk}/change/")
     assert profile_page.status_code == 200
     assert "Completed “Attention”" in profile_page.content.decode()
@@ -72,14 +71,14 @@ def test_a_learners_xp_history_is_shown_and_cannot_be_edited(admin_client, learn
 
 @pytest.mark.parametrize("model", ["badgeaward", "leagueweek", "league", "lessoncompletion", "xpevent"])
 def test_the_history_lists_open_for_staff(admin_client, learner, model):
-    xp_award(user=learner, amount=20, reason="Practice", idempotency_key="a")
+    xp_give(user=learner, amount=20, reason="Practice", idempotency_key="a")
     assert admin_client.get(f"/admin/gamification/{model}/").status_code == 200
 
 
 def test_a_league_page_lists_its_members_with_their_weekly_xp(admin_client, learner):
     from gamification.models import League
 
-    xp_award(user=learner, amount=35, reason="Practice", idempotency_key="a")
+    xp_give(user=learner, amount=35, reason="Practice", idempotency_key="a")
     league = League.objects.get()
     page = admin_client.get(f"/admin/gamification/league/{league.pk}/change/").content.decode()
     assert learner.email in page
