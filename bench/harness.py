@@ -1,0 +1,55 @@
+"""What the in-process benchmarks share: a temporary folder for VAR_DIR, no broker, and a database of their own.
+
+With a PostgreSQL DATABASE_URL the bench creates a database named after the configured one with a `_<name>_bench`
+suffix and drops it at the end (unless `keep`); the database DATABASE_URL names is never touched. Otherwise it uses a
+SQLite file in the temporary folder, which is removed at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bench_run(*, name: str, keep: bool, env: dict[str, str], run: Callable[[], None]) -> int:
+    """Set the process up for a bench called `name` (settings from `env` on top of the shared ones), call `run`."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"{name}-bench-"))
+    os.environ["VAR_DIR"] = str(workdir)  # cache, broker folders and SQLite file: nothing under var/ is touched
+    os.environ.update(DJANGO_SETTINGS_MODULE="config.settings", SECURE_SSL_REDIRECT="0", STATIC_MANIFEST="0", **env)
+    os.environ.pop("REDIS_URL", None)
+    url = os.environ.get("DATABASE_URL", "")
+    cleanup: Callable[[], None] = lambda: None  # noqa: E731
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        parts = urlsplit(url)
+        bench_name = f"{parts.path.lstrip('/') or 'learnplatform'}_{name}_bench"
+        maintenance = urlunsplit(parts._replace(path="/postgres"))
+        with psycopg.connect(maintenance, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{bench_name}"')
+        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{bench_name}"))
+
+        def cleanup() -> None:
+            if not keep:
+                with psycopg.connect(maintenance, autocommit=True) as admin:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    sys.path.insert(0, str(ROOT))
+    try:
+        run()
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        cleanup()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
