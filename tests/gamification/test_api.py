@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 import pytest
 
 from gamification.services import check_answer
-from tests.factories import DEFAULT_PASSWORD, UserFactory, xp_give
+from tests.app_sessions import session_token
+from tests.factories import UserFactory, xp_give
 
 pytestmark = pytest.mark.django_db
 
@@ -14,13 +15,7 @@ NOON = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def token(client, learner):
-    response = client.post(
-        "/_allauth/app/v1/auth/login",
-        {"email": learner.email, "password": DEFAULT_PASSWORD},
-        content_type="application/json",
-    )
-    assert response.status_code == 200
-    return response.json()["meta"]["session_token"]
+    return session_token(client, learner)
 
 
 def call(client, method, path, token):
