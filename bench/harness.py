@@ -24,25 +24,9 @@ def bench_run(*, name: str, keep: bool, env: dict[str, str], run: Callable[[], N
     os.environ["VAR_DIR"] = str(workdir)  # cache, broker folders and SQLite file: nothing under var/ is touched
     os.environ.update(DJANGO_SETTINGS_MODULE="config.settings", SECURE_SSL_REDIRECT="0", STATIC_MANIFEST="0", **env)
     os.environ.pop("REDIS_URL", None)
-    url = os.environ.get("DATABASE_URL", "")
-    cleanup: Callable[[], None] = lambda: None  # noqa: E731
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        parts = urlsplit(url)
-        bench_name = f"{parts.path.lstrip('/') or 'learnplatform'}_{name}_bench"
-        maintenance = urlunsplit(parts._replace(path="/postgres"))
-        with psycopg.connect(maintenance, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{bench_name}"')
-        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{bench_name}"))
-
-        def cleanup() -> None:
-            if not keep:
-                with psycopg.connect(maintenance, autocommit=True) as admin:
-                    admin.execute(f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["DATABASE_URL"], cleanup = bench_database(
+        os.environ.get("DATABASE_URL", ""), name=name, folder=workdir, keep=keep
+    )
     sys.path.insert(0, str(ROOT))
     try:
         run()
@@ -53,3 +37,28 @@ def bench_run(*, name: str, keep: bool, env: dict[str, str], run: Callable[[], N
         cleanup()
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
+
+
+def bench_database(url: str, *, name: str, folder: Path, keep: bool = False) -> tuple[str, Callable[[], None]]:
+    """The database URL for a bench called `name` and the callable that drops it afterwards.
+
+    PostgreSQL (`url`): a fresh database beside the named one, with a `_<name>_bench` suffix, dropped by the callable
+    unless `keep`. Anything else: a SQLite file in `folder`, which the caller removes.
+    """
+    if not url.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{folder / 'bench.sqlite3'}", lambda: None
+    import psycopg
+
+    parts = urlsplit(url)
+    bench_name = f"{parts.path.lstrip('/') or 'learnplatform'}_{name}_bench"
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{bench_name}"')
+
+    def cleanup() -> None:
+        if not keep:
+            with psycopg.connect(maintenance, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
+
+    return urlunsplit(parts._replace(path=f"/{bench_name}")), cleanup
