@@ -6,16 +6,21 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 
-class ReadOnlyMixin:
-    """Nobody, superusers included, adds, changes or deletes these rows in the admin."""
+class NoAddOrDeleteMixin:
+    """Rows only the app's services create and nobody deletes (learners paid for them); what the admin's own forms
+    and actions may change stays changeable."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+
+class ReadOnlyMixin(NoAddOrDeleteMixin):
+    """Nobody, superusers included, adds, changes or deletes these rows in the admin."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from api.auth import OPTIONAL_AUTH, require_user
-from api.idempotency import IDEMPOTENCY_KEY_PATTERN, idempotency_key_parse
+from api.idempotency import idempotency_key_header, idempotency_key_parse
 from api.schemas import ErrorOut
 from credits.exceptions import (
     CheckoutFailed,
@@ -82,11 +82,8 @@ def credit_pack_checkout(
     request: HttpRequest,
     response: HttpResponse,
     slug: str,
-    idempotency_key: str | None = Header(
-        None,
-        alias="Idempotency-Key",
-        description="Optional: the same key returns the same checkout session.",
-        pattern=IDEMPOTENCY_KEY_PATTERN,
+    idempotency_key: str | None = idempotency_key_header(
+        "Optional: the same key returns the same checkout session.", required=False
     ),
 ) -> Status[dict[str, str]]:
     """Open a Stripe Checkout Session for the pack; send the buyer to `checkout_url`. The credits arrive when Stripe

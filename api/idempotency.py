@@ -1,7 +1,9 @@
 """The Idempotency-Key header, read the same way by every endpoint that takes one."""
 
 import re
+from typing import Any
 
+from ninja import Header
 from ninja.errors import HttpError
 
 from credits.services.arguments import MAX_KEY_LENGTH
@@ -25,3 +27,13 @@ def idempotency_key_parse(value: str | None) -> str | None:
     if not _KEY.match(key):
         raise HttpError(400, f"An Idempotency-Key is up to {IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters.")
     return key
+
+
+def idempotency_key_header(description: str, *, required: bool = True) -> Any:
+    """The Idempotency-Key header as an endpoint parameter's default, documented with the pattern the parser accepts."""
+    return Header(
+        ... if required else None,
+        alias="Idempotency-Key",
+        description=description,
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+    )

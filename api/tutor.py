@@ -6,12 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Header, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from api.auth import require_user
-from api.idempotency import IDEMPOTENCY_KEY_PATTERN, idempotency_key_parse
+from api.idempotency import idempotency_key_header, idempotency_key_parse
 from api.schemas import ErrorOut
 from credits.selectors import wallet_summary
 from credits.services import IdempotencyConflict, InsufficientCredits
@@ -132,12 +132,7 @@ def _key(value: str | None) -> str:
 def lesson_unlock(
     request: HttpRequest,
     slug: str,
-    idempotency_key: str = Header(
-        ...,
-        alias="Idempotency-Key",
-        description="A UUID per unlock: the same key never charges twice.",
-        pattern=IDEMPOTENCY_KEY_PATTERN,
-    ),
+    idempotency_key: str = idempotency_key_header("A UUID per unlock: the same key never charges twice."),
 ) -> Status[dict[str, Any]]:
     """Hold the lesson's price (captured once the explanation is ready, returned if it cannot be written).
     201 the first time, 200 when already unlocked (nothing charged); the same Idempotency-Key never charges twice."""
@@ -233,11 +228,8 @@ def lesson_question_ask(
     request: HttpRequest,
     slug: str,
     payload: QuestionIn,
-    idempotency_key: str = Header(
-        ...,
-        alias="Idempotency-Key",
-        description="A UUID per question: the same key is the same question, never charged twice.",
-        pattern=IDEMPOTENCY_KEY_PATTERN,
+    idempotency_key: str = idempotency_key_header(
+        "A UUID per question: the same key is the same question, never charged twice."
     ),
 ) -> Status[dict[str, Any]]:
     """The first questions come with the unlock; later ones hold QUESTION_PRICE, charged only when the answer is

@@ -19,17 +19,14 @@ import argparse
 import json
 import multiprocessing
 import os
-import shutil
 import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import ROOT, bench_run
+
 ITEMS = 50
 
 
@@ -39,44 +36,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL bench database")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="ingest-bench-"))
-    os.environ["VAR_DIR"] = str(workdir)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        SECURE_SSL_REDIRECT="0",
-        STATIC_MANIFEST="0",
-        INGEST_ALLOW_PRIVATE_ADDRESSES="1",  # the feeds are served on loopback
-    )
-    os.environ.pop("REDIS_URL", None)
-    url = os.environ.get("DATABASE_URL", "")
-    cleanup: Callable[[], None] = lambda: None  # noqa: E731
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        parts = urlsplit(url)
-        bench_name = f"{parts.path.lstrip('/') or 'learnplatform'}_ingest_bench"
-        maintenance = urlunsplit(parts._replace(path="/postgres"))
-        with psycopg.connect(maintenance, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{bench_name}"')
-        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{bench_name}"))
-
-        def cleanup() -> None:
-            if not args.keep:
-                with psycopg.connect(maintenance, autocommit=True) as admin:
-                    admin.execute(f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    sys.path.insert(0, str(ROOT))
-    try:
-        run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        cleanup()
-        shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+    env = {"INGEST_ALLOW_PRIVATE_ADDRESSES": "1"}  # the feeds are served on loopback
+    return bench_run(name="ingest", keep=args.keep, env=env, run=lambda: run(args))
 
 
 def podcast_feed(base: str, feed: int, count: int) -> bytes:

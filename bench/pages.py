@@ -21,7 +21,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from harness import bench_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = "/lessons/ai-is-already-building-ai-mostafa-dehghani/"
@@ -43,27 +44,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def bench_database(env: dict[str, str]) -> tuple[str, object]:
-    """The database URL for this run and a cleanup callable."""
-    url = env.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        return f"sqlite:///{env['VAR_DIR']}/bench.sqlite3", lambda: None
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'learnplatform'}_pages_bench"
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-    def cleanup() -> None:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunsplit(parts._replace(path=f"/{name}")), cleanup
 
 
 def manage(env: dict[str, str], *args: str) -> str:
@@ -120,7 +100,9 @@ def main() -> int:
         "LOG_LEVEL": "WARNING",
     }
     env.pop("REDIS_URL", None)  # the pages under test need no broker; the cache is the embedded file cache
-    env["DATABASE_URL"], cleanup = bench_database(env)
+    env["DATABASE_URL"], cleanup = bench_database(
+        env.get("DATABASE_URL", ""), name="pages", folder=Path(env["VAR_DIR"])
+    )
     port = free_port()
     server = None
     try:
@@ -154,7 +136,7 @@ def main() -> int:
         if server is not None:
             server.terminate()
             server.wait(timeout=20)
-        cleanup()  # type: ignore[operator]
+        cleanup()
         shutil.rmtree(var_dir, ignore_errors=True)
     return 0
 

@@ -11,19 +11,14 @@ With PostgreSQL it creates its own database (the named one with a `_tutor_bench`
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shutil
 import statistics
-import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import bench_run
+
 WORDS_PER_CUE = 12.5
 CUE_SECONDS = 5
 HOUR = 3600
@@ -97,48 +92,14 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL bench database")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="tutor-bench-"))
-    os.environ["VAR_DIR"] = str(workdir)  # cache, broker folders and SQLite file: nothing under var/ is touched
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        SECURE_SSL_REDIRECT="0",
-        TUTOR_BACKEND="study_guide",
-        STATIC_MANIFEST="0",
+    env = {
+        "TUTOR_BACKEND": "study_guide",
         # Questions are timed, not charged or limited: every one is free and none is refused.
-        TUTOR_FREE_QUESTIONS="1000000",
-        TUTOR_QUESTIONS_PER_HOUR="1000000",
-    )
-    os.environ.pop("REDIS_URL", None)
-    url = os.environ.get("DATABASE_URL", "")
-    cleanup: Callable[[], None] = lambda: None  # noqa: E731
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        parts = urlsplit(url)
-        bench_name = f"{parts.path.lstrip('/') or 'learnplatform'}_tutor_bench"
-        maintenance = urlunsplit(parts._replace(path="/postgres"))
-        with psycopg.connect(maintenance, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{bench_name}"')
-        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{bench_name}"))
-        os.environ["CONN_MAX_AGE"] = "0"
-
-        def cleanup() -> None:
-            if not args.keep:
-                with psycopg.connect(maintenance, autocommit=True) as admin:
-                    admin.execute(f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    sys.path.insert(0, str(ROOT))
-    try:
-        run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        cleanup()
-        shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+        "TUTOR_FREE_QUESTIONS": "1000000",
+        "TUTOR_QUESTIONS_PER_HOUR": "1000000",
+        "CONN_MAX_AGE": "0",  # read only with PostgreSQL
+    }
+    return bench_run(name="tutor", keep=args.keep, env=env, run=lambda: run(args))
 
 
 def run(args: argparse.Namespace) -> None:

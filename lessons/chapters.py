@@ -101,6 +101,13 @@ def timestamp_format(seconds: int) -> str:
     return f"{minutes}:{secs:02d}"
 
 
+def title_cut_off(description: str, last_title: str) -> bool:
+    """Whether a description stops right after its last chapter's title, mid-word (the seed's "Could top AI rese"):
+    the rule that marks a parsed chapter `truncated`, applied to stored text so a page can say the title was cut."""
+    text = _PARAGRAPH_WHITESPACE.sub(" ", description)
+    return text.endswith(last_title) and not last_title.endswith(tuple(_CLOSING_PUNCTUATION))
+
+
 def chapter_url(external_url: str, start_seconds: int, kind: str) -> str:
     """Link to ``start_seconds`` into a YouTube video; any other kind (or a YouTube page that is not one video, such as
     a search) gets ``external_url`` unchanged, since Spotify and Apple Podcasts offer no reliable time links."""

@@ -48,6 +48,14 @@ class LessonImported:
 # --- Progress ----------------------------------------------------------------------------------------------------
 
 
+def _progress_set_once(progress: LessonProgress, *, unset: str, **values: object) -> bool:
+    """Write `values` on the progress row only while its `unset` field is still empty (a concurrent request may have
+    set it first); True when this call wrote them. The instance is reloaded either way."""
+    written = LessonProgress.objects.filter(pk=progress.pk, **{f"{unset}__isnull": True}).update(**values) == 1
+    progress.refresh_from_db()
+    return written
+
+
 def lesson_start(
     *, user: User, lesson: Lesson, origin: str = LessonProgress.Origin.SERVER, at: datetime | None = None
 ) -> tuple[LessonProgress, bool]:
@@ -64,13 +72,7 @@ def lesson_start(
     except IntegrityError:  # a concurrent first start won the race: theirs is as good as ours
         progress, created = LessonProgress.objects.get(user=user, lesson=lesson), False
     if progress.started_at is None:  # the row came from opening the lesson's page: this is the first start
-        created = (
-            LessonProgress.objects.filter(pk=progress.pk, started_at__isnull=True).update(
-                started_at=started_at, source=origin
-            )
-            == 1
-        )
-        progress.refresh_from_db()
+        created = _progress_set_once(progress, unset="started_at", started_at=started_at, source=origin)
     return progress, created
 
 
@@ -149,13 +151,7 @@ def lesson_progress_complete(*, user: User, lesson: Lesson, at: datetime | None 
     now = at or timezone.now()
     with transaction.atomic():
         progress, _ = lesson_start(user=user, lesson=lesson, at=now)
-        completed_now = (
-            LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
-                completed_at=now, opened_at=None
-            )
-            == 1
-        )
-        progress.refresh_from_db()
+        completed_now = _progress_set_once(progress, unset="completed_at", completed_at=now, opened_at=None)
     return progress, completed_now
 
 

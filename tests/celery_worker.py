@@ -6,7 +6,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,3 +84,16 @@ def _wait_ready(worker: WorkerProcess, timeout: float) -> None:
             return
         time.sleep(0.2)
     raise RuntimeError(f"The Celery worker was not ready within {timeout} s:\n{worker.log()}")
+
+
+def wait_for(
+    condition: Callable[[], bool], *, worker: WorkerProcess | None = None, timeout: float = 60, what: str = ""
+) -> None:
+    """Poll `condition` until it holds; past `timeout` seconds fail, with the end of the log of `worker` if given."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    log = f" Worker log:\n{worker.log()[-6000:]}" if worker is not None else ""
+    raise AssertionError(f"Timed out waiting for {what or condition}.{log}")

@@ -66,3 +66,12 @@ def celery_worker(transactional_db):
     """A real worker process on the broker and database this test run uses (Redis or the embedded one)."""
     with celery_worker_running() as worker:
         yield worker
+
+
+@pytest.fixture
+def staff_client(client):
+    """The test client signed in as a staff member (a curator, an admin user)."""
+    from tests.factories import StaffUserFactory
+
+    client.force_login(StaffUserFactory())
+    return client

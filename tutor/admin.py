@@ -15,7 +15,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from accounts.read_only_admin import ReadOnlyInline
+from accounts.read_only_admin import NoAddOrDeleteMixin, ReadOnlyAdmin, ReadOnlyInline
 from lessons.models import Lesson
 from tutor import services
 from tutor.exceptions import RefundNotAllowed
@@ -36,7 +36,8 @@ class ReportInline(ReadOnlyInline):
 
 
 @admin.register(Explanation)
-class ExplanationAdmin(admin.ModelAdmin):
+class ExplanationAdmin(NoAddOrDeleteMixin, admin.ModelAdmin):
+    # No add (explanations are asked for by unlocks and written by the worker), no delete (learners paid for them).
     list_display = (
         "lesson",
         "version",
@@ -122,12 +123,6 @@ class ExplanationAdmin(admin.ModelAdmin):
                 rating_mean=Subquery(ratings.annotate(mean=Avg("stars")).values("mean")),
             )
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # explanations are asked for by unlocks and written by the worker
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # learners paid for them
 
     def get_readonly_fields(self, request: HttpRequest, obj: Explanation | None = None) -> tuple[str, ...]:
         if obj is not None and obj.is_ready:
@@ -235,19 +230,13 @@ class ExplanationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(NoAddOrDeleteMixin, admin.ModelAdmin):
     list_display = ("explanation", "user", "reason", "short_comment", "created_at", "refunded")
     list_filter = ("reason", ("refund_entry", admin.EmptyFieldListFilter))
     search_fields = ("explanation__lesson__title", "user__email", "comment")
     list_select_related = ("explanation__lesson", "user")
     readonly_fields = ("user", "explanation", "reason", "comment", "created_at", "refund_entry", "refunded_by")
     actions = ("refund_goodwill",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description="comment")
     def short_comment(self, obj: Report) -> str:
@@ -272,7 +261,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unlock)
-class UnlockAdmin(admin.ModelAdmin):
+class UnlockAdmin(ReadOnlyAdmin):
     """Read-only: who unlocked what, and what happened to their credits (the hold is the truth)."""
 
     list_display = ("user", "lesson", "status", "hold_state", "explanation", "created_at", "settled_at")
@@ -281,22 +270,13 @@ class UnlockAdmin(admin.ModelAdmin):
     list_select_related = ("user", "lesson", "hold", "explanation")
     readonly_fields = ("user", "lesson", "explanation", "hold", "status", "created_at", "settled_at")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     @admin.display(description="credits")
     def hold_state(self, obj: Unlock) -> str:
         return obj.hold.get_status_display() if obj.hold is not None else "free"
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(NoAddOrDeleteMixin, admin.ModelAdmin):
     """Learners' questions and the tutor's answers, for curators to read; reports and ratings are filterable."""
 
     list_display = ("text", "lesson", "user", "status", "found", "free", "stars", "report_reason", "created_at")
@@ -309,12 +289,6 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.display(description="Answer as the learner sees it")
     def answer(self, obj: Question) -> str:
         return mark_safe(question_html(obj))  # noqa: S308 - sanitised by markdown_render (nh3)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ConceptTerm)

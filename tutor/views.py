@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import User
 from accounts.rate_limits import RateLimited
 from accounts.selectors import signed_in_user
 from credits.services import IdempotencyConflict, InsufficientCredits
@@ -45,22 +46,39 @@ def _lesson(slug: str, request: HttpRequest, *, published_only: bool = False) ->
         raise Http404("No such lesson.") from None
 
 
-def _panel_response(request: HttpRequest, lesson: Lesson, *, error: str = "", notice: str = "") -> HttpResponse:
+def _fragment(
+    request: HttpRequest,
+    lesson: Lesson,
+    *,
+    anchor: str,
+    template: str,
+    context: dict[str, object],
+    error: str = "",
+    notice: str = "",
+) -> HttpResponse:
+    """htmx gets the fragment; without it, a redirect back to the lesson's `anchor` with the outcome as a message."""
     # htmx swaps only 2xx answers, so a refusal is a 200 whose fragment says what went wrong.
     if not request.htmx:  # type: ignore[attr-defined]
         if error:
             messages.error(request, error)
         elif notice:
             messages.success(request, notice)
-        return redirect(f"{lesson.get_absolute_url()}#tutor")
+        return redirect(f"{lesson.get_absolute_url()}#{anchor}")
     panel = selectors.tutor_panel_get(user=request.user, lesson=lesson)
-    response = render(
-        request,
-        "tutor/_panel_response.html",
-        {"panel": panel, "error": error, "notice": notice, "unlock_key": uuid.uuid4(), "question_key": uuid.uuid4()},
-    )
+    response = render(request, template, {"panel": panel, **context})
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _panel_response(request: HttpRequest, lesson: Lesson, *, error: str = "", notice: str = "") -> HttpResponse:
+    context = {"error": error, "notice": notice, "unlock_key": uuid.uuid4(), "question_key": uuid.uuid4()}
+    template = "tutor/_panel_response.html"
+    return _fragment(request, lesson, anchor="tutor", template=template, context=context, error=error, notice=notice)
+
+
+def _lesson_and_user(request: HttpRequest, slug: str, *, published_only: bool = False) -> tuple[Lesson, User | None]:
+    """The lesson a POST is about (404 when the visitor may not see it) and the signed-in learner, if any."""
+    return _lesson(slug, request, published_only=published_only), signed_in_user(request.user)
 
 
 def _sign_in_first(lesson: Lesson) -> HttpResponse:
@@ -69,8 +87,7 @@ def _sign_in_first(lesson: Lesson) -> HttpResponse:
 
 @require_POST
 def unlock_view(request: HttpRequest, slug: str) -> HttpResponse:
-    lesson = _lesson(slug, request, published_only=True)
-    user = signed_in_user(request.user)
+    lesson, user = _lesson_and_user(request, slug, published_only=True)
     if user is None:
         return _sign_in_first(lesson)
     form = UnlockForm(request.POST)
@@ -113,8 +130,7 @@ def _feedback(
     thanks: str,
 ) -> HttpResponse:
     """Rating and reporting differ only in their form, their service and their words; the steps are the same."""
-    lesson = _lesson(slug, request)
-    user = signed_in_user(request.user)
+    lesson, user = _lesson_and_user(request, slug)
     if user is None:
         return _sign_in_first(lesson)
     unlock = selectors.unlock_for(user=user, lesson=lesson)
@@ -153,23 +169,16 @@ def report_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _questions_response(request: HttpRequest, lesson: Lesson, *, error: str = "") -> HttpResponse:
-    if not request.htmx:  # type: ignore[attr-defined]
-        if error:
-            messages.error(request, error)
-        return redirect(f"{lesson.get_absolute_url()}#tutor-questions")
-    panel = selectors.tutor_panel_get(user=request.user, lesson=lesson)
-    response = render(
-        request, "tutor/_questions.html", {"panel": panel, "question_error": error, "question_key": uuid.uuid4()}
+    context = {"question_error": error, "question_key": uuid.uuid4()}
+    return _fragment(
+        request, lesson, anchor="tutor-questions", template="tutor/_questions.html", context=context, error=error
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @require_POST
 def question_ask_view(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask the tutor: the question is answered by a worker; the list shows it at once and polls it."""
-    lesson = _lesson(slug, request, published_only=True)
-    user = signed_in_user(request.user)
+    lesson, user = _lesson_and_user(request, slug, published_only=True)
     if user is None:
         return _sign_in_first(lesson)
     form = QuestionForm(request.POST)

@@ -27,12 +27,14 @@ SQLite has no row locks to gain from (its IMMEDIATE transactions serialise write
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, connection, transaction
 
 from accounts.models import User
 from credits.models import Hold, LedgerEntry
+
+_Row = TypeVar("_Row", LedgerEntry, Hold)
 
 _ENTRY_POST = """
 WITH w AS (
@@ -120,6 +122,33 @@ def _returning_one(sql: str, params: Mapping[str, Any]) -> tuple[Any, ...] | Non
         return None
 
 
+def _as_loaded(instance: _Row) -> _Row:
+    """A model instance for a row a statement here has written: Django treats it as one read from the database."""
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance
+
+
+def _entry_written(
+    row: tuple[Any, ...], *, kind: str, idempotency_key: str, now: datetime, created_by: User | None = None
+) -> LedgerEntry:
+    """The entry a statement appended, from its (pk, wallet_id, amount, reason, reference, balance_after)."""
+    pk, wallet_id, amount, reason, reference, balance_after = row
+    entry = LedgerEntry(
+        pk=pk,
+        wallet_id=wallet_id,
+        amount=amount,
+        kind=kind,
+        reason=reason,
+        reference=reference,
+        idempotency_key=idempotency_key,
+        balance_after=balance_after,
+        created_at=now,
+        created_by=created_by,
+    )
+    return _as_loaded(entry)
+
+
 def entry_post_at_once(
     *,
     user: User,
@@ -151,21 +180,8 @@ def entry_post_at_once(
     if row is None:
         return None
     pk, wallet_id, balance_after = row
-    entry = LedgerEntry(
-        pk=pk,
-        wallet_id=wallet_id,
-        amount=amount,
-        kind=kind,
-        reason=reason,
-        reference=reference,
-        idempotency_key=idempotency_key,
-        balance_after=balance_after,
-        created_at=now,
-        created_by=created_by,
-    )
-    entry._state.adding = False
-    entry._state.db = connection.alias
-    return entry
+    written = (pk, wallet_id, amount, reason, reference, balance_after)
+    return _entry_written(written, kind=kind, idempotency_key=idempotency_key, now=now, created_by=created_by)
 
 
 def hold_place_at_once(
@@ -199,9 +215,7 @@ def hold_place_at_once(
         expires_at=expires_at,
         created_at=now,
     )
-    hold._state.adding = False
-    hold._state.db = connection.alias
-    return hold
+    return _as_loaded(hold)
 
 
 def hold_capture_at_once(*, hold: Hold, reason: str | None, now: datetime) -> LedgerEntry | None:
@@ -221,20 +235,7 @@ def hold_capture_at_once(*, hold: Hold, reason: str | None, now: datetime) -> Le
     )
     if row is None:
         return None
-    pk, wallet_id, amount, entry_reason, reference, balance_after = row
-    entry = LedgerEntry(
-        pk=pk,
-        wallet_id=wallet_id,
-        amount=amount,
-        kind=LedgerEntry.Kind.SPEND,
-        reason=entry_reason,
-        reference=reference,
-        idempotency_key=key,
-        balance_after=balance_after,
-        created_at=now,
-    )
-    entry._state.adding = False
-    entry._state.db = connection.alias
+    entry = _entry_written(row, kind=LedgerEntry.Kind.SPEND, idempotency_key=key, now=now)
     hold.status = Hold.Status.CAPTURED
     hold.captured_at = now
     hold.captured_entry = entry

@@ -25,7 +25,6 @@ from gamification.services.lessons import (
 from gamification.services.profiles import profile_locked
 from gamification.services.questions import ChoiceText, check_question_add
 from gamification.services.streaks import daily_goal_set, freeze_buy, streak_settle, streaks_settle_due
-from gamification.services.xp import xp_award
 
 __all__ = [
     "CheckResult",
@@ -46,5 +45,4 @@ __all__ = [
     "profile_locked",
     "streak_settle",
     "streaks_settle_due",
-    "xp_award",
 ]

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
-from accounts.models import User
 from gamification.local_days import local_date
 from gamification.models import DailyActivity, LearnerProfile, XPEvent
-from gamification.services.badges import badges_award
 from gamification.services.gains import Gains
 from gamification.services.leagues import league_xp_add
-from gamification.services.profiles import profile_locked
 from gamification.services.streaks import streak_count
 from gamification.streaks import streak_shown
 
@@ -68,30 +63,3 @@ def xp_add(
     league_xp_add(profile=profile, amount=amount, now=now)
     profile.save()
     return True
-
-
-def xp_award(
-    *,
-    user: User,
-    amount: int,
-    reason: str,
-    reference: str = "",
-    idempotency_key: str,
-    now: datetime | None = None,
-) -> Gains:
-    """Give a learner XP once per key (for other apps and admin tools); badges it unlocks are awarded too."""
-    gains = Gains()
-    now = now or timezone.now()
-    with transaction.atomic():
-        profile = profile_locked(user=user)
-        if xp_add(
-            profile=profile,
-            amount=amount,
-            reason=reason,
-            reference=reference,
-            idempotency_key=idempotency_key,
-            now=now,
-            gains=gains,
-        ):
-            gains.badges = badges_award(user=user, profile=profile, now=now)
-    return gains

@@ -6,7 +6,6 @@ related lessons come in one prefetch, marks as EXISTS annotations."""
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,7 @@ from django.db.models import (
 )
 
 from accounts.selectors import signed_in_user
-from lessons.chapters import chapter_url, timestamp_format
+from lessons.chapters import chapter_url, timestamp_format, title_cut_off
 from lessons.exceptions import LessonNotFound
 from lessons.models import (
     Course,
@@ -33,12 +32,6 @@ from lessons.models import (
 from lessons.selectors.cards import CARD_DEFERRED, LessonCard, _card, _marks
 
 RELATED_SHOWN = 4
-
-
-_WHITESPACE = re.compile(r"\s+")
-
-
-_CLOSING = tuple(".!?…)]}\"'”’»")
 
 
 @dataclass(frozen=True)
@@ -117,7 +110,7 @@ def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None) -
         )
         for chapter in lesson.chapters.all()
     ]
-    if chapters and _cut_off_after(lesson.description, chapters[-1].title):
+    if chapters and title_cut_off(lesson.description, chapters[-1].title):
         chapters[-1] = dataclasses.replace(chapters[-1], truncated=True)
 
     related: list[LessonCard] = []
@@ -155,13 +148,6 @@ def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None) -
         course_position=position,
         course_length=length,
     )
-
-
-def _cut_off_after(description: str, last_title: str) -> bool:
-    """Whether the description stops right after the last chapter's title, mid-word (the seed's "Could top AI
-    rese"): the parser's rule, applied to the stored text so the page can say the title was cut off."""
-    text = _WHITESPACE.sub(" ", description)
-    return text.endswith(last_title) and not last_title.endswith(_CLOSING)
 
 
 def _row_card(row: Any, field: str) -> LessonCard:

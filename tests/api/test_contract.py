@@ -16,8 +16,8 @@ from django.test import Client
 from ninja import Schema
 from openapi_spec_validator import validate
 
+from tests.app_sessions import session_token
 from tests.factories import (
-    DEFAULT_PASSWORD,
     ChapterFactory,
     CheckQuestionFactory,
     CreditPackFactory,
@@ -116,13 +116,7 @@ def test_the_docs_page_loads_only_its_own_scripts_from_static_files(client):
 
 
 def _session_token(user) -> str:
-    response = Client().post(
-        "/_allauth/app/v1/auth/login",
-        {"email": user.email, "password": DEFAULT_PASSWORD},
-        content_type="application/json",
-    )
-    assert response.status_code == 200, response.content
-    return response.json()["meta"]["session_token"]
+    return session_token(Client(), user)
 
 
 @pytest.fixture

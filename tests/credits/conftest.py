@@ -20,3 +20,13 @@ def funded_learner(learner):
 
 
 postgres_only = pytest.mark.skipif(not settings.IS_POSTGRES, reason="needs PostgreSQL (set DATABASE_URL)")
+
+
+def assert_spent_once(user, *, balance: int) -> None:
+    """The learner's wallet holds one spend entry, `balance` is left, and the ledger audit finds nothing wrong."""
+    from credits.models import EntryKind, LedgerEntry
+    from credits.selectors import ledger_audit, wallet_summary
+
+    assert LedgerEntry.objects.filter(wallet__user=user, kind=EntryKind.SPEND).count() == 1
+    assert wallet_summary(user=user).balance == balance
+    assert ledger_audit() == []

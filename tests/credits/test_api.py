@@ -4,20 +4,11 @@ import pytest
 
 from credits.models import EntryKind
 from credits.services import credits_grant, credits_spend, hold_place
+from tests.app_sessions import session_token
 from tests.credits.conftest import fund
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def session_token(client, user) -> str:
-    response = client.post(
-        "/_allauth/app/v1/auth/login",
-        {"email": user.email, "password": DEFAULT_PASSWORD},
-        content_type="application/json",
-    )
-    assert response.status_code == 200
-    return response.json()["meta"]["session_token"]
 
 
 @pytest.fixture

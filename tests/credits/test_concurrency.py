@@ -26,7 +26,7 @@ from credits.services import (
     hold_release,
     wallet_get_or_create,
 )
-from tests.credits.conftest import fund, postgres_only
+from tests.credits.conftest import assert_spent_once, fund, postgres_only
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -148,9 +148,7 @@ def test_one_key_sent_fifty_times_at_once_writes_one_entry_and_answers_the_same_
 
     answers = run_together(threads, spend)
     assert len(set(answers)) == 1
-    assert LedgerEntry.objects.filter(wallet__user=user, kind=EntryKind.SPEND).count() == 1
-    assert wallet_summary(user=user).balance == 70
-    assert ledger_audit() == []
+    assert_spent_once(user, balance=70)
 
 
 def test_one_hold_key_sent_fifty_times_at_once_places_one_hold():

@@ -22,7 +22,7 @@ from credits.services import (
     hold_place,
     hold_release,
 )
-from tests.credits.conftest import fund, postgres_only
+from tests.credits.conftest import assert_spent_once, fund, postgres_only
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres, postgres_only, pytest.mark.django_db(transaction=True)]
@@ -137,9 +137,7 @@ def test_a_key_committed_while_waiting_for_the_wallet_is_replayed_and_the_caller
     answers = race(spend, spend_then_grant_in_one_transaction)
 
     assert answers["second"] == (answers["first"], 71)
-    assert LedgerEntry.objects.filter(wallet__user=user, kind=EntryKind.SPEND).count() == 1
-    assert wallet_summary(user=user).balance == 71
-    assert ledger_audit() == []
+    assert_spent_once(user, balance=71)
 
 
 def test_a_hold_released_while_a_capture_waits_for_the_wallet_is_not_captured():

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from credits.models import CreditPack, Purchase
-from tests.credits.test_api import session_token
+from tests.app_sessions import session_token
 from tests.factories import CreditPackFactory
 
 pytestmark = pytest.mark.django_db

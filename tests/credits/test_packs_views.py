@@ -13,7 +13,7 @@ from credits.models import CreditPack, Purchase, PurchaseStatus, StripeEvent
 from credits.services import credits_clawback, credits_spend
 from tests.credits.conftest import fund
 from tests.credits.purchase_support import balance, deliver, posted, purchase_entries, start
-from tests.factories import CreditPackFactory, StaffUserFactory, UserFactory
+from tests.factories import CreditPackFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -256,12 +256,6 @@ def test_the_statement_and_its_debt_notice_link_to_the_packs(signed_in, learner)
 
 
 # --- Admin ---------------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffUserFactory())
-    return client
 
 
 def test_staff_edit_packs_in_the_admin(staff_client, packs):

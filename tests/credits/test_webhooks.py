@@ -150,19 +150,26 @@ def test_the_webhook_only_takes_posts(client):
     assert client.get(WEBHOOK_URL).status_code == 405
 
 
-@pytest.mark.django_db
-def test_a_handler_that_meets_a_database_error_answers_500_records_why_and_the_next_delivery_runs_it_again(
-    client, learner, paid, fake_stripe, monkeypatch
-):
+def deliver_while_the_handler_raises(client, fake_stripe, monkeypatch, error: Exception):
+    """Deliver a paid checkout's completion once while its handler raises `error`: the event and the answer."""
     from credits import webhooks
 
     def broken(event):
-        raise OperationalError("the database went away")
+        raise error
 
     event = posted(fake_stripe, "checkout.session.completed")
     with monkeypatch.context() as patch:
         patch.setitem(webhooks.HANDLERS, "checkout.session.completed", broken)
-        failed = deliver(client, event)
+        return event, deliver(client, event)
+
+
+@pytest.mark.django_db
+def test_a_handler_that_meets_a_database_error_answers_500_records_why_and_the_next_delivery_runs_it_again(
+    client, learner, paid, fake_stripe, monkeypatch
+):
+    event, failed = deliver_while_the_handler_raises(
+        client, fake_stripe, monkeypatch, OperationalError("the database went away")
+    )
     assert failed.status_code == 500
     stored = StripeEvent.objects.get()
     assert (stored.status, stored.outcome) == ("failed", "failed: OperationalError: the database went away")
@@ -177,15 +184,7 @@ def test_a_handler_that_meets_a_database_error_answers_500_records_why_and_the_n
 def test_a_handler_that_fails_for_good_is_recorded_failed_and_answered_200_so_stripe_stops_retrying(
     client, learner, paid, fake_stripe, monkeypatch
 ):
-    from credits import webhooks
-
-    def broken(event):
-        raise RuntimeError("a bug")
-
-    event = posted(fake_stripe, "checkout.session.completed")
-    with monkeypatch.context() as patch:
-        patch.setitem(webhooks.HANDLERS, "checkout.session.completed", broken)
-        answered = deliver(client, event)
+    _, answered = deliver_while_the_handler_raises(client, fake_stripe, monkeypatch, RuntimeError("a bug"))
     assert (answered.status_code, answered.json()["status"]) == (200, "failed")
     stored = StripeEvent.objects.get()
     assert (stored.status, stored.outcome) == ("failed", "failed: RuntimeError: a bug")

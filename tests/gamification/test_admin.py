@@ -3,16 +3,9 @@
 import pytest
 
 from gamification.models import CheckQuestion, XPEvent
-from gamification.services import xp_award
-from tests.factories import PublishedLessonFactory, StaffUserFactory
+from tests.factories import PublishedLessonFactory, xp_give
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(StaffUserFactory())
-    return client
 
 
 def question_form(lesson, choices):
@@ -36,9 +29,9 @@ def question_form(lesson, choices):
     return data
 
 
-def test_a_curator_writes_a_check_question_with_its_answers_in_one_form(admin_client):
+def test_a_curator_writes_a_check_question_with_its_answers_in_one_form(staff_client):
     lesson = PublishedLessonFactory()
-    response = admin_client.post(
+    response = staff_client.post(
         "/admin/gamification/checkquestion/add/",
         question_form(lesson, [("every token with every other", True), ("only neighbours", False)]),
     )
@@ -50,9 +43,9 @@ def test_a_curator_writes_a_check_question_with_its_answers_in_one_form(admin_cl
     ]
 
 
-def test_a_question_without_a_right_answer_is_refused(admin_client):
+def test_a_question_without_a_right_answer_is_refused(staff_client):
     lesson = PublishedLessonFactory()
-    response = admin_client.post(
+    response = staff_client.post(
         "/admin/gamification/checkquestion/add/", question_form(lesson, [("a", False), ("b", False)])
     )
     assert response.status_code == 200
@@ -60,27 +53,27 @@ def test_a_question_without_a_right_answer_is_refused(admin_client):
     assert not CheckQuestion.objects.exists()
 
 
-def test_a_learners_xp_history_is_shown_and_cannot_be_edited(admin_client, learner):
-    xp_award(user=learner, amount=20, reason="Completed “Attention”", idempotency_key="a")
-    profile_page = admin_client.get(f"/admin/gamification/learnerprofile/{learner.learner_profile.pk}/change/")
+def test_a_learners_xp_history_is_shown_and_cannot_be_edited(staff_client, learner):
+    xp_give(user=learner, amount=20, reason="Completed “Attention”", idempotency_key="a")
+    profile_page = staff_client.get(f"/admin/gamification/learnerprofile/{learner.learner_profile.pk}/change/")
     assert profile_page.status_code == 200
     assert "Completed “Attention”" in profile_page.content.decode()
     event = XPEvent.objects.get()
-    assert admin_client.get(f"/admin/gamification/xpevent/{event.pk}/delete/").status_code == 403
-    assert admin_client.get("/admin/gamification/xpevent/add/").status_code == 403
+    assert staff_client.get(f"/admin/gamification/xpevent/{event.pk}/delete/").status_code == 403
+    assert staff_client.get("/admin/gamification/xpevent/add/").status_code == 403
 
 
 @pytest.mark.parametrize("model", ["badgeaward", "leagueweek", "league", "lessoncompletion", "xpevent"])
-def test_the_history_lists_open_for_staff(admin_client, learner, model):
-    xp_award(user=learner, amount=20, reason="Practice", idempotency_key="a")
-    assert admin_client.get(f"/admin/gamification/{model}/").status_code == 200
+def test_the_history_lists_open_for_staff(staff_client, learner, model):
+    xp_give(user=learner, amount=20, reason="Practice", idempotency_key="a")
+    assert staff_client.get(f"/admin/gamification/{model}/").status_code == 200
 
 
-def test_a_league_page_lists_its_members_with_their_weekly_xp(admin_client, learner):
+def test_a_league_page_lists_its_members_with_their_weekly_xp(staff_client, learner):
     from gamification.models import League
 
-    xp_award(user=learner, amount=35, reason="Practice", idempotency_key="a")
+    xp_give(user=learner, amount=35, reason="Practice", idempotency_key="a")
     league = League.objects.get()
-    page = admin_client.get(f"/admin/gamification/league/{league.pk}/change/").content.decode()
+    page = staff_client.get(f"/admin/gamification/league/{league.pk}/change/").content.decode()
     assert learner.email in page
     assert ">35<" in page.replace(" ", "")

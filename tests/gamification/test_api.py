@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from gamification.services import check_answer, xp_award
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from gamification.services import check_answer
+from tests.app_sessions import session_token
+from tests.factories import UserFactory, xp_give
 
 pytestmark = pytest.mark.django_db
 
@@ -14,13 +15,7 @@ NOON = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def token(client, learner):
-    response = client.post(
-        "/_allauth/app/v1/auth/login",
-        {"email": learner.email, "password": DEFAULT_PASSWORD},
-        content_type="application/json",
-    )
-    assert response.status_code == 200
-    return response.json()["meta"]["session_token"]
+    return session_token(client, learner)
 
 
 def call(client, method, path, token):
@@ -139,8 +134,8 @@ def test_me_for_a_newcomer_answers_the_starting_figures(client, token, settings)
 
 def test_the_leaderboard_lists_this_weeks_league_by_rank_with_display_names(client, token, learner):
     rival = UserFactory(display_name="Grace")
-    xp_award(user=rival, amount=40, reason="Practice", idempotency_key="r")
-    xp_award(user=learner, amount=25, reason="Practice", idempotency_key="a")
+    xp_give(user=rival, amount=40, reason="Practice", idempotency_key="r")
+    xp_give(user=learner, amount=25, reason="Practice", idempotency_key="a")
     assert call(client, "get", "/leaderboard", token).json() == [
         {"rank": 1, "display_name": "Grace", "xp": 40, "is_you": False},
         {"rank": 2, "display_name": learner.public_name, "xp": 25, "is_you": True},

@@ -15,8 +15,8 @@ from django.db.models import Sum
 from credits.models import LedgerEntry
 from gamification.models import League, LeagueMembership, LearnerProfile, LessonCompletion, XPEvent
 from gamification.references import LESSON_PREFIX, lesson_reference
-from gamification.services import check_answer, lesson_complete, xp_award
-from tests.factories import CheckQuestionFactory, UserFactory
+from gamification.services import check_answer, lesson_complete
+from tests.factories import CheckQuestionFactory, UserFactory, xp_give
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,7 +71,7 @@ def test_the_same_lesson_completed_from_two_tabs_at_once_counts_once():
 def test_forty_learners_starting_the_week_at_once_fill_leagues_of_at_most_thirty():
     learners = UserFactory.create_batch(40)
 
-    run_together(40, lambda index: xp_award(user=learners[index], amount=10, reason="Practice", idempotency_key="w"))
+    run_together(40, lambda index: xp_give(user=learners[index], amount=10, reason="Practice", idempotency_key="w"))
 
     sizes = Counter(LeagueMembership.objects.values_list("league_id", flat=True))
     assert sorted(sizes.values()) == [10, 30]

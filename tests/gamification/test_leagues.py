@@ -10,9 +10,9 @@ from gamification.exceptions import WeekNotOver
 from gamification.leagues import Outcome, Tier
 from gamification.models import BadgeAward, League, LeagueMembership, LeagueWeek, LearnerProfile
 from gamification.selectors import leaderboard_for
-from gamification.services import league_opt_out_set, league_week_close, xp_award
+from gamification.services import league_opt_out_set, league_week_close
 from gamification.tasks import leagues_rollover_task
-from tests.factories import UserFactory
+from tests.factories import UserFactory, xp_give
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ NEXT_MONDAY = MONDAY + timedelta(days=7)
 
 
 def earn(user, amount, at):
-    return xp_award(user=user, amount=amount, reason="Practice", idempotency_key=f"t:{at.isoformat()}", now=at)
+    return xp_give(user=user, amount=amount, reason="Practice", idempotency_key=f"t:{at.isoformat()}", now=at)
 
 
 def learners_in(tier, count):

@@ -13,11 +13,11 @@ from credits.models import LedgerEntry
 from gamification.charts import Cell
 from gamification.leagues import Tier
 from gamification.models import BadgeAward, DailyActivity, LearnerProfile
-from gamification.services import check_answer, xp_award
+from gamification.services import check_answer
 from gamification.tasks import leagues_rollover_task
 from gamification.templatetags.gamification import day_cells
 from lessons.models import LessonProgress
-from tests.factories import UserFactory
+from tests.factories import UserFactory, xp_give
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +164,7 @@ def a_busy_year(user, days):
     end = datetime(2026, 3, 10, 12, tzinfo=UTC)
     for offset in reversed(range(days)):  # oldest first, as time runs
         at = end - timedelta(days=offset)
-        xp_award(user=user, amount=20 + offset % 40, reason="Practice", idempotency_key=f"p:{offset}", now=at)
+        xp_give(user=user, amount=20 + offset % 40, reason="Practice", idempotency_key=f"p:{offset}", now=at)
 
 
 def count_queries(client, url):
@@ -266,7 +266,7 @@ def test_a_freeze_bought_from_the_profile_appears_on_the_statement_once(signed_i
 
 
 def test_leaving_leagues_from_the_profile_takes_the_learner_off_the_board(signed_in, learner):
-    xp_award(user=learner, amount=10, reason="Practice", idempotency_key="x")
+    xp_give(user=learner, amount=10, reason="Practice", idempotency_key="x")
     response = signed_in.post("/me/leagues", {"opt_out": "1"}, follow=True)
     assert "You have left weekly leagues" in text(response)
     assert "You have left weekly leagues." in text(signed_in.get("/leaderboard/"))
@@ -281,7 +281,7 @@ def league_of(size, *, you):
     others = UserFactory.create_batch(size - 1)
     for index, user in enumerate([you, *others]):
         LearnerProfile.objects.create(user=user, league_tier=Tier.GOLD)
-        xp_award(user=user, amount=100 - index, reason="Practice", idempotency_key="w")
+        xp_give(user=user, amount=100 - index, reason="Practice", idempotency_key="w")
 
 
 def test_the_leaderboard_runs_a_fixed_number_of_queries_whatever_the_league_size(
@@ -304,8 +304,8 @@ def test_the_leaderboard_shows_the_league_ranks_and_who_is_close_with_display_na
     rival = UserFactory(display_name="Grace")
     learner.display_name = "Ada"
     learner.save()
-    xp_award(user=rival, amount=40, reason="Practice", idempotency_key="r")
-    xp_award(user=learner, amount=25, reason="Practice", idempotency_key="a")
+    xp_give(user=rival, amount=40, reason="Practice", idempotency_key="r")
+    xp_give(user=learner, amount=25, reason="Practice", idempotency_key="a")
 
     response = signed_in.get("/leaderboard/")
     words = text(response)

@@ -11,9 +11,9 @@ from credits.services import InsufficientCredits, credits_spend
 from gamification.exceptions import FreezeLimitReached, InvalidDailyGoal
 from gamification.models import BadgeAward, DailyActivity, LearnerProfile, XPEvent
 from gamification.selectors import profile_page_for
-from gamification.services import daily_goal_set, freeze_buy, streak_settle, xp_award
+from gamification.services import daily_goal_set, freeze_buy, streak_settle
 from gamification.tasks import streaks_settle_task
-from tests.factories import UserFactory
+from tests.factories import UserFactory, xp_give
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def earn(user, at, amount=20, time_machine=None):
     """Meet the default daily goal (20 XP) at the local wall-clock time `at`."""
     if time_machine is not None:
         time_machine.move_to(at, tick=False)
-    return xp_award(user=user, amount=amount, reason="Practice", idempotency_key=f"practice:{at.isoformat()}", now=at)
+    return xp_give(user=user, amount=amount, reason="Practice", idempotency_key=f"practice:{at.isoformat()}", now=at)
 
 
 def profile(user):

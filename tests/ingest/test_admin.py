@@ -6,19 +6,13 @@ import pytest
 
 from ingest.services import source_poll
 from lessons.models import Lesson, LessonStatus, Source
-from tests.factories import LessonFactory, StaffUserFactory
+from tests.factories import LessonFactory
 from tests.ingest.conftest import source_for
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/admin/ingest/incominglesson/"
 SOURCES = "/admin/lessons/source/"
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffUserFactory())
-    return client
 
 
 @pytest.fixture

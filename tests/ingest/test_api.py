@@ -15,12 +15,6 @@ INCOMING = "/api/v1/curation/incoming"
 
 
 @pytest.fixture
-def curator_client(client):
-    client.force_login(StaffUserFactory())
-    return client
-
-
-@pytest.fixture
 def incoming(feed_server):
     source_for(feed_server, "/channel.xml", "youtube", name="Test Channel")
     source = source_for(feed_server, "/podcast.rss", "podcast", name="Test Podcast")
@@ -29,8 +23,8 @@ def incoming(feed_server):
     return Lesson.objects.incoming()
 
 
-def test_a_curator_sees_the_queue_with_chapters_links_and_material_found(curator_client, incoming):
-    response = curator_client.get(INCOMING)
+def test_a_curator_sees_the_queue_with_chapters_links_and_material_found(staff_client, incoming):
+    response = staff_client.get(INCOMING)
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 5
@@ -53,58 +47,58 @@ def test_a_curator_sees_the_queue_with_chapters_links_and_material_found(curator
     assert len(episode["chapters"]) == 4
 
 
-def test_publishing_puts_the_lesson_in_the_catalog_with_its_chapters(curator_client, incoming):
+def test_publishing_puts_the_lesson_in_the_catalog_with_its_chapters(staff_client, incoming):
     lesson = incoming.get(title="Planning in small models")
-    response = curator_client.post(f"{INCOMING}/{lesson.slug}/publish")
+    response = staff_client.post(f"{INCOMING}/{lesson.slug}/publish")
     assert response.status_code == 200
     assert response.json()["status"] == "published"
     lesson.refresh_from_db()
     assert lesson.status == LessonStatus.PUBLISHED
-    curator_client.logout()
-    detail = curator_client.get(f"/api/v1/lessons/{lesson.slug}")
+    staff_client.logout()
+    detail = staff_client.get(f"/api/v1/lessons/{lesson.slug}")
     assert detail.status_code == 200
     assert detail.json()["chapters"][1]["url"] == "https://www.youtube.com/watch?v=AbCdEf12345&t=77s"
-    listed = curator_client.get("/api/v1/lessons").json()
+    listed = staff_client.get("/api/v1/lessons").json()
     assert [item["slug"] for item in listed["items"]] == [lesson.slug]
-    assert curator_client.get(f"/lessons/{lesson.slug}/").status_code == 200
+    assert staff_client.get(f"/lessons/{lesson.slug}/").status_code == 200
     # Publishing twice is harmless; the queue no longer holds it.
-    curator_client.force_login(StaffUserFactory())
-    assert curator_client.post(f"{INCOMING}/{lesson.slug}/publish").status_code == 200
-    assert lesson.slug not in {item["slug"] for item in curator_client.get(INCOMING).json()["items"]}
+    staff_client.force_login(StaffUserFactory())
+    assert staff_client.post(f"{INCOMING}/{lesson.slug}/publish").status_code == 200
+    assert lesson.slug not in {item["slug"] for item in staff_client.get(INCOMING).json()["items"]}
 
 
-def test_publishing_takes_the_suggested_category_and_summary_where_none_was_set(curator_client, incoming):
+def test_publishing_takes_the_suggested_category_and_summary_where_none_was_set(staff_client, incoming):
     lesson = incoming.get(title="Planning in small models")
     category = CategoryFactory()
     Lesson.objects.filter(pk=lesson.pk).update(suggested_category=category, suggested_summary="Learn: planning.")
-    curator_client.post(f"{INCOMING}/{lesson.slug}/publish")
+    staff_client.post(f"{INCOMING}/{lesson.slug}/publish")
     lesson.refresh_from_db()
     assert (lesson.category, lesson.summary) == (category, "Learn: planning.")
 
 
-def test_rejecting_keeps_it_out_of_the_catalog_and_the_queue(curator_client, incoming):
+def test_rejecting_keeps_it_out_of_the_catalog_and_the_queue(staff_client, incoming):
     lesson = incoming.get(title="Plain words")
-    response = curator_client.post(f"{INCOMING}/{lesson.slug}/reject")
+    response = staff_client.post(f"{INCOMING}/{lesson.slug}/reject")
     assert response.status_code == 200
     assert response.json()["status"] == "rejected"
-    assert curator_client.get(INCOMING).json()["count"] == 4
-    assert curator_client.get(f"/api/v1/lessons/{lesson.slug}").status_code == 404
-    assert curator_client.post(f"{INCOMING}/{lesson.slug}/publish").status_code == 409
+    assert staff_client.get(INCOMING).json()["count"] == 4
+    assert staff_client.get(f"/api/v1/lessons/{lesson.slug}").status_code == 404
+    assert staff_client.post(f"{INCOMING}/{lesson.slug}/publish").status_code == 409
 
 
-def test_incoming_lessons_stay_out_of_the_catalog_even_for_staff(curator_client, incoming):
+def test_incoming_lessons_stay_out_of_the_catalog_even_for_staff(staff_client, incoming):
     LessonFactory(title="A published one")
-    listed = curator_client.get("/api/v1/lessons").json()
+    listed = staff_client.get("/api/v1/lessons").json()
     assert [item["title"] for item in listed["items"]] == ["A published one"]
     lesson = incoming.first()
-    assert curator_client.get(f"/api/v1/lessons/{lesson.slug}").status_code == 404
-    assert curator_client.get(f"/lessons/{lesson.slug}/").status_code == 404
+    assert staff_client.get(f"/api/v1/lessons/{lesson.slug}").status_code == 404
+    assert staff_client.get(f"/lessons/{lesson.slug}/").status_code == 404
 
 
-def test_unknown_slugs_answer_404(curator_client, db):
+def test_unknown_slugs_answer_404(staff_client, db):
     hand_made = LessonFactory(status=LessonStatus.DRAFT)
     for slug in ("no-such-lesson", hand_made.slug):
-        response = curator_client.post(f"{INCOMING}/{slug}/publish")
+        response = staff_client.post(f"{INCOMING}/{slug}/publish")
         assert response.status_code == 404
         assert "detail" in response.json()
 

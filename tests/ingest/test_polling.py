@@ -19,6 +19,12 @@ def poll(source: Source):
     return source_poll(source_id=source.pk, material_inline=True)
 
 
+def the_one_lesson_from(feed_server, path: str, kind: str) -> Lesson:
+    """Poll a new source of `kind` at `path`: it brings exactly one lesson, returned."""
+    assert poll(source_for(feed_server, path, kind)).new == 1
+    return Lesson.objects.get()
+
+
 def test_a_blog_poll_brings_incoming_articles_with_their_main_text(feed_server):
     source = source_for(feed_server, "/blog.rss", "rss")
     result = poll(source)
@@ -56,17 +62,13 @@ def test_a_second_poll_without_validators_recognises_every_item(feed_server):
 
 
 def test_an_atom_blog_is_read_like_rss(feed_server):
-    source = source_for(feed_server, "/blog.atom", "atom")
-    assert poll(source).new == 1
-    lesson = Lesson.objects.get()
+    lesson = the_one_lesson_from(feed_server, "/blog.atom", "atom")
     assert lesson.title == "Why evaluation sets leak"
     assert "leaking test sets" in lesson.material
 
 
 def test_a_youtube_feed_brings_the_video_its_description_and_chapters_that_jump_into_it(feed_server):
-    source = source_for(feed_server, "/channel.xml", "youtube")
-    assert poll(source).new == 1
-    lesson = Lesson.objects.get()
+    lesson = the_one_lesson_from(feed_server, "/channel.xml", "youtube")
     assert lesson.kind == "youtube"
     assert lesson.external_url == "https://www.youtube.com/watch?v=AbCdEf12345"
     assert lesson.description == feed_texts.YOUTUBE_DESCRIPTION
@@ -80,9 +82,7 @@ def test_a_youtube_feed_brings_the_video_its_description_and_chapters_that_jump_
 
 
 def test_an_arxiv_listing_brings_the_abstract_as_material_and_the_abs_link(feed_server):
-    source = source_for(feed_server, "/arxiv.atom", "arxiv")
-    assert poll(source).new == 1
-    lesson = Lesson.objects.get()
+    lesson = the_one_lesson_from(feed_server, "/arxiv.atom", "arxiv")
     assert lesson.kind == "paper"
     assert lesson.identity_key == "arxiv:2611.01234"
     assert lesson.external_url == "https://arxiv.org/abs/2611.01234"

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from ingest.models import MaterialFetch, MaterialStatus
 from ingest.services import ingest_sweep
 from lessons.models import Lesson, LessonStatus, Source
-from tests.celery_worker import celery_worker_running
+from tests.celery_worker import celery_worker_running, wait_for
 from tests.factories import StaffUserFactory
 from tests.ingest.conftest import source_for
 
@@ -21,15 +19,6 @@ def celery_worker(transactional_db):
     """A real worker that may fetch from the loopback feed server."""
     with celery_worker_running(env={"INGEST_ALLOW_PRIVATE_ADDRESSES": "1"}) as worker:
         yield worker
-
-
-def wait_for(condition, *, timeout: float = 60.0, what: str = "the worker") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def polled_since(source: Source, moment) -> bool:

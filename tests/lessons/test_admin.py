@@ -16,7 +16,6 @@ from tests.factories import (
     LessonProgressFactory,
     PublishedLessonFactory,
     RelatedLessonFactory,
-    StaffUserFactory,
     UserFactory,
 )
 from tests.lessons.html import visible_text
@@ -24,12 +23,6 @@ from tests.lessons.html import visible_text
 pytestmark = pytest.mark.django_db
 
 IMPORT_URL = "/admin/lessons/lesson/import/"
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffUserFactory())
-    return client
 
 
 def test_every_catalog_model_has_working_list_and_change_pages(staff_client):

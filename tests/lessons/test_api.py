@@ -5,8 +5,8 @@ import pytest
 from lessons.models import Lesson, Level
 from lessons.services import lesson_progress_complete, lesson_start
 from tests import seed
+from tests.app_sessions import session_token
 from tests.factories import (
-    DEFAULT_PASSWORD,
     CategoryFactory,
     CourseFactory,
     CourseLessonFactory,
@@ -20,16 +20,6 @@ SUMMARY_KEYS = {
     "slug", "title", "summary", "source", "kind", "level", "category", "external_url", "published_at",
     "duration_seconds", "url", "watched", "completed",
 }  # fmt: skip
-
-
-def session_token(client, user) -> str:
-    response = client.post(
-        "/_allauth/app/v1/auth/login",
-        {"email": user.email, "password": DEFAULT_PASSWORD},
-        content_type="application/json",
-    )
-    assert response.status_code == 200
-    return response.json()["meta"]["session_token"]
 
 
 def test_the_seed_lesson_answers_with_its_chapters_related_lessons_and_up_next(client, seed_lesson):

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.factories import DEFAULT_PASSWORD, PublishedLessonFactory, UserFactory
+from tests.app_sessions import session_token
+from tests.factories import PublishedLessonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,15 +19,6 @@ def test_personal_pages_are_private_and_never_stored(client, path):
     response = client.get(path)
     assert response.status_code == 200, path
     assert no_store(response), response.get("Cache-Control")
-
-
-def session_token(client, user) -> str:
-    response = client.post(
-        "/_allauth/app/v1/auth/login",
-        {"email": user.email, "password": DEFAULT_PASSWORD},
-        content_type="application/json",
-    )
-    return response.json()["meta"]["session_token"]
 
 
 @pytest.mark.parametrize("path", ["/api/v1/me", "/api/v1/me/ledger", "/api/v1/lessons"])

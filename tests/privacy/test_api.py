@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from credits.models import Wallet
 from privacy.models import AccountRequest
+from tests.app_sessions import session_token
 from tests.factories import DEFAULT_PASSWORD, StaffUserFactory, UserFactory, wallet_fund
 
 pytestmark = pytest.mark.django_db
@@ -22,22 +23,12 @@ def learner():
     return user
 
 
-def app_sign_in(client, user) -> str:
-    response = client.post(
-        "/_allauth/app/v1/auth/login",
-        {"email": user.email, "password": DEFAULT_PASSWORD},
-        content_type="application/json",
-    )
-    assert response.status_code == 200
-    return response.json()["meta"]["session_token"]
-
-
 def erase(client, token: str, body: dict) -> object:
     return client.post("/api/v1/me/delete", body, content_type="application/json", headers={"X-Session-Token": token})
 
 
 def test_the_export_is_a_json_download_of_the_callers_data(client, learner):
-    token = app_sign_in(client, learner)
+    token = session_token(client, learner)
 
     response = client.get("/api/v1/me/export", headers={"X-Session-Token": token})
 
@@ -57,7 +48,7 @@ def test_anonymous_callers_get_401(client, method, path):
 
 
 def test_a_wrong_password_erases_nothing(client, learner):
-    token = app_sign_in(client, learner)
+    token = session_token(client, learner)
 
     response = erase(client, token, {"password": "not-my-password"})
 
@@ -67,7 +58,7 @@ def test_a_wrong_password_erases_nothing(client, learner):
 
 
 def test_the_right_password_erases_the_account_and_ends_the_session(client, learner):
-    token = app_sign_in(client, learner)
+    token = session_token(client, learner)
 
     response = erase(client, token, {"password": DEFAULT_PASSWORD})
 
@@ -78,14 +69,14 @@ def test_the_right_password_erases_the_account_and_ends_the_session(client, lear
 
 
 def test_a_recent_sign_in_is_enough_without_the_password(client, learner):
-    token = app_sign_in(client, learner)
+    token = session_token(client, learner)
 
     assert erase(client, token, {}).status_code == 200
     assert not User.objects.filter(pk=learner.pk).exists()
 
 
 def test_a_sign_in_older_than_the_reauthentication_window_needs_the_password(client, learner):
-    token = app_sign_in(client, learner)
+    token = session_token(client, learner)
 
     with time_machine.travel(timezone.now() + timezone.timedelta(minutes=10)):
         response = erase(client, token, {})
@@ -107,7 +98,7 @@ def test_an_account_without_a_password_needs_a_recent_sign_in(client):
 
 
 def test_guessing_the_password_is_rate_limited(client, learner):
-    token = app_sign_in(client, learner)
+    token = session_token(client, learner)
     codes = [erase(client, token, {"password": f"guess-{n}"}).status_code for n in range(10)]
     assert codes == [403] * 10
 
@@ -119,7 +110,7 @@ def test_guessing_the_password_is_rate_limited(client, learner):
 
 def test_a_staff_account_is_refused_with_a_reason(client):
     staff = StaffUserFactory()
-    token = app_sign_in(client, staff)
+    token = session_token(client, staff)
 
     response = erase(client, token, {"password": DEFAULT_PASSWORD})
 

@@ -61,18 +61,27 @@ def test_a_wrong_password_or_no_confirmation_erases_nothing(client, learner):
     assert User.objects.filter(pk=learner.pk).exists()
 
 
+def erase_refused(client, user) -> str:
+    """Open the erase page and confirm without a password: the erasure is refused (400) and the account stays.
+
+    Returns the page as the learner saw it before confirming.
+    """
+    page = client.get("/me/delete/").content.decode()
+    refused = client.post("/me/delete/", {"confirm": "on"})
+    assert refused.status_code == 400
+    assert User.objects.filter(pk=user.pk).exists()
+    return page
+
+
 def test_a_learner_without_a_password_is_asked_to_sign_in_again(client):
     user = UserFactory()
     user.set_unusable_password()
     user.save()
     client.force_login(user)
 
-    page = client.get("/me/delete/").content.decode()
-    refused = client.post("/me/delete/", {"confirm": "on"})
+    page = erase_refused(client, user)
 
     assert "sign in again first" in page
-    assert refused.status_code == 400
-    assert User.objects.filter(pk=user.pk).exists()
 
 
 def test_a_learner_who_just_signed_in_with_a_provider_erases_without_a_password(client, oidc_provider):
@@ -90,12 +99,9 @@ def test_a_provider_sign_in_long_ago_is_not_enough(client, oidc_provider):
     user = User.objects.get(email="ada@example.com")
 
     with time_machine.travel(timezone.now() + timezone.timedelta(minutes=10)):
-        page = client.get("/me/delete/").content.decode()
-        refused = client.post("/me/delete/", {"confirm": "on"})
+        page = erase_refused(client, user)
 
     assert "Sign in again with Test SSO" in page
-    assert refused.status_code == 400
-    assert User.objects.filter(pk=user.pk).exists()
 
 
 def test_signing_in_again_with_the_provider_from_the_erase_page_allows_the_erasure(client, oidc_provider):

@@ -12,7 +12,6 @@ from credits.selectors import ledger_audit, wallet_summary
 from credits.services import credits_spend
 from gamification.models import BadgeAward, League, LeagueMembership, XPEvent
 from gamification.selectors import leaderboard_for
-from gamification.services import xp_award
 from privacy.models import AccountRequest
 from privacy.services import account_erase, account_export
 from tests.factories import (
@@ -23,6 +22,7 @@ from tests.factories import (
     StaffUserFactory,
     UserFactory,
     wallet_fund,
+    xp_give,
 )
 from tutor.models import Unlock
 from tutor.services import unlock
@@ -38,7 +38,7 @@ def learner():
     EnrollmentFactory(user=user)
     LessonProgressFactory(user=user, lesson=lesson)
     wallet_fund(user, 100)
-    xp_award(user=user, amount=20, reason="Completed “Attention”", idempotency_key="xp-1")
+    xp_give(user=user, amount=20, reason="Completed “Attention”", idempotency_key="xp-1")
     credits_spend(user=user, amount=5, reason="A streak freeze", idempotency_key="spend-1")
     unlock(user=user, lesson=lesson, idempotency_key="unlock-1")
     return user
@@ -108,7 +108,7 @@ def test_erasing_deletes_the_learners_progress_xp_and_badges(learner):
 
 def test_leaderboards_and_leagues_drop_an_erased_learner(learner):
     rival = UserFactory(display_name="Grace")
-    xp_award(user=rival, amount=10, reason="Practice", idempotency_key="r")
+    xp_give(user=rival, amount=10, reason="Practice", idempotency_key="r")
     board = leaderboard_for(user=rival)
     assert [row.display_name for row in board.rows] == ["Ada", "Grace"]
     league = League.objects.get()

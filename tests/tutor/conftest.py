@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 
+from config.celery import app
 from tests.factories import ChapterFactory, LearnerWithCreditsFactory, LessonFactory
 
 QUICK = "tests.tutor.backends_for_tests.Quick"
@@ -71,3 +72,10 @@ def paper_catalog(db):
         )
     }
     return {"seed": seed, **papers}
+
+
+@pytest.fixture
+def empty_tutor_queue():
+    """No message left over from an earlier run (a killed worker's, say) may reach the worker a test starts."""
+    with app.connection_for_write() as connection:
+        connection.default_channel.queue_purge("tutor")

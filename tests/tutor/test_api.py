@@ -5,7 +5,8 @@ import pytest
 from django.test import Client
 
 from credits.models import Hold
-from tests.factories import DEFAULT_PASSWORD, LearnerWithCreditsFactory, LessonFactory
+from tests.app_sessions import session_token
+from tests.factories import LearnerWithCreditsFactory, LessonFactory
 from tests.tutor.conftest import REFUSES
 from tutor import services
 from tutor.models import Explanation
@@ -151,12 +152,7 @@ def test_the_lesson_detail_says_whether_the_caller_unlocked_and_how_the_explanat
 def test_an_app_unlocks_with_its_session_token_and_no_csrf(lesson):
     user = LearnerWithCreditsFactory(credits=100)
     app = Client(enforce_csrf_checks=True)
-    login = app.post(
-        "/_allauth/app/v1/auth/login",
-        {"email": user.email, "password": DEFAULT_PASSWORD},
-        content_type="application/json",
-    )
-    token = login.json()["meta"]["session_token"]
+    token = session_token(app, user)
     response = app.post(
         f"/api/v1/lessons/{lesson.slug}/unlock", headers={"X-Session-Token": token, "Idempotency-Key": "app-1"}
     )

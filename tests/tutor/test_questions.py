@@ -1,18 +1,17 @@
 """Ask the tutor, through the API and the services, with the worker's step called in the test: who may ask, what
 is free, what is held and captured or returned, idempotency, limits, and recovery of questions no worker took."""
 
-import threading
 import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from credits.models import Hold
 from credits.selectors import wallet_summary
 from tests.factories import LearnerWithCreditsFactory
+from tests.threads import at_once
 from tests.tutor.conftest import ALWAYS_FAILS, postgres_only
 from tutor import services
 from tutor.models import Question, QuestionStatus
@@ -212,24 +211,14 @@ def test_ten_simultaneous_submits_of_the_fourth_question_hold_five_once(paper_ca
     settings.TUTOR_FREE_QUESTIONS = 0
     learner = LearnerWithCreditsFactory(credits=100)
     services.unlock(user=learner, lesson=paper_catalog["seed"], idempotency_key="unlock")
-    barrier = threading.Barrier(10)
-    outcomes: list[int] = []
-
-    def submit() -> None:
-        try:
-            barrier.wait()
-            asked = services.question_ask(
+    outcomes = at_once(
+        10,
+        lambda: (
+            services.question_ask(
                 user=learner, lesson=paper_catalog["seed"], text=UNIVERSAL, idempotency_key="double"
-            )
-            outcomes.append(asked.question.pk)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+            ).question.pk
+        ),
+    )
 
     assert len(outcomes) == 10
     assert len(set(outcomes)) == 1

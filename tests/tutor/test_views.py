@@ -188,13 +188,18 @@ def test_coming_back_later_shows_the_ready_explanation_with_the_study_guide_byli
     assert "What loops mean" in text
 
 
-def test_a_failed_explanation_says_the_credits_were_returned_and_offers_to_try_again(client, lesson, settings):
+def unlock_that_fails(client, lesson, settings):
+    """A new learner unlocks while the backend refuses; the worker runs: the learner and the block it then shows."""
     settings.TUTOR_BACKEND = REFUSES
     user = signed_in(client, UserFactory())
     post_unlock(client, lesson)
     run_worker(lesson)
+    return user, status(client, lesson)
 
-    response = status(client, lesson)
+
+def test_a_failed_explanation_says_the_credits_were_returned_and_offers_to_try_again(client, lesson, settings):
+    user, response = unlock_that_fails(client, lesson, settings)
+
     text = visible_text(response.content, main_only=False)
     assert "⚡30 returned — the explanation could not be written." in text
     assert not polls(response)
@@ -206,11 +211,7 @@ def test_a_failed_explanation_says_the_credits_were_returned_and_offers_to_try_a
 
 
 def test_after_a_failure_one_tap_on_try_again_places_a_new_hold(client, lesson, settings):
-    settings.TUTOR_BACKEND = REFUSES
-    user = signed_in(client, UserFactory())
-    post_unlock(client, lesson)
-    run_worker(lesson)
-    response = status(client, lesson)
+    user, response = unlock_that_fails(client, lesson, settings)
     assert "Try again · ⚡30" in visible_text(response.content, main_only=False)
     assert "Confirm: unlock" not in response.content.decode()  # one tap, no confirm step
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import signal
 import time
 import uuid
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -16,36 +15,20 @@ from django.db.models import F
 from config.celery import app
 from credits.models import Hold, LedgerEntry
 from credits.selectors import ledger_audit, wallet_summary
-from tests.celery_worker import WorkerProcess, celery_worker_running
+from tests.celery_worker import celery_worker_running, wait_for
 from tests.factories import LearnerWithCreditsFactory
 from tests.tutor.conftest import ALWAYS_FAILS, SLOW
 from tutor import services
 from tutor.models import Explanation, ExplanationStatus, Unlock, UnlockStatus
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_tutor_queue")]
 
 ON_REDIS = bool(settings.REDIS_URL)
-
-
-@pytest.fixture(autouse=True)
-def _empty_tutor_queue():
-    """No message left over from an earlier run (a killed worker's, say) may reach this test's worker."""
-    with app.connection_for_write() as connection:
-        connection.default_channel.queue_purge("tutor")
 
 
 def tutor_queue_size() -> int:
     with app.connection_for_write() as connection:
         return connection.default_channel.queue_declare("tutor", passive=True).message_count
-
-
-def wait_for(condition: Callable[[], bool], *, worker: WorkerProcess, timeout: float = 60, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"Timed out waiting for {what or condition}. Worker log:\n{worker.log()[-6000:]}")
 
 
 def learner_with(balance: int):

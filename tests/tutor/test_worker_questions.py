@@ -3,37 +3,19 @@ answered from the material (with a citation of a real passage), or found uncover
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable
 
 import pytest
 from django.test import Client
 
-from config.celery import app
 from credits.models import Hold
 from credits.selectors import ledger_audit, wallet_summary
-from tests.celery_worker import WorkerProcess, celery_worker_running
+from tests.celery_worker import celery_worker_running, wait_for
 from tests.factories import LearnerWithCreditsFactory
 from tutor import services
 from tutor.models import Explanation, ExplanationStatus, Question
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _empty_tutor_queue():
-    with app.connection_for_write() as connection:
-        connection.default_channel.queue_purge("tutor")
-
-
-def wait_for(condition: Callable[[], bool], *, worker: WorkerProcess, timeout: float = 60, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"Timed out waiting for {what}. Worker log:\n{worker.log()[-6000:]}")
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_tutor_queue")]
 
 
 def ask(client: Client, slug: str, text: str, key: str | None = None) -> dict:
