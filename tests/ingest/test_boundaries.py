@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 INGEST = Path(__file__).resolve().parents[2] / "ingest"
-LESSONS_MODELS = {
-    *("Lesson", "Chapter", "Source", "Category", "RelatedLesson", "Course", "CourseLesson", "IncomingLesson"),
-}
+LESSONS_MODELS = frozenset(
+    ("Lesson", "Chapter", "Source", "Category", "RelatedLesson", "Course", "CourseLesson", "IncomingLesson")
+)
 WRITES = {"create", "bulk_create", "update", "bulk_update", "delete", "get_or_create", "update_or_create"}
 
 
