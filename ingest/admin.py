@@ -22,7 +22,13 @@ from ingest.selectors import incoming_queryset, sources_with_health
 from lessons.admin import URL_FIELDS_HTTPS, ChapterInline
 from lessons.exceptions import LessonNotIncoming
 from lessons.models import Lesson, LessonStatus, RelatedLesson, Source
-from lessons.services import lesson_curator_edited, lesson_merge, lesson_publish, lesson_reject
+from lessons.services import (
+    lesson_curator_edited,
+    lesson_merge,
+    lesson_publish,
+    lesson_reject,
+    sources_poll_schedule,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -263,7 +269,7 @@ class SourceHealthAdmin(admin.ModelAdmin):
 
         polled = list(queryset.exclude(feed_url="").values_list("pk", flat=True))
         # Due now: if the broker is down, the beat's sweep still finds them as soon as it is back.
-        Source.objects.filter(pk__in=polled).update(next_poll_at=timezone.now())
+        sources_poll_schedule(source_ids=polled, at=timezone.now())
         for source_id in polled:
             try:
                 source_poll_task.delay(source_id)

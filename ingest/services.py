@@ -12,19 +12,17 @@ Outcomes, in the words docs/sources.md uses:
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.text import slugify
 
 from ingest.exceptions import MaterialRetry, SourceConflict
 from ingest.feeds import FeedError, FeedItem, feed_parse
@@ -32,17 +30,26 @@ from ingest.fetching import FetchError, fetch
 from ingest.material import Material, MaterialError, article_text, chapters_from_json, transcript_text
 from ingest.models import MaterialFetch, MaterialStatus
 from ingest.suggestions import Suggester, Suggestion
-from lessons.chapters import ParsedChapter
-from lessons.models import FEED_FORMAT_KINDS, Category, Chapter, FeedFormat, Lesson, LessonStatus, Level, Source
+from lessons.exceptions import SourceNameTaken
+from lessons.models import Category, Lesson, LessonStatus, Source
 from lessons.related import related_recompute
-from lessons.services import chapters_replace
+from lessons.services import (
+    IncomingItem,
+    IncomingMaterial,
+    incoming_item_create,
+    incoming_item_refresh,
+    incoming_items_create,
+    incoming_materials_set,
+    source_poll_failed,
+    source_poll_lease_take,
+    source_poll_succeeded,
+    source_polled_add,
+)
 
 logger = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
 _FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
-_DESCRIPTION_MAX = 20_000
-_MATERIAL_MAX = 400_000
 
 
 @dataclass
@@ -71,32 +78,10 @@ def source_add(
     A hand-kept source of the same name (the demo catalog's "Medium · LLM") gets the feed; a source of that name that
     already reads another feed is a SourceConflict.
     """
-    if feed_format not in FeedFormat.values:
-        raise ValueError(f"unknown feed format {feed_format!r}")
-    if level and level not in Level.values:
-        raise ValueError(f"unknown level {level!r}")
-    with transaction.atomic():
-        existing = Source.objects.filter(feed_url=feed_url).first()
-        if existing is not None:
-            return existing, False
-        named = Source.objects.select_for_update().filter(name=name).first()
-        if named is not None and named.feed_url:
-            raise SourceConflict(f"A source named “{name}” already reads {named.feed_url}.")
-        fields = {
-            "feed_url": feed_url,
-            "feed_format": feed_format,
-            "kind": FEED_FORMAT_KINDS[feed_format],
-            "default_category": category,
-            "default_level": level,
-            "enabled": True,
-            "next_poll_at": None,
-        }
-        if named is not None:
-            for key, value in fields.items():
-                setattr(named, key, value)
-            named.save()
-            return named, False
-        return Source.objects.create(name=name, **fields), True
+    try:
+        return source_polled_add(name=name, feed_format=feed_format, feed_url=feed_url, category=category, level=level)
+    except SourceNameTaken as error:
+        raise SourceConflict(str(error)) from error
 
 
 def source_poll(*, source_id: int, material_inline: bool = False, now: datetime | None = None) -> PollResult:
@@ -113,7 +98,7 @@ def source_poll(*, source_id: int, material_inline: bool = False, now: datetime 
     try:
         fetched = fetch(source.feed_url, etag=source.etag, last_modified=source.last_modified, accept=_FEED_ACCEPT)
         if fetched.not_modified:
-            _source_succeeded(source, now=now, etag=fetched.etag, last_modified=fetched.last_modified)
+            source_poll_succeeded(source=source, now=now, etag=fetched.etag, last_modified=fetched.last_modified)
             result.not_modified = True
             return result
         items = feed_parse(fetched.body, feed_format=source.feed_format, content_type=fetched.content_type)
@@ -156,7 +141,7 @@ def source_poll(*, source_id: int, material_inline: bool = False, now: datetime 
             if not material_inline:
                 _related_enqueue(new_ids)
     # Validators are stored last: a poll that died midway fetches the whole feed again next time.
-    _source_succeeded(source, now=now, etag=fetched.etag, last_modified=fetched.last_modified)
+    source_poll_succeeded(source=source, now=now, etag=fetched.etag, last_modified=fetched.last_modified)
     if material_inline:
         statuses = materials_fetch_now(fetch_ids=pending)
         result.failed += sum(1 for status in statuses if status == MaterialStatus.FAILED)
@@ -168,19 +153,9 @@ def source_poll(*, source_id: int, material_inline: bool = False, now: datetime 
     return result
 
 
-def _source_succeeded(source: Source, *, now: datetime, etag: str, last_modified: str) -> None:
-    Source.objects.filter(pk=source.pk).update(
-        last_polled_at=now,
-        last_success_at=now,
-        last_error="",
-        consecutive_failures=0,
-        next_poll_at=now + timedelta(minutes=max(1, source.poll_interval_minutes)),
-        etag=etag[:500],
-        last_modified=last_modified[:100],
-    )
-
-
 def _source_failed(source: Source, *, message: str, now: datetime) -> None:
+    """Back off exponentially (INGEST_RETRY_BASE_SECONDS × 2^(failures − 1), at most INGEST_RETRY_MAX_SECONDS) and
+    turn the source off after INGEST_MAX_FAILURES failures in a row."""
     failures = source.consecutive_failures + 1
     delay = min(
         int(settings.INGEST_RETRY_BASE_SECONDS) * 2 ** min(failures - 1, 20), int(settings.INGEST_RETRY_MAX_SECONDS)
@@ -188,12 +163,13 @@ def _source_failed(source: Source, *, message: str, now: datetime) -> None:
     disable = failures >= int(settings.INGEST_MAX_FAILURES)
     if disable:
         message = f"Turned off after {failures} failed polls in a row; fix the feed and tick “enabled”. Last: {message}"
-    Source.objects.filter(pk=source.pk).update(
-        last_polled_at=now,
-        last_error=message[:2000],
-        consecutive_failures=failures,
-        next_poll_at=now + timedelta(seconds=delay),
-        enabled=False if disable else F("enabled"),
+    source_poll_failed(
+        source=source,
+        message=message,
+        failures=failures,
+        retry_at=now + timedelta(seconds=delay),
+        disable=disable,
+        now=now,
     )
 
 
@@ -206,23 +182,15 @@ def _items_create_together(
     """Create every new item, its chapters and its pending material in three INSERTs; the MaterialFetch ids, or None
     when the database refused one (another poll created it meanwhile, or the feed lists it twice): nothing is kept
     then, and the caller goes item by item."""
-    try:
-        with transaction.atomic():
-            lessons = Lesson.objects.bulk_create(
-                [
-                    Lesson(**_new_lesson_fields(source, item, suggested.get(item.identity_key), now=now))
-                    for item in items
-                ]
-            )
-            pairs = list(zip(lessons, items, strict=True))
-            Chapter.objects.bulk_create(
-                chapter for lesson, item in pairs for chapter in _chapters(lesson, item.chapters)
-            )
-            jobs = MaterialFetch.objects.bulk_create(
-                _material_job(lesson, item) for lesson, item in pairs if item.needs_material
-            )
-    except IntegrityError:
-        return None
+    with transaction.atomic():
+        lessons = incoming_items_create(
+            source=source, items=[_incoming(item, suggested.get(item.identity_key)) for item in items], now=now
+        )
+        if lessons is None:
+            return None
+        jobs = MaterialFetch.objects.bulk_create(
+            _material_job(lesson, item) for lesson, item in zip(lessons, items, strict=True) if item.needs_material
+        )
     return [job.pk for job in jobs]
 
 
@@ -231,41 +199,35 @@ def _item_ingest(
 ) -> tuple[str, int | None]:
     """("new" | "updated" | "unchanged", the MaterialFetch id to run when one was created)."""
     if known_id is not None:
-        return _item_refresh(known_id, item), None
-    try:
-        with transaction.atomic():
-            lesson = Lesson.objects.create(**_new_lesson_fields(source, item, suggestion, now=now))
-            Chapter.objects.bulk_create(_chapters(lesson, item.chapters))
-            job = _material_job(lesson, item) if item.needs_material else None
-            if job is not None:
-                job.save()
-    except IntegrityError:
-        # Another poll of this feed created it a moment ago: the constraint, not a check, decides (module docstring).
-        return "unchanged", None
+        updated = incoming_item_refresh(lesson_id=known_id, item=_incoming(item, None))
+        return ("updated" if updated else "unchanged"), None
+    with transaction.atomic():
+        lesson = incoming_item_create(source=source, item=_incoming(item, suggestion), now=now)
+        if lesson is None:
+            # Another poll of this feed created it a moment ago: the constraint decided (module docstring).
+            return "unchanged", None
+        job = _material_job(lesson, item) if item.needs_material else None
+        if job is not None:
+            job.save()
     return "new", job.pk if job is not None else None
 
 
-def _new_lesson_fields(
-    source: Source, item: FeedItem, suggestion: Suggestion | None, *, now: datetime
-) -> dict[str, object]:
-    fields = _lesson_fields(source, item, now=now)
-    if suggestion is not None:
-        fields |= {
-            "suggested_category_id": suggestion.category_id,
-            "suggested_level": suggestion.level,
-            "suggested_summary": suggestion.summary[:300],
-        }
-        if not source.default_level and suggestion.level:
-            fields["level"] = suggestion.level
-    return fields
-
-
-def _chapters(lesson: Lesson, chapters: Iterable[ParsedChapter]) -> list[Chapter]:
-    ordered = sorted(chapters, key=lambda chapter: chapter.start_seconds)
-    return [
-        Chapter(lesson=lesson, start_seconds=chapter.start_seconds, title=chapter.title[:300], position=position)
-        for position, chapter in enumerate(ordered, start=1)
-    ]
+def _incoming(item: FeedItem, suggestion: Suggestion | None) -> IncomingItem:
+    """A feed item as the catalog stores it, with the curator's suggestions when the item is new."""
+    return IncomingItem(
+        identity_key=item.identity_key,
+        title=item.title,
+        link=item.link,
+        authors=item.authors,
+        published_on=item.published_on,
+        description=item.summary,
+        duration_seconds=item.duration_seconds,
+        material=item.material,
+        chapters=tuple(item.chapters),
+        suggested_category_id=suggestion.category_id if suggestion else None,
+        suggested_level=suggestion.level if suggestion else "",
+        suggested_summary=suggestion.summary if suggestion else "",
+    )
 
 
 def _material_job(lesson: Lesson, item: FeedItem) -> MaterialFetch:
@@ -276,58 +238,6 @@ def _material_job(lesson: Lesson, item: FeedItem) -> MaterialFetch:
         transcript_type=item.transcript_type[:100],
         chapters_url=item.chapters_url[:1000],
     )
-
-
-def _lesson_fields(source: Source, item: FeedItem, *, now: datetime) -> dict[str, object]:
-    digest = hashlib.sha1(f"{source.pk}:{item.identity_key}".encode(), usedforsecurity=False).hexdigest()[:10]
-    return {
-        "title": item.title[:300],
-        "slug": f"{slugify(item.title)[:150].strip('-') or 'lesson'}-{digest}",
-        "source": source,
-        "kind": FEED_FORMAT_KINDS.get(source.feed_format, source.kind),
-        "external_url": item.link[:1000],
-        "authors": item.authors[:300],
-        "level": source.default_level or Level.BEGINNER,
-        "category": source.default_category,
-        "published_at": item.published_on or now.date(),
-        "duration_seconds": item.duration_seconds,
-        "description": item.summary[:_DESCRIPTION_MAX],
-        "material": item.material[:_MATERIAL_MAX],
-        "status": LessonStatus.INCOMING,
-        "identity_key": item.identity_key,
-    }
-
-
-def _item_refresh(lesson_id: int, item: FeedItem) -> str:
-    """Update an incoming, untouched lesson from a changed item; anything a curator owns stays as it is."""
-    with transaction.atomic():
-        lesson = (
-            Lesson.objects.select_for_update()
-            .filter(pk=lesson_id, status=LessonStatus.INCOMING, curator_edited_at__isnull=True)
-            .first()
-        )
-        if lesson is None:
-            return "unchanged"
-        changes: dict[str, object] = {
-            "title": item.title[:300],
-            "external_url": item.link[:1000],
-            "authors": item.authors[:300],
-            "description": item.summary[:_DESCRIPTION_MAX],
-            "duration_seconds": item.duration_seconds,
-        }
-        if item.material:
-            changes["material"] = item.material[:_MATERIAL_MAX]
-        if item.published_on:
-            changes["published_at"] = item.published_on
-        changed = [key for key, value in changes.items() if getattr(lesson, key) != value]
-        if not changed:
-            return "unchanged"
-        for key in changed:
-            setattr(lesson, key, changes[key])
-        lesson.save(update_fields=[*changed, "updated"])
-        if "description" in changed and item.chapters:
-            chapters_replace(lesson=lesson, chapters=item.chapters)
-    return "updated"
 
 
 # --- Material --------------------------------------------------------------------------------------------------
@@ -405,18 +315,23 @@ def _material_read(job: MaterialFetch) -> _Read:
 
 
 def _materials_write(jobs: list[MaterialFetch], reads: list[_Read]) -> list[str]:
-    """Store what was found on each job's lesson (only while it is incoming and no curator touched it) and close the
-    jobs: a handful of statements however many jobs, inside the caller's transaction."""
+    """Store what was found on each job's lesson (lessons.services writes it only while the lesson is incoming and no
+    curator touched it) and close the jobs: a handful of statements however many jobs, inside the caller's
+    transaction."""
     now = timezone.now()
-    untouched = set(
-        Lesson.objects.select_for_update()
-        .filter(pk__in=[job.lesson_id for job in jobs], status=LessonStatus.INCOMING, curator_edited_at__isnull=True)
-        .values_list("pk", flat=True)
+    incoming_materials_set(
+        materials=[
+            IncomingMaterial(
+                lesson_id=job.lesson_id,
+                text=read.material.text,
+                transcript=read.material.transcript,
+                chapters=tuple(read.material.chapters),
+            )
+            for job, read in zip(jobs, reads, strict=True)
+            if read.material.text or read.material.transcript or read.material.chapters
+        ],
+        now=now,
     )
-    with_text: list[Lesson] = []
-    with_transcript: list[Lesson] = []
-    chapter_rows: list[Chapter] = []
-    chaptered: list[int] = []
     statuses: list[str] = []
     for job, read in zip(jobs, reads, strict=True):
         found = read.material
@@ -424,20 +339,6 @@ def _materials_write(jobs: list[MaterialFetch], reads: list[_Read]) -> list[str]
         job.status = MaterialStatus.FAILED if read.errors and nothing else MaterialStatus.DONE
         job.finished_at, job.error, job.claimed_at = now, read.error, None
         statuses.append(job.status)
-        if job.lesson_id not in untouched:
-            continue
-        if found.text:
-            with_text.append(Lesson(pk=job.lesson_id, material=found.text[:_MATERIAL_MAX], updated=now))
-        if found.transcript:
-            with_transcript.append(Lesson(pk=job.lesson_id, transcript=found.transcript[:_MATERIAL_MAX], updated=now))
-        if found.chapters:  # a chapters file is the publisher's own list: it wins over one read from the show notes
-            chaptered.append(job.lesson_id)
-            chapter_rows += _chapters(Lesson(pk=job.lesson_id), found.chapters)
-    Lesson.objects.bulk_update(with_text, ["material", "updated"])
-    Lesson.objects.bulk_update(with_transcript, ["transcript", "updated"])
-    if chaptered:
-        Chapter.objects.filter(lesson_id__in=chaptered).delete()
-        Chapter.objects.bulk_create(chapter_rows)
     MaterialFetch.objects.bulk_update(jobs, ["status", "finished_at", "error", "claimed_at"])
     return statuses
 
@@ -507,12 +408,7 @@ def ingest_sweep(*, now: datetime | None = None) -> SweepResult:
     lease = timedelta(seconds=int(settings.INGEST_POLL_LEASE_SECONDS))
     polls = 0
     for source_id in Source.objects.due(now=now).values_list("pk", flat=True):
-        taken = (
-            Source.objects.filter(pk=source_id)
-            .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
-            .update(next_poll_at=now + lease)
-        )
-        if taken:
+        if source_poll_lease_take(source_id=source_id, now=now, until=now + lease):
             source_poll_task.delay(source_id)
             polls += 1
     stale_enqueue = now - timedelta(seconds=int(settings.INGEST_MATERIAL_REQUEUE_SECONDS))

@@ -2,12 +2,12 @@
 
 The classifier is TF-IDF and logistic regression (scikit-learn), trained on the published lessons' titles, summaries and
 descriptions; it is rebuilt only when the published catalog changed, so a poll of fifty items trains it once. The
-summary is extractive: the sentence of the item's own text closest to the whole, never words the item did not say.
+summary line comes from the tutor (tutor.summaries): extractive with the offline backend (the sentence of the item's
+own text closest to the whole), written by the model when the `openai` backend is configured.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -15,9 +15,8 @@ from typing import Any
 from django.db.models import Count, Max
 
 from lessons.models import Lesson
+from tutor.summaries import summary_lines
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"'])")
-_SUMMARY_MAX = 160
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}
 
@@ -83,29 +82,6 @@ def _classifier() -> _Classifier:
         return _cache["model"]
 
 
-def summary_extract(*, title: str, text: str) -> str:
-    """“Learn: <the item's most central sentence>”, at most a line; "" when the item has no usable sentence."""
-    sentences = [s.strip() for s in _SENTENCE.split(" ".join(text.split())) if 6 <= len(s.split()) <= 45][:40]
-    if not sentences:
-        return ""
-    best = sentences[0]
-    if len(sentences) > 2:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        try:
-            matrix = TfidfVectorizer(stop_words="english").fit_transform([title, *sentences])
-        except ValueError:
-            matrix = None
-        if matrix is not None:
-            centre = matrix.sum(axis=0)
-            scores = (matrix[1:] @ centre.T).A1
-            best = sentences[int(scores.argmax())]
-    line = f"Learn: {best}"
-    if len(line) > _SUMMARY_MAX:
-        line = line[: _SUMMARY_MAX - 1].rsplit(" ", 1)[0] + "…"
-    return line
-
-
 class Suggester:
     """One per poll: the classifier is looked up once, then asked once for all new items."""
 
@@ -115,7 +91,8 @@ class Suggester:
     def suggest_many(self, items: list[tuple[str, str, str]]) -> list[Suggestion]:
         """Suggestions for (title, summary, text) triples, in order."""
         predicted = self._classifier.suggest_many([_document(title, summary, text) for title, summary, text in items])
+        lines = summary_lines(items=[(title, summary or text) for title, summary, text in items])
         return [
-            Suggestion(category_id=category_id, level=level, summary=summary_extract(title=title, text=summary or text))
-            for (title, summary, text), (category_id, level) in zip(items, predicted, strict=True)
+            Suggestion(category_id=category_id, level=level, summary=line)
+            for (category_id, level), line in zip(predicted, lines, strict=True)
         ]

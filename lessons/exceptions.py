@@ -23,3 +23,7 @@ class LessonNotAvailable(LessonsError):
 class LessonNotIncoming(LessonsError):
     """The lesson is not in a state this curation step applies to (publishing a rejected one, rejecting a
     published one)."""
+
+
+class SourceNameTaken(LessonsError):
+    """A source of this name already reads another feed."""

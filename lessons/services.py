@@ -1,20 +1,22 @@
-"""Writes in the catalog: progress, enrolment, publishing, course order, chapters and importing a lesson."""
+"""Writes in the catalog: progress, enrolment, publishing, course order, chapters, importing a lesson, and the rows a
+source's feed brings in (incoming lessons, their material, the source's poll health)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
 from lessons.chapters import ParsedChapter, chapters_parse
-from lessons.exceptions import LessonNotAvailable, LessonNotIncoming
+from lessons.exceptions import LessonNotAvailable, LessonNotIncoming, SourceNameTaken
 from lessons.models import (
     FEED_FORMAT_KINDS,
     Category,
@@ -22,6 +24,7 @@ from lessons.models import (
     Course,
     CourseLesson,
     Enrollment,
+    FeedFormat,
     Kind,
     Lesson,
     LessonProgress,
@@ -36,6 +39,9 @@ from lessons.tasks import related_recompute_task
 MERGE_MAX_ENTRIES = 500
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 _TITLE_FROM_DESCRIPTION_MAX = 120
+# What an incoming lesson keeps of a feed item's text and of its fetched material.
+INCOMING_DESCRIPTION_MAX = 20_000
+INCOMING_MATERIAL_MAX = 400_000
 
 
 @dataclass(frozen=True)
@@ -273,10 +279,7 @@ def lesson_curator_edited(*, lesson: Lesson) -> None:
 
 def chapters_replace(*, lesson: Lesson, chapters: Iterable[ParsedChapter]) -> int:
     """Replace the lesson's chapters with ``chapters`` (in order of time); return how many it now has."""
-    rows = [
-        Chapter(lesson=lesson, start_seconds=chapter.start_seconds, title=chapter.title[:300], position=position)
-        for position, chapter in enumerate(sorted(chapters, key=lambda chapter: chapter.start_seconds), start=1)
-    ]
+    rows = _chapter_rows(lesson, chapters)
     with transaction.atomic():
         Chapter.objects.filter(lesson=lesson).delete()
         Chapter.objects.bulk_create(rows)
@@ -423,3 +426,255 @@ def lesson_transcript_set(*, lesson: Lesson, text: str) -> None:
     """Store the lesson's transcript (the tutor checks it parses first); it is read as the tutor's material."""
     lesson.transcript = text
     lesson.save(update_fields=["transcript", "updated"])
+
+
+# --- Incoming lessons: what a source's feed brings in (the ingest pipeline reads feeds and calls these) -------------
+
+
+@dataclass(frozen=True)
+class IncomingItem:
+    """One item of a source's feed, as the catalog stores it, with the curator's suggestions for it."""
+
+    identity_key: str  # the feed's GUID, the arXiv id, yt:video:ID, or the canonical URL
+    title: str
+    link: str
+    authors: str = ""
+    published_on: date | None = None
+    description: str = ""
+    duration_seconds: int | None = None
+    material: str = ""
+    chapters: tuple[ParsedChapter, ...] = ()
+    suggested_category_id: int | None = None
+    suggested_level: str = ""
+    suggested_summary: str = ""
+
+
+@dataclass(frozen=True)
+class IncomingMaterial:
+    """What was fetched behind one incoming lesson (any part may be empty)."""
+
+    lesson_id: int
+    text: str = ""
+    transcript: str = ""
+    chapters: tuple[ParsedChapter, ...] = ()
+
+
+def incoming_items_create(*, source: Source, items: Sequence[IncomingItem], now: datetime) -> list[Lesson] | None:
+    """Create every item as an incoming lesson with its chapters, in two INSERTs however many items; the lessons in
+    order, or None when the database refused one (another poll created it meanwhile, or the feed lists it twice):
+    nothing is kept then, and the caller goes item by item (incoming_item_create).
+
+    The unique constraint on (source, identity key) decides, not a check in Python, so two polls of one feed at once
+    create each item once.
+    """
+    try:
+        with transaction.atomic():
+            lessons = Lesson.objects.bulk_create([Lesson(**_incoming_fields(source, item, now=now)) for item in items])
+            Chapter.objects.bulk_create(
+                row for lesson, item in zip(lessons, items, strict=True) for row in _chapter_rows(lesson, item.chapters)
+            )
+    except IntegrityError:
+        return None
+    return lessons
+
+
+def incoming_item_create(*, source: Source, item: IncomingItem, now: datetime) -> Lesson | None:
+    """Create one item as an incoming lesson with its chapters; None when the source already has it (the unique
+    constraint refused it: a poll of the same feed created it a moment ago)."""
+    try:
+        with transaction.atomic():
+            lesson = Lesson.objects.create(**_incoming_fields(source, item, now=now))
+            Chapter.objects.bulk_create(_chapter_rows(lesson, item.chapters))
+    except IntegrityError:
+        return None
+    return lesson
+
+
+def incoming_item_refresh(*, lesson_id: int, item: IncomingItem) -> bool:
+    """Update an incoming lesson no curator touched from a changed item; True when something changed. A published,
+    rejected, merged or curator-edited lesson is never written (so a rejected item never comes back)."""
+    with transaction.atomic():
+        lesson = (
+            Lesson.objects.select_for_update()
+            .filter(pk=lesson_id, status=Lesson.Status.INCOMING, curator_edited_at__isnull=True)
+            .first()
+        )
+        if lesson is None:
+            return False
+        changes: dict[str, object] = {
+            "title": item.title[:300],
+            "external_url": item.link[:1000],
+            "authors": item.authors[:300],
+            "description": item.description[:INCOMING_DESCRIPTION_MAX],
+            "duration_seconds": item.duration_seconds,
+        }
+        if item.material:
+            changes["material"] = item.material[:INCOMING_MATERIAL_MAX]
+        if item.published_on:
+            changes["published_at"] = item.published_on
+        changed = [key for key, value in changes.items() if getattr(lesson, key) != value]
+        if not changed:
+            return False
+        for key in changed:
+            setattr(lesson, key, changes[key])
+        lesson.save(update_fields=[*changed, "updated"])
+        if "description" in changed and item.chapters:
+            chapters_replace(lesson=lesson, chapters=item.chapters)
+    return True
+
+
+def incoming_materials_set(*, materials: Sequence[IncomingMaterial], now: datetime) -> set[int]:
+    """Store fetched material on incoming lessons no curator touched (others are left as they are); the ids of the
+    lessons written. A handful of statements however many lessons; the lessons stay locked until the caller's
+    transaction ends.
+
+    A chapters file is the publisher's own list: it replaces chapters read from the show notes.
+    """
+    with transaction.atomic():
+        untouched = set(
+            Lesson.objects.select_for_update()
+            .filter(
+                pk__in=[found.lesson_id for found in materials],
+                status=Lesson.Status.INCOMING,
+                curator_edited_at__isnull=True,
+            )
+            .values_list("pk", flat=True)
+        )
+        with_text: list[Lesson] = []
+        with_transcript: list[Lesson] = []
+        chapter_rows: list[Chapter] = []
+        chaptered: list[int] = []
+        for found in materials:
+            if found.lesson_id not in untouched:
+                continue
+            if found.text:
+                with_text.append(Lesson(pk=found.lesson_id, material=found.text[:INCOMING_MATERIAL_MAX], updated=now))
+            if found.transcript:
+                transcript = found.transcript[:INCOMING_MATERIAL_MAX]
+                with_transcript.append(Lesson(pk=found.lesson_id, transcript=transcript, updated=now))
+            if found.chapters:
+                chaptered.append(found.lesson_id)
+                chapter_rows += _chapter_rows(Lesson(pk=found.lesson_id), found.chapters)
+        Lesson.objects.bulk_update(with_text, ["material", "updated"])
+        Lesson.objects.bulk_update(with_transcript, ["transcript", "updated"])
+        if chaptered:
+            Chapter.objects.filter(lesson_id__in=chaptered).delete()
+            Chapter.objects.bulk_create(chapter_rows)
+    return untouched
+
+
+def _incoming_fields(source: Source, item: IncomingItem, *, now: datetime) -> dict[str, object]:
+    digest = hashlib.sha1(f"{source.pk}:{item.identity_key}".encode(), usedforsecurity=False).hexdigest()[:10]
+    fields: dict[str, object] = {
+        "title": item.title[:300],
+        "slug": f"{slugify(item.title)[:150].strip('-') or 'lesson'}-{digest}",
+        "source": source,
+        "kind": FEED_FORMAT_KINDS.get(source.feed_format, source.kind),
+        "external_url": item.link[:1000],
+        "authors": item.authors[:300],
+        "level": source.default_level or Level.BEGINNER,
+        "category": source.default_category,
+        "published_at": item.published_on or now.date(),
+        "duration_seconds": item.duration_seconds,
+        "description": item.description[:INCOMING_DESCRIPTION_MAX],
+        "material": item.material[:INCOMING_MATERIAL_MAX],
+        "status": Lesson.Status.INCOMING,
+        "identity_key": item.identity_key,
+        "suggested_category_id": item.suggested_category_id,
+        "suggested_level": item.suggested_level,
+        "suggested_summary": item.suggested_summary[:300],
+    }
+    if not source.default_level and item.suggested_level:
+        fields["level"] = item.suggested_level
+    return fields
+
+
+def _chapter_rows(lesson: Lesson, chapters: Iterable[ParsedChapter]) -> list[Chapter]:
+    ordered = sorted(chapters, key=lambda chapter: chapter.start_seconds)
+    return [
+        Chapter(lesson=lesson, start_seconds=chapter.start_seconds, title=chapter.title[:300], position=position)
+        for position, chapter in enumerate(ordered, start=1)
+    ]
+
+
+# --- Polled sources: adding one, and the health of its polls -------------------------------------------------------
+
+
+def source_polled_add(
+    *, name: str, feed_format: str, feed_url: str, category: Category | None = None, level: str = ""
+) -> tuple[Source, bool]:
+    """Add a polled source, or return the one that already reads ``feed_url`` (True when created).
+
+    A hand-kept source of the same name (the demo catalog's "Medium · LLM") gets the feed; a source of that name that
+    already reads another feed is SourceNameTaken.
+    """
+    if feed_format not in FeedFormat.values:
+        raise ValueError(f"unknown feed format {feed_format!r}")
+    if level and level not in Level.values:
+        raise ValueError(f"unknown level {level!r}")
+    with transaction.atomic():
+        existing = Source.objects.filter(feed_url=feed_url).first()
+        if existing is not None:
+            return existing, False
+        named = Source.objects.select_for_update().filter(name=name).first()
+        if named is not None and named.feed_url:
+            raise SourceNameTaken(f"A source named “{name}” already reads {named.feed_url}.")
+        fields = {
+            "feed_url": feed_url,
+            "feed_format": feed_format,
+            "kind": FEED_FORMAT_KINDS[feed_format],
+            "default_category": category,
+            "default_level": level,
+            "enabled": True,
+            "next_poll_at": None,
+        }
+        if named is not None:
+            for key, value in fields.items():
+                setattr(named, key, value)
+            named.save()
+            return named, False
+        return Source.objects.create(name=name, **fields), True
+
+
+def source_poll_succeeded(*, source: Source, now: datetime, etag: str, last_modified: str) -> None:
+    """Record a poll that read the feed (or was told it had not changed): errors cleared, the next poll after the
+    source's interval, and the feed's HTTP validators kept for the next conditional request."""
+    Source.objects.filter(pk=source.pk).update(
+        last_polled_at=now,
+        last_success_at=now,
+        last_error="",
+        consecutive_failures=0,
+        next_poll_at=now + timedelta(minutes=max(1, source.poll_interval_minutes)),
+        etag=etag[:500],
+        last_modified=last_modified[:100],
+    )
+
+
+def source_poll_failed(
+    *, source: Source, message: str, failures: int, retry_at: datetime, disable: bool, now: datetime
+) -> None:
+    """Record a failed poll: the error, the failures in a row, when to try again, and (``disable``) the source turned
+    off. The caller's backoff policy decides ``retry_at`` and ``disable``."""
+    Source.objects.filter(pk=source.pk).update(
+        last_polled_at=now,
+        last_error=message[:2000],
+        consecutive_failures=failures,
+        next_poll_at=retry_at,
+        enabled=False if disable else F("enabled"),
+    )
+
+
+def source_poll_lease_take(*, source_id: int, now: datetime, until: datetime) -> bool:
+    """Take a due source's next poll: push its next_poll_at to ``until`` unless another sweep took it first (True
+    when this call took it)."""
+    taken = (
+        Source.objects.filter(pk=source_id)
+        .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+        .update(next_poll_at=until)
+    )
+    return taken == 1
+
+
+def sources_poll_schedule(*, source_ids: Sequence[int], at: datetime) -> int:
+    """Make sources due at ``at`` (a curator's "poll now"); returns how many."""
+    return Source.objects.filter(pk__in=source_ids).update(next_poll_at=at)

@@ -35,6 +35,7 @@ class ChatServer:
         self.bad_chapters: set[str] = set()  # chapter titles whose parts always come back malformed
         self.flaky_once: set[str] = set()  # part names answered malformed the first time each is asked
         self._flaked: set[str] = set()
+        self.summary_line = ""  # the "summary_line" part's line, when a test wants a particular (or a bad) one
         self.stopping = threading.Event()
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._http.daemon_threads = True
@@ -54,6 +55,7 @@ class ChatServer:
         self.bad_chapters.clear()
         self.flaky_once.clear()
         self._flaked.clear()
+        self.summary_line = ""
 
     def start(self) -> ChatServer:
         self._thread.start()
@@ -95,6 +97,8 @@ def part_answer(chat: ChatServer, name: str, prompt: str) -> str:
         return json.dumps({"terms": [{"term": "loop", "meaning": "Running the same block again [1:17]."}]})
     if name == "questions":
         return json.dumps({"questions": ["What is a loop?", "Why does it matter?", "How would you check it?"]})
+    if name == "summary_line":
+        return json.dumps({"line": chat.summary_line or "Learn how a looped model feeds its own output back in."})
     if name == "answer":
         found = "France" not in prompt
         return json.dumps({"found": found, "answer": "The passages say it reuses one block [1]." if found else ""})

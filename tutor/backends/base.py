@@ -100,6 +100,11 @@ class ExplanationBackend(Protocol):
         self, material: LessonMaterial, *, on_progress: ProgressCallback | None = None
     ) -> GenerationResult: ...
 
+    def summary_line(self, *, title: str, text: str) -> str:
+        """One line starting "Learn" that says what the material teaches ("" when it has nothing to say); never
+        raises: a backend that cannot write one returns the offline, extractive line."""
+        ...
+
 
 # Every explanation has these level-two headings, in this order; the HTTP backend's answer is checked against them.
 REQUIRED_SECTIONS: tuple[str, ...] = (

@@ -31,6 +31,7 @@ from tutor.backends.study_guide import (
     chapter_for_heading,
     concept_line,
     markdown_escape,
+    summary_line_extract,
     text_sections,
     uncovered_chapters_line,
 )
@@ -99,7 +100,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "properties": {"found": {"type": "boolean"}, "answer": {"type": "string"}},
         "required": ["found", "answer"],
     },
+    "summary_line": {"type": "object", "properties": {"line": {"type": "string"}}, "required": ["line"]},
 }
+# A model's "Learn …" line is kept only in the shape a curator's queue shows: one line, at most this long, no links.
+SUMMARY_LINE_CHARS_MAX = 300
+SUMMARY_MATERIAL_CHARS_MAX = 6_000
+_LINK = re.compile(r"https?://|www\.|\]\(|<a\b|\b[\w-]+\.(?:com|org|net|io|ai|dev)\b", re.IGNORECASE)
 _PASSAGE_NUMBER = re.compile(r"\s?\[\d{1,2}\](?!\()")
 _CITATION = re.compile(r"\s?\[(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\](?!\()")
 
@@ -148,6 +154,7 @@ class OpenAIChatBackend:
         self.cost_per_1k_input = Decimal(str(cost_per_1k_input))
         self.cost_per_1k_output = Decimal(str(cost_per_1k_output))
         self.structured = True  # turned off for a server that refuses response_format
+        self.unreachable = False  # the server timed out or refused once: later summary lines skip it (see summary_line)
         # Local servers (vLLM, Ollama, llama.cpp) ignore the key, but the client insists on one.
         # Retries are the Celery task's job: with the client's own, one failure would cost several timeouts.
         self.client = openai.OpenAI(
@@ -272,6 +279,32 @@ class OpenAIChatBackend:
             prompt_tokens=usage.prompt_tokens,
             completion_tokens=usage.completion_tokens,
         )
+
+    # --- A one-line summary --------------------------------------------------------------------------------------
+
+    def summary_line(self, *, title: str, text: str) -> str:
+        """One short "Learn …" line written by the model from the material, checked (one line, starts with "Learn",
+        at most SUMMARY_LINE_CHARS_MAX characters, no links); the extractive line on any failure.
+
+        A server that timed out or could not be reached is not asked again by this backend object: a poll asks for
+        one line per new item, and fifty timeouts in a row would hold the poll for fifty times the timeout.
+        """
+        fallback = summary_line_extract(title=title, text=text)
+        if self.unreachable or not text.strip():
+            return fallback
+        prompt = (
+            f"Lesson title: {title}\n\nThe lesson's material:\n{text[:SUMMARY_MATERIAL_CHARS_MAX]}\n\n"
+            'Write one short line (at most 200 characters) that starts with "Learn" and says what a learner will '
+            "learn from this material. Use only what the material says; no links."
+        )
+        try:
+            answer = self._part("summary_line", prompt, _Usage(), _summary_line_check)
+        except TransientBackendError:
+            self.unreachable = True
+            return fallback
+        except (_PartFailed, PermanentBackendError):
+            return fallback
+        return " ".join(str(answer["line"]).split())
 
     # --- Calls -------------------------------------------------------------------------------------------------
 
@@ -498,6 +531,21 @@ def _strings(value: Any, *, least: int, most: int) -> bool:
 
 def _points_check(data: dict[str, Any]) -> bool:
     return _strings(data.get("points"), least=1, most=5)
+
+
+def _summary_line_check(data: dict[str, Any]) -> bool:
+    line = data.get("line")
+    if not isinstance(line, str):
+        return False
+    line = line.strip()
+    return (
+        bool(line)
+        and "\n" not in line
+        and "\r" not in line
+        and re.match(r"Learn\b", line) is not None
+        and len(" ".join(line.split())) <= SUMMARY_LINE_CHARS_MAX
+        and _LINK.search(line) is None
+    )
 
 
 def _answer_check(data: dict[str, Any]) -> bool:

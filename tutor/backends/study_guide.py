@@ -70,6 +70,10 @@ _DEFINING = r"(?:\s+(?:is|are|means|refers\s+to|describes)\b|\s*\()"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
 _URL_UNSAFE = re.compile(r"[\s()<>]")
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
+# The one-line "Learn: …" summary: a plain split (the line is one sentence of the item's text, as written), the
+# sentences of a readable length, and how long the line may be.
+_SUMMARY_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"'])")
+SUMMARY_LINE_MAX = 160
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,31 @@ class StudyGuideBackend:
             if on_progress is not None:
                 on_progress("\n\n".join(parts) + "\n")
         return GenerationResult(markdown="\n\n".join(parts) + "\n", backend=self.name, model=self.model)
+
+    def summary_line(self, *, title: str, text: str) -> str:
+        """The extractive one-line summary (summary_line_extract): never words the material did not say."""
+        return summary_line_extract(title=title, text=text)
+
+
+def summary_line_extract(*, title: str, text: str) -> str:
+    """“Learn: <the text's most central sentence>”, at most a line; "" when the text has no usable sentence."""
+    sentences = [s.strip() for s in _SUMMARY_SENTENCE.split(" ".join(text.split())) if 6 <= len(s.split()) <= 45][:40]
+    if not sentences:
+        return ""
+    best = sentences[0]
+    if len(sentences) > 2:
+        try:
+            matrix = TfidfVectorizer(stop_words="english").fit_transform([title, *sentences])
+        except ValueError:
+            matrix = None
+        if matrix is not None:
+            centre = matrix.sum(axis=0)
+            scores = (matrix[1:] @ centre.T).A1
+            best = sentences[int(scores.argmax())]
+    line = f"Learn: {best}"
+    if len(line) > SUMMARY_LINE_MAX:
+        line = line[: SUMMARY_LINE_MAX - 1].rsplit(" ", 1)[0] + "…"
+    return line
 
 
 class _GuideWriter:
