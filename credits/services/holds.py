@@ -36,16 +36,17 @@ def hold_place(
     reason = require_reason(reason)
     reference = require_reference(reference, required=True)
     idempotency_key = require_key(idempotency_key)
+    now = timezone.now()
+    expires_at = expires_at or now + timedelta(seconds=settings.CREDITS_HOLD_TTL_SECONDS)
     if one_statement.available():
         # The plain success in one statement on PostgreSQL; a replay, a refusal or a new wallet takes the path below.
-        now = timezone.now()
         placed = one_statement.hold_place_at_once(
             user=user,
             amount=amount,
             reason=reason,
             reference=reference,
             idempotency_key=idempotency_key,
-            expires_at=expires_at or now + timedelta(seconds=settings.CREDITS_HOLD_TTL_SECONDS),
+            expires_at=expires_at,
             now=now,
         )
         if placed is not None:
@@ -57,14 +58,13 @@ def hold_place(
             same_request_or_conflict(existing, amount=amount, reason=reason, reference=reference)
             return existing
         require_available(wallet=wallet, amount=amount)
-        now = timezone.now()
         hold = Hold.objects.create(
             wallet=wallet,
             amount=amount,
             reason=reason,
             reference=reference,
             idempotency_key=idempotency_key,
-            expires_at=expires_at or now + timedelta(seconds=settings.CREDITS_HOLD_TTL_SECONDS),
+            expires_at=expires_at,
             created_at=now,
         )
         wallet.held += amount
