@@ -1,5 +1,6 @@
 """The custom user: email is the login; a display name is what other learners see (leaderboards)."""
 
+import functools
 import zoneinfo
 from datetime import datetime, time, timedelta
 from typing import ClassVar
@@ -9,9 +10,11 @@ from django.db import models
 from django.db.models.functions import Lower
 
 
+@functools.cache
 def time_zone_choices() -> list[tuple[str, str]]:
-    """The host's tzdata zones, read when a form or check needs them: a migration refers to this function instead of
-    baking in the list, so a tzdata update changes no migration."""
+    """The host's tzdata zones, read once per process when a form or check first needs them (the scan walks the zone
+    files): a migration refers to this function instead of baking in the list, so a tzdata update changes no
+    migration."""
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 

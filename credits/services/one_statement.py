@@ -25,6 +25,7 @@ is already used. The ORM path then says HoldNotOpen or returns the first capture
 SQLite has no row locks to gain from (its IMMEDIATE transactions serialise writers), so only PostgreSQL runs these.
 """
 
+import contextlib
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeVar
@@ -109,13 +110,11 @@ def available() -> bool:
 
 def _returning_one(sql: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
     """Run the statement; its one returned row, or None when it changed nothing or a constraint refused it."""
+    # Inside a caller's transaction a savepoint keeps a refusal from aborting it; in autocommit the statement is its
+    # own transaction, and when it fails nothing of it stays.
+    scope = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
     try:
-        if connection.in_atomic_block:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                return cursor.fetchone()
-        # Autocommit: the statement is its own transaction; when it fails, nothing of it stays.
-        with connection.cursor() as cursor:
+        with scope, connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
     except IntegrityError:

@@ -167,8 +167,10 @@ def _purchase_open_or_new(*, user: User, pack: CreditPack, idempotency_key: str)
                 idempotency_key=idempotency_key,
             )
     except IntegrityError:
-        # The same key posted twice at once: the other request made the row.
-        return Purchase.objects.get(user=user, idempotency_key=idempotency_key)
+        # The same key posted twice at once: the other request made the row — for this pack, or it is a conflict.
+        made = _purchase_get_or_create(user=user, pack=pack, idempotency_key=idempotency_key)
+        assert made is not None  # the unique key that refused this insert is that row's
+        return made
 
 
 # --- Settling a Checkout Session: paid, waiting, failed, expired ---------------------------------------------------

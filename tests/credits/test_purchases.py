@@ -116,6 +116,17 @@ def test_the_same_key_for_another_pack_is_refused(learner, pack):
         purchase_checkout_start(user=learner, pack=CreditPackFactory(), idempotency_key="buy-1")
 
 
+def test_a_same_key_race_for_another_pack_is_refused_not_sent_to_the_other_packs_checkout(learner, pack):
+    """The request that loses the insert race for a key (the other one made the row first) must not take that row
+    when it was made for another pack: it reaches the unique key and answers a conflict."""
+    from credits.services.purchases import _purchase_open_or_new
+
+    purchase_checkout_start(user=learner, pack=pack, idempotency_key="buy-1")
+    with pytest.raises(IdempotencyConflict):
+        _purchase_open_or_new(user=learner, pack=CreditPackFactory(), idempotency_key="buy-1")
+    assert Purchase.objects.count() == 1
+
+
 def test_a_pack_no_longer_on_sale_cannot_be_bought(learner):
     retired = CreditPackFactory(active=False)
     with pytest.raises(PackNotAvailable):
