@@ -23,9 +23,9 @@ from lessons.admin import URL_FIELDS_HTTPS, ChapterInline
 from lessons.exceptions import LessonNotIncoming
 from lessons.models import Lesson, LessonStatus, RelatedLesson, Source
 from lessons.services import (
+    incoming_lessons_publish,
     lesson_curator_edited,
     lesson_merge,
-    lesson_publish,
     lesson_reject,
     sources_poll_schedule,
 )
@@ -139,7 +139,7 @@ class IncomingLessonAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish the selected lessons (with the suggested category and summary where empty)")
     def publish_incoming(self, request: HttpRequest, queryset: QuerySet[Lesson]) -> None:
-        done = sum(1 for lesson in queryset if _quietly(lesson_publish, lesson=lesson))
+        done = incoming_lessons_publish(lessons=queryset)
         self.message_user(request, f"Published {done} lesson{'s' if done != 1 else ''}.", messages.SUCCESS)
 
     @admin.action(description="Reject the selected lessons (they never come back)")

@@ -372,19 +372,15 @@ def incoming_related_recompute(*, lesson_ids: list[int]) -> int:
 def _related_enqueue(lesson_ids: list[int]) -> None:
     from ingest.tasks import incoming_related_task
 
-    def send() -> None:
-        try:
-            incoming_related_task.delay(lesson_ids)
-        except Exception:  # a nicety for the queue: a broker outage must not fail the poll
-            logger.warning("could not queue related lessons for %d new items", len(lesson_ids))
-
-    transaction.on_commit(send)
+    # robust: a broker outage must not fail the poll (related lessons are a nicety for the queue; material is found
+    # again by the sweep).
+    transaction.on_commit(lambda: incoming_related_task.delay(lesson_ids), robust=True)
 
 
 def _material_enqueue(fetch_id: int) -> None:
     from ingest.tasks import material_fetch_task
 
-    transaction.on_commit(lambda: material_fetch_task.delay(fetch_id))
+    transaction.on_commit(lambda: material_fetch_task.delay(fetch_id), robust=True)
 
 
 # --- The beat's sweep ------------------------------------------------------------------------------------------

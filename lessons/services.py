@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -214,6 +214,31 @@ def lesson_publish(*, lesson: Lesson) -> bool:
     """Publish a lesson a source brought in (or a draft); True when it changed. Fields the curator left empty take the
     pipeline's suggestions (category, summary). Publishing twice is a no-op; a rejected lesson is LessonNotIncoming."""
     with transaction.atomic():
+        changed = _lesson_publish_row(lesson)
+        if changed:
+            related_recompute_enqueue(lesson_id=None)
+    lesson.refresh_from_db()
+    return changed
+
+
+def incoming_lessons_publish(*, lessons: Iterable[Lesson]) -> int:
+    """Publish several lessons from the Incoming queue (a curator's bulk action), skipping rejected ones; returns how
+    many changed. The related lessons of the catalog are recomputed once for the lot, not once per lesson."""
+    published = 0
+    with transaction.atomic():
+        for lesson in lessons:
+            try:
+                with transaction.atomic():
+                    published += _lesson_publish_row(lesson)
+            except LessonNotIncoming:
+                continue
+        if published:
+            related_recompute_enqueue(lesson_id=None)
+    return published
+
+
+def _lesson_publish_row(lesson: Lesson) -> bool:
+    with transaction.atomic():
         locked = Lesson.objects.select_for_update().get(pk=lesson.pk)
         if locked.status == Lesson.Status.PUBLISHED:
             return False
@@ -228,8 +253,6 @@ def lesson_publish(*, lesson: Lesson) -> bool:
             locked.summary = locked.suggested_summary
             fields.append("summary")
         locked.save(update_fields=fields)
-        related_recompute_enqueue(lesson_id=None)
-    lesson.refresh_from_db()
     return True
 
 
@@ -667,11 +690,7 @@ def source_poll_failed(
 def source_poll_lease_take(*, source_id: int, now: datetime, until: datetime) -> bool:
     """Take a due source's next poll: push its next_poll_at to ``until`` unless another sweep took it first (True
     when this call took it)."""
-    taken = (
-        Source.objects.filter(pk=source_id)
-        .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
-        .update(next_poll_at=until)
-    )
+    taken = Source.objects.due(now=now).filter(pk=source_id).update(next_poll_at=until)
     return taken == 1
 
 

@@ -107,3 +107,18 @@ def test_the_queue_shows_related_published_lessons(staff_client, feed_server):
     source_poll(source_id=source.pk, material_inline=True)
     html = staff_client.get(QUEUE).content.decode()
     assert "Agents and the tools they write for themselves" in html
+
+
+def test_publishing_many_items_at_once_recomputes_related_lessons_once(
+    staff_client, podcast, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent: list[object] = []
+    monkeypatch.setattr("lessons.services.related_recompute_task.delay", sent.append)
+    items = list(Lesson.objects.filter(source=podcast, status=LessonStatus.INCOMING).values_list("pk", flat=True))
+    assert len(items) >= 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(QUEUE, {"action": "publish_incoming", "_selected_action": items}, follow=True)
+
+    assert f"Published {len(items)} lessons." in response.content.decode()
+    assert sent == [None]  # one whole-catalog recompute for the lot
