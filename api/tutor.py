@@ -25,7 +25,7 @@ from tutor.exceptions import (
     QuestionRateLimited,
     UnlockKeyReused,
 )
-from tutor.models import ExplanationStatus, Question
+from tutor.models import QUESTION_LENGTH_MAX, ExplanationStatus, Question
 from tutor.selectors import (
     explanation_for_learner,
     explanation_html,
@@ -69,7 +69,7 @@ class QuestionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     # At least one letter or digit: a question of spaces or control characters alone is empty once cleaned.
-    question: str = Field(max_length=500, pattern=r"^[^\x00]*[^\W_][^\x00]*$")
+    question: str = Field(max_length=QUESTION_LENGTH_MAX, pattern=r"^[^\x00]*[^\W_][^\x00]*$")
 
 
 class QuestionAskedOut(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from tutor.models import ReportReason
+from tutor.models import QUESTION_LENGTH_MAX, ReportReason
 from tutor.transcripts import TranscriptFormatError, transcript_parse
 
 TRANSCRIPT_MAX_BYTES = 2 * 1024 * 1024  # an hour of captions is ~100 KB; this leaves room and refuses a video file
@@ -16,7 +16,7 @@ class UnlockForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    question = forms.CharField(max_length=500, label="Your question")
+    question = forms.CharField(max_length=QUESTION_LENGTH_MAX, label="Your question")
     # A fresh key per rendered form: a double click or a resent form is the same question, charged once.
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 

@@ -258,6 +258,10 @@ class ConceptIndexState(models.Model):
         return f"{self.lesson_id} indexed {self.indexed_at:%Y-%m-%d %H:%M}"
 
 
+# The longest question the tutor takes, in characters: the column, the form, the API schema and the page share it.
+QUESTION_LENGTH_MAX = 500
+
+
 class QuestionStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     WRITING = "writing", "Being answered"
@@ -277,7 +281,7 @@ class Question(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tutor_questions")
     lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="tutor_questions")
-    text = models.CharField(max_length=500)
+    text = models.CharField(max_length=QUESTION_LENGTH_MAX)
     idempotency_key = models.CharField(max_length=100)
     free = models.BooleanField(default=False, help_text="One of the questions that come with the unlock.")
     hold = models.OneToOneField(Hold, on_delete=models.PROTECT, null=True, blank=True, related_name="tutor_question")
@@ -320,6 +324,14 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return f"{self.text[:60]} · {self.user} ({self.get_status_display().lower()})"
+
+    # A free question is used up unless nothing relevant was found or no answer could be written: the same rule as
+    # an instance check (the page) and as a filter (the service that decides the next question's price).
+    USES_FREE = Q(free=True) & ~Q(found=False) & ~Q(status=QuestionStatus.FAILED)
+
+    @property
+    def uses_free(self) -> bool:
+        return self.free and self.found is not False and self.status != QuestionStatus.FAILED
 
     @property
     def charged(self) -> int:

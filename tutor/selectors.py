@@ -14,7 +14,7 @@ from lessons.exceptions import LessonNotFound
 from lessons.models import Lesson
 from tutor.exceptions import NotUnlocked, QuestionNotFound
 from tutor.material import OWN_PAGES_PREFIX, allowed_link_prefixes, material_from_json
-from tutor.models import Explanation, ExplanationStatus, Question, QuestionStatus, Rating, Report, Unlock, UnlockStatus
+from tutor.models import Explanation, ExplanationStatus, Question, Rating, Report, Unlock, UnlockStatus
 from tutor.rendering import markdown_render
 
 # The states of the tutor block, in the order a learner meets them.
@@ -245,9 +245,7 @@ def questions_for(*, user: User, lesson: Lesson) -> list[Question]:
 
 def free_questions_left(questions: tuple[Question, ...] | list[Question]) -> int:
     """Free questions still to come with the unlock: unanswered and not-covered ones do not use one up."""
-    used = sum(
-        1 for question in questions if question.free and question.found is not False and question.status != "failed"
-    )
+    used = sum(1 for question in questions if question.uses_free)
     return max(int(settings.TUTOR_FREE_QUESTIONS) - used, 0)
 
 
@@ -265,8 +263,3 @@ def question_html(question: Question) -> str:
         return ""
     prefixes = [str(citation.get("url", "")) for citation in question.citations] + [OWN_PAGES_PREFIX]
     return markdown_render(question.answer_markdown, allowed_link_prefixes=prefixes)
-
-
-def question_state(question: Question) -> str:
-    """queued, writing, ready or failed: the API's status."""
-    return QuestionStatus(question.status).value

@@ -36,7 +36,7 @@ from tutor.exceptions import (
     UnlockKeyReused,
 )
 from tutor.forms import QuestionForm, RatingForm, ReportForm, UnlockForm
-from tutor.models import Question
+from tutor.models import QUESTION_LENGTH_MAX, Question
 
 
 def _lesson(slug: str, request: HttpRequest, *, published_only: bool = False) -> Lesson:
@@ -183,7 +183,9 @@ def question_ask_view(request: HttpRequest, slug: str) -> HttpResponse:
         return _sign_in_first(lesson)
     form = QuestionForm(request.POST)
     if not form.is_valid():
-        return _questions_response(request, lesson, error="Write a question of up to 500 characters.")
+        return _questions_response(
+            request, lesson, error=f"Write a question of up to {QUESTION_LENGTH_MAX} characters."
+        )
     try:
         services.question_ask(
             user=user,

@@ -24,19 +24,27 @@ LINKED_PASSAGES_MAX = 40
 _DEFINING = re.compile(r"\b(?:is|are|means|refers to|describes|called)\b", re.IGNORECASE)
 
 
-def concepts_stale() -> bool:
-    """Whether a published lesson changed (or was published or withdrawn) since the index last saw it."""
+def _index_versions() -> tuple[dict[int, object], dict[int, object]]:
+    """(published lesson → its `updated`, indexed lesson → the `updated` the index saw)."""
     published = dict(Lesson.objects.published().values_list("pk", "updated"))
     indexed = dict(ConceptIndexState.objects.values_list("lesson_id", "lesson_updated"))
+    return published, indexed
+
+
+def concepts_stale() -> bool:
+    """Whether a published lesson changed (or was published or withdrawn) since the index last saw it."""
+    published, indexed = _index_versions()
     return published != indexed
 
 
 def concepts_refresh() -> int:
-    """Index every published lesson that changed since it was indexed, drop withdrawn ones; returns how many."""
-    published = dict(Lesson.objects.published().values_list("pk", "updated"))
-    indexed = dict(ConceptIndexState.objects.values_list("lesson_id", "lesson_updated"))
+    """Index every published lesson that changed since it was indexed, drop withdrawn ones; returns how many.
+    A fresh index costs the two reads that tell so, and writes nothing."""
+    published, indexed = _index_versions()
     gone = set(indexed) - set(published)
     changed = [pk for pk, updated in published.items() if indexed.get(pk) != updated]
+    if not gone and not changed:
+        return 0
     with transaction.atomic():
         ConceptTerm.objects.filter(lesson_id__in=gone).delete()
         ConceptIndexState.objects.filter(lesson_id__in=gone).delete()

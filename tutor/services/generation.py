@@ -247,11 +247,10 @@ def _material_with_concepts(material: LessonMaterial, *, lesson_id: int) -> Less
 
     The links are a bonus: an index that cannot be read or refreshed leaves the explanation without them.
     """
-    from tutor.services.concepts import concepts_for_text, concepts_refresh, concepts_stale, material_text
+    from tutor.services.concepts import concepts_for_text, concepts_refresh, material_text
 
     try:
-        if concepts_stale():
-            concepts_refresh()
+        concepts_refresh()  # reads the index's versions once; writes only when a lesson changed
         concepts = concepts_for_text(text=material_text(material), title=material.title, exclude_lesson_id=lesson_id)
     except Exception:
         logger.exception("Explanation of lesson #%s: the concept index could not be read", lesson_id)

@@ -26,13 +26,12 @@ from lessons.models import Lesson
 from tutor.answers import answer_markdown
 from tutor.backends import backend_get
 from tutor.exceptions import NotUnlocked, QuestionInvalid, QuestionKeyReused, QuestionRateLimited
-from tutor.models import Question, QuestionStatus, ReportReason, Unlock
+from tutor.models import QUESTION_LENGTH_MAX, Question, QuestionStatus, ReportReason, Unlock
 from tutor.references import question_reference
 from tutor.retrieval import lesson_passages, passages_rank
 
 logger = logging.getLogger(__name__)
 
-QUESTION_LENGTH_MAX = 500
 NOTHING_FOUND_REASON = "the lesson's material does not cover the question"
 UNANSWERED_REASON = "the question could not be answered"
 ANSWERED, NOT_FOUND, FAILED, SKIPPED = "answered", "not found", "failed", "skipped"
@@ -82,12 +81,7 @@ def question_ask(*, user: User, lesson: Lesson, text: str, idempotency_key: str)
             raise QuestionRateLimited(
                 f"You asked {asked} questions in the last hour, the most we answer; try again a little later."
             )
-        free_used = (
-            Question.objects.filter(user=user, lesson=lesson, free=True)
-            .exclude(found=False)
-            .exclude(status=QuestionStatus.FAILED)
-            .count()
-        )
+        free_used = Question.objects.filter(Question.USES_FREE, user=user, lesson=lesson).count()
         free = free_used < settings.TUTOR_FREE_QUESTIONS or settings.QUESTION_PRICE <= 0
         try:
             with transaction.atomic():
