@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db import transaction
 
@@ -24,7 +25,7 @@ LINKED_PASSAGES_MAX = 40
 _DEFINING = re.compile(r"\b(?:is|are|means|refers to|describes|called)\b", re.IGNORECASE)
 
 
-def _index_versions() -> tuple[dict[int, object], dict[int, object]]:
+def _index_versions() -> tuple[dict[int, datetime], dict[int, datetime]]:
     """(published lesson → its `updated`, indexed lesson → the `updated` the index saw)."""
     published = dict(Lesson.objects.published().values_list("pk", "updated"))
     indexed = dict(ConceptIndexState.objects.values_list("lesson_id", "lesson_updated"))
