@@ -9,6 +9,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
+# Workers are recycled now and then (a guard against slow leaks). The app is loaded once, before the fork, so a new
+# worker starts in milliseconds: without it every recycled worker imported the whole project again under load, and
+# requests queued behind it for seconds.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
