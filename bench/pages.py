@@ -2,7 +2,8 @@
 Django view served by the same server in the same run. Load comes from wrk (Debian's package) over loopback.
 
     .venv/bin/python bench/pages.py                      # SQLite in a temporary folder
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/learnplatform .venv/bin/python bench/pages.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/learnplatform REDIS_URL=redis://127.0.0.1:6379/0 \
+        .venv/bin/python bench/pages.py
 
 With PostgreSQL it creates its own database (the named one with a `_pages_bench` suffix) and drops it at the end;
 the database DATABASE_URL names is never touched. Each URL gets `--seconds` of load with `--connections` connections.
@@ -22,6 +23,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import redis
 from harness import bench_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +71,7 @@ def wrk(url: str, *, seconds: int, connections: int, cookie: str | None) -> tupl
         command[1:1] = ["-H", f"Cookie: sessionid={cookie}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p50 = re.search(r"50%\s+(\S+)", output).group(1)
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if non_2xx:
         raise RuntimeError(f"{url} answered {non_2xx.group(1)} errors:\n{output}")
@@ -81,6 +83,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--redis-db", default="13", help="the Redis database used (and flushed) with REDIS_URL")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is not installed: apt-get install -y wrk (make bench does it)", file=sys.stderr)
@@ -99,7 +102,10 @@ def main() -> int:
         "STATIC_MANIFEST": "0",
         "LOG_LEVEL": "WARNING",
     }
-    env.pop("REDIS_URL", None)  # the pages under test need no broker; the cache is the embedded file cache
+    if env.get("REDIS_URL"):
+        # The cache, the sessions (and the broker, which these pages never use) on a Redis database of the bench's own.
+        env["REDIS_URL"] = env["REDIS_URL"].rsplit("/", 1)[0] + "/" + args.redis_db
+        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
     env["DATABASE_URL"], cleanup = bench_database(
         env.get("DATABASE_URL", ""), name="pages", folder=Path(env["VAR_DIR"])
     )
@@ -124,6 +130,7 @@ def main() -> int:
             except OSError:
                 time.sleep(0.2)
         engine = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
+        engine += " + Redis" if env.get("REDIS_URL") else " + file cache"
         print(f"gunicorn {args.workers} sync workers, {engine}, wrk -t2 -c{args.connections} -d{args.seconds}s")
         print(f"{'page':<34} {'req/s':>8} {'p50':>9} {'share of bare':>14}")
         baseline = None
