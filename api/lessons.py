@@ -7,10 +7,13 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
 from api.auth import OPTIONAL_AUTH, request_user
 from api.schemas import NO_NUL_PATTERN, ErrorOut
+from config.page_cache import shared_page
+from lessons.cache import content_version
 from lessons.exceptions import LessonNotFound
 from lessons.models import Lesson, Level
 from lessons.search import QUERY_MAX_LENGTH
@@ -155,6 +158,7 @@ LESSON_LIST_LINKS = {
     summary="List and search lessons",
     openapi_extra={"responses": {200: {"links": LESSON_LIST_LINKS}}},
 )
+@decorate_view(shared_page(version=content_version))
 def lessons_list(request: HttpRequest, filters: Query[LessonFilters]) -> dict[str, Any]:
     """Published lessons, newest first (a course's in course order, a search's best match first). A page past the
     last one answers 404; an empty result answers page 1 with no items."""
@@ -182,6 +186,7 @@ def lessons_list(request: HttpRequest, filters: Query[LessonFilters]) -> dict[st
 
 
 @router.get("/lessons/{slug}", response={200: LessonDetailOut, 404: ErrorOut}, summary="One lesson")
+@decorate_view(shared_page(version=content_version))
 def lesson_get(
     request: HttpRequest, slug: str, course: str | None = Query(None, max_length=200, pattern=NO_NUL_PATTERN)
 ) -> dict[str, Any]:

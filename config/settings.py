@@ -94,6 +94,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "config.context_processors.site",
                 "credits.context_processors.header_balance",
+                # Last, so a shared page's render gets a hole where the CSRF token goes (config/page_cache.py).
+                "config.page_cache.shared_render_holes",
             ],
         },
     },
@@ -128,6 +130,12 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+# Pages every visitor sees the same are kept this long per content version (config/page_cache.py); 0 turns it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=6 * 3600)
+# Sessions are read from the cache and written through to the database: a signed-in page costs no session query, and
+# a session the cache lost (or a cache outage) is read from the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Celery ------------------------------------------------------------------------------------------------------
 CELERY_EMBEDDED_DIR = VAR_DIR / "celery"

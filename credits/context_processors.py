@@ -11,4 +11,9 @@ def header_balance(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated:
         return {}
     # Lazy: pages that never render the header (redirects, JSON) cost no query. A read: no wallet yet shows ⚡0.
-    return {"credits_summary": SimpleLazyObject(lambda: wallet_summary(user=user))}
+    # One per request: a page rendered in parts (the lesson page's slots) reads the balance once for all of them.
+    summary = getattr(request, "_credits_summary", None)
+    if summary is None:
+        summary = SimpleLazyObject(lambda: wallet_summary(user=user))
+        request._credits_summary = summary  # type: ignore[attr-defined]
+    return {"credits_summary": summary}

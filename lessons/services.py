@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from lessons.cache import content_changed
 from lessons.chapters import ParsedChapter, chapters_parse
 from lessons.exceptions import LessonNotAvailable, LessonNotIncoming, SourceNameTaken
 from lessons.models import (
@@ -182,12 +183,15 @@ def course_positions_normalise(*, course: Course) -> None:
             row.position = position
             changed.append(row)
     CourseLesson.objects.bulk_update(changed, ["position"])
+    if changed:
+        content_changed()
 
 
 def course_lessons_set(*, course: Course, lessons: Sequence[Lesson]) -> None:
     """Make ``lessons`` the course's lessons, in this order (used by the demo loader and tests)."""
     with transaction.atomic():
         CourseLesson.objects.filter(course=course).exclude(lesson__in=[lesson.pk for lesson in lessons]).delete()
+        content_changed()  # a queryset delete sends no signal
         existing = {row.lesson_id: row for row in CourseLesson.objects.filter(course=course)}
         for position, lesson in enumerate(lessons, start=1):
             row = existing.get(lesson.pk)
@@ -206,6 +210,7 @@ def lessons_publish(*, lessons: QuerySet[Lesson], published: bool) -> int:
     status = Lesson.Status.PUBLISHED if published else Lesson.Status.DRAFT
     changed = lessons.exclude(status=status).update(status=status, updated=timezone.now())
     if changed:
+        content_changed()
         related_recompute_enqueue(lesson_id=None)
     return changed
 
@@ -306,6 +311,7 @@ def chapters_replace(*, lesson: Lesson, chapters: Iterable[ParsedChapter]) -> in
     with transaction.atomic():
         Chapter.objects.filter(lesson=lesson).delete()
         Chapter.objects.bulk_create(rows)
+        content_changed()
     return len(rows)
 
 
@@ -430,6 +436,7 @@ def lesson_curation_set(
         lesson.up_next, lesson.up_next_reason = up_next, up_next_reason
         lesson.save(update_fields=["up_next", "up_next_reason", "updated"])
         RelatedLesson.objects.filter(lesson=lesson, curated=True).exclude(related__in=related).delete()
+        content_changed()
         for position, other in enumerate(related, start=1):
             RelatedLesson.objects.update_or_create(
                 lesson=lesson, related=other, curated=True, defaults={"position": position, "score": 0.0}
@@ -442,6 +449,7 @@ def related_computed_replace(*, lesson_ids: Sequence[int], rows: Sequence[Relate
     with transaction.atomic():
         RelatedLesson.objects.filter(curated=False, lesson__in=lesson_ids).delete()
         RelatedLesson.objects.bulk_create(rows)
+        content_changed()
     return len(rows)
 
 

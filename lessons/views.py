@@ -17,7 +17,9 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.selectors import signed_in_user
-from lessons import selectors, services
+from config.page_cache import shared_page
+from lessons import page_parts, selectors, services
+from lessons.cache import content_version
 from lessons.exceptions import CourseNotFound, LessonNotAvailable, LessonNotFound
 from lessons.forms import CatalogFilterForm
 
@@ -30,11 +32,13 @@ def _login_url(next_path: str) -> str:
 
 
 @require_safe
+@shared_page(version=content_version)
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "lessons/home.html", {"home": selectors.home_get(user=request.user)})
 
 
 @require_safe
+@shared_page(version=content_version)
 def catalog(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET or None, choices=selectors.catalog_filter_choices())
     filters = form.filters() if request.GET else selectors.CatalogFilters()
@@ -43,12 +47,13 @@ def catalog(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@shared_page(version=content_version)
 def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        detail = selectors.lesson_detail_get(slug=slug, user=request.user, course_slug=request.GET.get("course"))
+        lesson, body = page_parts.lesson_page_body(request=request, slug=slug, course_slug=request.GET.get("course"))
     except LessonNotFound:
         raise Http404("No such lesson.") from None
-    return render(request, "lessons/lesson_detail.html", {"detail": detail, "lesson": detail.lesson})
+    return render(request, "lessons/lesson_detail.html", {"lesson": lesson, "body": body})
 
 
 @require_safe
@@ -109,6 +114,7 @@ def _aware_or_none(value: object) -> datetime | None:
 
 
 @require_safe
+@shared_page(version=content_version)
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         detail = selectors.course_detail_get(slug=slug, user=request.user)

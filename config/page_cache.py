@@ -1,0 +1,169 @@
+"""Pages that look the same to every visitor, rendered once per content version and kept in the shared cache.
+
+`@shared_page(version=...)` wraps a view (a Django view, or a ninja operation through `decorate_view`). For a
+visitor's GET it answers from the cache when the content has not changed since the page was rendered; otherwise the
+view renders it once, with holes where each visitor's own values go, and the cache keeps that. Signed-in callers,
+htmx requests, pages with a message to show and anything but GET/HEAD go straight to the view.
+
+- The version is the app's: a token that changes whenever what the page shows may have changed (for the catalog,
+  `lessons.cache.content_version`). It is part of every key, so a change never serves a stale page; old keys expire.
+- Holes: the CSRF token is the only per-visitor value in these pages. While a shared page renders, the template's
+  `csrf_token` is a marker (`shared_render_holes`, a context processor), and each answer gets the visitor's own
+  token in its place. The marker starts with "<!--", which autoescaped text can never contain.
+- Conditional GET: a weak ETag (the content version, the URL and the visitor's CSRF cookie, which the page embeds)
+  and Last-Modified (when the version changed) come with every answer; a matching If-None-Match or If-Modified-Since
+  gets 304 before the cache is even read.
+- When the cache cannot be reached the view renders as it always did: a cache outage costs speed, never a page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.safestring import SafeString, mark_safe
+
+logger = logging.getLogger(__name__)
+
+CSRF_HOLE = "<!--shared-page:csrf-token-->"
+_CSRF_HOLE_BYTES = CSRF_HOLE.encode()
+_RENDERING_ATTRIBUTE = "_shared_page_rendering"
+KEY_PREFIX = "page:"
+
+
+@dataclass(frozen=True)
+class ContentVersion:
+    """A token naming one state of the content, and when that state began (the pages' Last-Modified)."""
+
+    token: str
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    content: bytes  # with holes
+    content_type: str
+
+
+def shared_render_holes(request: HttpRequest) -> dict[str, SafeString]:
+    """Context processor: while a shared page renders, `{{ csrf_token }}` and `{% csrf_token %}` write a hole."""
+    if getattr(request, _RENDERING_ATTRIBUTE, False):
+        return {"csrf_token": mark_safe(CSRF_HOLE)}  # noqa: S308 - a constant of ours
+    return {}
+
+
+def page_cacheable(request: HttpRequest) -> bool:
+    """Whether this request may get (and make) the page every visitor sees."""
+    if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
+        return False
+    if "HTTP_X_SESSION_TOKEN" in request.META or "HTTP_HX_REQUEST" in request.META:
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    # A message (after signing out, say) belongs in this answer only; len() reads the store without using it up.
+    return not (hasattr(request, "_messages") and len(messages.get_messages(request)))
+
+
+def _page_key(version: ContentVersion, request: HttpRequest) -> str:
+    path = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
+    # The day too: pages show ages ("3d ago") that change at midnight.
+    return f"{KEY_PREFIX}{version.token}:{timezone.localdate().isoformat()}:{path}"
+
+
+def _etag(key: str, request: HttpRequest) -> str:
+    # The page embeds a token made from the visitor's CSRF cookie: a new cookie must not revalidate an old page.
+    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    digest = hashlib.blake2b(f"{key}|{csrf_cookie}".encode(), digest_size=12).hexdigest()
+    return f'W/"{digest}"'
+
+
+def cache_call(operation: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``operation(*args, **kwargs)``, or None when the cache cannot be reached (logged)."""
+    try:
+        return operation(*args, **kwargs)
+    except Exception:  # the cache is down: the page renders without it, and the log says why
+        logger.warning("page cache unavailable for %s", getattr(operation, "__name__", operation), exc_info=True)
+        return None
+
+
+def _answer(stored: StoredPage, request: HttpRequest, *, etag: str, version: ContentVersion) -> HttpResponse:
+    content = stored.content
+    if _CSRF_HOLE_BYTES in content:
+        content = content.replace(_CSRF_HOLE_BYTES, get_token(request).encode())
+    response = HttpResponse(content, content_type=stored.content_type)
+    _validators_set(response, etag=etag, version=version)
+    return response
+
+
+def _validators_set(response: HttpResponseBase, *, etag: str, version: ContentVersion) -> None:
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(version.changed_at.timestamp())
+    # The browser may keep the page but asks each time (a 304 is cheap); no shared cache keeps it: it holds a token.
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+
+
+def shared_page(*, version: Callable[[], ContentVersion | None]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Serve a visitor's GET of the wrapped view from the shared cache, keyed by ``version()`` and the full URL."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if not page_cacheable(request):
+                return view(request, *args, **kwargs)
+            current = cache_call(version)
+            if current is None:
+                return view(request, *args, **kwargs)
+            key = _page_key(current, request)
+            etag = _etag(key, request)
+            not_modified = get_conditional_response(
+                request, etag=etag, last_modified=int(current.changed_at.timestamp())
+            )
+            if not_modified is not None:
+                _validators_set(not_modified, etag=etag, version=current)
+                return not_modified
+            stored = cache_call(cache.get, key)
+            if isinstance(stored, StoredPage):
+                return _answer(stored, request, etag=etag, version=current)
+            setattr(request, _RENDERING_ATTRIBUTE, True)
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                setattr(request, _RENDERING_ATTRIBUTE, False)
+            if hasattr(response, "render") and callable(response.render):
+                response.render()  # a TemplateResponse renders now, while the holes are on
+            if response.streaming or response.status_code != 200 or response.cookies:
+                return _holes_filled(response, request)
+            stored = StoredPage(content=response.content, content_type=response["Content-Type"])
+            cache_call(cache.set, key, stored, settings.PAGE_CACHE_SECONDS)
+            return _answer(stored, request, etag=etag, version=current)
+
+        return wrapper
+
+    return decorator
+
+
+def _holes_filled(response: HttpResponseBase, request: HttpRequest) -> HttpResponseBase:
+    """A response not worth keeping (an error page, a redirect) still goes out with the visitor's own token."""
+    if not response.streaming and isinstance(response, HttpResponse) and _CSRF_HOLE_BYTES in response.content:
+        response.content = response.content.replace(_CSRF_HOLE_BYTES, get_token(request).encode())
+    return response
+
+
+def version_from_token(token: str) -> ContentVersion:
+    """A version whose token is the time it was made, in nanoseconds since the epoch."""
+    return ContentVersion(token=token, changed_at=datetime.fromtimestamp(int(token) / 1e9, tz=UTC))
