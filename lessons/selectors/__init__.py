@@ -3,7 +3,7 @@
 Import from here (`from lessons.selectors import lesson_detail_get`); every selector runs a fixed number of queries
 whatever the number of chapters, related lessons or results (tests/lessons/test_query_budgets.py pins them)."""
 
-from lessons.selectors.cards import CARD_DEFERRED, LessonCard, lesson_cards_queryset
+from lessons.selectors.cards import CARD_DEFERRED, LessonCard, lesson_cards_queryset, marks_get
 from lessons.selectors.catalog import (
     CATALOG_PAGE_SIZE,
     CatalogFilters,
@@ -32,6 +32,7 @@ from lessons.selectors.lesson_page import (
     ChapterLink,
     LessonDetail,
     UpNext,
+    course_followed_get,
     lesson_detail_get,
     lesson_get_visible,
     lesson_published_get,
@@ -58,6 +59,7 @@ __all__ = [
     "catalog_queryset",
     "catalog_slice_get",
     "course_detail_get",
+    "course_followed_get",
     "course_get",
     "courses_list",
     "export_for",
@@ -66,5 +68,6 @@ __all__ = [
     "lesson_detail_get",
     "lesson_get_visible",
     "lesson_published_get",
+    "marks_get",
     "my_courses_list",
 ]

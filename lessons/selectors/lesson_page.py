@@ -123,7 +123,7 @@ def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None) -
         if len(related) == RELATED_SHOWN:
             break
 
-    course, position, length, course_next = _course_followed(lesson=lesson, user=user, course_slug=course_slug)
+    course, position, length, course_next = course_followed_get(lesson=lesson, user=user, course_slug=course_slug)
     up_next: UpNext | None = None
     if course is not None and course_next is not None:
         up_next = UpNext(
@@ -164,7 +164,7 @@ def _visible_lookup(user: Any) -> dict[str, str]:
     return {} if getattr(user, "is_staff", False) else {"status": LessonStatus.PUBLISHED}
 
 
-def _course_followed(
+def course_followed_get(
     *, lesson: Lesson, user: Any, course_slug: str | None
 ) -> tuple[Course | None, int | None, int | None, LessonCard | None]:
     """(course, 1-based position of ``lesson``, number of lessons, next lesson's card) for the course the learner
