@@ -135,7 +135,7 @@ else:
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=6 * 3600)
 # Sessions are read from the cache and written through to the database: a signed-in page costs no session query, and
 # a session the cache lost (or a cache outage) is read from the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "accounts.sessions"
 
 # --- Celery ------------------------------------------------------------------------------------------------------
 CELERY_EMBEDDED_DIR = VAR_DIR / "celery"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 
 from accounts.models import User
+from config.page_cache import cache_call
 from credits.models import Hold
 from credits.selectors import WalletSummary, wallet_summary
 from lessons.exceptions import LessonNotFound
@@ -95,6 +98,19 @@ def explanation_html(explanation: Explanation, *, partial: bool = False) -> str:
     markdown = explanation.partial_markdown if partial else explanation.markdown
     if not markdown:
         return ""
+    if partial:  # it grows every half second while the worker writes: not worth keeping
+        return _explanation_render(explanation, markdown)
+    # Kept per version and per text: a new version or a staff edit makes a new key, so a stale text is never shown.
+    digest = hashlib.blake2b(markdown.encode(), digest_size=16).hexdigest()
+    key = f"tutor:explanation-html:{explanation.pk}:{explanation.version}:{digest}"
+    html = cache_call(cache.get, key)
+    if not isinstance(html, str):
+        html = _explanation_render(explanation, markdown)
+        cache_call(cache.set, key, html, settings.PAGE_CACHE_SECONDS)
+    return html
+
+
+def _explanation_render(explanation: Explanation, markdown: str) -> str:
     prefixes = allowed_link_prefixes(material_from_json(explanation.material))
     return markdown_render(markdown, allowed_link_prefixes=prefixes)
 

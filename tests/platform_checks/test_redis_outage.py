@@ -10,8 +10,7 @@ from tests.factories import DEFAULT_PASSWORD, PublishedLessonFactory, UserFactor
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def redis_down(settings):
+def caches_point_at_a_dead_redis(settings) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]  # nothing listens here once the probe is closed
@@ -22,6 +21,11 @@ def redis_down(settings):
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
+
+
+@pytest.fixture
+def redis_down(settings):
+    caches_point_at_a_dead_redis(settings)
     return Client(raise_request_exception=False)
 
 
@@ -52,3 +56,15 @@ def test_signing_in_while_redis_is_down_is_a_clear_503(redis_down):
     )
     assert app.status_code == 503
     assert app.json()["detail"].startswith("A service this request needs is briefly unavailable")
+
+
+
+def test_a_signed_in_learner_reads_a_lesson_page_while_redis_is_down(client, settings):
+    """Sessions live in the cache and the database: the database answers, and the page renders without its cache."""
+    lesson = PublishedLessonFactory(title="Read while the cache is away")
+    client.force_login(UserFactory())  # signed in before Redis went away (signing in during the outage is a 503)
+    caches_point_at_a_dead_redis(settings)
+    page = client.get(lesson.get_absolute_url())
+    assert page.status_code == 200
+    assert "Read while the cache is away" in page.content.decode()
+    assert 'action="/accounts/logout/"' in page.content.decode()  # signed in: the account menu is there

@@ -1,0 +1,35 @@
+"""Sessions read from the cache and written through to the database (Django's cached_db), tolerant of a cache outage
+when reading: the session comes from the database and the page answers.
+
+Django's own store already logs and carries on when it cannot save to the cache, but a read that misses and then
+cannot refill the cache fails the request. Deleting (signing out) still needs the cache: a session left there would
+outlive its row, so an outage then answers 503 and the learner tries again.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+
+logger = logging.getLogger(__name__)
+
+
+class SessionStore(CachedDBStore):
+    def load(self) -> dict[str, Any]:
+        try:
+            data = self._cache.get(self.cache_key)
+        except Exception:  # the cache is down, or refused the key: the database has the session
+            data = None
+        if data is not None:
+            return data
+        stored = self._get_session_from_db()
+        if stored is None:
+            return {}
+        data = self.decode(stored.session_data)
+        try:
+            self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=stored.expire_date))
+        except Exception:
+            logger.warning("session not cached: the cache did not answer", exc_info=True)
+        return data
