@@ -83,6 +83,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--only", default="", help="only the pages whose label has this (and the bare view)"
+    )
     parser.add_argument("--redis-db", default="13", help="the Redis database used (and flushed) with REDIS_URL")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -135,6 +138,8 @@ def main() -> int:
         print(f"{'page':<34} {'req/s':>8} {'p50':>9} {'share of bare':>14}")
         baseline = None
         for label, path, signed_in in PAGES:
+            if args.only and args.only not in label and path != PAGES[0][1]:
+                continue
             rate, p50 = wrk(base + path, seconds=args.seconds, connections=args.connections,
                             cookie=cookie if signed_in else None)  # fmt: skip
             baseline = baseline or rate

@@ -32,7 +32,7 @@ from accounts.selectors import signed_in_user
 from config.page_cache import cache_call
 from lessons.cache import content_version
 from lessons.models import Lesson
-from lessons.selectors import UpNext, course_followed_get, lesson_detail_get, marks_get
+from lessons.selectors import UpNext, course_followed_get, learner_parts_get, lesson_detail_get
 from lessons.slots import lesson_slot_templates
 
 _HOLE = re.compile(r"<!--learner:(\w+):([\w-]*)-->")
@@ -90,10 +90,16 @@ def lesson_page_body(*, request: HttpRequest, slug: str, course_slug: str | None
     user = request.user
     shared = shared_body_get(slug=slug, user=user)
     lesson = shared.lesson
-    course, position, length, next_card = course_followed_get(lesson=lesson, user=user, course_slug=course_slug)
+    learner = signed_in_user(user)
+    own = learner_parts_get(user=learner, lesson=lesson, lesson_ids=shared.lesson_ids) if learner else None
+    course, position, length, next_card = course_followed_get(
+        lesson=lesson,
+        user=user,
+        course_slug=course_slug,
+        enrolled_course_ids=own.enrolled_course_ids if own is not None else None,
+    )
     parts: dict[str, str] = {"course": "", "up_next": shared.up_next_html}
-    lesson_ids = list(shared.lesson_ids)
-    marks: dict[int, tuple[bool, bool]] = {}
+    marks = dict(own.marks) if own is not None else {}
     if course is not None:
         context = {"course": course, "position": position, "length": length}
         parts["course"] = render_to_string("lessons/_course_breadcrumb.html", context)
@@ -102,9 +108,6 @@ def lesson_page_body(*, request: HttpRequest, slug: str, course_slug: str | None
             up_next = UpNext(card=next_card, reason=reason, course=course)
             parts["up_next"] = render_to_string("lessons/_up_next.html", {"up_next": up_next})
             marks[next_card.lesson.pk] = (next_card.started, next_card.completed)
-    learner = signed_in_user(user)
-    if learner is not None:
-        marks = marks_get(user=learner, lesson_ids=lesson_ids) | marks
     html = _HOLE.sub(lambda match: parts.get(match[1], match[0]), shared.html)
     html = _HOLE.sub(lambda match: _marks_part(match, marks), html)
     slot_context = {"lesson": lesson, "course": course}

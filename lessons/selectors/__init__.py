@@ -3,7 +3,7 @@
 Import from here (`from lessons.selectors import lesson_detail_get`); every selector runs a fixed number of queries
 whatever the number of chapters, related lessons or results (tests/lessons/test_query_budgets.py pins them)."""
 
-from lessons.selectors.cards import CARD_DEFERRED, LessonCard, lesson_cards_queryset, marks_get
+from lessons.selectors.cards import CARD_DEFERRED, LessonCard, lesson_cards_queryset
 from lessons.selectors.catalog import (
     CATALOG_PAGE_SIZE,
     CatalogFilters,
@@ -30,9 +30,11 @@ from lessons.selectors.export import export_for
 from lessons.selectors.lesson_page import (
     RELATED_SHOWN,
     ChapterLink,
+    LearnerParts,
     LessonDetail,
     UpNext,
     course_followed_get,
+    learner_parts_get,
     lesson_detail_get,
     lesson_get_visible,
     lesson_published_get,
@@ -51,6 +53,7 @@ __all__ = [
     "CourseProgress",
     "FilterChoices",
     "Home",
+    "LearnerParts",
     "LessonCard",
     "LessonDetail",
     "UpNext",
@@ -64,10 +67,10 @@ __all__ = [
     "courses_list",
     "export_for",
     "home_get",
+    "learner_parts_get",
     "lesson_cards_queryset",
     "lesson_detail_get",
     "lesson_get_visible",
     "lesson_published_get",
-    "marks_get",
     "my_courses_list",
 ]

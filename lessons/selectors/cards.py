@@ -3,7 +3,6 @@ started/completed marks as EXISTS annotations."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,14 +51,6 @@ def _card(lesson: Lesson, prefix: str = "") -> LessonCard:
         started=bool(getattr(lesson, f"{prefix}is_started", False)),
         completed=bool(getattr(lesson, f"{prefix}is_completed", False)),
     )
-
-
-def marks_get(*, user: User, lesson_ids: Iterable[int]) -> dict[int, tuple[bool, bool]]:
-    """(started, completed) of ``user`` on each of these lessons they have progress on, in one query."""
-    rows = LessonProgress.objects.filter(user=user, lesson_id__in=list(lesson_ids)).values_list(
-        "lesson_id", "started_at", "completed_at"
-    )
-    return {lesson_id: (started is not None, completed is not None) for lesson_id, started, completed in rows}
 
 
 def lesson_cards_queryset(*, user: Any) -> QuerySet[Lesson]:

@@ -6,6 +6,7 @@ related lessons come in one prefetch, marks as EXISTS annotations."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.db.models import (
     Value,
 )
 
+from accounts.models import User
 from accounts.selectors import signed_in_user
 from lessons.chapters import chapter_url, timestamp_format, title_cut_off
 from lessons.exceptions import LessonNotFound
@@ -26,6 +28,7 @@ from lessons.models import (
     CourseLesson,
     Enrollment,
     Lesson,
+    LessonProgress,
     LessonStatus,
     RelatedLesson,
 )
@@ -165,12 +168,15 @@ def _visible_lookup(user: Any) -> dict[str, str]:
 
 
 def course_followed_get(
-    *, lesson: Lesson, user: Any, course_slug: str | None
+    *, lesson: Lesson, user: Any, course_slug: str | None, enrolled_course_ids: Sequence[int] | None = None
 ) -> tuple[Course | None, int | None, int | None, LessonCard | None]:
     """(course, 1-based position of ``lesson``, number of lessons, next lesson's card) for the course the learner
-    follows through this lesson; all None when there is none. One query, none for a visitor without a course."""
+    follows through this lesson; all None when there is none. One query; none for a visitor without a course, nor
+    when ``enrolled_course_ids`` (from `learner_parts_get`) says the learner is in no course holding the lesson."""
     learner = signed_in_user(user)
     if learner is None and not course_slug:
+        return None, None, None, None
+    if enrolled_course_ids is not None and not enrolled_course_ids and not course_slug:
         return None, None, None, None
     containing = Q(course__course_lessons__lesson=lesson)
     chosen = Q(course__slug=course_slug) if course_slug else Q(course__enrollments__user=learner)
@@ -210,6 +216,40 @@ def course_followed_get(
     following = course_rows[index + 1] if index + 1 < len(course_rows) else None
     next_card = _row_card(following, "lesson") if following is not None else None
     return course_rows[0].course, index + 1, len(course_rows), next_card
+
+
+@dataclass(frozen=True)
+class LearnerParts:
+    """What the lesson page shows of one learner besides the tutor: their marks, and the courses they are enrolled in
+    that hold this lesson."""
+
+    marks: dict[int, tuple[bool, bool]]  # lesson id: (started, completed), for lessons they have progress on
+    enrolled_course_ids: tuple[int, ...]
+
+
+def learner_parts_get(*, user: User, lesson: Lesson, lesson_ids: Iterable[int]) -> LearnerParts:
+    """The learner's marks on ``lesson_ids`` and their enrolled courses holding ``lesson``: one query (a UNION)."""
+    no_time = Value(None, output_field=DateTimeField())
+    marks = (
+        LessonProgress.objects.filter(user=user, lesson_id__in=list(lesson_ids))
+        .annotate(kind=Value("mark"))
+        .values_list("kind", "lesson_id", "started_at", "completed_at")
+        .order_by()
+    )
+    courses = (
+        CourseLesson.objects.filter(lesson=lesson, course__enrollments__user=user)
+        .annotate(kind=Value("course"), started=no_time, completed=no_time)
+        .values_list("kind", "course_id", "started", "completed")
+        .order_by()
+    )
+    found: dict[int, tuple[bool, bool]] = {}
+    course_ids: list[int] = []
+    for kind, pk, started, completed in marks.union(courses, all=True):
+        if kind == "course":
+            course_ids.append(pk)
+        else:
+            found[pk] = (started is not None, completed is not None)
+    return LearnerParts(marks=found, enrolled_course_ids=tuple(course_ids))
 
 
 def lesson_get_visible(*, pk: int, user: Any) -> Lesson:
