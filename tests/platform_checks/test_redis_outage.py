@@ -16,7 +16,7 @@ def caches_point_at_a_dead_redis(settings) -> None:
         port = probe.getsockname()[1]  # nothing listens here once the probe is closed
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
@@ -56,7 +56,6 @@ def test_signing_in_while_redis_is_down_is_a_clear_503(redis_down):
     )
     assert app.status_code == 503
     assert app.json()["detail"].startswith("A service this request needs is briefly unavailable")
-
 
 
 def test_a_signed_in_learner_reads_a_lesson_page_while_redis_is_down(client, settings):
