@@ -25,15 +25,21 @@ class Wallet(models.Model):
         on_delete=models.PROTECT,
         related_name="wallet",
     )
-    # Both figures are caches kept in the same transaction as the entry or hold that changes them, under a row lock
+    # The figures below are caches kept in the same transaction as the entry or hold that changes them, under a row lock
     # on this wallet; `audit_ledger` recomputes them from the entries and holds.
     balance = models.BigIntegerField(default=0, help_text="Sum of this wallet's ledger entries.")
     held = models.BigIntegerField(default=0, help_text="Sum of this wallet's open holds.")
+    # The statement pages over the entries: counting them is a COUNT(*) over the whole history on every view, so the
+    # count is kept here like the balance, by every write that appends an entry.
+    entry_count = models.BigIntegerField(default=0, editable=False, help_text="Number of this wallet's entries.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(held__gte=0), name="credits_wallet_held_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(held__gte=0), name="credits_wallet_held_not_negative"),
+            models.CheckConstraint(condition=Q(entry_count__gte=0), name="credits_wallet_entry_count_not_negative"),
+        ]
         permissions = [("adjust_credits", "Can adjust a learner's credits with a reason")]
 
     def __str__(self) -> str:

@@ -1,8 +1,10 @@
-"""The ledger's audit: every cached balance and hold total recomputed from the rows; what `audit_ledger` runs."""
+"""The ledger's audit: every cached figure (balance, held, entry count) recomputed from the rows; what `audit_ledger`
+runs."""
 
 from __future__ import annotations
 
 from django.db.models import (
+    Count,
     Exists,
     F,
     OuterRef,
@@ -39,8 +41,10 @@ def ledger_audit() -> list[str]:
         .values("wallet")
         .annotate(total=Sum("amount"))
     )
+    entry_count = LedgerEntry.objects.filter(wallet=OuterRef("pk")).order_by().values("wallet").annotate(n=Count("pk"))
     wallets = Wallet.objects.select_related("user").annotate(
         entries_total=Coalesce(Subquery(entry_sum.values("total")), 0),
+        entries_counted=Coalesce(Subquery(entry_count.values("n")), 0),
         open_total=Coalesce(Subquery(open_sum.values("total")), 0),
         has_clawback=Exists(LedgerEntry.objects.filter(wallet=OuterRef("pk"), kind=LedgerEntry.Kind.CLAWBACK)),
     )
@@ -50,6 +54,14 @@ def ledger_audit() -> list[str]:
         [
             f"wallet #{w.pk} ({w.user}): balance {w.balance}, entries sum to {w.entries_total}"
             for w in wallets.exclude(balance=F("entries_total"))
+        ],
+    )
+    _report(
+        problems,
+        "Wallets whose cached entry count is not the number of their entries",
+        [
+            f"wallet #{w.pk} ({w.user}): entry count {w.entry_count}, {w.entries_counted} entries"
+            for w in wallets.exclude(entry_count=F("entries_counted"))
         ],
     )
     _report(

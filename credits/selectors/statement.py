@@ -7,9 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Subquery
+
 from accounts.models import User
-from credits.models import Hold
-from credits.selectors.wallets import _wallet_id_of, ledger_entries_for
+from credits.models import Hold, LedgerEntry, Wallet
+from credits.selectors.wallets import WalletSummary, _wallet_id_of
 
 
 @dataclass(frozen=True)
@@ -53,21 +55,30 @@ class StatementHistory:
     Paginator pages over the entries, which an index serves a page at a time; each page then takes the returned
     holds whose time falls between its oldest entry and the previous page's, so a page costs the same on a wallet of
     ten entries or of a million and returned holds never show twice or go missing. Pages hold 25 entries plus the
-    (rare) returned holds of their stretch of time.
+    (rare) returned holds of their stretch of time. The number of entries is the wallet's cached count, never a
+    COUNT(*) over the history.
     """
 
     ordered = True
 
-    def __init__(self, *, user: User) -> None:
-        self._entries = ledger_entries_for(user=user).values_list(*ENTRY_COLUMNS)
+    def __init__(self, *, user: User, summary: WalletSummary | None = None) -> None:
+        self._summary = summary
+        self._user = user
+        self._empty = summary is not None and summary.wallet_id is None  # no wallet yet: nothing to read
+        wallet_id: int | Subquery = _wallet_id_of(user) if summary is None else (summary.wallet_id or 0)
+        self._entries = (
+            LedgerEntry.objects.filter(wallet_id=wallet_id).order_by("-created_at", "-id").values_list(*ENTRY_COLUMNS)
+        )
         self._returned = (
-            Hold.objects.filter(wallet_id=_wallet_id_of(user), status=Hold.Status.RELEASED)
+            Hold.objects.filter(wallet_id=wallet_id, status=Hold.Status.RELEASED)
             .order_by("-released_at", "-id")
             .values_list(*RETURNED_COLUMNS)
         )
 
     def count(self) -> int:
-        return self._entries.count()
+        if self._summary is not None:
+            return self._summary.entry_count
+        return Wallet.objects.filter(user=self._user).values_list("entry_count", flat=True).first() or 0
 
     def __len__(self) -> int:
         return self.count()
@@ -75,6 +86,8 @@ class StatementHistory:
     def __getitem__(self, index: slice) -> list[HistoryRow]:
         start, stop = index.start or 0, index.stop
         assert stop is not None, "a statement is read a page at a time"
+        if self._empty:
+            return []
         # One entry before the page (the previous page's oldest) and one after it (to know whether more follow).
         window = list(self._entries[max(start - 1, 0) : stop + 1])
         newer_than = window.pop(0)[1] if start > 0 and window else None
@@ -90,14 +103,17 @@ class StatementHistory:
 
     def iterator(self, chunk_size: int = 1000) -> Iterator[HistoryRow]:
         """Every line, newest first, streamed from both tables (for the CSV download)."""
+        if self._empty:
+            return iter(())
         entries = map(_entry_row, self._entries.iterator(chunk_size=chunk_size))
         returned = map(_returned_row, self._returned.iterator(chunk_size=chunk_size))
         return heapq.merge(entries, returned, key=_newest_first, reverse=True)
 
 
-def statement_history_for(*, user: User) -> StatementHistory:
+def statement_history_for(*, user: User, summary: WalletSummary | None = None) -> StatementHistory:
     """What the statement lists: every entry, and every released hold (which moved no balance, so has no entry).
 
-    The learner still needs to read that held credits came back and why, so the history merges both tables.
+    The learner still needs to read that held credits came back and why, so the history merges both tables. A caller
+    that has read the wallet's summary passes it: its id and entry count then cost no further query.
     """
-    return StatementHistory(user=user)
+    return StatementHistory(user=user, summary=summary)

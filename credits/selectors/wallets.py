@@ -19,12 +19,25 @@ class WalletSummary:
     held: int
     available: int  # balance − open holds; below zero only after a clawback
     in_debt: bool  # spending is blocked until the available balance is back to zero or more
+    wallet_id: int | None = None  # None: no wallet yet, so no history to read
+    entry_count: int = 0
+    # Changes with every write to the wallet (each moves the entry count or the held amount, and the time): what a
+    # cached statement page is keyed by.
+    version: str = ""
 
     @classmethod
     def of(cls, wallet: Wallet | None) -> WalletSummary:
         if wallet is None:
             return cls(balance=0, held=0, available=0, in_debt=False)
-        return cls(balance=wallet.balance, held=wallet.held, available=wallet.available, in_debt=wallet.available < 0)
+        return cls(
+            balance=wallet.balance,
+            held=wallet.held,
+            available=wallet.available,
+            in_debt=wallet.available < 0,
+            wallet_id=wallet.pk,
+            entry_count=wallet.entry_count,
+            version=f"{wallet.entry_count}.{wallet.held}.{wallet.balance}.{wallet.updated_at.timestamp():.6f}",
+        )
 
     @property
     def debt(self) -> int:
@@ -32,8 +45,10 @@ class WalletSummary:
 
 
 def wallet_summary(*, user: User) -> WalletSummary:
-    """One indexed row read, whatever the number of entries: the balance is cached on the wallet."""
-    return WalletSummary.of(Wallet.objects.filter(user=user).only("balance", "held").first())
+    """One indexed row read, whatever the number of entries: the balance and the entry count are cached on the
+    wallet."""
+    wallet = Wallet.objects.filter(user=user).only("balance", "held", "entry_count", "updated_at").first()
+    return WalletSummary.of(wallet)
 
 
 def _wallet_id_of(user: User) -> Subquery:
@@ -50,6 +65,13 @@ def ledger_entries_for(*, user: User) -> QuerySet[LedgerEntry]:
     return LedgerEntry.objects.filter(wallet_id=_wallet_id_of(user)).order_by("-created_at", "-id")
 
 
-def holds_open_for(*, user: User) -> QuerySet[Hold]:
-    """Credits the user has set aside and not yet spent or had returned, oldest first."""
-    return Hold.objects.filter(wallet_id=_wallet_id_of(user), status=Hold.Status.OPEN).order_by("id")
+def holds_open_for(*, user: User, summary: WalletSummary | None = None) -> QuerySet[Hold]:
+    """Credits the user has set aside and not yet spent or had returned, oldest first.
+
+    With the wallet's summary at hand, its id replaces the subquery; no wallet means no holds and no query.
+    """
+    if summary is None:
+        return Hold.objects.filter(wallet_id=_wallet_id_of(user), status=Hold.Status.OPEN).order_by("id")
+    if summary.wallet_id is None:
+        return Hold.objects.none()
+    return Hold.objects.filter(wallet_id=summary.wallet_id, status=Hold.Status.OPEN).order_by("id")

@@ -2,7 +2,8 @@
 
 The wallet (with every entry and hold), the purchases and the welcome bonus's record change owner in one transaction
 under the wallet's lock.
-Nothing about a balance changes, so `audit_ledger` holds before and after; a Stripe refund or dispute of an old
+Nothing about a balance changes and no entry moves to another wallet (the cached balance, held amount and entry
+count stay true), so `audit_ledger` holds before and after; a Stripe refund or dispute of an old
 purchase finds it by its payment intent and takes the credits back from the same wallet, now the anonymous owner's.
 """
 

@@ -4,8 +4,9 @@ The ORM path (lock the wallet with `SELECT ... FOR UPDATE`, look up the key, che
 costs six round trips to the server; a ledger write is short enough that those round trips, not PostgreSQL's work,
 are its price. Here the wallet's `UPDATE` takes the row lock, its `WHERE` refuses a key already used and a debit the
 available balance does not cover, and the `INSERT` in the same statement appends the entry (or hold) with the
-balance the `UPDATE` returned. Outside a transaction that is one round trip with its own commit; inside one it rides
-in a savepoint, so a refusal never spoils the caller's transaction.
+balance the `UPDATE` returned; the wallet's cached figures (balance, held, entry count) move in that same `UPDATE`.
+Outside a transaction that is one round trip with its own commit; inside one it rides in a savepoint, so a refusal
+never spoils the caller's transaction.
 
 These functions only ever take the plain success; anything else returns None and the caller runs the ORM path, which
 says exactly why (replay of a key, conflict, short of credits, a debt, a wallet not made yet) under the same lock:
@@ -40,7 +41,7 @@ _Row = TypeVar("_Row", LedgerEntry, Hold)
 _ENTRY_POST = """
 WITH w AS (
     UPDATE credits_wallet
-    SET balance = balance + %(amount)s, updated_at = %(now)s
+    SET balance = balance + %(amount)s, entry_count = entry_count + 1, updated_at = %(now)s
     WHERE user_id = %(user_id)s
       AND (NOT %(checked)s OR balance - held >= %(required)s)
       AND NOT EXISTS (
@@ -83,7 +84,8 @@ WITH h AS (
     SELECT id, wallet_id, amount, reason, reference FROM credits_hold WHERE id = %(hold)s AND status = %(open)s
 ), w AS (
     UPDATE credits_wallet
-    SET balance = credits_wallet.balance - h.amount, held = credits_wallet.held - h.amount, updated_at = %(now)s
+    SET balance = credits_wallet.balance - h.amount, held = credits_wallet.held - h.amount,
+        entry_count = credits_wallet.entry_count + 1, updated_at = %(now)s
     FROM h
     WHERE credits_wallet.id = h.wallet_id
     RETURNING credits_wallet.id AS wallet_id, credits_wallet.balance, h.amount, h.reason, h.reference

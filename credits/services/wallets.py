@@ -73,12 +73,14 @@ def entry_append(
     created_by: User | None = None,
     reverses: LedgerEntry | None = None,
 ) -> LedgerEntry:
-    """Append one entry and move the cached balance with it; `held` is saved too, which a capture has just lowered.
+    """Append one entry and move the cached balance and entry count with it; `held` is saved too, which a capture
+    has just lowered.
 
-    The caller holds the wallet lock: that is what makes `balance_after` chain.
+    The caller holds the wallet lock: that is what makes `balance_after` chain and the count exact.
     """
     now = timezone.now()
     wallet.balance += amount
+    wallet.entry_count += 1
     entry = LedgerEntry.objects.create(
         wallet=wallet,
         amount=amount,
@@ -92,7 +94,7 @@ def entry_append(
         created_by=created_by,
     )
     wallet.updated_at = now
-    wallet.save(update_fields=["balance", "held", "updated_at"])
+    wallet.save(update_fields=["balance", "held", "entry_count", "updated_at"])
     return entry
 
 

@@ -149,3 +149,13 @@ def test_audit_ledger_reports_a_spend_into_debt_without_a_clawback(learner):
     report = audit_report()
     assert "Debits that took a balance below zero with no clawback before them (1)" in report
     assert "below zero available with no clawback to explain a debt (1)" in report
+
+
+def test_audit_ledger_reports_a_wallet_whose_entry_count_is_off(learner):
+    wallet = wallet_get_or_create(user=learner)
+    credits_spend(user=learner, amount=1, reason="Quiz", idempotency_key="s")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE credits_wallet SET entry_count = entry_count + 3 WHERE id = %s", [wallet.pk])
+    report = audit_report()
+    assert "Wallets whose cached entry count is not the number of their entries (1)" in report
+    assert f"wallet #{wallet.pk} ({learner}): entry count 5, 2 entries" in report

@@ -409,3 +409,62 @@ def test_the_factory_gives_a_learner_exactly_the_credits_asked_for(credits):
 
     learner = LearnerWithCreditsFactory(credits=credits)
     assert wallet_summary(user=learner).balance == credits
+
+
+def entry_count_is_exact(user) -> bool:
+    wallet = Wallet.objects.get(user=user)
+    return wallet.entry_count == LedgerEntry.objects.filter(wallet=wallet).count()
+
+
+def test_every_write_that_appends_an_entry_counts_it_on_the_wallet(funded_learner, one_statement_off):
+    """Both paths: the one-statement writes on PostgreSQL and the ORM path (SQLite, and every replay or refusal)."""
+    admin = StaffUserFactory()
+    user = funded_learner
+    start = Wallet.objects.get(user=user).entry_count
+    credits_grant(user=user, amount=5, kind=EntryKind.REWARD, reason="Lesson", idempotency_key="g")
+    spent = credits_spend(user=user, amount=10, reason="Quiz", idempotency_key="s")
+    credits_spend(user=user, amount=10, reason="Quiz", idempotency_key="s")  # a replay appends nothing
+    with pytest.raises(InsufficientCredits):
+        credits_spend(user=user, amount=1000, reason="Quiz", idempotency_key="too-much")
+    credits_adjust(user=user, amount=-1, reason="Typo", admin=admin, idempotency_key="a")
+    credits_clawback(user=user, amount=2, reason="Refund", reference="purchase:1", idempotency_key="c")
+    entry_reverse(entry=spent, reason="Sorry", idempotency_key="r")
+    captured = hold_place(user=user, amount=3, reason="Tutor", reference="unlock:lesson:1", idempotency_key="h1")
+    hold_capture(hold=captured)
+    hold_capture(hold=captured)  # a second capture returns the first entry
+    released = hold_place(user=user, amount=4, reason="Tutor", reference="unlock:lesson:2", idempotency_key="h2")
+    hold_release(hold=released, reason="Failed")  # a returned hold is a statement line, not an entry
+    assert Wallet.objects.get(user=user).entry_count == start + 6
+    assert entry_count_is_exact(user)
+    assert ledger_audit() == []
+
+
+@pytest.fixture(params=["as the services choose", "ORM path only"])
+def one_statement_off(request, monkeypatch):
+    """Run a test once as the services run (one statement on PostgreSQL) and once with the ORM path forced."""
+    if request.param == "ORM path only":
+        from credits.services import one_statement
+
+        monkeypatch.setattr(one_statement, "available", lambda: False)
+
+
+def test_a_new_wallet_counts_its_first_entry(learner):
+    credits_grant(user=learner, amount=5, kind=EntryKind.REWARD, reason="Lesson", idempotency_key="g")
+    assert entry_count_is_exact(learner)
+
+
+def test_the_migration_counts_the_entries_of_existing_wallets(funded_learner):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    credits_spend(user=funded_learner, amount=1, reason="Quiz", idempotency_key="s")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE credits_wallet SET entry_count = 0")
+    empty = Wallet.objects.create(user=UserFactory(verified=False))
+    migration = importlib.import_module("credits.migrations.0007_wallet_entry_count")
+    migration.count_existing_entries(apps, None)
+    assert entry_count_is_exact(funded_learner)
+    assert Wallet.objects.get(user=funded_learner).entry_count == 3  # the bonus, the funding, the spend
+    assert Wallet.objects.get(pk=empty.pk).entry_count == 0

@@ -241,6 +241,7 @@ class LedgerMachine(RuleBasedStateMachine):
             running += amount
             assert balance_after == running, "balance_after does not chain"
         assert wallet.balance == running == self.balance, "the cached balance is not the sum of the entries"
+        assert wallet.entry_count == LedgerEntry.objects.filter(wallet=wallet).count(), "the entry count is off"
         open_total = sum(Hold.objects.filter(wallet=wallet, status=Hold.Status.OPEN).values_list("amount", flat=True))
         assert wallet.held == open_total == self.held
         assert wallet.available >= 0 or self.clawed_back, "available went below zero without a clawback"

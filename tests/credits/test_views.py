@@ -239,3 +239,59 @@ def test_a_learner_without_a_wallet_sees_zero_and_the_page_opens_none(client):
 
 def test_anonymous_pages_show_no_balance(client):
     assert 'class="balance' not in client.get("/").content.decode()
+
+
+# --- What a statement page costs, and its cache --------------------------------------------------------------------
+
+SIGNED_IN_QUERIES = 2  # the session and the user: what every signed-in page costs
+MISS_BUDGET = 8  # beyond those, with nothing cached
+HIT_BUDGET = 2  # beyond those, with the page's history cached
+
+
+def test_the_statement_stays_within_its_query_budgets_on_a_miss_and_a_hit(
+    signed_in, funded_learner, django_assert_max_num_queries
+):
+    for number in range(30):
+        credits_spend(user=funded_learner, amount=1, reason="Quiz", idempotency_key=f"s{number}")
+    hold_release(hold=unlock(funded_learner, 1, "u1"), reason="failed")
+    unlock(funded_learner, 2, "u2")
+    for url in ("/credits/", "/credits/?page=2"):
+        with django_assert_max_num_queries(SIGNED_IN_QUERIES + MISS_BUDGET) as miss:
+            signed_in.get(url)
+        with django_assert_max_num_queries(SIGNED_IN_QUERIES + HIT_BUDGET) as hit:
+            again = signed_in.get(url)
+        assert again.status_code == 200
+        assert not any("COUNT(" in query["sql"] for query in [*miss.captured_queries, *hit.captured_queries])
+
+
+def test_a_cached_statement_shows_every_write_at_once(signed_in, funded_learner):
+    assert "Nothing is held right now." in text_of(signed_in.get("/credits/"))
+    hold = unlock(funded_learner, 7, "u7")
+    words = text_of(signed_in.get("/credits/"))
+    assert "⚡30 held for AI tutor explanation for “Lesson 7”" in words
+    hold_release(hold=hold, reason="the tutor could not answer")
+    words = text_of(signed_in.get("/credits/"))
+    assert "Nothing is held right now." in words
+    assert "⚡30 returned — the tutor could not answer" in words
+    credits_spend(user=funded_learner, amount=3, reason="Streak freeze", idempotency_key="f")
+    assert "Streak freeze" in history_rows(signed_in.get("/credits/"))[0]
+
+
+def test_the_statement_follows_the_learners_time_zone_even_when_cached(signed_in, funded_learner):
+    with time_machine.travel(datetime(2031, 3, 10, 23, 30, tzinfo=UTC), tick=False):
+        credits_spend(user=funded_learner, amount=1, reason="Late quiz", idempotency_key="late")
+    assert "10 Mar 2031, 23:30" in history_rows(signed_in.get("/credits/"))[0]
+    funded_learner.time_zone = "Europe/Paris"
+    funded_learner.save()
+    assert "11 Mar 2031, 00:30" in history_rows(signed_in.get("/credits/"))[0]
+
+
+def test_the_statement_answers_from_the_database_when_the_cache_is_down(signed_in, funded_learner, settings, caplog):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    }
+    unlock(funded_learner, 3, "u3")
+    response = signed_in.get("/credits/")
+    assert response.status_code == 200
+    assert "⚡30 held for AI tutor explanation for “Lesson 3”" in text_of(response)
+    assert "page cache: could not read" in caplog.text

@@ -274,6 +274,78 @@ def test_leaving_leagues_from_the_profile_takes_the_learner_off_the_board(signed
     assert not LearnerProfile.objects.get(user=learner).league_opt_out
 
 
+# --- /me/ from the cache: what a visit costs, and what must show at once --------------------------------------------
+
+SIGNED_IN_QUERIES = 2  # the session and the user: what every signed-in page costs
+MISS_BUDGET = 8  # beyond those, with nothing cached
+HIT_BUDGET = 2  # beyond those, with the learner's year and standing cached: the profile and the wallet, read live
+
+
+def test_the_profile_stays_within_its_query_budgets_on_a_miss_and_a_hit(
+    client, django_assert_max_num_queries, time_machine
+):
+    time_machine.move_to(datetime(2026, 3, 10, 18, tzinfo=UTC), tick=False)
+    regular = UserFactory()
+    a_busy_year(regular, 300)
+    leagues_rollover_task()  # past weeks closed: seated in this week's league, so its rank is read
+    client.force_login(regular)
+    with django_assert_max_num_queries(SIGNED_IN_QUERIES + MISS_BUDGET):
+        client.get("/me/")
+    with django_assert_max_num_queries(SIGNED_IN_QUERIES + HIT_BUDGET) as hit:
+        page = client.get("/me/")
+    assert "#1 of 1 this week" in text(page)
+    assert not [query for query in hit.captured_queries if "gamification_dailyactivity" in query["sql"]]
+
+
+def test_a_lesson_completed_today_shows_on_the_cached_profile_at_once(signed_in, learner, lesson, time_machine):
+    time_machine.move_to(datetime(2026, 3, 10, 18, tzinfo=UTC), tick=False)
+    before = signed_in.get("/me/").content.decode()
+    assert "<title>Tue 10 Mar 2026: no XP</title>" in before
+    signed_in.post(f"/lessons/{lesson.slug}/opened", headers=HTMX)
+    time_machine.shift(timedelta(minutes=6))
+    assert signed_in.post(f"/lessons/{lesson.slug}/complete", headers=HTMX).status_code == 200
+    after = signed_in.get("/me/")
+    xp = DailyActivity.objects.get(user=learner).xp
+    assert f"<title>Tue 10 Mar 2026: {xp} XP" in after.content.decode()
+    assert f"Today's goal is met: {xp} XP." in text(after) or f"Today: {xp} of 20 XP" in text(after)
+    assert "XP earned on 1 days" in text(after)
+
+
+def test_a_new_local_day_gets_a_new_calendar(signed_in, learner, time_machine):
+    time_machine.move_to(datetime(2026, 3, 10, 18, tzinfo=UTC), tick=False)
+    xp_give(user=learner, amount=25, reason="Practice", idempotency_key="today")
+    assert "Today's goal is met: 25 XP." in text(signed_in.get("/me/"))
+    time_machine.move_to(datetime(2026, 3, 11, 9, tzinfo=UTC), tick=False)
+    page = signed_in.get("/me/")
+    assert "<title>Wed 11 Mar 2026: no XP</title>" in page.content.decode()
+    assert "Today: 0 of 20 XP" in text(page)
+
+
+def test_a_new_daily_goal_shows_on_the_cached_chart_at_once(signed_in, learner):
+    assert "Daily goal: 20 XP" in signed_in.get("/me/").content.decode()
+    signed_in.post("/me/goal", {"goal": "50"})
+    assert "Daily goal: 50 XP" in signed_in.get("/me/").content.decode()
+
+
+def test_a_badge_earned_shows_on_the_cached_profile_at_once(signed_in, quiz_lesson):
+    assert "Not yet earned" in text(signed_in.get("/me/"))
+    question = quiz_lesson.check_questions.get()
+    right = question.choices.get(text="right")
+    signed_in.post(f"/lessons/{quiz_lesson.slug}/check/{question.pk}", {"choice": right.pk}, headers=HTMX)
+    assert re.search(r"Sharp eye .* Earned \d+ \w+ \d{4}", text(signed_in.get("/me/")))
+
+
+def test_the_profile_is_computed_when_the_cache_is_down(signed_in, learner, settings, caplog):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    }
+    xp_give(user=learner, amount=25, reason="Practice", idempotency_key="today")
+    page = signed_in.get("/me/")
+    assert page.status_code == 200
+    assert "Today's goal is met: 25 XP." in text(page)
+    assert "page cache: could not read" in caplog.text
+
+
 # --- /leaderboard/ ----------------------------------------------------------------------------------------------------
 
 
