@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 SEARCH_CONFIG = "english"
 SEARCH_INDEX_NAME = "lessons_lesson_search_vector_gin"
 QUERY_MAX_LENGTH = 200
+# A word as common as "model" in a catalog of AI lessons matches nearly every lesson. Ranking all of them to show
+# twelve reads every match's vector, which grows with the catalog (half a second at 100,000 lessons); so a search
+# ranks the SEARCH_MATCHES_AT_MOST most recently added matches only, and counts and pages through those. Below that
+# many matches (most searches) nothing changes: every match is ranked. bench/search.py measures both kinds.
+SEARCH_MATCHES_AT_MOST = 1000
 
 
 class SearchDocumentField(SearchVectorField):
@@ -82,19 +87,29 @@ def full_text_available() -> bool:
     return connection.vendor == "postgresql"
 
 
+def search_count_capped(count: int) -> bool:
+    """Whether a search's count stopped at the limit, more lessons matching than it ranks: the page shows "1000+"."""
+    return full_text_available() and count >= SEARCH_MATCHES_AT_MOST
+
+
 def lessons_search(queryset: QuerySet[Lesson], words: str) -> QuerySet[Lesson]:
     """Lessons matching ``words``, annotated with ``search_rank`` and ordered best first.
 
-    PostgreSQL reads ``words`` as a web search ("quoted phrases", -excluded, or), stemmed in English. SQLite needs
-    every word to appear in the title, summary or description, and ranks by date.
+    PostgreSQL reads ``words`` as a web search ("quoted phrases", -excluded, or), stemmed in English, and answers
+    the SEARCH_MATCHES_AT_MOST most recently added matches at most, ranked. SQLite needs every word to appear in the
+    title, summary or description, and ranks by date.
     """
     words = words.strip()[:QUERY_MAX_LENGTH]
     if not words:
         return queryset
     if full_text_available():
         query = SearchQuery(words, search_type="websearch", config=SEARCH_CONFIG)
+        # The most recently added first: the primary key's order, which is also the rows' order on disk, so for a
+        # common word the database walks the key backwards reading neighbouring rows and stops at the limit; for a
+        # rarer word it takes every match from the GIN index.
+        newest = queryset.filter(search_vector=query).order_by("-pk").values("pk")[:SEARCH_MATCHES_AT_MOST]
         return (
-            queryset.filter(search_vector=query)
+            queryset.filter(pk__in=newest)
             .annotate(search_rank=SearchRank(F("search_vector"), query))
             .order_by("-search_rank", "-published_at", "-id")
         )
