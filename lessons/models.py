@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons import sources
+from lessons.search import LessonSearchDocument, SearchDocumentField
 
 
 class Level(models.TextChoices):
@@ -186,6 +187,13 @@ class Lesson(models.Model):
     suggested_summary = models.CharField(max_length=300, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Written by the database on every insert and update, bulk ones included: what search matches and ranks
+    # (lessons/search.py). PostgreSQL indexes it with GIN (migration 0006).
+    search_vector = models.GeneratedField(
+        expression=LessonSearchDocument("title", "summary", "description"),
+        output_field=SearchDocumentField(),
+        db_persist=True,
+    )
 
     objects = LessonQuerySet.as_manager()
 

@@ -1,57 +1,119 @@
 """Word search over lessons: PostgreSQL full-text search (weighted, ranked, GIN-indexed), a plain fallback on SQLite.
 
-The GIN index is created by migration 0002 on PostgreSQL only, over exactly the expression `search_vector()` builds:
-the planner uses an expression index only when the query repeats the indexed expression, so both must stay equal
-(tests/lessons/test_search.py checks with EXPLAIN that the index is used).
+Each lesson carries its searchable document in a generated column, `Lesson.search_vector`, which the database
+computes on every insert and update (bulk ones included), so a query reads it instead of building it per row:
+
+- PostgreSQL: a tsvector weighing the title most (A), then the one-line summary (B), then the description (C), in
+  the 'english' configuration. Migration 0006 indexes the column with GIN (PostgreSQL only, outside the model state,
+  as 0002 did for the expression index it replaces); tests/lessons/test_search.py checks with EXPLAIN that it is used.
+- SQLite: the three texts joined by spaces, which the fallback searches word by word with LIKE.
 """
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
-from django.db.models import Q, QuerySet, Value
-from django.db.models.expressions import CombinedExpression
-from django.db.models.fields import FloatField
+from typing import TYPE_CHECKING, Any
 
-from lessons.models import Lesson
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.db import connection
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.expressions import Func
+from django.db.models.fields import FloatField
+from django.db.models.functions import Coalesce
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from lessons.models import Lesson
 
 SEARCH_CONFIG = "english"
-SEARCH_INDEX_NAME = "lessons_lesson_search_gin"
+SEARCH_INDEX_NAME = "lessons_lesson_search_vector_gin"
 QUERY_MAX_LENGTH = 200
+# A word as common as "model" in a catalog of AI lessons matches nearly every lesson. Ranking all of them to show
+# twelve reads every match's vector, which grows with the catalog (half a second at 100,000 lessons); so a search
+# ranks the SEARCH_MATCHES_AT_MOST most recently added matches only, and counts and pages through those. Below that
+# many matches (most searches) nothing changes: every match is ranked. bench/search.py measures both kinds.
+SEARCH_MATCHES_AT_MOST = 1000
 
 
-def search_vector() -> CombinedExpression:
-    """Title weighs most (A), then the one-line summary (B), then the description (C)."""
-    return (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("description", weight="C", config=SEARCH_CONFIG)
-    )
+class SearchDocumentField(SearchVectorField):
+    """A tsvector column on PostgreSQL, a text column elsewhere (what `LessonSearchDocument` computes there)."""
+
+    def db_type(self, connection: BaseDatabaseWrapper) -> str:
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+
+class LessonSearchDocument(Func):
+    """What a lesson is found by, from its title, summary and description, in the database's own terms.
+
+    PostgreSQL: setweight(to_tsvector('english'::regconfig, title), 'A') || … 'B' || … 'C'. The configuration is
+    given as a regconfig, which makes to_tsvector immutable, as a generated column requires. Elsewhere: the three
+    texts joined by spaces.
+    """
+
+    arg_joiner = " || ' ' || "
+    template = "%(expressions)s"
+    output_field = SearchDocumentField()
+
+    def __init__(self, title: Any, summary: Any, description: Any, **extra: Any) -> None:
+        super().__init__(title, summary, description, **extra)
+
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, Any]:
+        texts = self.copy()
+        texts.set_source_expressions([Coalesce(text, Value("")) for text in self.get_source_expressions()])
+        return super(LessonSearchDocument, texts).as_sql(
+            compiler, connection, function=function, template=template, arg_joiner=arg_joiner, **extra_context
+        )
+
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> tuple[str, Any]:
+        title, summary, description = self.get_source_expressions()
+        vector = (
+            SearchVector(title, weight="A", config=SEARCH_CONFIG)
+            + SearchVector(summary, weight="B", config=SEARCH_CONFIG)
+            + SearchVector(description, weight="C", config=SEARCH_CONFIG)
+        )
+        return compiler.compile(vector.resolve_expression(compiler.query, allow_joins=False))
 
 
 def full_text_available() -> bool:
     return connection.vendor == "postgresql"
 
 
+def search_count_capped(count: int) -> bool:
+    """Whether a search's count stopped at the limit, more lessons matching than it ranks: the page shows "1000+"."""
+    return full_text_available() and count >= SEARCH_MATCHES_AT_MOST
+
+
 def lessons_search(queryset: QuerySet[Lesson], words: str) -> QuerySet[Lesson]:
     """Lessons matching ``words``, annotated with ``search_rank`` and ordered best first.
 
-    PostgreSQL reads ``words`` as a web search ("quoted phrases", -excluded, or), stemmed in English. SQLite needs
-    every word to appear in the title, summary or description, and ranks by date.
+    PostgreSQL reads ``words`` as a web search ("quoted phrases", -excluded, or), stemmed in English, and answers
+    the SEARCH_MATCHES_AT_MOST most recently added matches at most, ranked. SQLite needs every word to appear in the
+    title, summary or description, and ranks by date.
     """
     words = words.strip()[:QUERY_MAX_LENGTH]
     if not words:
         return queryset
     if full_text_available():
         query = SearchQuery(words, search_type="websearch", config=SEARCH_CONFIG)
-        vector = search_vector()
+        # The most recently added first: the primary key's order, which is also the rows' order on disk, so for a
+        # common word the database walks the key backwards reading neighbouring rows and stops at the limit; for a
+        # rarer word it takes every match from the GIN index.
+        newest = queryset.filter(search_vector=query).order_by("-pk").values("pk")[:SEARCH_MATCHES_AT_MOST]
         return (
-            queryset.alias(search=vector)
-            .filter(search=query)
-            .annotate(search_rank=SearchRank(vector, query))
+            queryset.filter(pk__in=newest)
+            .annotate(search_rank=SearchRank(F("search_vector"), query))
             .order_by("-search_rank", "-published_at", "-id")
         )
     condition = Q()
     for word in words.split():
-        condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(description__icontains=word)
+        condition &= Q(search_vector__icontains=word)
     return queryset.filter(condition).annotate(search_rank=Value(0.0, output_field=FloatField()))

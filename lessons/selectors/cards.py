@@ -22,7 +22,8 @@ from lessons.models import (
 
 # A card never shows these, and a transcript can run to a hundred kilobytes: lists and the lesson page's related,
 # up-next and course lessons leave them in the database. The lesson page shows its own description, not its transcript.
-CARD_DEFERRED = ("description", "transcript", "material")
+# A search filters and ranks on the stored search vector inside the database; no card reads it.
+CARD_DEFERRED = ("description", "transcript", "material", "search_vector")
 
 
 @dataclass(frozen=True)

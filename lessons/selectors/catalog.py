@@ -23,7 +23,7 @@ from lessons.models import (
     Level,
     Source,
 )
-from lessons.search import lessons_search
+from lessons.search import lessons_search, search_count_capped
 from lessons.selectors.cards import LessonCard, _card, lesson_cards_queryset
 
 CATALOG_PAGE_SIZE = 12
@@ -47,6 +47,7 @@ class CatalogPage:
     page: Page
     cards: list[LessonCard]
     count: int
+    count_capped: bool = False  # a search that matched more lessons than it ranks (lessons/search.py)
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,13 @@ def catalog_page_get(*, user: Any, filters: CatalogFilters, page: int | str | No
     """One page of the catalog (two queries: the count and the page). Out-of-range pages give the last page."""
     paginator = Paginator(catalog_queryset(user=user, filters=filters), CATALOG_PAGE_SIZE)
     page_obj = paginator.get_page(page)
-    return CatalogPage(page=page_obj, cards=[_card(lesson) for lesson in page_obj], count=paginator.count)
+    count = paginator.count
+    return CatalogPage(
+        page=page_obj,
+        cards=[_card(lesson) for lesson in page_obj],
+        count=count,
+        count_capped=bool(filters.q) and search_count_capped(count),
+    )
 
 
 def catalog_slice_get(*, user: Any, filters: CatalogFilters, page: int) -> tuple[int, list[LessonCard]]:

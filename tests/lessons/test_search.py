@@ -1,13 +1,17 @@
-"""Full-text search on PostgreSQL uses the GIN index migration 0002 built; SQLite has no such index to use."""
+"""Search reads the stored `Lesson.search_vector`: the database fills it on every write (bulk ones too), PostgreSQL
+answers from its GIN index, a search that matches very many lessons ranks a bounded number, and SQLite falls back
+to substrings of the same column."""
 
 import pytest
 from django.db import connection
 
 from lessons.models import Lesson
 from lessons.search import SEARCH_INDEX_NAME, full_text_available, lessons_search
-from tests.factories import LessonFactory
+from tests.factories import CategoryFactory, LessonFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
 
 
 def index_names() -> set[str]:
@@ -16,25 +20,88 @@ def index_names() -> set[str]:
     return {name for name, details in constraints.items() if details.get("index")}
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
-def test_the_search_query_is_answered_from_the_gin_index():
+def found(words: str) -> list[str]:
+    return [lesson.title for lesson in lessons_search(Lesson.objects.all(), words)]
+
+
+def stored_vector(lesson: Lesson) -> str:
+    return Lesson.objects.values_list("search_vector", flat=True).get(pk=lesson.pk)
+
+
+def test_the_database_fills_the_vector_when_a_lesson_is_created_and_updated():
+    lesson = LessonFactory(title="Mixture of experts", summary="", description="Routing tokens to experts.")
+    assert found("routing") == ["Mixture of experts"]
+    assert found("gradients") == []
+
+    lesson.description = "Gradients through the router."
+    lesson.save()
+    assert found("gradients") == ["Mixture of experts"]
+    assert found("routing") == []
+
+    Lesson.objects.filter(pk=lesson.pk).update(title="Sparse models")  # a queryset update, no save()
+    assert found("sparse") == ["Sparse models"]
+
+
+def test_bulk_created_lessons_get_their_vectors_too():
+    """Ingest's incoming items, the related-lessons recompute and the demo loader write lessons in bulk."""
+    source, category = SourceFactory(), CategoryFactory()
+    Lesson.objects.bulk_create(
+        Lesson(title=f"Bulk {n}", slug=f"bulk-{n}", source=source, category=category, external_url=f"https://e.org/{n}",
+               description="Distillation into a small student." if n % 2 else "Quantisation.",
+               status=Lesson.Status.PUBLISHED)
+        for n in range(6)
+    )  # fmt: skip
+    assert sorted(found("distillation")) == ["Bulk 1", "Bulk 3", "Bulk 5"]
+    assert all(stored_vector(lesson) for lesson in Lesson.objects.all())
+
+
+@postgresql_only
+def test_on_postgresql_the_vector_weighs_title_summary_and_description():
+    lesson = LessonFactory(title="Attention", summary="Transformers", description="Recurrence")
+    assert stored_vector(lesson) == "'attent':1A 'recurr':3C 'transform':2B"
+
+
+@postgresql_only
+def test_the_search_query_is_answered_from_the_gin_index_on_the_stored_column():
     for n in range(20):
         LessonFactory(title=f"Lesson {n}", description="Transformers and attention" if n % 5 == 0 else "Other")
-    assert SEARCH_INDEX_NAME in index_names()
+    names = index_names()
+    assert SEARCH_INDEX_NAME in names
+    assert "lessons_lesson_search_gin" not in names  # 0002's expression index, which 0006 replaces
     query = lessons_search(Lesson.objects.all(), "attention")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a small table: make the planner show what it can use
         plan = query.explain()
     assert SEARCH_INDEX_NAME in plan
+    assert "to_tsvector" not in plan  # read from the column, never computed per query
     assert query.count() == 4
 
 
+@postgresql_only
+def test_a_search_matching_more_than_the_limit_ranks_the_most_recently_added_matches(client, monkeypatch):
+    monkeypatch.setattr("lessons.search.SEARCH_MATCHES_AT_MOST", 3)
+    oldest = LessonFactory(title="Attention", description="")  # the best match, but the first one added
+    for n in range(3):
+        LessonFactory(title=f"Lesson {n}", description="attention" if n != 1 else "attention, attention")
+    LessonFactory(title="Unrelated", description="Nothing to see")
+
+    assert found("attention") == ["Lesson 1", "Lesson 2", "Lesson 0"]  # ranked: two mentions first, then newest
+    assert oldest.title not in found("attention")
+    assert lessons_search(Lesson.objects.all(), "attention").count() == 3
+    page = client.get("/lessons/", {"q": "attention"})
+    assert "3+ lessons for" in page.content.decode()
+    assert "1 lesson for" in client.get("/lessons/", {"q": "unrelated"}).content.decode()  # under the limit: no +
+
+
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite fallback")
-def test_sqlite_has_no_full_text_index_and_searches_by_substring():
+def test_sqlite_has_no_full_text_index_and_searches_the_stored_text_by_substring():
     assert not full_text_available()
     assert SEARCH_INDEX_NAME not in index_names()
-    LessonFactory(title="Attention Is All You Need")
-    assert [lesson.title for lesson in lessons_search(Lesson.objects.all(), "ATTENT")] == ["Attention Is All You Need"]
+    lesson = LessonFactory(title="Attention Is All You Need", summary="Transformers", description="Recurrence")
+    assert stored_vector(lesson) == "Attention Is All You Need Transformers Recurrence"
+    assert found("ATTENT") == ["Attention Is All You Need"]
+    assert found("transformers recurrence") == ["Attention Is All You Need"]  # words from two fields
+    assert found("attention xylophone") == []
 
 
 def test_an_empty_search_changes_nothing():
