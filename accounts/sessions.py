@@ -19,17 +19,17 @@ logger = logging.getLogger(__name__)
 class SessionStore(CachedDBStore):
     def load(self) -> dict[str, Any]:
         try:
-            data = self._cache.get(self.cache_key)
+            data = self._cache.get(self.cache_key)  # type: ignore[attr-defined]  # Django API, not in the stubs
         except Exception:  # the cache is down, or refused the key: the database has the session
             data = None
         if data is not None:
             return data
-        stored = self._get_session_from_db()
+        stored = self._get_session_from_db()  # type: ignore[attr-defined]
         if stored is None:
             return {}
         data = self.decode(stored.session_data)
         try:
-            self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=stored.expire_date))
+            self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=stored.expire_date))  # type: ignore[attr-defined]
         except Exception:
             logger.warning("session not cached: the cache did not answer", exc_info=True)
         return data

@@ -83,9 +83,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument(
-        "--only", default="", help="only the pages whose label has this (and the bare view)"
-    )
+    parser.add_argument("--only", default="", help="only the pages whose label has this (and the bare view)")
     parser.add_argument("--redis-db", default="13", help="the Redis database used (and flushed) with REDIS_URL")
     args = parser.parse_args()
     if not shutil.which("wrk"):

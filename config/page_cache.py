@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
@@ -37,6 +37,7 @@ from django.utils.http import http_date
 from django.utils.safestring import SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CSRF_HOLE = "<!--shared-page:csrf-token-->"
 _CSRF_HOLE_BYTES = CSRF_HOLE.encode()
@@ -98,6 +99,21 @@ def cache_call(operation: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     except Exception:  # the cache is down: the page renders without it, and the log says why
         logger.warning("page cache unavailable for %s", getattr(operation, "__name__", operation), exc_info=True)
         return None
+
+
+_MISSING = object()
+
+
+def cached_or_computed(key: str, compute: Callable[[], T], *, timeout: int) -> T:
+    """The value stored under ``key``, or ``compute()``'s, stored there for ``timeout`` seconds. The key must name
+    everything the value was built from (a version, the day), so a changed input is a new key and nothing is ever
+    invalidated by hand. When the cache cannot be reached the value is computed, and the log says why."""
+    found = cache_call(cache.get, key, _MISSING)
+    if found is not None and found is not _MISSING:
+        return found
+    value = compute()
+    cache_call(cache.set, key, value, timeout)
+    return value
 
 
 def _answer(stored: StoredPage, request: HttpRequest, *, etag: str, version: ContentVersion) -> HttpResponse:

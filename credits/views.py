@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.page_cache import cached_or_computed
+from config.page_cache import cached_or_computed
 from credits.references import reference_url
 from credits.selectors import HistoryRow, WalletSummary, holds_open_for, statement_history_for, wallet_summary
 from credits.statement import CSV_HEADER, csv_row, statement_lines

@@ -22,14 +22,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.selectors import signed_in_user
-from config.page_cache import cache_call
+from config.page_cache import cache_call, cached_or_computed
 from lessons.cache import content_version
 from lessons.models import Lesson
 from lessons.selectors import UpNext, course_followed_get, learner_parts_get, lesson_detail_get
@@ -71,12 +70,9 @@ def shared_body_get(*, slug: str, user: Any) -> SharedBody:
     if version is None:
         return _shared_body_render(slug=slug, user=AnonymousUser())
     key = f"lesson-body:{version.token}:{timezone.localdate().isoformat()}:{slug}"
-    stored = cache_call(cache.get, key)
-    if isinstance(stored, SharedBody):
-        return stored
-    body = _shared_body_render(slug=slug, user=AnonymousUser())
-    cache_call(cache.set, key, body, settings.PAGE_CACHE_SECONDS)
-    return body
+    return cached_or_computed(
+        key, lambda: _shared_body_render(slug=slug, user=AnonymousUser()), timeout=settings.PAGE_CACHE_SECONDS
+    )
 
 
 @functools.cache

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 
 from accounts.models import User
-from config.page_cache import cache_call
+from config.page_cache import cached_or_computed
 from credits.models import Hold
 from credits.selectors import WalletSummary, wallet_summary
 from lessons.exceptions import LessonNotFound
@@ -104,11 +103,9 @@ def explanation_html(explanation: Explanation, *, partial: bool = False) -> str:
     # Kept per version and per text: a new version or a staff edit makes a new key, so a stale text is never shown.
     digest = hashlib.blake2b(markdown.encode(), digest_size=16).hexdigest()
     key = f"tutor:explanation-html:{explanation.pk}:{explanation.version}:{digest}"
-    html = cache_call(cache.get, key)
-    if not isinstance(html, str):
-        html = _explanation_render(explanation, markdown)
-        cache_call(cache.set, key, html, settings.PAGE_CACHE_SECONDS)
-    return html
+    return cached_or_computed(
+        key, lambda: _explanation_render(explanation, markdown), timeout=settings.PAGE_CACHE_SECONDS
+    )
 
 
 def _explanation_render(explanation: Explanation, markdown: str) -> str:
