@@ -97,7 +97,9 @@ def cache_call(operation: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
         return operation(*args, **kwargs)
     except Exception:  # the cache is down: the page renders without it, and the log says why
-        logger.warning("page cache unavailable for %s", getattr(operation, "__name__", operation), exc_info=True)
+        logger.warning(
+            "page cache: the cache did not answer (%s)", getattr(operation, "__name__", operation), exc_info=True
+        )
         return None
 
 

@@ -294,4 +294,4 @@ def test_the_statement_answers_from_the_database_when_the_cache_is_down(signed_i
     response = signed_in.get("/credits/")
     assert response.status_code == 200
     assert "⚡30 held for AI tutor explanation for “Lesson 3”" in text_of(response)
-    assert "page cache: could not read" in caplog.text
+    assert "page cache: the cache did not answer (get)" in caplog.text

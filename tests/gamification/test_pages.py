@@ -343,7 +343,7 @@ def test_the_profile_is_computed_when_the_cache_is_down(signed_in, learner, sett
     page = signed_in.get("/me/")
     assert page.status_code == 200
     assert "Today's goal is met: 25 XP." in text(page)
-    assert "page cache: could not read" in caplog.text
+    assert "page cache: the cache did not answer (get)" in caplog.text
 
 
 # --- /leaderboard/ ----------------------------------------------------------------------------------------------------
