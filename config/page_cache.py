@@ -18,12 +18,15 @@ htmx requests, pages with a message to show and anything but GET/HEAD go straigh
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -43,6 +46,10 @@ CSRF_HOLE = "<!--shared-page:csrf-token-->"
 _CSRF_HOLE_BYTES = CSRF_HOLE.encode()
 _RENDERING_ATTRIBUTE = "_shared_page_rendering"
 KEY_PREFIX = "page:"
+# Folders whose files are not the running code: the virtualenv, local state, tests, docs.
+CODE_VERSION_SKIPPED = frozenset(
+    {".venv", "var", "tests", "docs", "bench", "node_modules", ".git", "platform", "__pycache__", "static"}
+)
 
 
 @dataclass(frozen=True)
@@ -79,10 +86,28 @@ def page_cacheable(request: HttpRequest) -> bool:
     return not (hasattr(request, "_messages") and len(messages.get_messages(request)))
 
 
+@functools.cache
+def code_version() -> str:
+    """This release of the code: RELEASE_ID when the deployment sets one (a commit id), else a digest of the project's
+    templates and Python files (names, sizes, modification times). Every cached page and part has it in its key, so
+    a deploy that changes how a page looks never serves the old look."""
+    if settings.RELEASE_ID:
+        return str(settings.RELEASE_ID)
+    digest = hashlib.blake2b(digest_size=8)
+    root = Path(settings.BASE_DIR)
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(name for name in subfolders if name not in CODE_VERSION_SKIPPED)
+        for name in sorted(files):
+            if name.endswith((".py", ".html")):
+                stat = (Path(folder) / name).stat()
+                digest.update(f"{Path(folder, name).relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
 def _page_key(version: ContentVersion, request: HttpRequest) -> str:
     path = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
     # The day too: pages show ages ("3d ago") that change at midnight.
-    return f"{KEY_PREFIX}{version.token}:{timezone.localdate().isoformat()}:{path}"
+    return f"{KEY_PREFIX}{code_version()}:{version.token}:{timezone.localdate().isoformat()}:{path}"
 
 
 def _etag(key: str, request: HttpRequest) -> str:
@@ -109,7 +134,9 @@ _MISSING = object()
 def cached_or_computed(key: str, compute: Callable[[], T], *, timeout: int) -> T:
     """The value stored under ``key``, or ``compute()``'s, stored there for ``timeout`` seconds. The key must name
     everything the value was built from (a version, the day), so a changed input is a new key and nothing is ever
-    invalidated by hand. When the cache cannot be reached the value is computed, and the log says why."""
+    invalidated by hand; the code's release is added to it here. When the cache cannot be reached the value is
+    computed, and the log says why."""
+    key = f"{code_version()}:{key}"
     found = cache_call(cache.get, key, _MISSING)
     if found is not None and found is not _MISSING:
         return found

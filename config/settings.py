@@ -132,7 +132,10 @@ else:
     }
 
 # Pages every visitor sees the same are kept this long per content version (config/page_cache.py); 0 turns it off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=6 * 3600)
+# Off by default under DEBUG, so an edited template shows at once while developing.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 6 * 3600)
+# What names this release in the cached pages' keys (a commit id); unset, a digest of the code's files does.
+RELEASE_ID = env.str("RELEASE_ID", default="")
 # Sessions are read from the cache and written through to the database: a signed-in page costs no session query, and
 # a session the cache lost (or a cache outage) is read from the database.
 SESSION_ENGINE = "accounts.sessions"

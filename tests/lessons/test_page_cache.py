@@ -350,3 +350,32 @@ def test_a_new_explanation_version_or_an_edit_shows_to_the_learner_who_unlocked(
     tutor_services.unlock(user=newcomer, lesson=lesson, idempotency_key=str(uuid.uuid4()))
     client.force_login(newcomer)
     assert "version 2" in visible_text(client.get(lesson.get_absolute_url()).content)
+
+
+def test_a_new_release_renders_the_pages_again(lesson, settings):
+    from config.page_cache import code_version
+
+    visitor = Client()
+    settings.RELEASE_ID = "release-1"
+    code_version.cache_clear()
+    try:
+        cached(visitor, lesson.get_absolute_url())
+        settings.RELEASE_ID = "release-2"
+        code_version.cache_clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert visitor.get(lesson.get_absolute_url()).status_code == 200
+        assert len(queries) > 0  # rendered by the new code, not taken from the old one's cache
+    finally:
+        code_version.cache_clear()
+
+
+def test_without_a_release_id_the_code_version_is_a_digest_of_the_code(settings):
+    from config.page_cache import code_version
+
+    settings.RELEASE_ID = ""
+    code_version.cache_clear()
+    try:
+        assert len(code_version()) == 16
+        assert code_version() == code_version()
+    finally:
+        code_version.cache_clear()
