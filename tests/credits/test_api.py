@@ -1,6 +1,8 @@
 """GET /api/v1/me/ledger: the caller's own balance, holds and entries, through a session token or a cookie."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from credits.models import EntryKind
 from credits.services import credits_grant, credits_spend, hold_place
@@ -73,11 +75,14 @@ def test_the_ledger_pages_by_50(client, token, funded_learner):
         credits_grant(
             user=funded_learner, amount=1, kind=EntryKind.REWARD, reason="Lesson", idempotency_key=f"r{number}"
         )
-    first = ledger(client, token).json()
+    with CaptureQueriesContext(connection) as queries:
+        first = ledger(client, token).json()
     second = ledger(client, token, page=2).json()
     assert first["count"] == second["count"] == 60
     assert (len(first["items"]), len(second["items"])) == (50, 10)
     assert second["items"][-1]["kind"] == "signup_bonus"
+    assert not any("COUNT(" in query["sql"] for query in queries.captured_queries)  # the wallet keeps the count
+    assert ledger(client, token, page=3).status_code == 404
 
 
 @pytest.mark.parametrize("page", ["0", "-1", "abc"])
