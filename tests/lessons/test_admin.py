@@ -18,6 +18,7 @@ from tests.factories import (
     RelatedLessonFactory,
     UserFactory,
 )
+from tests.lessons.admin_forms import lesson_change_form
 from tests.lessons.html import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -138,18 +139,7 @@ def test_saving_a_lesson_queues_a_related_recompute_after_commit(
 ):
     lesson = LessonFactory(title="Transformers and attention", summary="Learn attention")
     LessonFactory(title="Attention in transformers explained", summary="Learn attention again")
-    data = {
-        "title": lesson.title, "slug": lesson.slug, "status": "published", "external_url": lesson.external_url,
-        "kind": "article", "source": lesson.source_id, "authors": "", "published_at": "2024-01-01",
-        "duration_seconds": "", "summary": lesson.summary, "level": "beginner", "category": lesson.category_id,
-        "description": "", "transcript": "", "unlock_price": "30", "up_next": "", "up_next_reason": "",
-        "chapters-TOTAL_FORMS": "0", "chapters-INITIAL_FORMS": "0", "chapters-MIN_NUM_FORMS": "0",
-        "chapters-MAX_NUM_FORMS": "1000",
-        "related_links-TOTAL_FORMS": "0", "related_links-INITIAL_FORMS": "0", "related_links-MIN_NUM_FORMS": "0",
-        "related_links-MAX_NUM_FORMS": "1000",
-        "related_links-2-TOTAL_FORMS": "0", "related_links-2-INITIAL_FORMS": "0",
-        "related_links-2-MIN_NUM_FORMS": "0", "related_links-2-MAX_NUM_FORMS": "0",
-    }  # fmt: skip
+    data = lesson_change_form(lesson)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = staff_client.post(reverse("admin:lessons_lesson_change", args=[lesson.pk]), data)
     assert response.status_code == 302, response.content.decode()[:3000]

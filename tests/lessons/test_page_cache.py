@@ -36,6 +36,7 @@ from tests.factories import (
     SourceFactory,
     UserFactory,
 )
+from tests.lessons.admin_forms import lesson_change_form
 from tests.lessons.html import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -176,19 +177,7 @@ def test_a_new_csrf_cookie_does_not_revalidate_a_page_holding_the_old_token(less
 def test_an_admin_save_of_a_lesson_shows_at_once(staff_client, lesson):
     visitor = Client()
     assert "Attention, step by step" in cached(visitor, lesson.get_absolute_url())
-    data = {
-        "title": "Attention, edited in the admin", "slug": lesson.slug, "status": "published",
-        "external_url": lesson.external_url, "kind": "article", "source": lesson.source_id, "authors": "",
-        "published_at": "2024-01-01", "duration_seconds": "", "summary": lesson.summary, "level": "beginner",
-        "category": lesson.category_id, "description": "", "transcript": "", "unlock_price": "30", "up_next": "",
-        "up_next_reason": "",
-        "chapters-TOTAL_FORMS": "0", "chapters-INITIAL_FORMS": "0", "chapters-MIN_NUM_FORMS": "0",
-        "chapters-MAX_NUM_FORMS": "1000",
-        "related_links-TOTAL_FORMS": "0", "related_links-INITIAL_FORMS": "0", "related_links-MIN_NUM_FORMS": "0",
-        "related_links-MAX_NUM_FORMS": "1000",
-        "related_links-2-TOTAL_FORMS": "0", "related_links-2-INITIAL_FORMS": "0",
-        "related_links-2-MIN_NUM_FORMS": "0", "related_links-2-MAX_NUM_FORMS": "0",
-    }  # fmt: skip
+    data = lesson_change_form(lesson, title="Attention, edited in the admin")
     response = staff_client.post(f"/admin/lessons/lesson/{lesson.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert "Attention, edited in the admin" in fresh(visitor, lesson.get_absolute_url())
