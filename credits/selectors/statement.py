@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Subquery
+from django.db.models import QuerySet, Subquery
 
 from accounts.models import User
 from credits.models import Hold, LedgerEntry, Wallet
@@ -65,12 +67,25 @@ class StatementHistory:
         self._summary = summary
         self._user = user
         self._empty = summary is not None and summary.wallet_id is None  # no wallet yet: nothing to read
-        wallet_id: int | Subquery = _wallet_id_of(user) if summary is None else (summary.wallet_id or 0)
-        self._entries = (
-            LedgerEntry.objects.filter(wallet_id=wallet_id).order_by("-created_at", "-id").values_list(*ENTRY_COLUMNS)
+
+    # Built when a page is read, not before: a statement page whose history comes from the cache reads none, and
+    # building the two querysets cost more than the rest of the page's Python.
+    @functools.cached_property
+    def _wallet_id(self) -> int | Subquery:
+        return _wallet_id_of(self._user) if self._summary is None else (self._summary.wallet_id or 0)
+
+    @functools.cached_property
+    def _entries(self) -> QuerySet[LedgerEntry, tuple[Any, ...]]:
+        return (
+            LedgerEntry.objects.filter(wallet_id=self._wallet_id)
+            .order_by("-created_at", "-id")
+            .values_list(*ENTRY_COLUMNS)
         )
-        self._returned = (
-            Hold.objects.filter(wallet_id=wallet_id, status=Hold.Status.RELEASED)
+
+    @functools.cached_property
+    def _returned(self) -> QuerySet[Hold, tuple[Any, ...]]:
+        return (
+            Hold.objects.filter(wallet_id=self._wallet_id, status=Hold.Status.RELEASED)
             .order_by("-released_at", "-id")
             .values_list(*RETURNED_COLUMNS)
         )
