@@ -145,11 +145,15 @@ def cached_or_computed(key: str, compute: Callable[[], T], *, timeout: int) -> T
     return value
 
 
+def _csrf_filled(content: bytes, request: HttpRequest) -> bytes:
+    """The page with the visitor's own CSRF token where the shared copy has its hole."""
+    if _CSRF_HOLE_BYTES not in content:
+        return content
+    return content.replace(_CSRF_HOLE_BYTES, get_token(request).encode())
+
+
 def _answer(stored: StoredPage, request: HttpRequest, *, etag: str, version: ContentVersion) -> HttpResponse:
-    content = stored.content
-    if _CSRF_HOLE_BYTES in content:
-        content = content.replace(_CSRF_HOLE_BYTES, get_token(request).encode())
-    response = HttpResponse(content, content_type=stored.content_type)
+    response = HttpResponse(_csrf_filled(stored.content, request), content_type=stored.content_type)
     _validators_set(response, etag=etag, version=version)
     return response
 
@@ -204,8 +208,8 @@ def shared_page(*, version: Callable[[], ContentVersion | None]) -> Callable[[Ca
 
 def _holes_filled(response: HttpResponseBase, request: HttpRequest) -> HttpResponseBase:
     """A response not worth keeping (an error page, a redirect) still goes out with the visitor's own token."""
-    if not response.streaming and isinstance(response, HttpResponse) and _CSRF_HOLE_BYTES in response.content:
-        response.content = response.content.replace(_CSRF_HOLE_BYTES, get_token(request).encode())
+    if not response.streaming and isinstance(response, HttpResponse):
+        response.content = _csrf_filled(response.content, request)
     return response
 
 
