@@ -18,6 +18,21 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def loopback_production_env(*, tool: str) -> dict[str, str]:
+    """The production settings for gunicorn served over plain HTTP on loopback (bench/pages.py, make scale-check):
+    debug off, a throwaway secret, and only the HTTPS-only flags turned off, since no TLS proxy stands in front."""
+    return {
+        "DJANGO_DEBUG": "0",
+        "SECRET_KEY": f"{tool}-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "STATIC_MANIFEST": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 def bench_run(*, name: str, keep: bool, env: dict[str, str], run: Callable[[], None]) -> int:
     """Set the process up for a bench called `name` (settings from `env` on top of the shared ones), call `run`."""
     workdir = Path(tempfile.mkdtemp(prefix=f"{name}-bench-"))

@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 import redis
-from harness import bench_database
+from harness import bench_database, loopback_production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = "/lessons/ai-is-already-building-ai-mostafa-dehghani/"
@@ -91,18 +91,7 @@ def main() -> int:
         return 1
 
     var_dir = tempfile.mkdtemp(prefix="pages-bench-")
-    env = {
-        **os.environ,
-        "VAR_DIR": var_dir,
-        "DJANGO_DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "STATIC_MANIFEST": "0",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = {**os.environ, "VAR_DIR": var_dir, **loopback_production_env(tool="bench")}
     if env.get("REDIS_URL"):
         # The cache, the sessions (and the broker, which these pages never use) on a Redis database of the bench's own.
         env["REDIS_URL"] = env["REDIS_URL"].rsplit("/", 1)[0] + "/" + args.redis_db

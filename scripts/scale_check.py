@@ -52,6 +52,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import loopback_production_env  # noqa: E402 - the project's root is on the path only now
+
 PASSWORD = "scale-check-password-1"  # noqa: S105 - throwaway learners in a database made for this run
 WEBHOOK_SECRET = "whsec_scale_check"  # noqa: S105 - signs events between two local processes
 UNLOCK_LEARNERS = 20
@@ -252,17 +254,9 @@ def scale_setup(args: argparse.Namespace, work: Path) -> Iterator[dict[str, Any]
     base_env = {
         key: value for key, value in os.environ.items() if not key.startswith(("GUNICORN_", "CELERY_", "DJANGO_"))
     } | {
+        **loopback_production_env(tool="scale-check"),
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_DEBUG": "0",
-        "SECRET_KEY": "scale-check-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        # Loopback HTTP: no TLS in front here, so the HTTPS-only flags are off; everything else is production's.
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "STATIC_MANIFEST": "0",
-        "LOG_LEVEL": "WARNING",
         "STRIPE_SECRET_KEY": "sk_test_local",
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "SITE_URL": "http://127.0.0.1",
