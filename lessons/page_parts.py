@@ -31,7 +31,7 @@ from accounts.selectors import signed_in_user
 from config.page_cache import cache_call, cached_or_computed
 from lessons.cache import content_version
 from lessons.models import Lesson
-from lessons.selectors import UpNext, course_followed_get, learner_parts_get, lesson_detail_get
+from lessons.selectors import course_followed_get, course_up_next, learner_parts_get, lesson_detail_get
 from lessons.slots import lesson_slot_templates
 
 _HOLE = re.compile(r"<!--learner:(\w+):([\w-]*)-->")
@@ -100,24 +100,22 @@ def lesson_page_body(*, request: HttpRequest, slug: str, course_slug: str | None
         context = {"course": course, "position": position, "length": length}
         parts["course"] = render_to_string("lessons/_course_breadcrumb.html", context)
         if next_card is not None:
-            reason = f"Next in “{course.title}”: lesson {(position or 0) + 1} of {length}."
-            up_next = UpNext(card=next_card, reason=reason, course=course)
+            up_next = course_up_next(course=course, position=position, length=length, card=next_card)
             parts["up_next"] = render_to_string("lessons/_up_next.html", {"up_next": up_next})
             marks[next_card.lesson.pk] = (next_card.started, next_card.completed)
-    html = _HOLE.sub(lambda match: parts.get(match[1], match[0]), shared.html)
-    html = _HOLE.sub(lambda match: _marks_part(match, marks), html)
     slot_context = {"lesson": lesson, "course": course}
-    html = _HOLE.sub(lambda match: _slot_part(match, request, slot_context), html)
-    return lesson, mark_safe(html)  # noqa: S308 - our template's output with our templates' output in its holes
+
+    def filled(match: re.Match[str]) -> str:
+        name, arg = match[1], match[2]
+        if name == "marks":
+            return _marks_html(*marks.get(int(arg), (False, False)))
+        if name == "slot":
+            return _slot_part(arg, request, slot_context)
+        # Our own templates' parts, whose marks are holes too; the slots' output is never read for holes.
+        return _HOLE.sub(filled, parts[name])
+
+    return lesson, mark_safe(_HOLE.sub(filled, shared.html))  # noqa: S308 - our templates' output in our holes
 
 
-def _marks_part(match: re.Match[str], marks: dict[int, tuple[bool, bool]]) -> str:
-    if match[1] != "marks":
-        return match[0]
-    return _marks_html(*marks.get(int(match[2]), (False, False)))
-
-
-def _slot_part(match: re.Match[str], request: HttpRequest, context: dict[str, Any]) -> str:
-    if match[1] != "slot":
-        return match[0]
-    return "".join(get_template(name).render(context, request) for name in lesson_slot_templates(match[2]))
+def _slot_part(slot: str, request: HttpRequest, context: dict[str, Any]) -> str:
+    return "".join(get_template(name).render(context, request) for name in lesson_slot_templates(slot))

@@ -130,11 +130,7 @@ def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None) -
     course, position, length, course_next = course_followed_get(lesson=lesson, user=user, course_slug=course_slug)
     up_next: UpNext | None = None
     if course is not None and course_next is not None:
-        up_next = UpNext(
-            card=course_next,
-            reason=f"Next in “{course.title}”: lesson {(position or 0) + 1} of {length}.",
-            course=course,
-        )
+        up_next = course_up_next(course=course, position=position, length=length, card=course_next)
     elif lesson.up_next is not None and (lesson.up_next.is_published or getattr(user, "is_staff", False)):
         up_next = UpNext(
             card=_card(lesson.up_next, prefix="up_next_"),
@@ -151,6 +147,13 @@ def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None) -
         course=course,
         course_position=position,
         course_length=length,
+    )
+
+
+def course_up_next(*, course: Course, position: int | None, length: int | None, card: LessonCard) -> UpNext:
+    """ "Up next" when the learner follows a course through the lesson: the course's next lesson."""
+    return UpNext(
+        card=card, reason=f"Next in “{course.title}”: lesson {(position or 0) + 1} of {length}.", course=course
     )
 
 
