@@ -358,13 +358,27 @@ def test_a_new_release_renders_the_pages_again(lesson, settings):
         code_version.cache_clear()
 
 
-def test_without_a_release_id_the_code_version_is_a_digest_of_the_code(settings):
+def test_without_a_release_id_a_changed_template_is_a_new_code_version(settings, tmp_path):
+    """No RELEASE_ID: the digest of the project's files names the release, so editing a template (and deploying it)
+    changes every key; files outside the running code (tests, the virtualenv) do not."""
     from config.page_cache import code_version
 
+    (tmp_path / "lessons" / "templates").mkdir(parents=True)
+    (tmp_path / "tests").mkdir()
+    template = tmp_path / "lessons" / "templates" / "page.html"
+    template.write_text("<h1>{{ title }}</h1>")
     settings.RELEASE_ID = ""
+    settings.BASE_DIR = tmp_path
     code_version.cache_clear()
     try:
-        assert len(code_version()) == 16
+        before = code_version()
+        assert len(before) == 16
         assert code_version() == code_version()
+        (tmp_path / "tests" / "test_x.py").write_text("assert True\n")
+        code_version.cache_clear()
+        assert code_version() == before
+        template.write_text("<h1 class='title'>{{ title }}</h1>")
+        code_version.cache_clear()
+        assert code_version() != before
     finally:
         code_version.cache_clear()
