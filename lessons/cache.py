@@ -39,7 +39,7 @@ def content_version() -> ContentVersion:
 
 
 def content_changed() -> None:
-    """Start a new version now, and again when the current transaction commits (once per transaction).
+    """Start a new version now, and inside a transaction again when it commits (once per transaction).
 
     Now: no request keeps serving the pages of the old content. At commit: a request that ran in between read the
     rows as they were before the commit and may have cached them under the version of "now"; that version is dropped
@@ -47,7 +47,9 @@ def content_changed() -> None:
     """
     cache_call(_version_bump)
     connection = transaction.get_connection()
-    if connection.in_atomic_block and any(entry[1] is _version_bump for entry in connection.run_on_commit):
+    if not connection.in_atomic_block:
+        return  # autocommit: the write is already committed, one new version is enough
+    if any(entry[1] is _version_bump for entry in connection.run_on_commit):
         return
     transaction.on_commit(_version_bump, robust=True)
 
