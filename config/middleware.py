@@ -10,6 +10,8 @@ from http import HTTPStatus
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from config.page_cache import signed_in
+
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
@@ -103,17 +105,12 @@ class PrivateAnswersMiddleware:
         response = self.get_response(request)
         if is_api_request(request):
             patch_vary_headers(response, ["X-Session-Token", "Cookie"])
-        personal = "HTTP_X_SESSION_TOKEN" in request.META or _signed_in(request)
+        personal = "HTTP_X_SESSION_TOKEN" in request.META or signed_in(request)
         if personal and "no-store" not in response.get("Cache-Control", ""):
             patch_cache_control(response, private=True, no_store=True)
             if "public" in response.get("Cache-Control", ""):
                 response["Cache-Control"] = "private, no-store"
         return response
-
-
-def _signed_in(request: HttpRequest) -> bool:
-    user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated)
 
 
 class ApiErrorsAsJsonMiddleware:

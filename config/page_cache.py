@@ -22,6 +22,8 @@ import functools
 import hashlib
 import logging
 import os
+import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +33,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
@@ -44,6 +47,8 @@ T = TypeVar("T")
 
 CSRF_HOLE = "<!--shared-page:csrf-token-->"
 _CSRF_HOLE_BYTES = CSRF_HOLE.encode()
+# A form's one-use key (unlock, question, streak freeze): each answer gets new ones. Same name, same key in one answer.
+_FRESH_KEY_HOLE = re.compile(rb"<!--shared-page:fresh-key:(\w+)-->")
 _RENDERING_ATTRIBUTE = "_shared_page_rendering"
 KEY_PREFIX = "page:"
 # Folders whose files are not the running code: the virtualenv, local state, tests, docs.
@@ -73,17 +78,35 @@ def shared_render_holes(request: HttpRequest) -> dict[str, SafeString]:
     return {}
 
 
-def page_cacheable(request: HttpRequest) -> bool:
-    """Whether this request may get (and make) the page every visitor sees."""
+def session_user_id(request: HttpRequest) -> str | None:
+    """The id of the user this request's session signed in, read from the session alone (no query)."""
+    session = getattr(request, "session", None)
+    return None if session is None else session.get(SESSION_KEY)
+
+
+def signed_in(request: HttpRequest) -> bool:
+    """Whether the caller is (or claims to be) signed in, without loading the user when the session says so: a
+    session with a user in it is someone's, and without one the lazy user is anonymous at no cost."""
+    if session_user_id(request) is not None:
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+def request_cacheable(request: HttpRequest) -> bool:
+    """Whether this answer may come from (and go into) the page cache, whoever asks: a GET or HEAD of a page, with
+    no message waiting to be shown in it."""
     if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
         return False
     if "HTTP_X_SESSION_TOKEN" in request.META or "HTTP_HX_REQUEST" in request.META:
         return False
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return False
     # A message (after signing out, say) belongs in this answer only; len() reads the store without using it up.
     return not (hasattr(request, "_messages") and len(messages.get_messages(request)))
+
+
+def page_cacheable(request: HttpRequest) -> bool:
+    """Whether this request may get (and make) the page every visitor sees."""
+    return not signed_in(request) and request_cacheable(request)
 
 
 @functools.cache
@@ -145,16 +168,57 @@ def cached_or_computed(key: str, compute: Callable[[], T], *, timeout: int) -> T
     return value
 
 
-def _csrf_filled(content: bytes, request: HttpRequest) -> bytes:
-    """The page with the visitor's own CSRF token where the shared copy has its hole."""
-    if _CSRF_HOLE_BYTES not in content:
-        return content
-    return content.replace(_CSRF_HOLE_BYTES, get_token(request).encode())
+def fresh_key(request: HttpRequest | None, name: str) -> str:
+    """A new one-use key for a form (a double click or a resent form reuses it, so the action happens once). While a
+    page renders for the cache it is a hole, and each answer made from that page gets keys of its own."""
+    if request is not None and getattr(request, _RENDERING_ATTRIBUTE, False):
+        return mark_safe(f"<!--shared-page:fresh-key:{name}-->")  # noqa: S308 - made of our own names
+    return str(uuid.uuid4())
+
+
+def holes_filled(content: bytes, request: HttpRequest) -> bytes:
+    """The page with this answer's own values where the cached copy has holes: the caller's CSRF token, new keys."""
+    if _CSRF_HOLE_BYTES in content:
+        content = content.replace(_CSRF_HOLE_BYTES, get_token(request).encode())
+    if b"fresh-key:" in content:
+        keys: dict[bytes, bytes] = {}
+        content = _FRESH_KEY_HOLE.sub(lambda hole: keys.setdefault(hole[1], str(uuid.uuid4()).encode()), content)
+    return content
+
+
+def stored_answer(stored: StoredPage, request: HttpRequest) -> HttpResponse:
+    return HttpResponse(holes_filled(stored.content, request), content_type=stored.content_type)
 
 
 def _answer(stored: StoredPage, request: HttpRequest, *, etag: str, version: ContentVersion) -> HttpResponse:
-    response = HttpResponse(_csrf_filled(stored.content, request), content_type=stored.content_type)
+    response = stored_answer(stored, request)
     _validators_set(response, etag=etag, version=version)
+    return response
+
+
+def rendered_with_holes(view: Callable[..., Any], request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+    """The view's answer rendered with holes where each caller's own values go (see `holes_filled`)."""
+    setattr(request, _RENDERING_ATTRIBUTE, True)
+    try:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response.render()  # a TemplateResponse renders now, while the holes are on
+    finally:
+        setattr(request, _RENDERING_ATTRIBUTE, False)
+    return response
+
+
+def keepable(response: HttpResponseBase) -> StoredPage | None:
+    """What the cache keeps of an answer: a whole page (200, not streamed, no cookie of its own), else None."""
+    if response.streaming or response.status_code != 200 or response.cookies or not isinstance(response, HttpResponse):
+        return None
+    return StoredPage(content=response.content, content_type=response["Content-Type"])
+
+
+def answer_not_kept(response: HttpResponseBase, request: HttpRequest) -> HttpResponseBase:
+    """A response not worth keeping (an error page, a redirect) still goes out with the caller's own values."""
+    if not response.streaming and isinstance(response, HttpResponse):
+        response.content = holes_filled(response.content, request)
     return response
 
 
@@ -188,29 +252,16 @@ def shared_page(*, version: Callable[[], ContentVersion | None]) -> Callable[[Ca
             stored = cache_call(cache.get, key)
             if isinstance(stored, StoredPage):
                 return _answer(stored, request, etag=etag, version=current)
-            setattr(request, _RENDERING_ATTRIBUTE, True)
-            try:
-                response = view(request, *args, **kwargs)
-            finally:
-                setattr(request, _RENDERING_ATTRIBUTE, False)
-            if hasattr(response, "render") and callable(response.render):
-                response.render()  # a TemplateResponse renders now, while the holes are on
-            if response.streaming or response.status_code != 200 or response.cookies:
-                return _holes_filled(response, request)
-            stored = StoredPage(content=response.content, content_type=response["Content-Type"])
+            response = rendered_with_holes(view, request, *args, **kwargs)
+            stored = keepable(response)
+            if stored is None:
+                return answer_not_kept(response, request)
             cache_call(cache.set, key, stored, settings.PAGE_CACHE_SECONDS)
             return _answer(stored, request, etag=etag, version=current)
 
         return wrapper
 
     return decorator
-
-
-def _holes_filled(response: HttpResponseBase, request: HttpRequest) -> HttpResponseBase:
-    """A response not worth keeping (an error page, a redirect) still goes out with the visitor's own token."""
-    if not response.streaming and isinstance(response, HttpResponse):
-        response.content = _csrf_filled(response.content, request)
-    return response
 
 
 def version_from_token(token: str) -> ContentVersion:

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in learner's write drops their cached pages (config/learner_pages.py).
+    "config.learner_pages.LearnerWritesMiddleware",
     # Answers to signed-in callers are private and never stored; API answers vary on X-Session-Token.
     "config.middleware.PrivateAnswersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -134,6 +136,9 @@ else:
 # Pages every visitor sees the same are kept this long per content version (config/page_cache.py); 0 turns it off.
 # Off by default under DEBUG, so an edited template shows at once while developing.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 6 * 3600)
+# A signed-in learner's own pages are kept at most this long (config/learner_pages.py): anything they or a worker
+# change drops them at once; this bounds what changes by the clock or by others (midnight, league places). 0: off.
+LEARNER_PAGE_SECONDS = env.int("LEARNER_PAGE_SECONDS", default=60)
 # What names this release in the cached pages' keys (a commit id); unset, a digest of the code's files does.
 RELEASE_ID = env.str("RELEASE_ID", default="")
 # Sessions are read from the cache and written through to the database: a signed-in page costs no session query, and

@@ -6,8 +6,6 @@ HX-Trigger "toast" event listing what was earned; plain form posts get Django me
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,12 +18,15 @@ from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
 from accounts.selectors import signed_in_user
+from config.learner_pages import learner_page
+from config.page_cache import fresh_key
 from credits.selectors import wallet_summary
 from credits.services import InsufficientCredits
 from gamification import selectors, services
 from gamification.exceptions import CompletionTooSoon, FreezeLimitReached, InvalidDailyGoal
 from gamification.models import CheckChoice, CheckQuestion
 from gamification.rewards import FREEZE_PRICE_CREDITS
+from lessons.cache import content_version
 from lessons.exceptions import LessonNotAvailable, LessonNotFound
 from lessons.models import Lesson
 from lessons.selectors import lesson_published_get
@@ -131,6 +132,7 @@ def check_answer(request: HtmxHttpRequest, slug: str, question_id: int) -> HttpR
 
 
 @require_GET
+@learner_page(version=content_version)
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -139,7 +141,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     wallet = wallet_summary(user=user)
     page = selectors.profile_page_for(user=user, wallet=wallet)
     # A fresh key per page view: a double-clicked "buy" buys one freeze, a second visit can buy another.
-    context = {"page": page, "freeze_key": uuid.uuid4().hex, "credits_summary": wallet}
+    context = {"page": page, "freeze_key": fresh_key(request, "freeze"), "credits_summary": wallet}
     return render(request, "gamification/profile.html", context)
 
 

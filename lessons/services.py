@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from config.learner_pages import learner_changed
 from lessons.cache import content_changed
 from lessons.chapters import ParsedChapter, chapters_parse
 from lessons.exceptions import LessonNotAvailable, LessonNotIncoming, SourceNameTaken
@@ -59,6 +60,7 @@ def _progress_set_once(progress: LessonProgress, *, unset: str, **values: object
     """Write `values` on the progress row only while its `unset` field is still empty (a concurrent request may have
     set it first); True when this call wrote them. The instance is reloaded either way."""
     written = LessonProgress.objects.filter(pk=progress.pk, **{f"{unset}__isnull": True}).update(**values) == 1
+    learner_changed(progress.user_id)  # an UPDATE sends no signal: the learner's cached pages say so here
     progress.refresh_from_db()
     return written
 
@@ -104,6 +106,7 @@ def progress_merge(*, user: User, entries: Mapping[str, datetime | None]) -> lis
         for slug, lesson in lessons.items()
     ]
     LessonProgress.objects.bulk_create(rows, ignore_conflicts=True)
+    learner_changed(user.pk)  # neither the bulk insert nor the updates send signals
     for row in rows:  # lessons whose page the learner had opened on the server, but not the work itself
         LessonProgress.objects.filter(user=user, lesson=row.lesson, started_at__isnull=True).update(
             started_at=row.started_at, source=LessonProgress.Origin.BROWSER
@@ -144,6 +147,7 @@ def lesson_open(*, user: User, lesson: Lesson, open_at_most: int, now: datetime 
         if surplus > 0:
             LessonProgress.objects.filter(pk__in=[row.pk for row in still_open[:surplus]]).update(opened_at=None)
         LessonProgress.objects.filter(pk=progress.pk, opened_at__isnull=True).update(opened_at=now)
+        learner_changed(user.pk)
         progress.refresh_from_db()
     return progress
 

@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.selectors import signed_in_user
+from config.learner_pages import learner_page
 from config.page_cache import shared_page
 from lessons import page_parts, selectors, services
 from lessons.cache import content_version
@@ -48,6 +49,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @shared_page(version=content_version)
+@learner_page(version=content_version)
 def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         lesson, body = page_parts.lesson_page_body(request=request, slug=slug, course_slug=request.GET.get("course"))

@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 from django.db import IntegrityError, connection, transaction
 
 from accounts.models import User
+from config.learner_pages import learner_changed
 from credits.models import Hold, LedgerEntry
 
 _Row = TypeVar("_Row", LedgerEntry, Hold)
@@ -102,7 +103,8 @@ UPDATE credits_hold
 SET status = %(captured)s, captured_at = %(now)s, captured_entry_id = e.id
 FROM e
 WHERE credits_hold.id = %(hold)s
-RETURNING e.id, e.wallet_id, e.amount, e.reason, e.reference, e.balance_after
+RETURNING e.id, e.wallet_id, e.amount, e.reason, e.reference, e.balance_after,
+          (SELECT user_id FROM credits_wallet WHERE id = e.wallet_id)
 """
 
 
@@ -180,6 +182,7 @@ def entry_post_at_once(
     )
     if row is None:
         return None
+    learner_changed(user.pk)  # no model signal says so: the statement wrote the rows
     pk, wallet_id, balance_after = row
     written = (pk, wallet_id, amount, reason, reference, balance_after)
     return _entry_written(written, kind=kind, idempotency_key=idempotency_key, now=now, created_by=created_by)
@@ -204,6 +207,7 @@ def hold_place_at_once(
     )
     if row is None:
         return None
+    learner_changed(user.pk)
     pk, wallet_id = row
     hold = Hold(
         pk=pk,
@@ -236,7 +240,9 @@ def hold_capture_at_once(*, hold: Hold, reason: str | None, now: datetime) -> Le
     )
     if row is None:
         return None
-    entry = _entry_written(row, kind=LedgerEntry.Kind.SPEND, idempotency_key=key, now=now)
+    *written, user_id = row
+    learner_changed(user_id)
+    entry = _entry_written(tuple(written), kind=LedgerEntry.Kind.SPEND, idempotency_key=key, now=now)
     hold.status = Hold.Status.CAPTURED
     hold.captured_at = now
     hold.captured_entry = entry

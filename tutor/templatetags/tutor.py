@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import template
 from django.utils.safestring import mark_safe
 
+from config.page_cache import fresh_key
 from lessons.models import Lesson
 from tutor.models import Question
 from tutor.selectors import question_html, tutor_panel_get
@@ -26,8 +26,8 @@ def tutor_block(context: template.Context, lesson: Lesson) -> dict[str, Any]:
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
         # A fresh key per rendered page: a double click or a resent form reuses it, so the credits move once.
-        "unlock_key": uuid.uuid4(),
-        "question_key": uuid.uuid4(),
+        "unlock_key": fresh_key(context.get("request"), "unlock"),
+        "question_key": fresh_key(context.get("request"), "question"),
     }
 
 

@@ -1,0 +1,210 @@
+"""Pages a signed-in learner sees, kept for that learner until something they can see changes.
+
+`@learner_page(version=...)` wraps a view whose page is a learner's own (the lesson page with their marks and tutor,
+the credit statement, /me/). A signed-in GET is answered from the cache when neither the content (``version()``, as
+for visitors' pages) nor anything of the learner's has changed since the page was rendered; otherwise the view renders
+it, with holes for the CSRF token and the forms' one-use keys (config/page_cache.py), and the cache keeps it for
+`LEARNER_PAGE_SECONDS`. A hit reads the session, two version tokens and the page: no query, not even the user's row.
+
+The learner's version is a token in the cache per learner (`learner_version`), in every key of their pages. It is
+dropped (`learner_changed`: at once, and again when the transaction commits) by:
+
+- any save or delete of a row that belongs to a user (a model with a `user` foreign key, the user itself and its
+  wallet): model signals, connected in `invalidation_connect()`, so admin, services, shell and workers are covered;
+- the writes that send no signal (an `UPDATE` by queryset, the ledger's one-statement SQL): their services call
+  `learner_changed()` themselves;
+- any POST, PUT, PATCH or DELETE a signed-in learner sends (`LearnerWritesMiddleware`): whatever they did, their next
+  page is rendered afresh.
+
+The key also holds the session's contents (who is signed in, with which password: a changed password is a save of
+the user, so a new version, and the old session's next request is refused by Django as before) and the full URL.
+What changes by the clock or by other learners (midnight in the learner's zone, a hold's expiry, the league's places)
+is at most `LEARNER_PAGE_SECONDS` old. Staff pages, pages with a message, htmx fragments and answers that change the
+session or set a cookie are never kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from config.page_cache import (
+    KEY_PREFIX,
+    ContentVersion,
+    StoredPage,
+    answer_not_kept,
+    cache_call,
+    code_version,
+    keepable,
+    rendered_with_holes,
+    request_cacheable,
+    session_user_id,
+    stored_answer,
+)
+
+VERSION_KEY_PREFIX = "learner-version:"
+# A learner away for longer than this gets a new token on return: their old pages are unreachable, which is safe.
+VERSION_SECONDS = 7 * 24 * 3600
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _version_key(user_id: object) -> str:
+    return f"{VERSION_KEY_PREFIX}{user_id}"
+
+
+def learner_version(user_id: object) -> str:
+    """The learner's current version token (made on first use, or after `learner_changed` dropped it). Raises when
+    the cache cannot be reached."""
+    key = _version_key(user_id)
+    token = cache.get(key)
+    if token is None:
+        cache.add(key, str(time.time_ns()), timeout=VERSION_SECONDS)
+        token = cache.get(key) or str(time.time_ns())
+    return str(token)
+
+
+class _DropAtCommit:
+    """The learners changed in one transaction, whose versions are dropped together when it commits."""
+
+    def __init__(self) -> None:
+        self.user_ids: set[object] = set()
+
+    def __call__(self) -> None:
+        _versions_drop(self.user_ids)
+
+
+def learner_changed(*user_ids: object) -> None:
+    """Something these learners see has changed: their cached pages are not served again.
+
+    The versions are dropped now and, inside a transaction, again when it commits (together, once per transaction):
+    a request that read the rows before the commit may have made a new version meanwhile and kept the old rows under
+    it; that one is dropped too. Outside a transaction the write is committed already: once is enough.
+    """
+    changed = {user_id for user_id in user_ids if user_id is not None}
+    if not changed:
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _versions_drop(changed)
+        return
+    _versions_drop(changed)
+    _pending(connection).user_ids.update(changed)
+
+
+def _pending(connection: BaseDatabaseWrapper) -> _DropAtCommit:
+    for entry in connection.run_on_commit:  # (savepoints, callback, robust)
+        if isinstance(entry[1], _DropAtCommit):
+            return entry[1]
+    pending = _DropAtCommit()
+    transaction.on_commit(pending, robust=True)
+    return pending
+
+
+def _versions_drop(user_ids: Iterable[object]) -> None:
+    # A cache outage does not stop the write; the pages then wait for their expiry (LEARNER_PAGE_SECONDS).
+    cache_call(cache.delete_many, [_version_key(user_id) for user_id in user_ids])
+
+
+def _learner_key(*, content: ContentVersion, learner: str, request: HttpRequest) -> str:
+    # The CSRF token is a hole filled for each answer (config/page_cache.py), so the CSRF cookie is not in the key.
+    session = json.dumps(dict(request.session.items()), sort_keys=True, default=str)
+    digest = hashlib.blake2b(f"{session}|{request.get_full_path()}".encode(), digest_size=16).hexdigest()
+    day = timezone.localdate().isoformat()
+    return f"{KEY_PREFIX}learner:{code_version()}:{content.token}:{learner}:{day}:{digest}"
+
+
+def _rendered_for(request: HttpRequest, user_id: str) -> bool:
+    """Whether the page just rendered is this session's learner's own: the session's user was found and signed in
+    (Django checked the password hash), is not staff (their pages show drafts), and the session did not change."""
+    user = getattr(request, "user", None)
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and str(user.pk) == str(user_id)
+        and not user.is_staff
+        and not request.session.modified
+    )
+
+
+def learner_page(*, version: Callable[[], ContentVersion]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Serve a signed-in learner's GET of the wrapped view from their cached copy (see the module)."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            user_id = session_user_id(request)
+            if user_id is None or settings.LEARNER_PAGE_SECONDS <= 0 or not request_cacheable(request):
+                return view(request, *args, **kwargs)
+            tokens = cache_call(lambda: (version(), learner_version(user_id)))
+            if tokens is None:
+                return view(request, *args, **kwargs)
+            key = _learner_key(content=tokens[0], learner=tokens[1], request=request)
+            stored = cache_call(cache.get, key)
+            if isinstance(stored, StoredPage):
+                return stored_answer(stored, request)
+            response = rendered_with_holes(view, request, *args, **kwargs)
+            kept = keepable(response) if _rendered_for(request, user_id) else None
+            if kept is None:
+                return answer_not_kept(response, request)
+            cache_call(cache.set, key, kept, settings.LEARNER_PAGE_SECONDS)
+            return stored_answer(kept, request)
+
+        return wrapper
+
+    return decorator
+
+
+class LearnerWritesMiddleware:
+    """Whatever a signed-in learner's POST, PUT, PATCH or DELETE did, their next page is rendered afresh."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in UNSAFE_METHODS:
+            return self.get_response(request)
+        before = session_user_id(request)  # signing out empties the session: read who it was first
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        learner_changed(before, user.pk if user is not None and user.is_authenticated else None)
+        return response
+
+
+def _user_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    learner_changed(instance.pk)
+
+
+def _owned_row_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    learner_changed(instance.user_id)
+
+
+def invalidation_connect() -> None:
+    """Every model with a `user` foreign key to the user model, and the user model itself, drops its learner's pages
+    on each save and delete."""
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    owned = [
+        model
+        for model in apps.get_models()
+        if any(
+            field.name == "user" and (field.many_to_one or field.one_to_one) and field.related_model is user_model
+            for field in model._meta.concrete_fields
+        )
+    ]
+    receivers = [(user_model, _user_changed)] + [(model, _owned_row_changed) for model in owned]
+    for model, receiver in receivers:
+        label = model._meta.label_lower
+        post_save.connect(receiver, sender=model, dispatch_uid=f"learner-pages-{label}-save")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"learner-pages-{label}-delete")
