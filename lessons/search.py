@@ -11,13 +11,14 @@ computes on every insert and update (bulk ones included), so a query reads it in
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection
 from django.db.models import F, Q, QuerySet, Value
-from django.db.models.expressions import Func
-from django.db.models.fields import FloatField
+from django.db.models.expressions import Func, RawSQL
+from django.db.models.fields import BooleanField, FloatField
 from django.db.models.functions import Coalesce
 
 if TYPE_CHECKING:
@@ -33,7 +34,11 @@ QUERY_MAX_LENGTH = 200
 # twelve reads every match's vector, which grows with the catalog (half a second at 100,000 lessons); so a search
 # ranks the SEARCH_MATCHES_AT_MOST most recently added matches only, and counts and pages through those. Below that
 # many matches (most searches) nothing changes: every match is ranked. bench/search.py measures both kinds.
-SEARCH_MATCHES_AT_MOST = 1000
+SEARCH_MATCHES_AT_MOST = 500  # 40 pages of cards; 1,000 cost twice as much for a three-word search
+# A quoted phrase the search must find ("attention layer"), unless it is excluded (-"…").
+_PHRASE = re.compile(r'(?:^|\s)"([^"]+)"')
+# websearch's OR: with it, no phrase is required of every match.
+_OR = re.compile(r"(?:^|\s)or(?:\s|$)", re.IGNORECASE)
 
 
 class SearchDocumentField(SearchVectorField):
@@ -88,7 +93,7 @@ def full_text_available() -> bool:
 
 
 def search_count_capped(count: int) -> bool:
-    """Whether a search's count stopped at the limit, more lessons matching than it ranks: the page shows "1000+"."""
+    """Whether a search's count stopped at the limit, more lessons matching than it ranks: the page shows "500+"."""
     return full_text_available() and count >= SEARCH_MATCHES_AT_MOST
 
 
@@ -104,10 +109,8 @@ def lessons_search(queryset: QuerySet[Lesson], words: str) -> QuerySet[Lesson]:
         return queryset
     if full_text_available():
         query = SearchQuery(words, search_type="websearch", config=SEARCH_CONFIG)
-        # The most recently added first: the primary key's order, which is also the rows' order on disk, so for a
-        # common word the database walks the key backwards reading neighbouring rows and stops at the limit; for a
-        # rarer word it takes every match from the GIN index.
-        newest = queryset.filter(search_vector=query).order_by("-pk").values("pk")[:SEARCH_MATCHES_AT_MOST]
+        # The newest matches' keys are read once here; the count and the page then read only those rows.
+        newest = list(search_matches_newest(queryset, words, query))
         return (
             queryset.filter(pk__in=newest)
             .annotate(search_rank=SearchRank(F("search_vector"), query))
@@ -117,3 +120,38 @@ def lessons_search(queryset: QuerySet[Lesson], words: str) -> QuerySet[Lesson]:
     for word in words.split():
         condition &= Q(search_vector__icontains=word)
     return queryset.filter(condition).annotate(search_rank=Value(0.0, output_field=FloatField()))
+
+
+def search_matches_newest(queryset: QuerySet[Lesson], words: str, query: SearchQuery) -> QuerySet[Lesson, int]:
+    """The keys of the SEARCH_MATCHES_AT_MOST most recently added lessons matching ``query`` (PostgreSQL).
+
+    The most recently added first: the primary key's order, which is also the rows' order on disk, so for a common
+    word the database walks the key backwards reading neighbouring rows and stops at the limit; for a rarer word it
+    takes every match from the GIN index.
+    """
+    matching = queryset.filter(search_vector=query)
+    pairs = _phrase_pairs(words)
+    if pairs:
+        # Only lessons holding each phrase's neighbouring words in that order can match: the pairs' index finds them,
+        # and the vector then checks the phrase exactly, on those lessons only. A subquery of its own, so PostgreSQL
+        # does not combine the two indexes, which would make it recompute the pairs of each lesson it rechecks.
+        # Raw: the expression is the index's own (migration 0007) and the pairs are a tsquery already (a lookup would
+        # parse them again); unqualified, the column is the subquery's.
+        holds_pairs = RawSQL("lessons_word_pairs(search_vector) @@ %s::tsquery", (pairs,), output_field=BooleanField())
+        matching = matching.filter(pk__in=queryset.model._base_manager.filter(holds_pairs).values("pk"))
+    return matching.order_by("-pk").values_list("pk", flat=True)[:SEARCH_MATCHES_AT_MOST]
+
+
+def _phrase_pairs(words: str) -> str:
+    """The neighbouring-word pairs every match must hold, as tsquery text ("'attent layer' & …"), or "" when the
+    search requires no phrase of two words or more (none quoted, only excluded ones, or an OR)."""
+    phrases = _PHRASE.findall(words)
+    if not phrases or _OR.search(words):
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT string_agg(lessons_pairs_query(phrase)::text, ' & ') FROM unnest(%s::text[]) AS phrase",
+            [phrases],
+        )
+        (pairs,) = cursor.fetchone()
+    return pairs or ""

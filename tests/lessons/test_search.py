@@ -3,10 +3,11 @@ answers from its GIN index, a search that matches very many lessons ranks a boun
 to substrings of the same column."""
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 
 from lessons.models import Lesson
-from lessons.search import SEARCH_INDEX_NAME, full_text_available, lessons_search
+from lessons.search import SEARCH_INDEX_NAME, full_text_available, lessons_search, search_matches_newest
 from tests.factories import CategoryFactory, LessonFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,10 @@ def index_names() -> set[str]:
 
 def found(words: str) -> list[str]:
     return [lesson.title for lesson in lessons_search(Lesson.objects.all(), words)]
+
+
+def websearch(words: str) -> SearchQuery:
+    return SearchQuery(words, search_type="websearch", config="english")
 
 
 def stored_vector(lesson: Lesson) -> str:
@@ -68,7 +73,7 @@ def test_the_search_query_is_answered_from_the_gin_index_on_the_stored_column():
     names = index_names()
     assert SEARCH_INDEX_NAME in names
     assert "lessons_lesson_search_gin" not in names  # 0002's expression index, which 0006 replaces
-    query = lessons_search(Lesson.objects.all(), "attention")
+    query = search_matches_newest(Lesson.objects.all(), "attention", websearch("attention"))
     with connection.cursor() as cursor:
         # A small table: make the planner show what it can use. The newest-first walk of the primary key is a plan of
         # its own for a common word (lessons/search.py), and which one wins depends on the table's statistics.
@@ -77,7 +82,8 @@ def test_the_search_query_is_answered_from_the_gin_index_on_the_stored_column():
         plan = query.explain()
     assert SEARCH_INDEX_NAME in plan
     assert "to_tsvector" not in plan  # read from the column, never computed per query
-    assert query.count() == 4
+    assert len(query) == 4
+    assert lessons_search(Lesson.objects.all(), "attention").count() == 4
 
 
 @postgresql_only
@@ -115,3 +121,39 @@ def test_an_empty_search_changes_nothing():
 def test_a_very_long_search_answers_without_error():
     LessonFactory(title="Attention")
     assert list(lessons_search(Lesson.objects.all(), "attention " + "x" * 5000)) == []
+
+
+@postgresql_only
+def test_a_phrase_finds_the_words_side_by_side_in_that_order_only():
+    LessonFactory(title="Attention layers", description="How an attention layer weighs the words.")
+    LessonFactory(title="Reversed", description="A layer of attention, in the other order.")
+    LessonFactory(title="Apart", description="Attention is one thing; a layer is another.")
+    LessonFactory(title="Across fields", summary="Notes on attention today", description="Layer by layer.")
+    assert found('"attention layer"') == ["Attention layers"]
+    assert found('"attention layers"') == ["Attention layers"]  # stemmed, as words are
+    assert set(found('"attention layer" or "layer of attention"')) == {"Attention layers", "Reversed"}
+    assert found('"attention layer" -reversed') == ["Attention layers"]
+    assert set(found('attention -"attention layer"')) == {"Reversed", "Apart", "Across fields"}
+    assert found('"the attention"') == found("attention")  # one word once the stop word goes: no pair to require
+    # The title's last word and the summary's first are neighbours in the document, as PostgreSQL's phrases see it.
+    assert found('"fields notes"') == ["Across fields"]
+
+
+@postgresql_only
+def test_a_phrase_is_answered_from_the_index_of_word_pairs():
+    for n in range(20):
+        LessonFactory(title=f"Lesson {n}", description="attention layer" if n % 5 == 0 else "layer, then attention")
+    assert "lessons_lesson_search_pairs_gin" in index_names()
+    query = search_matches_newest(Lesson.objects.all(), '"attention layer"', websearch('"attention layer"'))
+    # The search asks with the index's own expression, which PostgreSQL answers from the index (on a table this small
+    # the planner may go either way for the whole search, so the expression's plan is checked on its own).
+    assert "lessons_word_pairs(search_vector) @@" in str(query.query)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM lessons_lesson "
+            "WHERE lessons_word_pairs(search_vector) @@ lessons_pairs_query('attention layer')"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "lessons_lesson_search_pairs_gin" in plan
+    assert len(query) == 4
