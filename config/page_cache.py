@@ -5,8 +5,9 @@ visitor's GET it answers from the cache when the content has not changed since t
 view renders it once, with holes where each visitor's own values go, and the cache keeps that. Signed-in callers,
 htmx requests, pages with a message to show and anything but GET/HEAD go straight to the view.
 
-- The version is the app's: a token that changes whenever what the page shows may have changed (for the catalog,
-  `lessons.cache.content_version`). It is part of every key, so a change never serves a stale page; old keys expire.
+- The version is the app's: a token under one cache key (`VersionKey`) that changes whenever what the page shows may
+  have changed (for the catalog, `lessons.cache.content_version`). Each URL's entry holds the page and the version it
+  was rendered from; both are read in one round trip, and a page of another version is rendered afresh.
 - Holes: the CSRF token is the only per-visitor value in these pages. While a shared page renders, the template's
   `csrf_token` is a marker (`shared_render_holes`, a context processor), and each answer gets the visitor's own
   token in its place. The marker starts with "<!--", which autoescaped text can never contain.
@@ -18,11 +19,13 @@ htmx requests, pages with a message to show and anything but GET/HEAD go straigh
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import logging
 import os
 import re
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -66,9 +69,25 @@ class ContentVersion:
 
 
 @dataclass(frozen=True)
+class VersionKey:
+    """A version kept as a token under one cache key, made on first use (or after the cache lost it). Calling it
+    reads the current version, and raises when the cache cannot be reached."""
+
+    key: str
+
+    def __call__(self) -> ContentVersion:
+        token = cache.get(self.key)
+        if token is None:
+            cache.add(self.key, str(time.time_ns()), timeout=None)
+            token = cache.get(self.key) or str(time.time_ns())
+        return version_from_token(str(token))
+
+
+@dataclass(frozen=True)
 class StoredPage:
     content: bytes  # with holes
     content_type: str
+    version_token: str = ""  # a shared page: the content version it was rendered from
 
 
 def shared_render_holes(request: HttpRequest) -> dict[str, SafeString]:
@@ -127,10 +146,11 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def _page_key(version: ContentVersion, request: HttpRequest) -> str:
+def _page_key(request: HttpRequest) -> str:
+    """Where a shared page is kept: one entry per URL, holding the version it was rendered from (`StoredPage`), so
+    the version and the page are read in one round trip. The day too: pages show ages ("3d ago")."""
     path = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
-    # The day too: pages show ages ("3d ago") that change at midnight.
-    return f"{KEY_PREFIX}{code_version()}:{version.token}:{timezone.localdate().isoformat()}:{path}"
+    return f"{KEY_PREFIX}{code_version()}:{timezone.localdate().isoformat()}:{path}"
 
 
 def _etag(key: str, request: HttpRequest) -> str:
@@ -230,34 +250,38 @@ def _validators_set(response: HttpResponseBase, *, etag: str, version: ContentVe
     patch_vary_headers(response, ["Cookie"])
 
 
-def shared_page(*, version: Callable[[], ContentVersion | None]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Serve a visitor's GET of the wrapped view from the shared cache, keyed by ``version()`` and the full URL."""
+def shared_page(*, version: VersionKey) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Serve a visitor's GET of the wrapped view from the shared cache when the page kept for its URL was rendered
+    from the current ``version``."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if not page_cacheable(request):
                 return view(request, *args, **kwargs)
-            current = cache_call(version)
+            key = _page_key(request)
+            found = cache_call(cache.get_many, [version.key, key])  # one round trip: the version and the page
+            token = found.get(version.key) if found is not None else None
+            current = version_from_token(str(token)) if token is not None else cache_call(version)
             if current is None:
                 return view(request, *args, **kwargs)
-            key = _page_key(current, request)
-            etag = _etag(key, request)
+            etag = _etag(f"{key}:{current.token}", request)
             not_modified = get_conditional_response(
                 request, etag=etag, last_modified=int(current.changed_at.timestamp())
             )
             if not_modified is not None:
                 _validators_set(not_modified, etag=etag, version=current)
                 return not_modified
-            stored = cache_call(cache.get, key)
-            if isinstance(stored, StoredPage):
+            stored = found.get(key) if found is not None else None
+            if isinstance(stored, StoredPage) and stored.version_token == current.token:
                 return _answer(stored, request, etag=etag, version=current)
             response = rendered_with_holes(view, request, *args, **kwargs)
-            stored = keepable(response)
-            if stored is None:
+            kept = keepable(response)
+            if kept is None:
                 return answer_not_kept(response, request)
-            cache_call(cache.set, key, stored, settings.PAGE_CACHE_SECONDS)
-            return _answer(stored, request, etag=etag, version=current)
+            kept = dataclasses.replace(kept, version_token=current.token)
+            cache_call(cache.set, key, kept, settings.PAGE_CACHE_SECONDS)
+            return _answer(kept, request, etag=etag, version=current)
 
         return wrapper
 

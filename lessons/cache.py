@@ -23,19 +23,14 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from config.page_cache import ContentVersion, cache_call, version_from_token
+from config.page_cache import VersionKey, cache_call
 from lessons.models import Category, Chapter, Course, CourseLesson, Lesson, LessonStatus, RelatedLesson, Source
 
 VERSION_KEY = "lessons:content-version"
 
 
-def content_version() -> ContentVersion:
-    """The catalog's current version (made on first use, or after the cache lost it). Raises when the cache is down."""
-    token = cache.get(VERSION_KEY)
-    if token is None:
-        cache.add(VERSION_KEY, str(time.time_ns()), timeout=None)
-        token = cache.get(VERSION_KEY) or str(time.time_ns())
-    return version_from_token(str(token))
+# The catalog's current version: calling it reads the token (made on first use); raises when the cache is down.
+content_version = VersionKey(VERSION_KEY)
 
 
 def content_changed() -> None:
