@@ -353,13 +353,15 @@ def learners_sign_in(lb: str, count: int, prefix: str, *, through_login: int = 2
     from django.test import RequestFactory
 
     from accounts.models import User
-    from credits.services import wallet_get_or_create
+    from credits.services import signup_bonus_grant
 
     users = []
     for number in range(count):
         user = User.objects.create_user(email=f"{prefix}{number}@scale.local", password=PASSWORD)
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-        wallet_get_or_create(user=user)
+        # A verified address earns the welcome bonus, as a confirmed sign-up does: the credits each unlock holds.
+        # (Made here rather than by allauth's confirmation signal, which a row created directly never sends.)
+        signup_bonus_grant(user=user)
         users.append(user)
 
     def sign_in(index: int) -> str:
@@ -450,12 +452,15 @@ def purchases_paid(learners: list[tuple[Any, str]], fake: Any, count: int, prefi
     from credits.models import CreditPack
     from credits.services.purchases import purchase_checkout_start
 
-    pack = CreditPack.objects.filter(active=True).order_by("price").first()
-    if pack is None:
-        raise CheckFailedError("no credit pack for sale in the demo data")
+    packs = list(CreditPack.objects.filter(active=True).order_by("price"))
+    if len(packs) < -(-count // len(learners)):
+        raise CheckFailedError(f"{count} purchases by {len(learners)} learners need more packs for sale in the demo")
     paid = []
     for number in range(count):
         user = learners[number % len(learners)][0]
+        # A learner's second purchase is of another pack: buying the same pack again while its checkout is open (its
+        # webhook still in flight here) returns that checkout, as a double click does.
+        pack = packs[number // len(learners)]
         purchase, _url = purchase_checkout_start(user=user, pack=pack, idempotency_key=f"{prefix}-{number}")
         seen = len(fake.events_posted)
         fake.complete(purchase.checkout_session_id, paid=True)
