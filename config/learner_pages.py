@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
@@ -45,6 +44,7 @@ from config.page_cache import (
     KEY_PREFIX,
     ContentVersion,
     StoredPage,
+    VersionKey,
     answer_not_kept,
     cache_call,
     code_version,
@@ -68,12 +68,7 @@ def _version_key(user_id: object) -> str:
 def learner_version(user_id: object) -> str:
     """The learner's current version token (made on first use, or after `learner_changed` dropped it). Raises when
     the cache cannot be reached."""
-    key = _version_key(user_id)
-    token = cache.get(key)
-    if token is None:
-        cache.add(key, str(time.time_ns()), timeout=VERSION_SECONDS)
-        token = cache.get(key) or str(time.time_ns())
-    return str(token)
+    return VersionKey(_version_key(user_id), timeout=VERSION_SECONDS)().token
 
 
 class _DropAtCommit:
@@ -96,12 +91,10 @@ def learner_changed(*user_ids: object) -> None:
     changed = {user_id for user_id in user_ids if user_id is not None}
     if not changed:
         return
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        _versions_drop(changed)
-        return
     _versions_drop(changed)
-    _pending(connection).user_ids.update(changed)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        _pending(connection).user_ids.update(changed)
 
 
 def _pending(connection: BaseDatabaseWrapper) -> _DropAtCommit:

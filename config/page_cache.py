@@ -74,11 +74,12 @@ class VersionKey:
     reads the current version, and raises when the cache cannot be reached."""
 
     key: str
+    timeout: int | None = None  # None: kept until replaced; else a token unused this long is made anew (always safe)
 
     def __call__(self) -> ContentVersion:
         token = cache.get(self.key)
         if token is None:
-            cache.add(self.key, str(time.time_ns()), timeout=None)
+            cache.add(self.key, str(time.time_ns()), timeout=self.timeout)
             token = cache.get(self.key) or str(time.time_ns())
         return version_from_token(str(token))
 
