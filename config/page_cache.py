@@ -8,7 +8,9 @@ htmx requests, pages with a message to show and anything but GET/HEAD go straigh
 - The version is the app's: a token under one cache key (`VersionKey`) that changes whenever what the page shows may
   have changed (for the catalog, `lessons.cache.content_version`). Each URL's entry holds the page and the version it
   was rendered from; both are read in one round trip, and a page of another version is rendered afresh.
-- Holes: the CSRF token is the only per-visitor value in these pages. While a shared page renders, the template's
+- Holes: a visitor's page holds no CSRF token today (nothing on it posts: the body's htmx header and the progress
+  script carry one only for a signed-in learner), so it sets no cookie and is the same bytes for everyone. A form
+  added to a shared page still gets each visitor's own token: while a shared page renders, the template's
   `csrf_token` is a marker (`shared_render_holes`, a context processor), and each answer gets the visitor's own
   token in its place. The marker starts with "<!--", which autoescaped text can never contain.
 - Conditional GET: a weak ETag (the content version, the URL and the visitor's CSRF cookie, which the page embeds)
@@ -155,7 +157,7 @@ def _page_key(request: HttpRequest) -> str:
 
 
 def _etag(key: str, request: HttpRequest) -> str:
-    # The page embeds a token made from the visitor's CSRF cookie: a new cookie must not revalidate an old page.
+    # A page with a form embeds a token made from the visitor's CSRF cookie: a new cookie must not revalidate it.
     csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
     digest = hashlib.blake2b(f"{key}|{csrf_cookie}".encode(), digest_size=12).hexdigest()
     return f'W/"{digest}"'

@@ -65,15 +65,32 @@ def lesson():
 # --- What a visitor gets -----------------------------------------------------------------------------------------
 
 
-def test_a_visitor_page_comes_from_the_cache_with_their_own_csrf_token(lesson):
+def test_a_visitor_page_holds_no_csrf_token_and_gives_no_cookie(lesson):
+    """Nothing on a visitor's page posts (forms and htmx posts are a signed-in learner's), so it holds no token: every
+    visitor gets the same bytes, and no visitor is handed a cookie."""
+    for url in (lesson.get_absolute_url(), "/lessons/", "/", "/lessons/?q=attention"):
+        first, second = Client(), Client()
+        one, two = first.get(url), second.get(url)
+        assert one.status_code == two.status_code == 200, url
+        assert one.content == two.content, url
+        assert b"csrf" not in one.content.lower(), url
+        assert not one.cookies and not two.cookies, url
+
+
+@pytest.mark.urls("tests.lessons.urls_shared_form")
+def test_a_form_on_a_shared_page_gets_each_visitors_own_csrf_token():
+    from tests.lessons import urls_shared_form
+
+    urls_shared_form.renders.clear()
     first, second = Client(), Client()
-    cached(first, lesson.get_absolute_url())
-    page_one = first.get(lesson.get_absolute_url()).content.decode()
-    page_two = second.get(lesson.get_absolute_url()).content.decode()
+    page_one = first.get("/shared-form/").content.decode()
+    page_two = second.get("/shared-form/").content.decode()
+    assert urls_shared_form.renders == ["/shared-form/"]  # the second visitor's page came from the cache
     assert "shared-page:csrf-token" not in page_one + page_two
-    token = page_one.split('data-csrf-token="')[1].split('"')[0]
+    token = page_one.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
     assert len(token) == 64
-    # The token is the visitor's own: a form post with it passes the CSRF check (a forged one does not).
+    assert token not in page_two
+    # The token is the visitor's own: a post with it passes the CSRF check (another visitor's does not).
     checked = Client(enforce_csrf_checks=True)
     checked.cookies = first.cookies
     own = checked.post("/lessons/progress/merge", {}, HTTP_X_CSRFTOKEN=token)
@@ -136,7 +153,6 @@ def test_a_cache_outage_renders_the_page_without_it(client, lesson, monkeypatch)
 
 def test_a_page_the_visitor_has_is_a_304_until_the_content_changes(client, lesson):
     url = lesson.get_absolute_url()
-    client.get(url)  # the CSRF cookie the page embeds a token of
     first = client.get(url)
     etag, modified = first["ETag"], first["Last-Modified"]
     assert etag.startswith('W/"')
@@ -162,13 +178,14 @@ def test_the_api_answers_304_to_a_matching_etag(client, lesson):
     assert client.get("/api/v1/lessons", HTTP_IF_NONE_MATCH=etag).status_code == 200  # another document
 
 
-def test_a_new_csrf_cookie_does_not_revalidate_a_page_holding_the_old_token(lesson):
-    url = lesson.get_absolute_url()
+@pytest.mark.urls("tests.lessons.urls_shared_form")
+def test_a_new_csrf_cookie_does_not_revalidate_a_page_holding_the_old_token():
     visitor = Client()
-    visitor.get(url)
-    etag = visitor.get(url)["ETag"]
+    visitor.get("/shared-form/")
+    etag = visitor.get("/shared-form/")["ETag"]
+    assert visitor.get("/shared-form/", HTTP_IF_NONE_MATCH=etag).status_code == 304
     stranger = Client()
-    assert stranger.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+    assert stranger.get("/shared-form/", HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
 # --- Every change a visitor can see makes a new version ---------------------------------------------------------------

@@ -1,0 +1,26 @@
+"""URLs for the page cache's tests: the project's, plus a shared page holding a form, so its cached copy has a hole
+where each visitor's CSRF token goes. No page of the product's own shows a visitor a form today."""
+
+from django.http import HttpRequest, HttpResponse
+from django.template import engines
+from django.urls import include, path
+
+from config.page_cache import shared_page
+from lessons.cache import content_version
+
+FORM = engines["django"].from_string(
+    '<form method="post" action="/lessons/progress/merge">{% csrf_token %}<button>Save</button></form>'
+)
+renders: list[str] = []  # one entry per time the view itself ran
+
+
+@shared_page(version=content_version)
+def form_page(request: HttpRequest) -> HttpResponse:
+    renders.append(request.path)
+    return HttpResponse(FORM.render({}, request))
+
+
+urlpatterns = [
+    path("shared-form/", form_page),
+    path("", include("config.urls")),
+]
