@@ -1,11 +1,16 @@
 """The concept index: terms normalised (case, plurals, acronyms), lessons found to be about a term, and the seed
 lesson's terms linked to the papers it names, each explained by that paper's own material."""
 
+import threading
+
 import pytest
+from django.conf import settings
 
 from lessons.models import Lesson
+from tests.threads import at_once
 from tutor.concepts import acronym_pairs, concept_key, mentions_find, title_subjects
-from tutor.models import ConceptTerm
+from tutor.models import ConceptIndexState, ConceptTerm
+from tutor.services import concepts as concept_services
 from tutor.services.concepts import concepts_refresh, concepts_stale, lesson_concepts
 
 
@@ -98,3 +103,32 @@ def test_the_index_is_stale_after_a_lesson_changes_and_fresh_after_a_refresh(pap
     assert concepts_refresh() == 1
     assert not ConceptTerm.objects.filter(lesson=paper).exists()
     assert "/lessons/universal-transformers/" not in {c.url for c in lesson_concepts(lesson=paper_catalog["seed"])}
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not settings.IS_POSTGRES, reason="row locks and a waiting unique index are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_refreshing_at_once_index_each_lesson_once(paper_catalog, monkeypatch):
+    """Both workers read the same stale lessons and work out their terms before either writes (held at a barrier):
+    the second to write waits for the first's lock, finds the lesson indexed, and neither fails."""
+    both_computed = threading.Barrier(2, timeout=30)
+    terms_of = concept_services._lesson_terms
+    waited: set[int] = set()
+
+    def terms_then_wait(lesson):
+        rows = terms_of(lesson)
+        if threading.get_ident() not in waited:  # each worker's first lesson, the same one for both
+            waited.add(threading.get_ident())
+            both_computed.wait()
+        return rows
+
+    monkeypatch.setattr(concept_services, "_lesson_terms", terms_then_wait)
+    outcomes = at_once(2, concepts_refresh)
+
+    assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)], outcomes
+    published = Lesson.objects.published().count()
+    assert sum(outcomes) == published  # each lesson indexed by one of the two
+    assert ConceptIndexState.objects.count() == published
+    assert not concepts_stale()
+    keys = list(ConceptTerm.objects.values_list("lesson_id", "key"))
+    assert len(keys) == len(set(keys)) > 0

@@ -39,7 +39,7 @@ def concepts_stale() -> bool:
 
 
 def concepts_refresh() -> int:
-    """Index every published lesson that changed since it was indexed, drop withdrawn ones; returns how many.
+    """Index every published lesson that changed since it was indexed, drop withdrawn ones; returns how many it did.
     A fresh index costs the two reads that tell so, and writes nothing."""
     published, indexed = _index_versions()
     gone = set(indexed) - set(published)
@@ -49,13 +49,20 @@ def concepts_refresh() -> int:
     with transaction.atomic():
         ConceptTerm.objects.filter(lesson_id__in=gone).delete()
         ConceptIndexState.objects.filter(lesson_id__in=gone).delete()
+    written = 0
     for lesson in Lesson.objects.filter(pk__in=changed).prefetch_related("chapters"):
         rows = _lesson_terms(lesson)
         with transaction.atomic():
+            # Two workers refreshing at once take turns on each lesson (its row's lock), and the second leaves what
+            # the first indexed from the same version, instead of inserting the same terms again.
+            Lesson.objects.select_for_update().filter(pk=lesson.pk).exists()
+            if ConceptIndexState.objects.filter(lesson=lesson, lesson_updated=lesson.updated).exists():
+                continue
             ConceptTerm.objects.filter(lesson=lesson).delete()
             ConceptTerm.objects.bulk_create(rows)
             ConceptIndexState.objects.update_or_create(lesson=lesson, defaults={"lesson_updated": lesson.updated})
-    return len(changed) + len(gone)
+            written += 1
+    return written + len(gone)
 
 
 def _lesson_terms(lesson: Lesson) -> list[ConceptTerm]:
