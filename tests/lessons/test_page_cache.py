@@ -74,7 +74,8 @@ def test_a_visitor_page_holds_no_csrf_token_and_gives_no_cookie(lesson):
         assert one.status_code == two.status_code == 200, url
         assert one.content == two.content, url
         assert b"csrf" not in one.content.lower(), url
-        assert not one.cookies and not two.cookies, url
+        assert not one.cookies, url
+        assert not two.cookies, url
 
 
 @pytest.mark.urls("tests.lessons.urls_shared_form")
