@@ -4,7 +4,8 @@
 the credit statement, /me/). A signed-in GET is answered from the cache when neither the content (``version()``, as
 for visitors' pages) nor anything of the learner's has changed since the page was rendered; otherwise the view renders
 it, with holes for the CSRF token and the forms' one-use keys (config/page_cache.py), and the cache keeps it for
-`LEARNER_PAGE_SECONDS`. A hit reads the session, two version tokens and the page: no query, not even the user's row.
+`LEARNER_PAGE_SECONDS`. A hit reads the session, the two version tokens (one round trip) and the page: no query, not
+even the user's row.
 
 The learner's version is a token in the cache per learner (`learner_version`), in every key of their pages. It is
 dropped (`learner_changed`: at once, and again when the transaction commits) by:
@@ -53,6 +54,7 @@ from config.page_cache import (
     request_cacheable,
     session_user_id,
     stored_answer,
+    versions_read,
 )
 
 VERSION_KEY_PREFIX = "learner-version:"
@@ -65,10 +67,14 @@ def _version_key(user_id: object) -> str:
     return f"{VERSION_KEY_PREFIX}{user_id}"
 
 
+def _learner_version_key(user_id: object) -> VersionKey:
+    return VersionKey(_version_key(user_id), timeout=VERSION_SECONDS)
+
+
 def learner_version(user_id: object) -> str:
     """The learner's current version token (made on first use, or after `learner_changed` dropped it). Raises when
     the cache cannot be reached."""
-    return VersionKey(_version_key(user_id), timeout=VERSION_SECONDS)().token
+    return _learner_version_key(user_id)().token
 
 
 class _DropAtCommit:
@@ -132,7 +138,7 @@ def _rendered_for(request: HttpRequest, user_id: str) -> bool:
     )
 
 
-def learner_page(*, version: Callable[[], ContentVersion]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def learner_page(*, version: VersionKey) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Serve a signed-in learner's GET of the wrapped view from their cached copy (see the module)."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -141,10 +147,10 @@ def learner_page(*, version: Callable[[], ContentVersion]) -> Callable[[Callable
             user_id = session_user_id(request)
             if user_id is None or settings.LEARNER_PAGE_SECONDS <= 0 or not request_cacheable(request):
                 return view(request, *args, **kwargs)
-            tokens = cache_call(lambda: (version(), learner_version(user_id)))
+            tokens = cache_call(versions_read, version, _learner_version_key(user_id))  # one round trip for both
             if tokens is None:
                 return view(request, *args, **kwargs)
-            key = _learner_key(content=tokens[0], learner=tokens[1], request=request)
+            key = _learner_key(content=tokens[0], learner=tokens[1].token, request=request)
             stored = cache_call(cache.get, key)
             if isinstance(stored, StoredPage):
                 return stored_answer(stored, request)

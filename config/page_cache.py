@@ -86,6 +86,13 @@ class VersionKey:
         return version_from_token(str(token))
 
 
+def versions_read(*keys: VersionKey) -> list[ContentVersion]:
+    """The current version of each key, read in one round trip (one missing from the cache is made, as calling its
+    key does). Raises when the cache cannot be reached."""
+    found = cache.get_many([key.key for key in keys])
+    return [version_from_token(str(found[key.key])) if key.key in found else key() for key in keys]
+
+
 @dataclass(frozen=True)
 class StoredPage:
     content: bytes  # with holes

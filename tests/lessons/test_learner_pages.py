@@ -77,6 +77,35 @@ def test_each_learner_page_is_served_from_their_cached_copy_without_a_query(sign
     assert balance(cached(signed_in, url_of(page, lesson))) == 100
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_a_hit_asks_the_cache_three_times_the_session_both_versions_at_once_and_the_page(
+    signed_in, lesson, page, monkeypatch
+):
+    from django.core.cache import cache
+
+    url = url_of(page, lesson)
+    cached(signed_in, url)
+    asked: list[str] = []
+    inside: list[str] = []  # a backend whose get_many calls its own get (the file cache) counts once
+    for name in ("get", "get_many", "add"):
+        monkeypatch.setattr(cache, name, _counted(getattr(cache, name), name, asked, inside))
+    assert signed_in.get(url).status_code == 200
+    assert asked == ["get", "get_many", "get"], asked
+
+
+def _counted(operation, name: str, asked: list[str], inside: list[str]):
+    def counted(*args, **kwargs):
+        if not inside:
+            asked.append(name)
+        inside.append(name)
+        try:
+            return operation(*args, **kwargs)
+        finally:
+            inside.pop()
+
+    return counted
+
+
 def test_two_learners_never_get_each_others_page(lesson):
     ada, bob = LearnerWithCreditsFactory(credits=70), LearnerWithCreditsFactory(credits=40)
     lesson_start(user=ada, lesson=lesson)
