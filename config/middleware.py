@@ -141,18 +141,39 @@ class ApiErrorsAsJsonMiddleware:
 
 
 def _is_outage(error: BaseException) -> bool:
-    """A shared service (Redis as cache or broker) is unreachable: nothing the request did wrong."""
+    """A shared service (Redis as cache or broker, PostgreSQL) is unreachable: nothing the request did wrong."""
     from kombu.exceptions import OperationalError as BrokerUnreachable
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeout
 
-    return isinstance(error, RedisConnectionError | RedisTimeout | BrokerUnreachable)
+    return isinstance(error, RedisConnectionError | RedisTimeout | BrokerUnreachable) or _database_unreachable(error)
+
+
+# SQLSTATE classes of a lost server: 08 connection exception; 57P admin or crash shutdown, cannot connect now (57014,
+# a cancelled statement, is the query's own fault and stays a server error).
+_UNREACHABLE_SQLSTATES = ("08", "57P")
+
+
+def _database_unreachable(error: BaseException) -> bool:
+    """PostgreSQL refused the connection, dropped it or is shutting down. psycopg's errors without an SQLSTATE are the
+    client's own connection failures. SQLite's OperationalError (a locked file, a missing table) is not an outage."""
+    import psycopg
+    from django.db import InterfaceError, OperationalError
+
+    if not isinstance(error, OperationalError | InterfaceError):
+        return False
+    cause = error.__cause__
+    if not isinstance(cause, psycopg.OperationalError | psycopg.InterfaceError):
+        return False
+    sqlstate = getattr(cause, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(_UNREACHABLE_SQLSTATES)
 
 
 class ServiceOutageMiddleware:
-    """A request that truly needs Redis while it is down (sign-in counts attempts in the cache) answers a clear 503
-    with Retry-After, as JSON for the API and allauth's headless API, instead of a server error. Pages that do not
-    need Redis (the catalog, lessons) keep answering."""
+    """A request that truly needs Redis while it is down (sign-in counts attempts in the cache), or the database while
+    PostgreSQL is unreachable, answers a clear 503 with Retry-After, as JSON for the API and allauth's headless API,
+    instead of a server error. Pages that do not need Redis (the catalog, lessons) keep answering, and a visitor's
+    page the cache holds needs no database."""
 
     OUTAGE_DETAIL = "A service this request needs is briefly unavailable. Please try again in a minute."
     RETRY_AFTER_SECONDS = "30"

@@ -1,0 +1,84 @@
+"""With PostgreSQL unreachable, a request that needs the database answers a clear 503 with Retry-After (JSON on the
+API), never a server error, and a visitor's page the cache holds still answers. Errors that are the query's own (a
+cancelled statement, SQLite's missing table) stay server errors."""
+
+import socket
+import sqlite3
+
+import pytest
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.test import Client
+
+from config.middleware import _is_outage
+from tests.factories import PublishedLessonFactory
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not settings.IS_POSTGRES, reason="the outage under test is PostgreSQL's"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def take_database_down():
+    """Calling it points the connection at a loopback port nothing listens on: every connect is refused."""
+    original = connection.settings_dict["PORT"]
+
+    def down() -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        connection.close()
+        connection.settings_dict["PORT"] = str(port)
+
+    yield down
+    connection.close()
+    connection.settings_dict["PORT"] = original
+
+
+def test_a_page_that_needs_the_database_answers_503_with_retry_after(take_database_down, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    PublishedLessonFactory()
+    take_database_down()
+    response = Client(raise_request_exception=False).get("/lessons/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Try again in a minute" in response.content.decode()
+
+
+def test_the_api_answers_503_as_json(take_database_down, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    take_database_down()
+    response = Client(raise_request_exception=False).get("/api/v1/lessons")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response.json()["detail"].startswith("A service this request needs is briefly unavailable")
+
+
+def test_a_visitor_page_the_cache_holds_answers_while_the_database_is_down(take_database_down):
+    lesson = PublishedLessonFactory(title="Attention, step by step")
+    visitor = Client(raise_request_exception=False)
+    assert visitor.get(lesson.get_absolute_url()).status_code == 200
+    take_database_down()
+    response = visitor.get(lesson.get_absolute_url())
+    assert response.status_code == 200
+    assert "Attention, step by step" in response.content.decode()
+
+
+def test_a_cancelled_statement_is_not_an_outage():
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 10")  # ends with the transaction
+        with pytest.raises(OperationalError) as raised:
+            cursor.execute("SELECT pg_sleep(1)")
+    assert getattr(raised.value.__cause__, "sqlstate", None) == "57014"
+    assert not _is_outage(raised.value)
+
+
+def test_sqlites_own_errors_are_not_an_outage():
+    try:
+        sqlite3.connect(":memory:").execute("SELECT * FROM no_such_table")
+    except sqlite3.OperationalError as cause:
+        error = OperationalError(str(cause))
+        error.__cause__ = cause
+    assert not _is_outage(error)
