@@ -63,12 +63,8 @@ VERSION_SECONDS = 7 * 24 * 3600
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def _version_key(user_id: object) -> str:
-    return f"{VERSION_KEY_PREFIX}{user_id}"
-
-
 def _learner_version_key(user_id: object) -> VersionKey:
-    return VersionKey(_version_key(user_id), timeout=VERSION_SECONDS)
+    return VersionKey(f"{VERSION_KEY_PREFIX}{user_id}", timeout=VERSION_SECONDS)
 
 
 def learner_version(user_id: object) -> str:
@@ -114,7 +110,7 @@ def _pending(connection: BaseDatabaseWrapper) -> _DropAtCommit:
 
 def _versions_drop(user_ids: Iterable[object]) -> None:
     # A cache outage does not stop the write; the pages then wait for their expiry (LEARNER_PAGE_SECONDS).
-    cache_call(cache.delete_many, [_version_key(user_id) for user_id in user_ids])
+    cache_call(cache.delete_many, [_learner_version_key(user_id).key for user_id in user_ids])
 
 
 def _learner_key(*, content: ContentVersion, learner: str, request: HttpRequest) -> str:

@@ -165,8 +165,7 @@ def _database_unreachable(error: BaseException) -> bool:
     cause = error.__cause__
     if not isinstance(cause, psycopg.OperationalError | psycopg.InterfaceError):
         return False
-    sqlstate = getattr(cause, "sqlstate", None)
-    return sqlstate is None or sqlstate.startswith(_UNREACHABLE_SQLSTATES)
+    return cause.sqlstate is None or cause.sqlstate.startswith(_UNREACHABLE_SQLSTATES)
 
 
 class ServiceOutageMiddleware:

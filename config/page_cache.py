@@ -85,12 +85,17 @@ class VersionKey:
             token = cache.get(self.key) or str(time.time_ns())
         return version_from_token(str(token))
 
+    def among(self, found: dict[str, Any]) -> ContentVersion:
+        """The version in values just read with `cache.get_many`, so it costs no round trip of its own; when it is
+        not among them, as calling it reads it (made if need be)."""
+        token = found.get(self.key)
+        return version_from_token(str(token)) if token is not None else self()
+
 
 def versions_read(*keys: VersionKey) -> list[ContentVersion]:
-    """The current version of each key, read in one round trip (one missing from the cache is made, as calling its
-    key does). Raises when the cache cannot be reached."""
+    """The current version of each key, read in one round trip. Raises when the cache cannot be reached."""
     found = cache.get_many([key.key for key in keys])
-    return [version_from_token(str(found[key.key])) if key.key in found else key() for key in keys]
+    return [key.among(found) for key in keys]
 
 
 @dataclass(frozen=True)
@@ -271,8 +276,7 @@ def shared_page(*, version: VersionKey) -> Callable[[Callable[..., Any]], Callab
                 return view(request, *args, **kwargs)
             key = _page_key(request)
             found = cache_call(cache.get_many, [version.key, key])  # one round trip: the version and the page
-            token = found.get(version.key) if found is not None else None
-            current = version_from_token(str(token)) if token is not None else cache_call(version)
+            current = cache_call(version.among, found) if found is not None else None
             if current is None:
                 return view(request, *args, **kwargs)
             etag = _etag(f"{key}:{current.token}", request)
@@ -282,7 +286,7 @@ def shared_page(*, version: VersionKey) -> Callable[[Callable[..., Any]], Callab
             if not_modified is not None:
                 _validators_set(not_modified, etag=etag, version=current)
                 return not_modified
-            stored = found.get(key) if found is not None else None
+            stored = found.get(key)
             if isinstance(stored, StoredPage) and stored.version_token == current.token:
                 return _answer(stored, request, etag=etag, version=current)
             response = rendered_with_holes(view, request, *args, **kwargs)
