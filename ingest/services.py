@@ -44,6 +44,7 @@ from lessons.services import (
     source_poll_lease_take,
     source_poll_succeeded,
     source_polled_add,
+    source_polled_update,
 )
 
 logger = logging.getLogger(__name__)
@@ -71,17 +72,51 @@ class PollResult:
 
 
 def source_add(
-    *, name: str, feed_format: str, feed_url: str, category: Category | None = None, level: str = ""
+    *,
+    name: str,
+    feed_format: str,
+    feed_url: str,
+    category: Category | None = None,
+    level: str = "",
+    update: bool = False,
 ) -> tuple[Source, bool]:
     """Add a polled source, or return the one that already reads ``feed_url`` (True when created).
 
     A hand-kept source of the same name (the demo catalog's "Medium · LLM") gets the feed; a source of that name that
-    already reads another feed is a SourceConflict.
+    already reads another feed is a SourceConflict. When the source reading ``feed_url`` has another name, format,
+    category or level than asked, nothing changes silently: ``update`` changes them, else it is a SourceConflict
+    that says what differs.
     """
     try:
-        return source_polled_add(name=name, feed_format=feed_format, feed_url=feed_url, category=category, level=level)
+        source, created = source_polled_add(
+            name=name, feed_format=feed_format, feed_url=feed_url, category=category, level=level
+        )
+        differences = [] if created else _source_differences(source, name, feed_format, category, level)
+        if differences and not update:
+            raise SourceConflict(
+                f"{feed_url} is already read by the source “{source.name}”, whose {', '.join(differences)}; "
+                "nothing was changed (run again with --update to change it)."
+            )
+        if differences:
+            source = source_polled_update(
+                source=source, name=name, feed_format=feed_format, category=category, level=level
+            )
+        return source, created
     except SourceNameTaken as error:
         raise SourceConflict(str(error)) from error
+
+
+def _source_differences(
+    source: Source, name: str, feed_format: str, category: Category | None, level: str
+) -> list[str]:
+    """What the source has other than asked, in words ("name is “Blog”, not “Notes”"); unasked fields are none."""
+    asked = [("name", source.name, name), ("kind", source.feed_format, feed_format)]
+    if category is not None:
+        current = source.default_category.slug if source.default_category else "none"
+        asked.append(("category", current, category.slug))
+    if level:
+        asked.append(("level", source.default_level or "none", level))
+    return [f"{label} is “{have}”, not “{want}”" for label, have, want in asked if have != want]
 
 
 def source_poll(*, source_id: int, material_inline: bool = False, now: datetime | None = None) -> PollResult:

@@ -671,10 +671,43 @@ def source_polled_add(
         return Source.objects.create(name=name, **fields), True
 
 
-def source_poll_succeeded(*, source: Source, now: datetime, etag: str, last_modified: str) -> None:
+def source_polled_update(
+    *, source: Source, name: str, feed_format: str, category: Category | None = None, level: str = ""
+) -> Source:
+    """Give a polled source another name or feed format (its lessons keep theirs), and the category and level new
+    items get when given; SourceNameTaken when another source has the name."""
+    if feed_format not in FeedFormat.values:
+        raise ValueError(f"unknown feed format {feed_format!r}")
+    if level and level not in Level.values:
+        raise ValueError(f"unknown level {level!r}")
+    with transaction.atomic():
+        if Source.objects.filter(name=name).exclude(pk=source.pk).exists():
+            raise SourceNameTaken(f"Another source is named “{name}”.")
+        source.name, source.feed_format, source.kind = name, feed_format, FEED_FORMAT_KINDS[feed_format]
+        fields = ["name", "feed_format", "kind"]
+        if category is not None:
+            source.default_category = category
+            fields.append("default_category")
+        if level:
+            source.default_level = level
+            fields.append("default_level")
+        try:
+            with transaction.atomic():
+                source.save(update_fields=fields)
+        except IntegrityError:  # the name was taken a moment ago
+            raise SourceNameTaken(f"Another source is named “{name}”.") from None
+    return source
+
+
+def source_poll_succeeded(
+    *, source: Source, now: datetime, etag: str, last_modified: str, notes: str | None = None
+) -> None:
     """Record a poll that read the feed (or was told it had not changed): errors cleared, the next poll after the
-    source's interval, and the feed's HTTP validators kept for the next conditional request."""
+    source's interval, and the feed's HTTP validators kept for the next conditional request. ``notes`` (what the
+    poll left out) replace the last poll's; None (a 304) keeps them, since the feed is the one they describe."""
+    extra = {} if notes is None else {"last_poll_notes": notes[:2000]}
     Source.objects.filter(pk=source.pk).update(
+        **extra,
         last_polled_at=now,
         last_success_at=now,
         last_error="",

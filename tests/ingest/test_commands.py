@@ -81,3 +81,37 @@ def test_sources_poll_prints_one_line_per_source_waits_for_material_and_exits_0_
 def test_sources_poll_with_an_unknown_name_is_a_usage_error():
     with pytest.raises(CommandError):
         run("sources_poll", "--name", "Nobody")
+
+
+def test_source_add_with_a_known_feed_url_and_another_name_or_kind_says_so_and_changes_nothing(feed_server):
+    url = feed_server.url("/blog.atom")
+    run("source_add", "--name", "Blog", "--kind", "rss", "--feed-url", url)
+    with pytest.raises(CommandError) as refused:
+        run("source_add", "--name", "Notes", "--kind", "atom", "--feed-url", url)
+    message = str(refused.value)
+    assert "already read by the source “Blog”" in message
+    assert "name is “Blog”, not “Notes”" in message
+    assert "kind is “rss”, not “atom”" in message
+    assert "--update" in message
+    source = Source.objects.get()
+    assert (source.name, source.feed_format) == ("Blog", "rss")
+
+
+def test_source_add_with_update_renames_and_changes_the_kind_of_the_source_reading_the_feed(feed_server):
+    url = feed_server.url("/blog.atom")
+    run("source_add", "--name", "Blog", "--kind", "rss", "--feed-url", url)
+    CategoryFactory(slug="papers")
+    out, _ = run("source_add", "--name", "Notes", "--kind", "atom", "--feed-url", url, "--category", "papers",
+                 "--level", "advanced", "--update")  # fmt: skip
+    assert out == "Notes\n"
+    source = Source.objects.get()
+    assert (source.name, source.feed_format, source.kind) == ("Notes", "atom", "article")
+    assert (source.default_category.slug, source.default_level) == ("papers", "advanced")
+
+
+def test_source_add_with_update_refuses_a_name_another_source_has(feed_server):
+    run("source_add", "--name", "Blog", "--kind", "rss", "--feed-url", feed_server.url("/blog.rss"))
+    run("source_add", "--name", "Atom", "--kind", "atom", "--feed-url", feed_server.url("/blog.atom"))
+    with pytest.raises(CommandError, match="Another source is named “Blog”"):
+        run("source_add", "--name", "Blog", "--kind", "atom", "--feed-url", feed_server.url("/blog.atom"), "--update")
+    assert Source.objects.get(feed_url=feed_server.url("/blog.atom")).name == "Atom"

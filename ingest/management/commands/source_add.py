@@ -14,7 +14,10 @@ from lessons.models import Category, FeedFormat, Level
 
 
 class Command(BaseCommand):
-    help = "Add a polled source (a feed); running it again with the same feed URL changes nothing. Prints its name."
+    help = (
+        "Add a polled source (a feed); running it again with the same arguments changes nothing. Prints its name. "
+        "A feed URL already read under another name or kind is an error that says so, unless --update."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--name", required=True, help="As learners see it, e.g. “Medium · LLM”.")
@@ -22,6 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--feed-url", required=True)
         parser.add_argument("--category", default="", help="Slug of the category new items get.")
         parser.add_argument("--level", default="", choices=["", *Level.values], help="Level new items get.")
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="When a source already reads this feed URL, give it this name, kind, category and level.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["name"].strip()
@@ -43,6 +51,7 @@ class Command(BaseCommand):
                 feed_url=options["feed_url"],
                 category=category,
                 level=options["level"],
+                update=options["update"],
             )
         except SourceConflict as error:
             raise CommandError(str(error)) from None
