@@ -429,3 +429,7 @@ INGEST_MATERIAL_BACKOFF_SECONDS = env.float("INGEST_MATERIAL_BACKOFF_SECONDS", d
 INGEST_MATERIAL_THREADS = env.int("INGEST_MATERIAL_THREADS", default=8)  # fetches at once when polling in-process
 INGEST_MATERIAL_LEASE_SECONDS = env.int("INGEST_MATERIAL_LEASE_SECONDS", default=300)
 INGEST_MATERIAL_REQUEUE_SECONDS = env.int("INGEST_MATERIAL_REQUEUE_SECONDS", default=120)  # unclaimed this long
+# --- Sources: the limits of one poll (docs/sources.md). Each cut is said in the poll line and on the source. -------
+INGEST_MAX_FEED_ITEMS = env.int("INGEST_MAX_FEED_ITEMS", default=200)  # items read from one feed, newest first
+INGEST_MAX_FEED_BYTES = env.int("INGEST_MAX_FEED_BYTES", default=10_000_000)  # a feed body (pages: INGEST_MAX_BYTES)
+INGEST_MAX_TRANSCRIPT_CHARS = env.int("INGEST_MAX_TRANSCRIPT_CHARS", default=400_000)  # kept of one transcript

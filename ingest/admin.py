@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from ingest.models import IncomingLesson, MaterialFetch, MaterialStatus
+from ingest.models import TRANSCRIPT_CUT, IncomingLesson, MaterialFetch, MaterialStatus
 from ingest.selectors import incoming_queryset, sources_with_health
 from lessons.admin import URL_FIELDS_HTTPS, ChapterInline
 from lessons.exceptions import LessonNotIncoming
@@ -202,6 +202,8 @@ class SourceHealthAdmin(admin.ModelAdmin):
         "last_polled_at",
         "last_success_at",
         "last_error",
+        "last_poll_notes",
+        "transcripts_cut",
         "consecutive_failures",
         "etag",
         "last_modified",
@@ -231,6 +233,8 @@ class SourceHealthAdmin(admin.ModelAdmin):
                     "last_success_at",
                     "consecutive_failures",
                     "last_error",
+                    "last_poll_notes",
+                    "transcripts_cut",
                     "etag",
                     "last_modified",
                 )
@@ -249,7 +253,17 @@ class SourceHealthAdmin(admin.ModelAdmin):
             return format_html('<span title="{}">⚠ {}</span>', obj.last_error, Truncator(obj.last_error).chars(70))
         if obj.last_polled_at is None:
             return "not polled yet"
+        cuts = [obj.last_poll_notes] if obj.last_poll_notes else []
+        if count := self.transcripts_cut(obj):
+            cuts.append(f"{count} transcript{'s' if count != 1 else ''} cut ({TRANSCRIPT_CUT})")
+        if cuts:
+            text = "; ".join(cuts)
+            return format_html('<span title="{}">✓ OK, with cuts: {}</span>', text, Truncator(text).chars(90))
         return "✓ OK"
+
+    @admin.display(description="transcripts cut")
+    def transcripts_cut(self, obj: Source) -> int:
+        return int(getattr(obj, "transcripts_cut", 0) or 0)
 
     @admin.display(description="items, last 7 days", ordering="items_last_week")
     def items_last_week(self, obj: Source) -> int:

@@ -43,7 +43,7 @@ def article_text(fetched: Fetched) -> str:
     """The main text of an article page (navigation, ads and comments left out), or MaterialError when it has none."""
     html = decoded(fetched) if "charset" in fetched.content_type.lower() else fetched.body.decode("utf-8", "replace")
     text = trafilatura.extract(
-        html, url=fetched.url, include_comments=False, include_tables=False, favor_precision=True, deduplicate=False
+        html, url=fetched.url, include_comments=False, include_tables=True, favor_precision=True, deduplicate=False
     )
     if not text or not text.strip():
         raise MaterialError("no article text found on the page")

@@ -18,6 +18,11 @@ class MaterialStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+# A job whose transcript was cut at the limit says so in its ``error`` with this name; the queue and the sources'
+# health find such jobs by it.
+TRANSCRIPT_CUT = "INGEST_MAX_TRANSCRIPT_CHARS"
+
+
 class MaterialFetch(models.Model):
     """What to fetch for one new item (article page, transcript, chapters JSON), claimed by one worker at a time."""
 

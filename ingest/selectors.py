@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from ingest.models import TRANSCRIPT_CUT
 from lessons.chapters import chapter_url
 from lessons.models import Chapter, Lesson, LessonStatus, Source
 
@@ -82,9 +83,17 @@ def incoming_get(*, slug: str) -> Lesson | None:
 
 
 def sources_with_health(queryset: QuerySet[Source], *, now: datetime | None = None) -> QuerySet[Source]:
-    """Sources annotated with items brought in the last 7 days and items waiting in the queue."""
+    """Sources annotated with items brought in the last 7 days, items waiting in the queue, and waiting items whose
+    transcript was cut at INGEST_MAX_TRANSCRIPT_CHARS (their material record names the limit)."""
     since = (now or timezone.now()) - timedelta(days=7)
     return queryset.annotate(
         items_last_week=Count("lessons", filter=Q(lessons__created__gte=since, lessons__identity_key__gt="")),
         items_waiting=Count("lessons", filter=Q(lessons__status=LessonStatus.INCOMING)),
+        transcripts_cut=Count(
+            "lessons",
+            filter=Q(
+                lessons__status=LessonStatus.INCOMING,
+                lessons__material_fetch__error__contains=TRANSCRIPT_CUT,
+            ),
+        ),
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -28,7 +28,7 @@ from ingest.exceptions import MaterialRetry, SourceConflict
 from ingest.feeds import FeedError, FeedItem, feed_parse
 from ingest.fetching import FetchError, fetch
 from ingest.material import Material, MaterialError, article_text, chapters_from_json, transcript_text
-from ingest.models import MaterialFetch, MaterialStatus
+from ingest.models import TRANSCRIPT_CUT, MaterialFetch, MaterialStatus
 from ingest.suggestions import Suggester, Suggestion
 from lessons.exceptions import SourceNameTaken
 from lessons.models import Category, Lesson, LessonStatus, Source
@@ -62,10 +62,13 @@ class PollResult:
     failed: int = 0
     error: str = ""
     not_modified: bool = False
+    notes: list[str] = field(default_factory=list)  # what a limit cut or the feed left out, said on the source too
 
     def line(self) -> str:
+        if self.not_modified:
+            return f"{self.source_name}: not modified"
         counts = f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.failed} failed"
-        return f"{self.source_name}: {counts}"
+        return f"{self.source_name}: {counts}" + "".join(f"; {note}" for note in self.notes)
 
 
 # --- Sources ---------------------------------------------------------------------------------------------------
@@ -131,14 +134,26 @@ def source_poll(*, source_id: int, material_inline: bool = False, now: datetime 
     now = now or timezone.now()
     result = PollResult(source_name=source.name)
     try:
-        fetched = fetch(source.feed_url, etag=source.etag, last_modified=source.last_modified, accept=_FEED_ACCEPT)
+        fetched = fetch(
+            source.feed_url,
+            etag=source.etag,
+            last_modified=source.last_modified,
+            accept=_FEED_ACCEPT,
+            max_bytes=int(settings.INGEST_MAX_FEED_BYTES),
+        )
         if fetched.not_modified:
             source_poll_succeeded(source=source, now=now, etag=fetched.etag, last_modified=fetched.last_modified)
             result.not_modified = True
             return result
-        items = feed_parse(fetched.body, feed_format=source.feed_format, content_type=fetched.content_type)
+        parsed = feed_parse(
+            fetched.body, feed_format=source.feed_format, content_type=fetched.content_type, url=fetched.url
+        )
+        items = parsed.items
+        result.notes += parsed.notes
     except (FetchError, FeedError) as error:
         message = error.message if isinstance(error, FetchError) else str(error)
+        if message.startswith("too large"):
+            message += " (INGEST_MAX_FEED_BYTES)"
         _source_failed(source, message=message, now=now)
         logger.warning("source %s: %s", source.name, message)
         result.failed, result.error = 1, message
@@ -176,10 +191,15 @@ def source_poll(*, source_id: int, material_inline: bool = False, now: datetime 
             if not material_inline:
                 _related_enqueue(new_ids)
     # Validators are stored last: a poll that died midway fetches the whole feed again next time.
-    source_poll_succeeded(source=source, now=now, etag=fetched.etag, last_modified=fetched.last_modified)
+    source_poll_succeeded(
+        source=source, now=now, etag=fetched.etag, last_modified=fetched.last_modified, notes="; ".join(result.notes)
+    )
     if material_inline:
         statuses = materials_fetch_now(fetch_ids=pending)
         result.failed += sum(1 for status in statuses if status == MaterialStatus.FAILED)
+        if cut := MaterialFetch.objects.filter(pk__in=pending, error__contains=TRANSCRIPT_CUT).count():
+            limit, plural = f"{int(settings.INGEST_MAX_TRANSCRIPT_CHARS):,}", "s" if cut != 1 else ""
+            result.notes.append(f"{cut} transcript{plural} cut at {limit} characters ({TRANSCRIPT_CUT})")
         if result.new:
             incoming_related_recompute(lesson_ids=new_ids)
     else:
@@ -234,7 +254,7 @@ def _item_ingest(
 ) -> tuple[str, int | None]:
     """("new" | "updated" | "unchanged", the MaterialFetch id to run when one was created)."""
     if known_id is not None:
-        updated = incoming_item_refresh(lesson_id=known_id, item=_incoming(item, None))
+        updated = incoming_item_refresh(lesson_id=known_id, item=_incoming(item, None, refresh=True))
         return ("updated" if updated else "unchanged"), None
     with transaction.atomic():
         lesson = incoming_item_create(source=source, item=_incoming(item, suggestion), now=now)
@@ -247,8 +267,9 @@ def _item_ingest(
     return "new", job.pk if job is not None else None
 
 
-def _incoming(item: FeedItem, suggestion: Suggestion | None) -> IncomingItem:
-    """A feed item as the catalog stores it, with the curator's suggestions when the item is new."""
+def _incoming(item: FeedItem, suggestion: Suggestion | None, *, refresh: bool = False) -> IncomingItem:
+    """A feed item as the catalog stores it, with the curator's suggestions when the item is new. The feed's own full
+    text is a new item's material until its page is read, and never overwrites what the page gave."""
     return IncomingItem(
         identity_key=item.identity_key,
         title=item.title,
@@ -257,7 +278,7 @@ def _incoming(item: FeedItem, suggestion: Suggestion | None) -> IncomingItem:
         published_on=item.published_on,
         description=item.summary,
         duration_seconds=item.duration_seconds,
-        material=item.material,
+        material=item.material if refresh else (item.material or item.feed_text),
         chapters=tuple(item.chapters),
         suggested_category_id=suggestion.category_id if suggestion else None,
         suggested_level=suggestion.level if suggestion else "",
@@ -345,8 +366,23 @@ def _material_read(job: MaterialFetch) -> _Read:
         lambda: transcript_text(fetch(job.transcript_url), declared_type=job.transcript_type),
     )
     chapters = attempts.run("chapters", job.chapters_url, lambda: chapters_from_json(fetch(job.chapters_url)))
-    found = Material(text=text or "", transcript=transcript or "", chapters=chapters or ())
+    transcript, cut = _transcript_bounded(transcript or "")
+    if cut:
+        attempts.errors.append(f"transcript: {cut}")
+    found = Material(text=text or "", transcript=transcript, chapters=chapters or ())
     return _Read(material=found, errors=tuple(attempts.errors), transient=attempts.transient)
+
+
+def _transcript_bounded(transcript: str) -> tuple[str, str]:
+    """(the transcript cut at INGEST_MAX_TRANSCRIPT_CHARS after its last whole cue, else its last whole line, and
+    what was cut in words, or "" when it fits)."""
+    limit = int(settings.INGEST_MAX_TRANSCRIPT_CHARS)
+    if len(transcript) <= limit:
+        return transcript, ""
+    head = transcript[:limit]
+    end = head.rfind("\n\n")
+    kept = head[:end] if end > 0 else head.rsplit("\n", 1)[0] if "\n" in head else head
+    return kept.rstrip(), f"cut at {limit:,} of {len(transcript):,} characters ({TRANSCRIPT_CUT})"
 
 
 def _materials_write(jobs: list[MaterialFetch], reads: list[_Read]) -> list[str]:

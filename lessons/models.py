@@ -93,6 +93,9 @@ class Source(models.Model):
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    last_poll_notes = models.TextField(
+        blank=True, help_text="What the last poll left out or cut (items past a limit, items without a web link)."
+    )
     consecutive_failures = models.PositiveIntegerField(default=0)
     next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
 

@@ -585,8 +585,8 @@ def incoming_materials_set(*, materials: Sequence[IncomingMaterial], now: dateti
             if found.text:
                 with_text.append(Lesson(pk=found.lesson_id, material=found.text[:INCOMING_MATERIAL_MAX], updated=now))
             if found.transcript:
-                transcript = found.transcript[:INCOMING_MATERIAL_MAX]
-                with_transcript.append(Lesson(pk=found.lesson_id, transcript=transcript, updated=now))
+                # Bounded by the caller (INGEST_MAX_TRANSCRIPT_CHARS), which says so when it cuts one.
+                with_transcript.append(Lesson(pk=found.lesson_id, transcript=found.transcript, updated=now))
             if found.chapters:
                 chaptered.append(found.lesson_id)
                 chapter_rows += _chapter_rows(Lesson(pk=found.lesson_id), found.chapters)

@@ -75,7 +75,7 @@ def test_sources_poll_prints_one_line_per_source_waits_for_material_and_exits_0_
     assert all(lesson.material for lesson in Lesson.objects.all())  # fetched before the command returned
     assert set(Lesson.objects.values_list("status", flat=True)) == {LessonStatus.INCOMING}
     out, _ = run("sources_poll", "--name", "Blog")
-    assert out == "Blog: 0 new, 0 updated, 0 unchanged, 0 failed\n"
+    assert out == "Blog: not modified\n"
 
 
 def test_sources_poll_with_an_unknown_name_is_a_usage_error():

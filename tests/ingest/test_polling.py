@@ -47,7 +47,7 @@ def test_a_second_poll_of_an_unchanged_feed_is_one_conditional_request_and_write
     feed_hits = feed_server.hits["/blog.rss"]
     result = poll(source)
     assert result.not_modified
-    assert result.line() == f"{source.name}: 0 new, 0 updated, 0 unchanged, 0 failed"
+    assert result.line() == f"{source.name}: not modified"
     assert feed_server.hits["/blog.rss"] == feed_hits + 1
     assert list(Lesson.objects.values_list("pk", "updated")) == before
 
@@ -152,8 +152,8 @@ BAD_CASES = {
     "html": (Route(body=feed_texts.HTML_PAGE, content_type="text/html"), "not a feed"),
     "laughs": (Route(body=feed_texts.BILLION_LAUGHS), "entities"),
     "xxe": (Route(body=feed_texts.XXE), "entities"),
-    "encoding": (Route(body=feed_texts.BAD_ENCODING), "malformed XML"),
-    "charset": (Route(body=feed_texts.UNKNOWN_ENCODING), "bad encoding"),
+    "encoding": (Route(body=feed_texts.BAD_ENCODING), "bad encoding: the bytes are not utf-8"),
+    "charset": (Route(body=feed_texts.UNKNOWN_ENCODING, content_type="application/xml"), "unknown charset"),
     "server-error": (Route(body=b"oops", status=500, content_type="text/plain"), "HTTP 500"),
     "missing": (Route(body=b"gone", status=404, content_type="text/plain"), "HTTP 404"),
     "slow": (Route(body=feed_texts.rss_blog("http://127.0.0.1"), chunk_delay=0.05), "timed out"),
