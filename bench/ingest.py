@@ -5,8 +5,12 @@
 
 The feeds are 10 blogs (each item's article page fetched and its main text extracted), 4 podcasts (a WebVTT
 transcript and a chapters file per episode), 3 arXiv listings and 3 YouTube channels (everything in the feed). The
-demo catalog is loaded first, so category and level suggestions are trained as in a real deployment. Then every
-feed is polled again: each must answer with one conditional request (304) and no lesson written.
+demo catalog is loaded first, so category and level suggestions are trained as in a real deployment. The first poll
+is a mixed run measured in three parts: the feeds that bring everything with them (arXiv, YouTube: no page), the
+podcasts (a transcript and a chapters file per item), then the blogs, whose article pages are fetched and their
+main text extracted (pages of --page-kb kB, shaped like a real article page: navigation, scripts, comments, a
+table); each part's items/s and the process's peak memory after it are printed. Then every feed is polled again:
+each must answer with one conditional request (304) and no lesson written.
 
 With PostgreSQL it creates its own database (the named one with an `_ingest_bench` suffix) and drops it at the end;
 the database DATABASE_URL names is never touched. No broker is needed: material is fetched in-process, as
@@ -19,6 +23,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import resource
 import sys
 import time
 import urllib.request
@@ -28,12 +33,14 @@ from multiprocessing.connection import Connection
 from harness import ROOT, bench_run
 
 ITEMS = 50
+PAGE_KB = 80  # a real article page with its navigation, scripts and comments: 50–150 kB of HTML
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--items", type=int, default=ITEMS, help="items per feed")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL bench database")
+    parser.add_argument("--page-kb", type=int, default=PAGE_KB, help="size of each article page, in kB")
     args = parser.parse_args()
 
     env = {"INGEST_ALLOW_PRIVATE_ADDRESSES": "1"}  # the feeds are served on loopback
@@ -90,7 +97,34 @@ xmlns:yt="http://www.youtube.com/xml/schemas/2015" xmlns:media="http://search.ya
 FORMATS = ["rss"] * 10 + ["podcast"] * 4 + ["arxiv"] * 3 + ["youtube"] * 3
 
 
-def serve(conn: Connection, items: int) -> None:
+def article_page(title: str, kilobytes: int) -> bytes:
+    """An article page shaped like a real one: a long navigation, inline scripts and styles, the article with a
+    table, related links and a comment thread, grown with paragraphs to ``kilobytes``."""
+    nav = "".join(f'<li><a href="/section/{n}">Section {n}</a></li>' for n in range(60))
+    script = "<script>window.analytics=" + '{"k":"' + "x" * 3000 + '"};</script>'
+    style = "<style>" + ".c{margin:0;padding:0}" * 200 + "</style>"
+    table = (
+        "<table><tr><th>Model</th><th>Score</th></tr>"
+        + "".join(f"<tr><td>Model {n}</td><td>{70 + n}.5</td></tr>" for n in range(8))
+        + "</table>"
+    )
+    comments = "".join(f'<div class="comment"><p>Comment {n}: great post, thanks!</p></div>' for n in range(20))
+    paragraph = (
+        "<p>Retrieval systems fetch passages that look relevant, and the model writes an answer that should lean on "
+        "them. We measure how often answer sentences are supported by a fetched passage, and we find that ranking by "
+        "freshness alone misleads readers, while ranking by support keeps answers honest about their sources.</p>"
+    )
+    head = f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>{style}{script}</head>"
+    body = f"<body><header><nav><ul>{nav}</ul></nav></header><main><article><h1>{title}</h1>"
+    tail = f"{table}</article><aside>{nav}</aside><section id='comments'>{comments}</section></main>"
+    tail += "<footer>Copyright. Cookie settings. Newsletter.</footer></body></html>"
+    page = head + body
+    while len(page) + len(tail) < kilobytes * 1000:
+        page += paragraph
+    return (page + tail).encode()
+
+
+def serve(conn: Connection, items: int, page_kb: int) -> None:
     """The feed server, in its own process: it has a core of its own instead of sharing the poller's GIL."""
     sys.path.insert(0, str(ROOT))
     from tests.ingest import feed_texts
@@ -106,7 +140,7 @@ def serve(conn: Connection, items: int) -> None:
             body = feed_texts.rss_blog(base, count=items, prefix=f"f{feed}-")
             for n in range(1, items + 1):
                 server.routes[f"/articles/f{feed}-{n}"] = Route(
-                    body=feed_texts.article_page(f"topic {feed}-{n}"), content_type="text/html"
+                    body=article_page(f"topic {feed}-{n}", page_kb), content_type="text/html; charset=utf-8"
                 )
         elif fmt == "podcast":
             body = podcast_feed(base, feed, items)
@@ -121,10 +155,10 @@ def serve(conn: Connection, items: int) -> None:
     server.stop()
 
 
-def server_process_start(items: int) -> tuple[str, Callable[[], dict[str, int]], Callable[[], None]]:
+def server_process_start(items: int, page_kb: int) -> tuple[str, Callable[[], dict[str, int]], Callable[[], None]]:
     """(base URL, a function reading the request counts per path, a function stopping the server)."""
     parent, child = multiprocessing.Pipe()
-    process = multiprocessing.get_context("spawn").Process(target=serve, args=(child, items), daemon=True)
+    process = multiprocessing.get_context("spawn").Process(target=serve, args=(child, items, page_kb), daemon=True)
     process.start()
     base = parent.recv()
 
@@ -157,22 +191,38 @@ def run(args: argparse.Namespace) -> None:
     call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115 - lives for the run
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}, made for this run)")
 
-    base, hits, stop = server_process_start(args.items)
+    base, hits, stop = server_process_start(args.items, args.page_kb)
     sources = [
         source_add(name=f"Bench feed {feed}", feed_format=FORMATS[feed], feed_url=f"{base}/feed/{feed}")[0]
         for feed in range(20)
     ]
     print(f"feeds: 20 × {args.items} items (10 blogs, 4 podcasts, 3 arXiv listings, 3 YouTube channels)")
 
-    start = time.perf_counter()
-    results = [source_poll(source_id=source.pk, material_inline=True) for source in sources]
-    elapsed = time.perf_counter() - start
+    parts = {
+        "no page (arXiv, YouTube)": ("arxiv", "youtube"),
+        "podcasts (transcript + chapters)": ("podcast",),
+        "blogs (article pages fetched)": ("rss",),
+    }
+    results = []
+    elapsed = 0.0
+    for label, formats in parts.items():
+        part = [source for source in sources if source.feed_format in formats]
+        start = time.perf_counter()
+        polled = [source_poll(source_id=source.pk, material_inline=True) for source in part]
+        seconds = time.perf_counter() - start
+        elapsed += seconds
+        results += polled
+        items = sum(result.new for result in polled)
+        print(
+            f"  {label}: {items} items in {seconds:.2f} s = {items / seconds:.0f} items/s; "
+            f"peak memory so far {peak_megabytes():.0f} MB"
+        )
     new = sum(result.new for result in results)
     failed = sum(result.failed for result in results)
     fetched = MaterialFetch.objects.filter(status="done").count()
     related = RelatedLesson.objects.filter(curated=False, lesson__status="incoming").count()
     print(
-        f"first poll: {new} items in {elapsed:.2f} s = {new / elapsed:.0f} items/s with material "
+        f"first poll, mixed: {new} items in {elapsed:.2f} s = {new / elapsed:.0f} items/s with material "
         f"({fetched} material fetches, {failed} failed; {Chapter.objects.filter(lesson__identity_key__gt='').count()} "
         f"chapters; {sum(hits().values())} requests; {related} related-lesson suggestions)"
     )
@@ -201,6 +251,11 @@ def run(args: argparse.Namespace) -> None:
     assert not writes, writes
     assert lessons_before == list(Lesson.objects.order_by("pk").values_list("pk", "updated"))
     stop()
+
+
+def peak_megabytes() -> float:
+    """The process's peak resident memory so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":
