@@ -118,7 +118,7 @@ def article_page(title: str, kilobytes: int) -> bytes:
     body = f"<body><header><nav><ul>{nav}</ul></nav></header><main><article><h1>{title}</h1>"
     tail = f"{table}</article><aside>{nav}</aside><section id='comments'>{comments}</section></main>"
     tail += "<footer>Copyright. Cookie settings. Newsletter.</footer></body></html>"
-    page = head + body
+    page = head + body + paragraph * 5
     while len(page) + len(tail) < kilobytes * 1000:
         page += paragraph
     return (page + tail).encode()

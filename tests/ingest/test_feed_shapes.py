@@ -70,6 +70,26 @@ def test_the_http_charset_outranks_the_xml_declaration(feed_server):
     assert Lesson.objects.get().title == "Машинное обучение в школе"
 
 
+def test_a_byte_order_mark_outranks_the_http_charset(feed_server):
+    text = feed_shapes.koi8r_feed(feed_server.base).decode("koi8_r")
+    feed_server.routes["/utf16"] = Route(
+        body=b"\xff\xfe" + text.encode("utf-16-le"), content_type="text/xml; charset=utf-8"
+    )
+    source = source_for(feed_server, "/utf16", "rss")
+    assert source_poll(source_id=source.pk).new == 1
+    assert Lesson.objects.get().title == "Машинное обучение в школе"
+
+
+def test_a_servers_default_charset_that_cannot_be_right_gives_way_to_the_feeds_declaration(feed_server):
+    """A server answering "charset=utf-8" for every file, in front of a feed that declares ISO-8859-1 (feedparser
+    forgives this too)."""
+    body = b'<?xml version="1.0" encoding="ISO-8859-1"?>' + feed_shapes.latin1_news(feed_server.base)
+    feed_server.routes["/default-charset"] = Route(body=body, content_type="application/rss+xml; charset=utf-8")
+    source = source_for(feed_server, "/default-charset", "rss")
+    assert source_poll(source_id=source.pk).new == 1
+    assert Lesson.objects.get().title == "L’été à Zürich : début des fêtes"
+
+
 @pytest.mark.parametrize(
     ("case", "message"),
     [("laughs", "entities"), ("xxe", "entities")],
