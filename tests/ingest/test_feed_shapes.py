@@ -257,11 +257,13 @@ def test_a_transcript_over_the_character_limit_is_cut_after_a_whole_cue_and_the_
 
 def test_the_sources_admin_shows_what_the_last_poll_cut(feed_server, shapes, admin_client, settings):
     settings.INGEST_MAX_TRANSCRIPT_CHARS = 200
-    poll_shape(feed_server, shapes, "archive")
+    archive, _ = poll_shape(feed_server, shapes, "archive")
     poll_shape(feed_server, shapes, "podcasting20")
     page = admin_client.get("/admin/lessons/source/").content.decode()
     assert "with cuts: the feed lists 730 items; the first 200 were read" in page
     assert "1 transcript cut (INGEST_MAX_TRANSCRIPT_CHARS)" in page
+    detail = admin_client.get(f"/admin/lessons/source/{archive.pk}/change/").content.decode()
+    assert "530 left out" in detail
 
 
 def test_a_304_says_not_modified_and_keeps_the_notes_of_the_feed_it_stands_for(feed_server, shapes):
