@@ -54,6 +54,7 @@ def fast_fetch(settings):
     """Short timeouts and caps, so the slow and huge cases end quickly."""
     settings.INGEST_TIMEOUT_SECONDS = 2.0
     settings.INGEST_MAX_BYTES = 2_000_000
+    settings.INGEST_MAX_FEED_BYTES = 2_000_000
     return settings
 
 
