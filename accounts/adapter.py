@@ -1,9 +1,13 @@
-"""allauth adapter: fills in what our user model adds (display name) when someone signs up."""
+"""allauth adapters: fill in what our user model adds (display name) when someone signs up, and decide strictly what a
+sign-in provider's answer may vouch for."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialLogin
 from django.http import HttpRequest
 
 from accounts.models import User
+from accounts.verified_claims import sociallogin_addresses_verify
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -14,3 +18,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def populate_user(self, request: HttpRequest, sociallogin: SocialLogin, data: dict) -> User:
+        # allauth calls this for every provider, browser callback and app token alike, once the addresses are read
+        # and before it looks for the account they belong to: the moment to decide what counts as verified.
+        sociallogin_addresses_verify(sociallogin)
+        return super().populate_user(request, sociallogin, data)
