@@ -4,9 +4,12 @@ sign-in provider's answer may vouch for."""
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.providers.base import Provider
+from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from django.http import HttpRequest
 
 from accounts.models import User
+from accounts.oidc import VerifiedOpenIDConnectProvider
 from accounts.verified_claims import sociallogin_addresses_verify
 
 
@@ -26,3 +29,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         # and before it looks for the account they belong to: the moment to decide what counts as verified.
         sociallogin_addresses_verify(sociallogin)
         return super().populate_user(request, sociallogin, data)
+
+    def get_provider(self, request: HttpRequest, provider: str, client_id: str | None = None) -> Provider:
+        # Every provider instance comes from here (callbacks, the app's token endpoint, connected accounts): OpenID
+        # Connect apps get the provider that lets only the verified id token decide who signs in (accounts/oidc.py).
+        found = super().get_provider(request, provider, client_id=client_id)
+        if type(found) is OpenIDConnectProvider:
+            return VerifiedOpenIDConnectProvider(request, app=found.app)
+        return found

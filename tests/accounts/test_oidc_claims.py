@@ -38,8 +38,15 @@ def _app_sign_in(client, id_token: str):
     )
 
 
-def _unsigned(token: str, **header: object) -> str:
-    """A token with its header replaced (and so no longer matching its signature)."""
+def _header(token: str) -> dict[str, object]:
+    encoded = token.split(".")[0]
+    return json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+
+
+def _reheaded(token: str, **changes: object) -> str:
+    """The token with these header fields changed (None removes one), and so no longer matching its signature."""
+    header = {**_header(token), **changes}
+    header = {name: value for name, value in header.items() if value is not None}
     _, payload, signature = token.split(".")
     encoded = base64.urlsafe_b64encode(json.dumps(header).encode()).rstrip(b"=").decode()
     return f"{encoded}.{payload}.{signature}"
@@ -119,3 +126,101 @@ def test_a_new_learner_whose_provider_says_the_string_true_gets_a_verified_addre
     client.get(authorize_at_provider(client, "newcomer"))
 
     assert EmailAddress.objects.get(user__email="newcomer@example.com").verified is True
+
+
+# --- Who signs in is decided by the signed id token (OpenID Connect Core 3.1.3.7 and 5.3.2) ---------------------------
+
+
+def test_a_provider_answer_without_an_id_token_signs_nobody_in(client, oidc_provider):
+    oidc_provider.rewrite_id_token = lambda token: None
+
+    response = client.get(authorize_at_provider(client, "ada"))
+
+    assert response.status_code == 401
+    assert "Third-Party Login Failure" in response.content.decode()
+    assert _signed_in_email(client) is None
+    assert not User.objects.exists()
+
+
+def test_userinfo_about_another_subject_signs_nobody_in(client, oidc_provider):
+    oidc_provider.rewrite_userinfo = lambda info: {**info, "sub": "victim"}
+
+    response = client.get(authorize_at_provider(client, "ada"))
+
+    assert response.status_code == 401
+    assert _signed_in_email(client) is None
+    assert not User.objects.exists()
+    assert not SocialAccount.objects.exists()
+
+
+def test_identity_claims_come_from_the_signed_id_token_not_from_userinfo(client, oidc_provider):
+    owner = UserFactory(email="victim@example.com")
+    # Userinfo answered over a channel the id token's signature does not cover, claiming someone else's address.
+    oidc_provider.rewrite_userinfo = lambda info: {**info, "email": "victim@example.com", "email_verified": True}
+
+    client.get(authorize_at_provider(client, "ada"))
+
+    assert _signed_in_email(client) == "ada@example.com"
+    assert not SocialAccount.objects.filter(user=owner).exists()
+    assert SocialAccount.objects.get(uid="ada").user.email == "ada@example.com"
+
+
+# --- Id tokens without a key id, and tokens that cannot be read ------------------------------------------------------
+
+
+def test_an_id_token_without_a_key_id_signs_in_with_the_only_key_of_the_provider(client, oidc_provider):
+    oidc_provider.sign_without_kid = True
+    id_token = id_token_from_provider(oidc_provider, "ada")
+    assert "kid" not in _header(id_token)
+
+    response = _app_sign_in(client, id_token)
+
+    assert response.status_code == 200, response.content
+    assert response.json()["data"]["user"]["email"] == "ada@example.com"
+
+
+def test_the_browser_callback_takes_an_id_token_without_a_key_id_too(client, oidc_provider):
+    oidc_provider.sign_without_kid = True
+
+    client.get(authorize_at_provider(client, "ada"))
+
+    assert _signed_in_email(client) == "ada@example.com"
+
+
+def _valid_token(oidc_provider) -> str:
+    return id_token_from_provider(oidc_provider, "ada")
+
+
+@pytest.mark.parametrize(
+    "make_token",
+    [
+        lambda token: "not-a-jwt",
+        lambda token: "a.b.c",
+        lambda token: token.split(".")[0] + "..",
+        lambda token: _reheaded(token, kid="no-such-key"),
+        lambda token: _reheaded(token, alg=None),
+        lambda token: _reheaded(token, alg="none"),
+        lambda token: _reheaded(token, alg=["RS256"]),
+        lambda token: _reheaded(token, alg="HS256"),
+        lambda token: _reheaded(token, kid=None, alg="none"),
+        lambda token: ".".join(token.split(".")[:2]) + ".c2lnbmF0dXJl",
+    ],
+    ids=[
+        "not a jwt",
+        "three garbage parts",
+        "no payload or signature",
+        "unknown key id",
+        "no algorithm",
+        "algorithm none",
+        "algorithm not a string",
+        "symmetric algorithm",
+        "no key id and algorithm none",
+        "wrong signature",
+    ],
+)
+def test_an_id_token_that_cannot_be_verified_answers_400_invalid_token(client, oidc_provider, make_token):
+    response = _app_sign_in(client, make_token(_valid_token(oidc_provider)))
+
+    assert response.status_code == 400, response.content
+    assert [(e["code"], e.get("param")) for e in response.json()["errors"]] == [("invalid_token", "token")]
+    assert not User.objects.exists()
