@@ -287,6 +287,8 @@ if OIDC_PROVIDER_NAME and env.str("OIDC_SERVER_URL", default="") and env.str("OI
     SOCIAL_SIGN_IN_ORIGINS.append(f"{_oidc_url.scheme}://{_oidc_url.netloc}")
 # A provider's address signs in to the account that owns it only when the provider says it verified it (allauth
 # checks the flag), and connects the provider to that account; an unverified address never reaches an account.
+# The adapter decides that flag strictly for every provider: JSON true or the string "true", nothing else.
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_EMAIL_REQUIRED = True

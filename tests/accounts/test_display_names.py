@@ -20,6 +20,22 @@ REFUSED = [
     "Eve\u202egnp.exe",  # right-to-left override
     "Zero\u200bwidth",
     "Bell\x07",
+    # Look-alike letters from other scripts and combining marks (compared through a confusables skeleton)
+    "L\u0435arner 7KQ3PX",  # Cyrillic е
+    "Learner 7\u039aQ3P\u03a7",  # Greek Κ and Χ
+    "L\u0332e\u0301arner 7KQ3PX",  # combining low line and acute
+    "\u13deearner #2",  # Cherokee Ꮮ
+    "Leamer 7KQ3PX",  # rn and m
+    "Learner lO",  # letters for digits
+    # Names that pass for an address or for the site's own staff
+    "learner@example.com",
+    "l\u0435arner\uff20example.com",  # Cyrillic е, full-width @
+    "Curator",
+    "CURATOR",
+    "\u0421urator",  # Cyrillic С
+    "Cu\u0301rator",
+    "Admin",
+    "Support",
 ]
 
 
@@ -48,7 +64,22 @@ def test_the_service_refuses_them_too(name):
         user_profile_update(user=UserFactory(), display_name=name, time_zone="UTC")
 
 
-@pytest.mark.parametrize("name", ["Grace", "Learner of things", "Ada Lovelace", "Learnerbot 9000", "سارة"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Grace",
+        "Learner of things",
+        "Ada Lovelace",
+        "Learnerbot 9000",
+        "سارة",
+        "Дмитрий",
+        "Κώστας",
+        "José",
+        "Curator of rocks",
+        "Leamer",
+        "Mia @ home",
+    ],
+)
 def test_ordinary_names_are_kept(name):
     user = user_profile_update(user=UserFactory(), display_name=name, time_zone="UTC")
     assert user.display_name == name
