@@ -429,3 +429,12 @@ INGEST_MATERIAL_BACKOFF_SECONDS = env.float("INGEST_MATERIAL_BACKOFF_SECONDS", d
 INGEST_MATERIAL_THREADS = env.int("INGEST_MATERIAL_THREADS", default=8)  # fetches at once when polling in-process
 INGEST_MATERIAL_LEASE_SECONDS = env.int("INGEST_MATERIAL_LEASE_SECONDS", default=300)
 INGEST_MATERIAL_REQUEUE_SECONDS = env.int("INGEST_MATERIAL_REQUEUE_SECONDS", default=120)  # unclaimed this long
+# --- Hostile material bounds (docs/operations.md, Security; docs/sources.md) ----------------------------------------
+# A transcript is cut to this many characters (at a line end), and each of its lines to the second figure, before it
+# is parsed: parsing stays linear and short whatever a feed serves.
+TRANSCRIPT_MAX_CHARS = env.int("TRANSCRIPT_MAX_CHARS", default=500_000)
+TRANSCRIPT_MAX_LINE_CHARS = env.int("TRANSCRIPT_MAX_LINE_CHARS", default=10_000)
+# One feed cannot flood the queue: at most this many material fetches (pages, transcripts, chapters) start per source
+# per poll, and at most the second figure per host per minute; the rest wait for the next poll or sweep.
+INGEST_FETCHES_PER_SOURCE_POLL = env.int("INGEST_FETCHES_PER_SOURCE_POLL", default=60)
+INGEST_FETCHES_PER_HOST_MINUTE = env.int("INGEST_FETCHES_PER_HOST_MINUTE", default=60)
