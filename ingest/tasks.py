@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import Task, shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from ingest.exceptions import MaterialRetry
 from ingest.services import PollResult, incoming_related_recompute, ingest_sweep, material_fetch, source_poll
@@ -39,6 +39,7 @@ def material_fetch_task(self: Task, fetch_id: int) -> str:
     except MaterialRetry as error:
         raise self.retry(exc=error, countdown=error.countdown, max_retries=max_retries) from error
     except (OperationalError, InterfaceError) as error:
+        close_old_connections()  # a broken connection is not reused by the retry
         countdown = float(settings.INGEST_MATERIAL_BACKOFF_SECONDS) * 2**self.request.retries
         raise self.retry(exc=error, countdown=countdown, max_retries=max_retries) from error
 

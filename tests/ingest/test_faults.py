@@ -191,3 +191,40 @@ def test_sources_poll_reports_a_database_restart_as_one_failed_source_and_goes_o
         "B fine: 1 new, 0 updated, 0 unchanged, 0 failed",
     ]
     assert "database unavailable" in err.getvalue()
+
+
+@pytest.mark.postgres
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_material_fetch_task_retries_a_database_error_and_takes_back_its_own_claim(feed_server, settings):
+    """Before: one short PostgreSQL outage failed every material task it met, for good (173 deliveries)."""
+    import psycopg
+    from django.db import connection
+
+    from ingest.tasks import material_fetch_task
+
+    settings.INGEST_FETCHES_PER_SOURCE_POLL = 0  # the poll queues nothing: the test runs the task itself
+    dsn = {key: value for key, value in connection.get_connection_params().items() if key != "cursor_factory"}
+    served = []
+
+    def page_after_dropping_the_connection():
+        served.append(1)
+        if len(served) == 1:  # PostgreSQL drops the worker's connection while the page is fetched
+            with psycopg.connect(**dsn) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        yield feed_texts.article_page("retrieval part one")
+
+    feed_server.routes["/articles/1"] = Route(body=page_after_dropping_the_connection, content_type="text/html")
+    source_poll(source_id=source_for(feed_server, "/blog.rss", "rss").pk)
+    job = MaterialFetch.objects.get(lesson__identity_key="blog-post-1")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+
+    # Run as Celery runs it in-process: the retry is delivered at once, with the same task id, and takes back the
+    # claim its first run left (the database was gone when it would have released it) instead of waiting out the lease.
+    delivered = material_fetch_task.apply(args=[job.pk], task_id="delivery-1")
+    assert (delivered.state, delivered.result) == ("SUCCESS", MaterialStatus.DONE)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, len(served)) == (MaterialStatus.DONE, 2, 2)
+    assert "Paragraph 1" in Lesson.objects.get(identity_key="blog-post-1").material
