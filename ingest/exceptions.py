@@ -12,4 +12,8 @@ class SourceConflict(IngestError):
 
 
 class MaterialRetry(IngestError):
-    """Material could not be fetched this time (a transient failure): the task tries again later."""
+    """Material could not be fetched this time (a transient failure): the task tries again after ``countdown`` s."""
+
+    def __init__(self, message: str, *, countdown: float = 0.0) -> None:
+        super().__init__(message)
+        self.countdown = countdown

@@ -1,35 +1,44 @@
 """The one place that fetches from the outside: conditional GET, timeouts, a size cap, a redirect limit, our User-Agent.
 
 A body is streamed and counted as it arrives, so a 50 MB answer is refused after the first few megabytes without ever
-being held whole; a server that trickles bytes is cut off by an overall deadline, not only a per-read timeout.
+being held whole. The whole exchange (connection, status line, every header line, the body) has one deadline, kept on
+the socket: when it passes, the socket is shut down whatever the server is trickling.
 Feeds are written by strangers: unless INGEST_ALLOW_PRIVATE_ADDRESSES is on, a link (or a redirect) to a loopback,
-private or link-local address is refused before any request is sent, so a feed cannot make us read internal
-services (the address is checked at resolution; a host that re-resolves between the check and the connection is not
-covered).
+private or link-local address — IPv6 forms that embed one included — is refused before any request is sent, and the
+connection goes to the very address that was checked (the name is not resolved again, so a name that answers a public
+address and then a private one cannot slip through); the Host header and TLS server name stay the link's own.
 """
 
 from __future__ import annotations
 
+import contextlib
+import email.utils
 import ipaddress
 import socket
 import threading
-import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.exceptions import HTTPError as Urllib3Error
+from urllib3.util.connection import create_connection
 
 
 class FetchError(Exception):
     """A fetch that brought nothing usable. ``transient`` says whether trying again later may help."""
 
-    def __init__(self, message: str, *, transient: bool = True) -> None:
+    def __init__(self, message: str, *, transient: bool = True, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.transient = transient
+        self.retry_after = retry_after  # seconds the server asked us to wait (429/503 with Retry-After)
 
 
 @dataclass(frozen=True)
@@ -46,33 +55,167 @@ class Fetched:
         return self.status == 304
 
 
+# Per thread: the session, the addresses checked for the host being fetched, and the fetch's deadline.
 _local = threading.local()
 
 
+class _Exchange:
+    """One fetch's deadline, kept on the socket: when it passes, every connection the fetch used is shut down, so a
+    read waiting for the next header line or body byte ends at once (a per-read timeout alone lets a server that sends
+    one line every few seconds hold the fetch for ever)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._connections: list[HTTPConnection] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Exchange:
+        _local.exchange = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        _local.exchange = None
+
+    def watch(self, connection: HTTPConnection) -> None:
+        with self._lock:
+            self._connections.append(connection)
+            expired = self.expired
+        if expired:
+            _shut(connection)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            connections = list(self._connections)
+        for connection in connections:
+            _shut(connection)
+
+
+def _shut(connection: HTTPConnection) -> None:
+    sock = getattr(connection, "sock", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):  # already closed
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+class _CheckedAddressConnection(HTTPConnection):
+    """Connects to the addresses ``address_check`` approved for this host, never to a fresh resolution of the name;
+    ``self.host`` (hence the Host header, and the TLS server name and certificate check) stays the name."""
+
+    def _new_conn(self) -> socket.socket:
+        checked: dict[str, list[str]] = getattr(_local, "checked", None) or {}
+        addresses = checked.get(_host_key(self.host))
+        if addresses is None:
+            if settings.INGEST_ALLOW_PRIVATE_ADDRESSES:
+                return super()._new_conn()
+            raise NewConnectionError(self, f"refused: {self.host} was not checked before connecting")
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                return create_connection(
+                    (address, self.port),
+                    self.timeout,
+                    source_address=self.source_address,
+                    socket_options=self.socket_options,
+                )
+            except TimeoutError:
+                failure = ConnectTimeoutError(self, f"Connection to {self.host} ({address}) timed out")
+            except OSError as error:
+                failure = NewConnectionError(self, f"Failed to establish a new connection: {error}")
+        raise failure or NewConnectionError(self, f"no address for {self.host}")
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        exchange: _Exchange | None = getattr(_local, "exchange", None)
+        if exchange is not None:
+            exchange.watch(self)
+        super().request(*args, **kwargs)
+
+
+class _CheckedAddressHTTPSConnection(_CheckedAddressConnection, HTTPSConnection):
+    pass
+
+
+class _CheckedAddressPool(HTTPConnectionPool):
+    ConnectionCls = _CheckedAddressConnection
+
+
+class _CheckedAddressHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _CheckedAddressHTTPSConnection
+
+
 class _PublicAddressesOnly(HTTPAdapter):
-    """Checks every request it sends, redirects included (requests sends each hop through the adapter)."""
+    """Checks every request it sends, redirects included (requests sends each hop through the adapter), and connects
+    to the address it checked."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _CheckedAddressPool, "https": _CheckedAddressHTTPSPool}
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
-        address_check(request.url or "")
+        host = urlsplit(request.url or "").hostname or ""
+        addresses = address_check(request.url or "")  # [] when private addresses are allowed: nothing to pin
+        _local.checked = {_host_key(host): addresses} if addresses else {}
         return super().send(request, *args, **kwargs)
 
 
-def _resolve(host: str) -> set[str]:
-    return {str(info[4][0]) for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
+def _host_key(host: str) -> str:
+    return host.strip("[]").rstrip(".").lower()
 
 
-def address_check(url: str) -> None:
-    """Raise FetchError when ``url``'s host resolves to an address that is not public (unless allowed by settings)."""
+def _resolve(host: str) -> list[str]:
+    """The host's addresses, in the resolver's order (the one seam tests replace)."""
+    found = [str(info[4][0]) for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)]
+    return list(dict.fromkeys(found))
+
+
+def address_check(url: str) -> list[str]:
+    """The addresses to connect to for ``url``'s host; FetchError when one of them is not public (unless allowed by
+    settings, when nothing is resolved here: [])."""
     if settings.INGEST_ALLOW_PRIVATE_ADDRESSES:
-        return
+        return []
     host = urlsplit(url).hostname or ""
     try:
         addresses = _resolve(host)
     except (OSError, UnicodeError) as error:
         raise FetchError(f"unreachable: {host}: {error}") from None
+    if not addresses:
+        raise FetchError(f"unreachable: {host}: no address")
     for address in addresses:
-        if not ipaddress.ip_address(address.split("%", 1)[0]).is_global:
-            raise FetchError(f"refused: {host} is a private or local address ({address})", transient=False)
+        reason = address_refusal(address)
+        if reason is not None:
+            raise FetchError(f"refused: {host} is a private or local address ({address}{reason})", transient=False)
+    return addresses
+
+
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits: NAT64 (RFC 6052) and its local-use range (RFC 8215).
+_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # deprecated "::a.b.c.d" (RFC 4291 §2.5.5.1)
+
+
+def address_refusal(address: str) -> str | None:
+    """None for a public address; else what to add to "refused: … (address…)": "" for a plainly private address,
+    ", embeds 127.0.0.1" when an IPv6 form carries an internal IPv4 one.
+
+    Python's own check passes "::127.0.0.1" and 6to4 or NAT64 forms of internal IPv4 addresses: each such form is
+    judged by the IPv4 address it embeds, and the deprecated IPv4-compatible form is refused outright.
+    """
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if not ip.is_global:
+        return ""
+    if isinstance(ip, ipaddress.IPv4Address):
+        return None
+    if ip in _IPV4_COMPATIBLE:
+        return ", an IPv4-compatible form"
+    embedded = ip.ipv4_mapped or ip.sixtofour
+    if embedded is None and any(ip in network for network in _NAT64):
+        embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if embedded is not None and not embedded.is_global:
+        return f", embeds {embedded}"
+    return None
 
 
 def _session() -> requests.Session:
@@ -108,10 +251,15 @@ def fetch(
         headers["If-Modified-Since"] = last_modified
     if not url.startswith(("http://", "https://")):
         raise FetchError(f"not a web address: {url[:200]}", transient=False)
-    deadline = time.monotonic() + timeout
     try:
-        return _get(url, headers=headers, timeout=timeout, deadline=deadline, limit=limit, etag=etag,
-                    last_modified=last_modified)  # fmt: skip
+        with _Exchange(timeout) as exchange:
+            try:
+                return _get(url, headers=headers, timeout=timeout, exchange=exchange, limit=limit, etag=etag,
+                            last_modified=last_modified)  # fmt: skip
+            except FetchError:
+                if exchange.expired:  # whatever the shut socket made the reader say, the deadline is why
+                    raise FetchError(f"timed out after {timeout:g} s (the whole exchange)") from None
+                raise
     except FetchError:
         # A connection abandoned mid-body may still be carrying the rest of it: never reuse it for the next fetch.
         _session_drop()
@@ -126,7 +274,7 @@ def _session_drop() -> None:
 
 
 def _get(
-    url: str, *, headers: dict[str, str], timeout: float, deadline: float, limit: int, etag: str, last_modified: str
+    url: str, *, headers: dict[str, str], timeout: float, exchange: _Exchange, limit: int, etag: str, last_modified: str
 ) -> Fetched:
     try:
         with _session().get(url, headers=headers, timeout=(timeout, timeout), stream=True) as response:
@@ -142,21 +290,25 @@ def _get(
             if response.status_code >= 400:
                 # 4xx other than 408/429 will not heal by retrying soon; the source still retries with backoff.
                 transient = response.status_code >= 500 or response.status_code in (408, 429)
-                raise FetchError(f"HTTP {response.status_code} from {_short(response.url)}", transient=transient)
+                raise FetchError(
+                    f"HTTP {response.status_code} from {_short(response.url)}",
+                    transient=transient,
+                    retry_after=_retry_after(response.headers.get("Retry-After", "")),
+                )
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > limit:
                 raise FetchError(f"too large: {int(declared)} bytes declared, the limit is {limit}", transient=False)
             chunks: list[bytes] = []
             size = 0
-            # read1 returns what has arrived (up to 64 kB) instead of waiting for a full chunk, so the deadline is
-            # checked while a server trickles bytes; decoding (gzip) happens first, so the cap counts what we keep.
+            # read1 returns what has arrived (up to 64 kB) instead of waiting for a full chunk; decoding (gzip)
+            # happens first, so the cap counts what we keep.
             while chunk := response.raw.read1(65536, decode_content=True):
                 size += len(chunk)
                 if size > limit:
                     raise FetchError(f"too large: more than {limit} bytes", transient=False)
-                if time.monotonic() > deadline:
-                    raise FetchError(f"timed out after {timeout:g} s (the server sends too slowly)")
                 chunks.append(chunk)
+            if exchange.expired:  # the deadline shut the socket: what was read is not the whole body
+                raise FetchError(f"timed out after {timeout:g} s (the server sends too slowly)")
             return Fetched(
                 url=response.url,
                 status=response.status_code,
@@ -173,6 +325,22 @@ def _get(
         raise FetchError(f"unreachable: {_reason(error)}") from None
     except requests.RequestException as error:
         raise FetchError(f"fetch failed: {_reason(error)}") from None
+    except Urllib3Error as error:  # raised by the raw body reads: a broken or over-deep encoding, a cut connection
+        raise FetchError(f"fetch failed: {_reason(error)}", transient=False) from None
+
+
+def _retry_after(value: str) -> float | None:
+    """Retry-After in seconds (RFC 9110: a number of seconds or an HTTP date), None when absent or unreadable."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _short(url: str) -> str:

@@ -35,6 +35,12 @@ class MaterialFetch(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     enqueued_at = models.DateTimeField(default=timezone.now, help_text="Last handed to the broker.")
     claimed_at = models.DateTimeField(null=True, blank=True, help_text="Taken by a worker; stale after the lease.")
+    claimed_by = models.CharField(
+        max_length=64, blank=True, help_text="The task holding the claim: its own retry may take the claim back."
+    )
+    retry_at = models.DateTimeField(
+        null=True, blank=True, help_text="After a transient failure: not fetched again before this time."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 

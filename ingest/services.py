@@ -18,15 +18,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.core.cache import cache
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from ingest.exceptions import MaterialRetry, SourceConflict
 from ingest.feeds import FeedError, FeedItem, feed_parse
-from ingest.fetching import FetchError, fetch
+from ingest.fetching import Fetched, FetchError, fetch
 from ingest.material import Material, MaterialError, article_text, chapters_from_json, transcript_text
 from ingest.models import TRANSCRIPT_CUT, MaterialFetch, MaterialStatus
 from ingest.suggestions import Suggester, Suggestion
@@ -48,6 +51,10 @@ from lessons.services import (
 )
 
 logger = logging.getLogger(__name__)
+
+# The database itself is down or restarting: not the feed's fault, so not recorded on it (nothing could be); callers
+# (the sources_poll command, the task) report it and try again.
+DATABASE_OUTAGE = (OperationalError, InterfaceError)
 
 _T = TypeVar("_T")
 _FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -144,6 +151,8 @@ def source_poll(*, source_id: int, material_inline: bool = False, now: datetime 
         if fetched.not_modified:
             source_poll_succeeded(source=source, now=now, etag=fetched.etag, last_modified=fetched.last_modified)
             result.not_modified = True
+            if material_inline:
+                result.failed += _material_inline(source, [], now=now)
             return result
         parsed = feed_parse(
             fetched.body, feed_format=source.feed_format, content_type=fetched.content_type, url=fetched.url
@@ -154,10 +163,31 @@ def source_poll(*, source_id: int, material_inline: bool = False, now: datetime 
         message = error.message if isinstance(error, FetchError) else str(error)
         if message.startswith("too large"):
             message += " (INGEST_MAX_FEED_BYTES)"
-        _source_failed(source, message=message, now=now)
-        logger.warning("source %s: %s", source.name, message)
-        result.failed, result.error = 1, message
-        return result
+        return _poll_failed(source, result, message=message, now=now)
+    except DATABASE_OUTAGE:
+        raise
+    except Exception as error:  # a reader's bug on a stranger's feed: recorded like any failure, with backoff
+        logger.exception("source %s: unexpected failure", source.name)
+        return _poll_failed(source, result, message=f"unreadable feed ({error.__class__.__name__})", now=now)
+    try:
+        return _poll_items(source, result, items, fetched=fetched, material_inline=material_inline, now=now)
+    except DATABASE_OUTAGE:
+        raise
+    except Exception as error:  # recorded on the source and tried again with backoff, like a feed that failed
+        logger.exception("source %s: unexpected failure while storing items", source.name)
+        return _poll_failed(source, result, message=f"items not stored ({error.__class__.__name__})", now=now)
+
+
+def _poll_failed(source: Source, result: PollResult, *, message: str, now: datetime) -> PollResult:
+    _source_failed(source, message=message, now=now)
+    logger.warning("source %s: %s", source.name, message)
+    result.failed, result.error = 1, message
+    return result
+
+
+def _poll_items(
+    source: Source, result: PollResult, items: list[FeedItem], *, fetched: Fetched, material_inline: bool, now: datetime
+) -> PollResult:
 
     pending: list[int] = []
     new_ids: list[int] = []
@@ -195,17 +225,48 @@ def source_poll(*, source_id: int, material_inline: bool = False, now: datetime 
         source=source, now=now, etag=fetched.etag, last_modified=fetched.last_modified, notes="; ".join(result.notes)
     )
     if material_inline:
-        statuses = materials_fetch_now(fetch_ids=pending)
-        result.failed += sum(1 for status in statuses if status == MaterialStatus.FAILED)
+        result.failed += _material_inline(source, pending, now=now)
         if cut := MaterialFetch.objects.filter(pk__in=pending, error__contains=TRANSCRIPT_CUT).count():
             limit, plural = f"{int(settings.INGEST_MAX_TRANSCRIPT_CHARS):,}", "s" if cut != 1 else ""
             result.notes.append(f"{cut} transcript{plural} cut at {limit} characters ({TRANSCRIPT_CUT})")
         if result.new:
             incoming_related_recompute(lesson_ids=new_ids)
     else:
-        for fetch_id in pending:
+        for fetch_id in _within_poll_budget(pending):
             _material_enqueue(fetch_id)
     return result
+
+
+def _material_inline(source: Source, pending: list[int], *, now: datetime) -> int:
+    """Fetch, in this process, the new items' material and what earlier polls left missing (a transient failure whose
+    retry time has come, or work deferred by a budget), within the poll's budget; the number that failed for good."""
+    due = sorted({*pending, *_material_due(source, now=now)})
+    statuses = materials_fetch_now(fetch_ids=_within_poll_budget(due))
+    return sum(1 for status in statuses if status == MaterialStatus.FAILED)
+
+
+def _material_due(source: Source, *, now: datetime) -> list[int]:
+    lease = timedelta(seconds=int(settings.INGEST_MATERIAL_LEASE_SECONDS))
+    return list(
+        MaterialFetch.objects.filter(lesson__source=source, status=MaterialStatus.PENDING)
+        .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease))
+        .values_list("pk", flat=True)
+    )
+
+
+def _within_poll_budget(fetch_ids: list[int]) -> list[int]:
+    """The first jobs whose fetches fit in INGEST_FETCHES_PER_SOURCE_POLL; the others stay pending for the sweep or
+    the next poll (their ``enqueued_at`` is now, so the sweep hands them out once they are overdue)."""
+    budget = int(settings.INGEST_FETCHES_PER_SOURCE_POLL)
+    chosen: list[int] = []
+    for job in MaterialFetch.objects.filter(pk__in=fetch_ids).order_by("pk"):
+        cost = len(_job_urls(job))
+        if cost > budget:
+            break
+        budget -= cost
+        chosen.append(job.pk)
+    return chosen
 
 
 def _source_failed(source: Source, *, message: str, now: datetime) -> None:
@@ -296,53 +357,136 @@ def _material_job(lesson: Lesson, item: FeedItem) -> MaterialFetch:
     )
 
 
-# --- Material --------------------------------------------------------------------------------------------------
+# --- Material ----------------------------------------------------------------------------------------------------
 
 
-def material_fetch(*, fetch_id: int, final_attempt: bool = False) -> str:
-    """Fetch and store one item's material; returns the job's status ("pending" when another worker holds it).
+def material_fetch(*, fetch_id: int, final_attempt: bool = False, claim_owner: str = "") -> str:
+    """Fetch and store one item's material; returns the job's status ("pending" when another worker holds it, when
+    its retry time has not come, or when its hosts' budget for this minute is spent).
 
-    A transient failure (network, 5xx, timeout) raises MaterialRetry unless ``final_attempt``; a permanent one (404,
-    not a transcript, no article text) records the error. What was fetched is written only while the lesson is still
-    incoming and untouched by a curator.
+    A transient failure (network, 5xx, 429, timeout) raises MaterialRetry (with the delay to wait) unless
+    ``final_attempt`` or the job's attempts reached INGEST_MATERIAL_MAX_RETRIES + 1; a permanent one (404, not a
+    transcript, no article text, a file no reader accepts) records the error. What was fetched is written only while
+    the lesson is still incoming and untouched by a curator. ``claim_owner`` (a task id) takes back the claim that
+    same task held when it stopped on a database error.
     """
-    jobs = _material_claim([fetch_id])
+    jobs = _material_claim([fetch_id], owner=claim_owner)
     if not jobs:
         row = MaterialFetch.objects.filter(pk=fetch_id).values_list("status", flat=True).first()
         return row or MaterialStatus.FAILED
     job = jobs[0]
     read = _material_read(job)
-    if read.transient and not final_attempt:
-        MaterialFetch.objects.filter(pk=job.pk).update(claimed_at=None, error=read.error)
-        raise MaterialRetry(read.error)
-    with transaction.atomic():
-        return _materials_write([job], [read])[0]
+    if read.transient and not (final_attempt or _attempts_spent(job)):
+        delay = _material_retry_later(job, read)
+        raise MaterialRetry(read.error, countdown=delay)
+    return _material_store(job, read)
 
 
 def materials_fetch_now(*, fetch_ids: list[int]) -> list[str]:
-    """Fetch the material of many items in this process, as the last attempt each gets (``sources_poll`` and the
-    benchmark): pages are fetched a few at a time in threads, then everything is stored in one transaction."""
+    """Fetch the material of many items in this process (``sources_poll`` and the benchmark): pages are fetched a few
+    at a time in threads, then each item is stored in a transaction of its own, so one item that cannot be stored
+    fails alone. A transient failure leaves the item pending with a retry time, for the next poll or sweep."""
     jobs = _material_claim(fetch_ids)
     threads = max(1, int(settings.INGEST_MATERIAL_THREADS))
     with ThreadPoolExecutor(max_workers=threads) as pool:
         reads = list(pool.map(_material_read, jobs))
-    with transaction.atomic():
-        return _materials_write(jobs, reads)
+    statuses: list[str] = []
+    for job, read in zip(jobs, reads, strict=True):
+        if read.transient and not _attempts_spent(job):
+            _material_retry_later(job, read)
+            statuses.append(MaterialStatus.PENDING)
+        else:
+            statuses.append(_material_store(job, read))
+    return statuses
 
 
-def _material_claim(fetch_ids: list[int]) -> list[MaterialFetch]:
-    """Take the pending jobs no live worker holds (a claim older than the lease is a lost worker's)."""
+def _attempts_spent(job: MaterialFetch) -> bool:
+    return job.attempts > int(settings.INGEST_MATERIAL_MAX_RETRIES)
+
+
+def _material_retry_later(job: MaterialFetch, read: _Read) -> float:
+    """Release the job with its error and the time of its next try: INGEST_MATERIAL_BACKOFF_SECONDS × 2^(attempts − 1),
+    or longer when the server asked for it (Retry-After), at most INGEST_RETRY_MAX_SECONDS. Returns the delay."""
+    backoff = float(settings.INGEST_MATERIAL_BACKOFF_SECONDS) * 2 ** min(max(job.attempts - 1, 0), 20)
+    delay = min(max(backoff, read.retry_after or 0.0), float(settings.INGEST_RETRY_MAX_SECONDS))
+    MaterialFetch.objects.filter(pk=job.pk).update(
+        claimed_at=None, claimed_by="", error=read.error, retry_at=timezone.now() + timedelta(seconds=delay)
+    )
+    return delay
+
+
+def _material_store(job: MaterialFetch, read: _Read) -> str:
+    """Store one job's material and close it, in a transaction of its own. Material the database refuses (a
+    PostgreSQL limit the readers did not foresee) closes the job as failed with the reason, and loses nothing else."""
+    try:
+        with transaction.atomic():
+            return _materials_write([job], [read])[0]
+    except (DataError, IntegrityError) as error:
+        logger.warning("material %s could not be stored: %s", job.pk, error)
+        reason = f"not stored: {_first_line(error)}"
+        refused = _Read(material=Material(), errors=(*read.errors, reason), transient=False)
+        with transaction.atomic():
+            return _materials_write([job], [refused])[0]
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [error.__class__.__name__])[0][:300]
+
+
+def _material_claim(fetch_ids: list[int], *, owner: str = "") -> list[MaterialFetch]:
+    """Take the pending jobs no live worker holds (a claim older than the lease is a lost worker's; ``owner``'s own
+    claim may be taken back) whose retry time has come and whose hosts have fetches left this minute. A job whose
+    attempts are spent without an answer (its worker died or timed out each time) is closed as failed instead."""
     now = timezone.now()
     lease = timedelta(seconds=int(settings.INGEST_MATERIAL_LEASE_SECONDS))
     claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease)
+    if owner:
+        claimable |= Q(claimed_by=owner)
+    due = Q(retry_at__isnull=True) | Q(retry_at__lte=now)
+    attempts_max = int(settings.INGEST_MATERIAL_MAX_RETRIES) + 1
     with transaction.atomic():
-        ids = list(
+        rows = list(
             MaterialFetch.objects.select_for_update(skip_locked=True)
-            .filter(claimable, pk__in=fetch_ids, status=MaterialStatus.PENDING)
-            .values_list("pk", flat=True)
+            .filter(claimable, due, pk__in=fetch_ids, status=MaterialStatus.PENDING)
+            .order_by("pk")
         )
-        MaterialFetch.objects.filter(pk__in=ids).update(claimed_at=now, attempts=F("attempts") + 1)
+        spent = [job.pk for job in rows if job.attempts >= attempts_max]
+        if spent:
+            MaterialFetch.objects.filter(pk__in=spent).update(
+                status=MaterialStatus.FAILED,
+                finished_at=now,
+                claimed_at=None,
+                claimed_by="",
+                error=Concat(Value(f"gave up after {attempts_max} attempts; last: "), F("error")),
+            )
+        ids = [job.pk for job in rows if job.pk not in spent and fetch_budget_take(_job_urls(job))]
+        MaterialFetch.objects.filter(pk__in=ids).update(claimed_at=now, claimed_by=owner, attempts=F("attempts") + 1)
     return list(MaterialFetch.objects.filter(pk__in=ids).order_by("pk"))
+
+
+def _job_urls(job: MaterialFetch) -> list[str]:
+    return [url for url in (job.article_url, job.transcript_url, job.chapters_url) if url]
+
+
+def fetch_budget_take(urls: list[str]) -> bool:
+    """Count ``urls`` against their hosts' INGEST_FETCHES_PER_HOST_MINUTE for this minute; False (nothing counted)
+    when one host has too few left. Counted in the cache, shared by every worker; a cache outage lets them through."""
+    limit = int(settings.INGEST_FETCHES_PER_HOST_MINUTE)
+    minute = int(timezone.now().timestamp() // 60)
+    needed: dict[str, int] = {}
+    for url in urls:
+        key = f"ingest:fetches:{minute}:{(urlsplit(url).hostname or '')[:200]}"
+        needed[key] = needed.get(key, 0) + 1
+    try:
+        counts = cache.get_many(list(needed))
+        if any(int(counts.get(key, 0)) + count > limit for key, count in needed.items()):
+            return False
+        for key, count in needed.items():
+            cache.add(key, 0, timeout=120)
+            cache.incr(key, count)
+    except Exception:  # the budget is a courtesy to hosts; a cache outage must not stop ingest
+        logger.warning("fetch budget not counted: the cache is unavailable")
+    return True
 
 
 @dataclass(frozen=True)
@@ -350,6 +494,7 @@ class _Read:
     material: Material
     errors: tuple[str, ...]
     transient: bool
+    retry_after: float | None = None
 
     @property
     def error(self) -> str:
@@ -370,7 +515,9 @@ def _material_read(job: MaterialFetch) -> _Read:
     if cut:
         attempts.errors.append(f"transcript: {cut}")
     found = Material(text=text or "", transcript=transcript, chapters=chapters or ())
-    return _Read(material=found, errors=tuple(attempts.errors), transient=attempts.transient)
+    return _Read(
+        material=found, errors=tuple(attempts.errors), transient=attempts.transient, retry_after=attempts.retry_after
+    )
 
 
 def _transcript_bounded(transcript: str) -> tuple[str, str]:
@@ -408,9 +555,9 @@ def _materials_write(jobs: list[MaterialFetch], reads: list[_Read]) -> list[str]
         found = read.material
         nothing = not (found.text or found.transcript or found.chapters)
         job.status = MaterialStatus.FAILED if read.errors and nothing else MaterialStatus.DONE
-        job.finished_at, job.error, job.claimed_at = now, read.error, None
+        job.finished_at, job.error, job.claimed_at, job.claimed_by = now, read.error, None, ""
         statuses.append(job.status)
-    MaterialFetch.objects.bulk_update(jobs, ["status", "finished_at", "error", "claimed_at"])
+    MaterialFetch.objects.bulk_update(jobs, ["status", "finished_at", "error", "claimed_at", "claimed_by"])
     return statuses
 
 
@@ -420,6 +567,7 @@ class _Attempts:
     def __init__(self) -> None:
         self.errors: list[str] = []
         self.transient = False
+        self.retry_after: float | None = None
 
     def run(self, label: str, url: str, read: Callable[[], _T]) -> _T | None:
         if not url:
@@ -428,9 +576,14 @@ class _Attempts:
             return read()
         except FetchError as error:
             self.transient = self.transient or error.transient
+            if error.retry_after is not None:
+                self.retry_after = max(self.retry_after or 0.0, error.retry_after)
             self.errors.append(f"{label}: {error.message}")
         except MaterialError as error:
             self.errors.append(f"{label}: {error}")
+        except Exception as error:  # a reader's bug on a stranger's bytes fails this part, not the job
+            logger.exception("material part %s of %s failed", label, url)
+            self.errors.append(f"{label}: unreadable ({error.__class__.__name__})")
         return None
 
 
@@ -480,11 +633,22 @@ def ingest_sweep(*, now: datetime | None = None) -> SweepResult:
             polls += 1
     stale_enqueue = now - timedelta(seconds=int(settings.INGEST_MATERIAL_REQUEUE_SECONDS))
     stale_claim = now - timedelta(seconds=int(settings.INGEST_MATERIAL_LEASE_SECONDS))
-    lost = list(
+    overdue = (
         MaterialFetch.objects.filter(status=MaterialStatus.PENDING, enqueued_at__lt=stale_enqueue)
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale_claim))
-        .values_list("pk", flat=True)[:500]
+        .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+        .order_by("pk")
+        .values_list("pk", "lesson__source_id", "article_url", "transcript_url", "chapters_url")[:2000]
     )
+    # At most INGEST_FETCHES_PER_SOURCE_POLL fetches per source per sweep: one feed's backlog cannot flood the queue.
+    budget: dict[int | None, int] = {}
+    lost: list[int] = []
+    for fetch_id, source_id, *urls in overdue:
+        left = budget.setdefault(source_id, int(settings.INGEST_FETCHES_PER_SOURCE_POLL))
+        cost = sum(1 for url in urls if url)
+        if cost <= left and len(lost) < 500:
+            budget[source_id] = left - cost
+            lost.append(fetch_id)
     if lost:
         MaterialFetch.objects.filter(pk__in=lost).update(enqueued_at=now)
         for fetch_id in lost:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import Task, shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from ingest.exceptions import MaterialRetry
 from ingest.services import PollResult, incoming_related_recompute, ingest_sweep, material_fetch, source_poll
@@ -25,11 +26,20 @@ def source_poll_task(source_id: int) -> str:
 
 @shared_task(bind=True, name="ingest.tasks.material_fetch_task", acks_late=True, reject_on_worker_lost=True)
 def material_fetch_task(self: Task, fetch_id: int) -> str:
-    """Fetch one item's material; transient failures retry with exponential backoff, the last one records the error."""
+    """Fetch one item's material; transient failures retry with exponential backoff, the last one records the error.
+
+    A database outage (PostgreSQL restarting) retries too, with the same backoff; the retry takes back the claim
+    this task held (the same task id), so the job does not wait for the claim's lease.
+    """
     max_retries = int(settings.INGEST_MATERIAL_MAX_RETRIES)
     try:
-        return material_fetch(fetch_id=fetch_id, final_attempt=self.request.retries >= max_retries)
+        return material_fetch(
+            fetch_id=fetch_id, final_attempt=self.request.retries >= max_retries, claim_owner=str(self.request.id or "")
+        )
     except MaterialRetry as error:
+        raise self.retry(exc=error, countdown=error.countdown, max_retries=max_retries) from error
+    except (OperationalError, InterfaceError) as error:
+        close_old_connections()  # a broken connection is not reused by the retry
         countdown = float(settings.INGEST_MATERIAL_BACKOFF_SECONDS) * 2**self.request.retries
         raise self.retry(exc=error, countdown=countdown, max_retries=max_retries) from error
 

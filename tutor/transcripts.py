@@ -1,14 +1,24 @@
-"""Turn a lesson transcript (WebVTT, SRT or pasted text with or without times) into time-stamped segments."""
+"""Turn a lesson transcript (WebVTT, SRT or pasted text with or without times) into time-stamped segments.
+
+Transcripts come from strangers' feeds, so every pattern here is linear in its input, the text is cut to
+TRANSCRIPT_MAX_CHARS and each line to TRANSCRIPT_MAX_LINE_CHARS before any parsing, and a transcript is parsed once
+per process: the parsed form is kept, keyed by a hash of the text, for the next question or unlock of the lesson.
+"""
 
 from __future__ import annotations
 
 import bisect
+import hashlib
+import html
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import srt
 import webvtt
+from django.conf import settings
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
 
@@ -23,19 +33,55 @@ class TranscriptFormatError(ValueError):
 
 
 # A cue timing line, as both caption formats write it: "00:01:17,000 --> 00:01:20,500" (SRT uses a comma).
-_CUE_TIMING = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}\s+-->\s+", re.MULTILINE)
+# Blanks, not \s: a \s that may cross line ends makes a search over many blank lines quadratic.
+_CUE_TIMING = re.compile(r"^[ \t]*(?:\d{1,9}:)?\d{1,2}:\d{2}[.,]\d{1,3}[ \t]+-->[ \t]+", re.MULTILINE)
 # A pasted line that starts with a time: "01:17 text", "1:02:03 text", "[00:01:17] text", "(1:17) - text",
 # or a time alone on its line, as YouTube's "Show transcript" panel copies it.
 _LEADING_TIME = re.compile(
     r"^\s*[\[(]?(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,2}):(?P<s>\d{2})(?:[.,]\d{1,3})?[\])]?(?:\s*[-–—:|]\s*|\s+|$)(?P<text>.*)$"
 )
-# Caption styling that is not speech: HTML-like tags and SSA overrides such as {\an8}.
-_CAPTION_MARKUP = re.compile(r"<[^>]*>|\{\\[^}]*\}")
+# Caption styling that is not speech: HTML-like tags and SSA overrides such as {\an8}. A tag cannot contain the
+# character that opens one, so a line of 200,000 "<" is scanned once, not once per "<".
+_CAPTION_MARKUP = re.compile(r"<[^<>]*>|\{\\[^{}]*\}")
+
+_PARSED_KEEP = 32  # transcripts kept parsed per process (the lessons being asked about right now)
+_parsed: OrderedDict[bytes, tuple[TranscriptSegment, ...]] = OrderedDict()
+_parsed_lock = threading.Lock()
 
 
 def transcript_parse(raw: str) -> list[TranscriptSegment]:
-    """Read a transcript in whichever format it is in; segments come back sorted by start time."""
-    text = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").strip()
+    """Read a transcript in whichever format it is in; segments come back sorted by start time.
+
+    The text is cut to TRANSCRIPT_MAX_CHARS (at a line end) and each line to TRANSCRIPT_MAX_LINE_CHARS first. The
+    same text parsed again (the next question on the lesson) is answered from the parsed form kept in this process.
+    """
+    max_chars, max_line = int(settings.TRANSCRIPT_MAX_CHARS), int(settings.TRANSCRIPT_MAX_LINE_CHARS)
+    key = hashlib.blake2b(f"{max_chars}:{max_line}:{raw}".encode(errors="surrogatepass"), digest_size=20).digest()
+    with _parsed_lock:
+        kept = _parsed.get(key)
+        if kept is not None:
+            _parsed.move_to_end(key)
+            return list(kept)
+    segments = tuple(_parse(_bounded(raw, max_chars=max_chars, max_line=max_line)))
+    with _parsed_lock:
+        _parsed[key] = segments
+        while len(_parsed) > _PARSED_KEEP:
+            _parsed.popitem(last=False)
+    return list(segments)
+
+
+def _bounded(raw: str, *, max_chars: int, max_line: int) -> str:
+    """The text within the caps: cut at the last line end before ``max_chars``, every line at ``max_line``."""
+    text = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) > max_chars:
+        text = text[:max_chars]
+        text = text[: text.rfind("\n")] if "\n" in text else text
+    if any(len(line) > max_line for line in text.split("\n")):
+        text = "\n".join(line[:max_line] for line in text.split("\n"))
+    return text.strip()
+
+
+def _parse(text: str) -> list[TranscriptSegment]:
     if not text:
         return []
     if text.startswith("WEBVTT"):
@@ -74,8 +120,10 @@ def _webvtt_parse(text: str) -> list[TranscriptSegment]:
         captions = webvtt.from_string(text)
     except (MalformedFileError, MalformedCaptionError) as error:
         raise TranscriptFormatError(f"not a readable WebVTT file: {error}") from error
+    # WebVTT escapes "&", "<" and ">" in cue text (Q&amp;A): decoded once, after the tags are gone.
     return _captions_segments(
-        (caption.start_time.in_milliseconds() / 1000, caption.text) for caption in captions.captions
+        ((caption.start_time.in_milliseconds() / 1000, caption.text) for caption in captions.captions),
+        references=True,
     )
 
 
@@ -91,11 +139,12 @@ def _srt_parse(text: str) -> list[TranscriptSegment]:
     return _captions_segments((subtitle.start.total_seconds(), subtitle.content) for subtitle in subtitles)
 
 
-def _captions_segments(cues: Iterable[tuple[float, str]]) -> list[TranscriptSegment]:
+def _captions_segments(cues: Iterable[tuple[float, str]], *, references: bool = False) -> list[TranscriptSegment]:
     segments = []
     previous_lines: set[str] = set()
     for start, body in cues:
-        lines = [" ".join(_CAPTION_MARKUP.sub("", line).split()) for line in body.split("\n")]
+        lines = [_CAPTION_MARKUP.sub("", line) for line in body.split("\n")]
+        lines = [" ".join((html.unescape(line) if references else line).split()) for line in lines]
         # Auto-generated captions roll: each cue repeats the line shown before it. Keep each line once.
         fresh = [line for line in lines if line and line not in previous_lines]
         previous_lines = set(lines)

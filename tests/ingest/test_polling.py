@@ -244,13 +244,15 @@ def test_a_redirect_to_a_private_address_is_refused_before_it_is_followed(feed_s
     from ingest import fetching
 
     settings.INGEST_ALLOW_PRIVATE_ADDRESSES = False
-    # Pretend the feed server's own address is public, so only the redirect's target is private.
-    public = {"127.0.0.1": {"93.184.216.34"}, "localhost": {"127.0.0.1"}}
-    monkeypatch.setattr(fetching, "_resolve", lambda host: public[host])
+    # The feed's host name answers the feed server's address, taken as public here, so only the redirect is private.
+    names = {"feeds.test": ["127.0.0.1"], "internal.test": ["10.0.0.5"]}
+    monkeypatch.setattr(fetching, "_resolve", lambda host: names[host])
+    real_refusal = fetching.address_refusal
+    monkeypatch.setattr(fetching, "address_refusal", lambda a: None if a == "127.0.0.1" else real_refusal(a))
     port = feed_server.base.rsplit(":", 1)[1]
-    feed_server.routes["/hop"] = Route(status=302, headers={"Location": f"http://localhost:{port}/blog.rss"})
-    with pytest.raises(fetching.FetchError, match="refused: localhost is a private or local address"):
-        fetching.fetch(feed_server.url("/hop"))
+    feed_server.routes["/hop"] = Route(status=302, headers={"Location": f"http://internal.test:{port}/blog.rss"})
+    with pytest.raises(fetching.FetchError, match=r"refused: internal.test is a private or local address \(10.0.0.5\)"):
+        fetching.fetch(f"http://feeds.test:{port}/hop")
     assert (feed_server.hits["/hop"], feed_server.hits["/blog.rss"]) == (1, 0)
 
 

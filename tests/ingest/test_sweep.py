@@ -37,10 +37,16 @@ def test_a_transient_material_failure_is_retried_and_a_permanent_one_recorded(fe
     first, second = (MaterialFetch.objects.get(lesson__identity_key=f"blog-post-{n}") for n in (1, 2))
     from ingest.exceptions import MaterialRetry
 
-    with pytest.raises(MaterialRetry):
+    with pytest.raises(MaterialRetry) as retry:
         material_fetch(fetch_id=first.pk)
+    assert retry.value.countdown == settings.INGEST_MATERIAL_BACKOFF_SECONDS
     first.refresh_from_db()
     assert (first.status, first.attempts, first.claimed_at) == (MaterialStatus.PENDING, 1, None)
+    assert first.retry_at > timezone.now()
+    hits = feed_server.hits["/articles/1"]
+    assert material_fetch(fetch_id=first.pk) == MaterialStatus.PENDING  # too early: not fetched again
+    assert feed_server.hits["/articles/1"] == hits
+    MaterialFetch.objects.filter(pk=first.pk).update(retry_at=timezone.now())
     assert material_fetch(fetch_id=second.pk) == MaterialStatus.FAILED
     second.refresh_from_db()
     assert "no article text" in second.error

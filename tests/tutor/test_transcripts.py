@@ -115,3 +115,73 @@ def test_text_by_chapter_splits_at_each_chapter_and_keeps_what_came_before_the_f
 
     assert transcript_text_by_chapter(segments, [60, 120, 300]) == ("cold open", ["intro more intro", "", "loops"])
     assert transcript_text_by_chapter(segments, []) == ("cold open intro more intro loops", [])
+
+
+# --- Hostile transcripts: linear parsing, caps, and a parse kept for the next question ------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["<" * 200_000, "{\\" * 100_000],
+    ids=["open-tags", "open-ssa-overrides"],
+)
+def test_a_caption_line_of_unclosed_markup_parses_in_well_under_a_second(settings, line):
+    """Before: 27 s for 200,000 "<" (the markup pattern rescanned the line from every "<")."""
+    import time
+
+    settings.TRANSCRIPT_MAX_LINE_CHARS = 1_000_000  # the line cap would hide the pattern's cost
+    raw = f"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nbefore {line} after\n"
+    started = time.perf_counter()
+    segments = transcript_parse(raw)
+    assert time.perf_counter() - started < 1.0
+    assert segments[0].text.startswith("before")
+
+
+def test_many_blank_lines_do_not_make_the_format_check_quadratic():
+    """Before: the cue-timing search let its leading blanks cross line ends; 100,000 blank lines ran for minutes."""
+    import time
+
+    started = time.perf_counter()
+    segments = transcript_parse("first words" + "\n" * 100_000 + "last words")
+    assert time.perf_counter() - started < 1.0
+    assert transcript_text_between(segments, 0, None) == "first words last words"
+
+
+def test_a_transcript_is_cut_to_its_caps_before_parsing(settings):
+    settings.TRANSCRIPT_MAX_CHARS = 70
+    settings.TRANSCRIPT_MAX_LINE_CHARS = 12
+    raw = "00:01 a very long first line of speech\n00:02 second\n00:03 third\n00:04 fourth line is past the cap\n"
+
+    segments = transcript_parse(raw)
+
+    assert [(segment.start_seconds, segment.text) for segment in segments] == [
+        (1.0, "a very"),
+        (2.0, "second"),
+        (3.0, "third"),
+    ]
+
+
+def test_webvtt_character_references_are_decoded_once():
+    raw = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nQ&amp;A: 3 &lt; 4 &amp;lt; is how you write &lt;<i>&gt;</i>\n"
+
+    assert transcript_parse(raw)[0].text == "Q&A: 3 < 4 &lt; is how you write <>"
+
+
+def test_the_same_transcript_is_parsed_once_for_every_question_on_it(monkeypatch):
+    """Each question and unlock reads the lesson's transcript: the parsed form is kept, not parsed again."""
+    import webvtt
+
+    calls = []
+    real = webvtt.from_string
+    monkeypatch.setattr(webvtt, "from_string", lambda text: calls.append(1) or real(text))
+    raw = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nA transcript read by several questions in a row.\n"
+
+    answers = [transcript_parse(raw) for _ in range(3)]
+    answers[0].clear()  # a caller changing its copy changes nobody else's
+
+    assert len(calls) == 1
+    assert (
+        transcript_parse(raw)
+        == answers[1]
+        == [TranscriptSegment(1.0, "A transcript read by several questions in a row.")]
+    )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import close_old_connections
 
-from ingest.services import source_poll
+from ingest.services import DATABASE_OUTAGE, source_poll
 from lessons.models import Source
 
 
@@ -27,8 +28,16 @@ class Command(BaseCommand):
                 raise CommandError(f"No source with a feed is named {options['name']!r}.")
         else:
             sources = sources.filter(enabled=True)
-        for source_id in sources.values_list("pk", flat=True):
-            result = source_poll(source_id=source_id, material_inline=True)
+        for source_id, name in list(sources.values_list("pk", "name")):
+            try:
+                result = source_poll(source_id=source_id, material_inline=True)
+            except DATABASE_OUTAGE as error:
+                # PostgreSQL went away mid-poll: this source failed, the next ones may find it back (exit 0 still).
+                self.stdout.write(f"{name}: failed (database unavailable)")
+                reason = (str(error).strip().splitlines() or [error.__class__.__name__])[0][:300]
+                self.stderr.write(f"  {name}: database unavailable: {reason}")
+                close_old_connections()
+                continue
             self.stdout.write(result.line())
             if result.error:
                 self.stderr.write(f"  {result.source_name}: {result.error}")
