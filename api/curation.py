@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.contrib.auth import get_permission_codename
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from accounts.models import User
 from api.auth import require_user
 from api.lessons import ChapterOut
 from api.schemas import ErrorOut
+from ingest.models import IncomingLesson
 from ingest.selectors import incoming_get, incoming_page
 from lessons.exceptions import LessonNotIncoming
 from lessons.services import lesson_publish, lesson_reject
@@ -49,9 +52,19 @@ class DecisionOut(Schema):
     url: str = Field(description="The lesson's page (shown to learners once published).")
 
 
-def _staff(request: HttpRequest) -> None:
-    if not require_user(request).is_staff:
-        raise HttpError(403, "Only curators (staff) may see or act on the incoming queue.")
+def _may(user: User, action: str) -> bool:
+    """The admin's own rule for the Incoming queue: staff, with the model permission its page or action needs."""
+    opts = IncomingLesson._meta
+    return user.is_staff and user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+
+
+def _curator(request: HttpRequest, *, deciding: bool) -> None:
+    """Seeing the queue takes what the admin's list takes (view or change); publishing or rejecting takes what its
+    actions take (change). Being staff alone is not enough: the admin refuses such an account too."""
+    user = require_user(request)
+    allowed = _may(user, "change") or (not deciding and _may(user, "view"))
+    if not allowed:
+        raise HttpError(403, "Only curators (staff allowed to change incoming lessons) may see or act on the queue.")
 
 
 @router.get(
@@ -63,7 +76,7 @@ def incoming_list(
     request: HttpRequest, page: int = Query(1, ge=1, le=100_000), source: int | None = Query(None, ge=1)
 ) -> dict[str, Any]:
     """Lessons sources brought in and no curator decided on yet, newest first, 50 a page (``source``: a source id)."""
-    _staff(request)
+    _curator(request, deciding=False)
     count, items = incoming_page(source_id=source, page=page)
     return {
         "count": count,
@@ -87,7 +100,7 @@ def incoming_list(
 
 
 def _decide(request: HttpRequest, slug: str, *, publish: bool) -> dict[str, Any]:
-    _staff(request)
+    _curator(request, deciding=True)
     lesson = incoming_get(slug=slug)
     if lesson is None:
         raise HttpError(404, f"No incoming lesson with slug “{slug}”.")
