@@ -6,13 +6,11 @@ from typing import Any
 from ninja import Header
 from ninja.errors import HttpError
 
-from credits.services.arguments import MAX_KEY_LENGTH
+from credits.models import CALLER_KEY_MAX_LENGTH
 
-# The ledger stores keys in a 200-character column (credits.services.arguments.MAX_KEY_LENGTH). Endpoints put their
-# own namespace in front of the client's key ("api:", "tutor-unlock:"), so the client gets what is left after the
-# longest such prefix this project allows.
-PREFIX_ROOM = 40
-IDEMPOTENCY_KEY_MAX_LENGTH = MAX_KEY_LENGTH - PREFIX_ROOM
+# The one rule of credits.models: every key column is IDEMPOTENCY_KEY_LENGTH long, and a caller's key leaves room for
+# the endpoint's own namespace in front of it ("api:", "tutor-unlock:").
+IDEMPOTENCY_KEY_MAX_LENGTH = CALLER_KEY_MAX_LENGTH
 # Printable ASCII without surrounding spaces: the OpenAPI document states exactly what the parser accepts.
 IDEMPOTENCY_KEY_PATTERN = rf"^[!-~]([ -~]{{0,{IDEMPOTENCY_KEY_MAX_LENGTH - 2}}}[!-~])?$"
 _KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
