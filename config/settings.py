@@ -429,3 +429,9 @@ INGEST_MATERIAL_BACKOFF_SECONDS = env.float("INGEST_MATERIAL_BACKOFF_SECONDS", d
 INGEST_MATERIAL_THREADS = env.int("INGEST_MATERIAL_THREADS", default=8)  # fetches at once when polling in-process
 INGEST_MATERIAL_LEASE_SECONDS = env.int("INGEST_MATERIAL_LEASE_SECONDS", default=300)
 INGEST_MATERIAL_REQUEUE_SECONDS = env.int("INGEST_MATERIAL_REQUEUE_SECONDS", default=120)  # unclaimed this long
+
+# --- Static files of an image (platform/Dockerfile) ------------------------------------------------------------------
+# STATIC_ROOT: where `collectstatic` writes and whitenoise reads. The image collects them at build time into a folder
+# of its own, outside VAR_DIR, so a read-only, full or mounted VAR_DIR neither stops the web from starting nor hides
+# the files. Unset: VAR_DIR/static (above).
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(STATIC_ROOT)))
