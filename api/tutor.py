@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from api.auth import require_user
-from api.idempotency import idempotency_key_header, idempotency_key_parse
+from api.idempotency import first_answer_get, first_answer_store, idempotency_key_header, idempotency_key_parse
 from api.schemas import ErrorOut
 from credits.selectors import wallet_summary
 from credits.services import IdempotencyConflict, InsufficientCredits
@@ -135,12 +136,31 @@ def lesson_unlock(
     idempotency_key: str = idempotency_key_header("A UUID per unlock: the same key never charges twice."),
 ) -> Status[dict[str, Any]]:
     """Hold the lesson's price (captured once the explanation is ready, returned if it cannot be written).
-    201 the first time, 200 when already unlocked (nothing charged); the same Idempotency-Key never charges twice."""
+    201 the first time, 200 when already unlocked (nothing charged); the same Idempotency-Key never charges twice and
+    gets the first answer again, status and body."""
     user = require_user(request)
     key = _key(idempotency_key)
     lesson = _lesson(slug, user, published_only=True)
+    operation = f"unlock:{lesson.pk}"
     try:
-        result = unlock(user=user, lesson=lesson, idempotency_key=key)
+        with transaction.atomic():  # the first answer is kept exactly when the unlock is
+            result = unlock(user=user, lesson=lesson, idempotency_key=key)
+            if not result.created:
+                # A replay of the key that unlocked it (its answer was lost) gets that answer again; another key
+                # finds the lesson already unlocked.
+                first = first_answer_get(user=user, operation=operation, key=key)
+                if first is not None:
+                    return Status(*first)
+            summary = wallet_summary(user=user)
+            status = 201 if result.created else 200
+            body = {
+                "unlocked": True,
+                "balance": summary.balance,
+                "available": summary.available,
+                "explanation": {"status": result.explanation.status},
+            }
+            if result.created:
+                first_answer_store(user=user, operation=operation, key=key, status=status, body=body)
     except InsufficientCredits as error:
         return Status(
             402,
@@ -152,16 +172,7 @@ def lesson_unlock(
         )
     except (UnlockKeyReused, IdempotencyConflict) as error:
         raise HttpError(409, str(error)) from error
-    summary = wallet_summary(user=user)
-    return Status(
-        201 if result.created else 200,
-        {
-            "unlocked": True,
-            "balance": summary.balance,
-            "available": summary.available,
-            "explanation": {"status": result.explanation.status},
-        },
-    )
+    return Status(status, body)
 
 
 @router.get(
