@@ -435,3 +435,9 @@ INGEST_MATERIAL_REQUEUE_SECONDS = env.int("INGEST_MATERIAL_REQUEUE_SECONDS", def
 # of its own, outside VAR_DIR, so a read-only, full or mounted VAR_DIR neither stops the web from starting nor hides
 # the files. Unset: VAR_DIR/static (above).
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(STATIC_ROOT)))
+
+# --- The tutor worker's heartbeat (docs/operations.md) ---------------------------------------------------------------
+# While a worker writes an explanation it stamps its claim (progress_at) every TUTOR_HEARTBEAT_SECONDS; a claim that
+# missed three beats belongs to a killed worker, and the sweep (every minute) sends the job again without waiting for
+# TUTOR_CLAIM_LEASE_SECONDS.
+TUTOR_HEARTBEAT_SECONDS = env.float("TUTOR_HEARTBEAT_SECONDS", default=10.0)
