@@ -16,7 +16,6 @@ from api.lessons import ChapterOut
 from api.schemas import ErrorOut
 from ingest.models import IncomingLesson
 from ingest.selectors import incoming_get, incoming_page
-from lessons.exceptions import LessonNotIncoming
 from lessons.services import lesson_publish, lesson_reject
 
 router = Router(tags=["curation"])
@@ -72,7 +71,7 @@ def _curator(request: HttpRequest, *, deciding: bool) -> None:
     response={200: IncomingListOut, 401: ErrorOut, 403: ErrorOut},
     summary="The incoming queue (staff)",
 )
-def incoming_list(
+def incoming_list_endpoint(
     request: HttpRequest, page: int = Query(1, ge=1, le=100_000), source: int | None = Query(None, ge=1)
 ) -> dict[str, Any]:
     """Lessons sources brought in and no curator decided on yet, newest first, 50 a page (``source``: a source id)."""
@@ -104,13 +103,10 @@ def _decide(request: HttpRequest, slug: str, *, publish: bool) -> dict[str, Any]
     lesson = incoming_get(slug=slug)
     if lesson is None:
         raise HttpError(404, f"No incoming lesson with slug “{slug}”.")
-    try:
-        if publish:
-            lesson_publish(lesson=lesson)
-        else:
-            lesson_reject(lesson=lesson)
-    except LessonNotIncoming:
-        raise HttpError(409, f"“{slug}” is {lesson.get_status_display().lower()}; it cannot be changed here.") from None
+    if publish:
+        lesson_publish(lesson=lesson)
+    else:
+        lesson_reject(lesson=lesson)
     return {"slug": lesson.slug, "status": lesson.status, "url": lesson.get_absolute_url()}
 
 
@@ -119,7 +115,7 @@ def _decide(request: HttpRequest, slug: str, *, publish: bool) -> dict[str, Any]
     response={200: DecisionOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Publish an incoming lesson (staff)",
 )
-def incoming_publish(request: HttpRequest, slug: str) -> dict[str, Any]:
+def incoming_publish_endpoint(request: HttpRequest, slug: str) -> dict[str, Any]:
     """Publish it: it joins the catalog, with the suggested category and summary where none was set. Idempotent."""
     return _decide(request, slug, publish=True)
 
@@ -129,6 +125,6 @@ def incoming_publish(request: HttpRequest, slug: str) -> dict[str, Any]:
     response={200: DecisionOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Reject an incoming lesson (staff)",
 )
-def incoming_reject(request: HttpRequest, slug: str) -> dict[str, Any]:
+def incoming_reject_endpoint(request: HttpRequest, slug: str) -> dict[str, Any]:
     """Reject it: it stays out of the catalog and later polls never bring it back. Idempotent."""
     return _decide(request, slug, publish=False)
