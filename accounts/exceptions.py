@@ -3,3 +3,5 @@
 
 class AccountNotErasable(Exception):  # noqa: N818 - the name says what happened
     """This account cannot be erased by the learner or support (staff accounts are closed by an administrator)."""
+
+    http_status = 403  # the API answers it so (api/errors.py)

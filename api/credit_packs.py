@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from api.auth import OPTIONAL_AUTH, require_user
 from api.idempotency import idempotency_key_header, idempotency_key_parse
 from api.schemas import ErrorOut
-from credits.exceptions import (
-    CheckoutFailed,
-    CheckoutRateLimited,
-    IdempotencyConflict,
-    PackNotAvailable,
-    PurchasesUnavailable,
-)
 from credits.models import CreditPack
 from credits.selectors import pack_on_sale, packs_on_sale
 from credits.services.purchases import purchase_checkout_start
@@ -55,7 +48,7 @@ class CheckoutOut(Schema):
         }
     },
 )
-def credit_packs(request: HttpRequest) -> list[CreditPack]:
+def credit_packs_endpoint(request: HttpRequest) -> list[CreditPack]:
     """Packs on sale, in display order. Prices are integers in the currency's minor units (499 eur = €4.99)."""
     return list(packs_on_sale())
 
@@ -78,9 +71,8 @@ def _key(value: str | None) -> str:
     },
     summary="Start buying a credit pack",
 )
-def credit_pack_checkout(
+def credit_pack_checkout_endpoint(
     request: HttpRequest,
-    response: HttpResponse,
     slug: str,
     idempotency_key: str | None = idempotency_key_header(
         "Optional: the same key returns the same checkout session.", required=False
@@ -94,17 +86,5 @@ def credit_pack_checkout(
     pack = pack_on_sale(slug=slug)
     if pack is None:
         raise HttpError(404, f"No credit pack “{slug}” is on sale.")
-    try:
-        purchase, checkout_url = purchase_checkout_start(user=user, pack=pack, idempotency_key=_key(idempotency_key))
-    except PurchasesUnavailable as error:
-        raise HttpError(503, str(error)) from error
-    except PackNotAvailable as error:
-        raise HttpError(404, str(error)) from error
-    except CheckoutRateLimited as error:
-        response["Retry-After"] = str(error.retry_after)
-        return Status(429, {"detail": str(error)})
-    except IdempotencyConflict as error:
-        raise HttpError(409, str(error)) from error
-    except CheckoutFailed as error:
-        raise HttpError(502, str(error)) from error
+    purchase, checkout_url = purchase_checkout_start(user=user, pack=pack, idempotency_key=_key(idempotency_key))
     return Status(200, {"checkout_url": checkout_url, "session_id": purchase.checkout_session_id or ""})

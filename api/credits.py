@@ -41,7 +41,7 @@ class LedgerOut(Schema):
 
 
 @router.get("/me/ledger", response={200: LedgerOut, 404: ErrorOut}, summary="My credit ledger")
-def my_ledger(request: HttpRequest, page: int = Query(1, ge=1, le=1_000_000)) -> dict[str, object]:
+def my_ledger_endpoint(request: HttpRequest, page: int = Query(1, ge=1, le=1_000_000)) -> dict[str, object]:
     """Balance, available (balance − open holds), open holds, and ledger entries newest first, 50 a page. A page past
     the last one answers 404."""
     user = require_user(request)

@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.contrib.auth import get_permission_codename
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from accounts.models import User
 from api.auth import require_user
 from api.lessons import ChapterOut
 from api.schemas import ErrorOut
+from ingest.models import IncomingLesson
 from ingest.selectors import incoming_get, incoming_page
-from lessons.exceptions import LessonNotIncoming
 from lessons.services import lesson_publish, lesson_reject
 
 router = Router(tags=["curation"])
@@ -49,9 +51,19 @@ class DecisionOut(Schema):
     url: str = Field(description="The lesson's page (shown to learners once published).")
 
 
-def _staff(request: HttpRequest) -> None:
-    if not require_user(request).is_staff:
-        raise HttpError(403, "Only curators (staff) may see or act on the incoming queue.")
+def _may(user: User, action: str) -> bool:
+    """The admin's own rule for the Incoming queue: staff, with the model permission its page or action needs."""
+    opts = IncomingLesson._meta
+    return user.is_staff and user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+
+
+def _curator(request: HttpRequest, *, deciding: bool) -> None:
+    """Seeing the queue takes what the admin's list takes (view or change); publishing or rejecting takes what its
+    actions take (change). Being staff alone is not enough: the admin refuses such an account too."""
+    user = require_user(request)
+    allowed = _may(user, "change") or (not deciding and _may(user, "view"))
+    if not allowed:
+        raise HttpError(403, "Only curators (staff allowed to change incoming lessons) may see or act on the queue.")
 
 
 @router.get(
@@ -59,11 +71,11 @@ def _staff(request: HttpRequest) -> None:
     response={200: IncomingListOut, 401: ErrorOut, 403: ErrorOut},
     summary="The incoming queue (staff)",
 )
-def incoming_list(
+def incoming_list_endpoint(
     request: HttpRequest, page: int = Query(1, ge=1, le=100_000), source: int | None = Query(None, ge=1)
 ) -> dict[str, Any]:
     """Lessons sources brought in and no curator decided on yet, newest first, 50 a page (``source``: a source id)."""
-    _staff(request)
+    _curator(request, deciding=False)
     count, items = incoming_page(source_id=source, page=page)
     return {
         "count": count,
@@ -87,17 +99,14 @@ def incoming_list(
 
 
 def _decide(request: HttpRequest, slug: str, *, publish: bool) -> dict[str, Any]:
-    _staff(request)
+    _curator(request, deciding=True)
     lesson = incoming_get(slug=slug)
     if lesson is None:
         raise HttpError(404, f"No incoming lesson with slug “{slug}”.")
-    try:
-        if publish:
-            lesson_publish(lesson=lesson)
-        else:
-            lesson_reject(lesson=lesson)
-    except LessonNotIncoming:
-        raise HttpError(409, f"“{slug}” is {lesson.get_status_display().lower()}; it cannot be changed here.") from None
+    if publish:
+        lesson_publish(lesson=lesson)
+    else:
+        lesson_reject(lesson=lesson)
     return {"slug": lesson.slug, "status": lesson.status, "url": lesson.get_absolute_url()}
 
 
@@ -106,7 +115,7 @@ def _decide(request: HttpRequest, slug: str, *, publish: bool) -> dict[str, Any]
     response={200: DecisionOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Publish an incoming lesson (staff)",
 )
-def incoming_publish(request: HttpRequest, slug: str) -> dict[str, Any]:
+def incoming_publish_endpoint(request: HttpRequest, slug: str) -> dict[str, Any]:
     """Publish it: it joins the catalog, with the suggested category and summary where none was set. Idempotent."""
     return _decide(request, slug, publish=True)
 
@@ -116,6 +125,6 @@ def incoming_publish(request: HttpRequest, slug: str) -> dict[str, Any]:
     response={200: DecisionOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Reject an incoming lesson (staff)",
 )
-def incoming_reject(request: HttpRequest, slug: str) -> dict[str, Any]:
+def incoming_reject_endpoint(request: HttpRequest, slug: str) -> dict[str, Any]:
     """Reject it: it stays out of the catalog and later polls never bring it back. Idempotent."""
     return _decide(request, slug, publish=False)

@@ -5,20 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
-from ninja.responses import Status
 
 from api.auth import require_user
 from api.schemas import ErrorOut
 from credits.selectors import wallet_summary
-from gamification.exceptions import CompletionTooSoon
 from gamification.rewards import OPEN_LESSONS_MAX, completion_wait_seconds
 from gamification.selectors import leaderboard_for, me_summary
 from gamification.services import lesson_complete, lesson_open
-from lessons.exceptions import LessonNotAvailable, LessonNotFound
 from lessons.selectors import lesson_published_get
 
 router = Router(tags=["gamification"])
@@ -70,16 +66,13 @@ class BoardRowOut(Schema):
 
 
 @router.post("/lessons/{slug}/opened", response={200: OpenedOut, 404: ErrorOut}, summary="I opened a lesson")
-def opened(request: HttpRequest, slug: str) -> dict[str, Any]:
+def opened_endpoint(request: HttpRequest, slug: str) -> dict[str, Any]:
     """Say the lesson is open in the app: its completion clock starts (an opening already running keeps its time).
     Completing by time counts from here. A learner has at most a few lessons open at once: opening one more closes
     the one opened longest ago, whose clock starts again when it is next opened."""
     user = require_user(request)
-    try:
-        lesson = lesson_published_get(slug=slug)
-        progress = lesson_open(user=user, lesson=lesson)
-    except (LessonNotFound, LessonNotAvailable):
-        raise HttpError(404, "No such lesson.") from None
+    lesson = lesson_published_get(slug=slug)
+    progress = lesson_open(user=user, lesson=lesson)
     wait = completion_wait_seconds(lesson.duration_seconds)
     if progress.opened_at is None:  # completed already: nothing to wait for
         done_at = progress.completed_at or timezone.now()
@@ -104,33 +97,23 @@ def opened(request: HttpRequest, slug: str) -> dict[str, Any]:
     response={200: CompletionOut, 404: ErrorOut, 409: TooSoonOut},
     summary="Mark a lesson done",
 )
-def complete(request: HttpRequest, slug: str, response: HttpResponse) -> Any:
+def complete_endpoint(request: HttpRequest, slug: str) -> dict[str, Any]:
     """Counts once per learner: it needs a check question answered right at the first try, or the lesson open long
     enough (a quarter of its duration, 1 to 10 minutes, counted from `POST …/opened` or the lesson page; completing
     never starts the clock). 409 says how many seconds are left, with Retry-After while the lesson is open."""
     user = require_user(request)
-    try:
-        result = lesson_complete(user=user, lesson=lesson_published_get(slug=slug))
-    except (LessonNotFound, LessonNotAvailable):
-        raise HttpError(404, "No such lesson.") from None
-    except CompletionTooSoon as too_soon:
-        if not too_soon.not_open:  # waiting helps only once the lesson is open
-            response["Retry-After"] = str(too_soon.seconds_left)
-        return Status(409, {"detail": str(too_soon), "seconds_left": too_soon.seconds_left})
-    return Status(
-        200,
-        {
-            "xp_awarded": result.xp_awarded,
-            "credits_awarded": result.credits_awarded,
-            "streak": result.gains.streak,
-            "badges_awarded": [badge.slug for badge in result.gains.badges],
-            "already_completed": not result.created,
-        },
-    )
+    result = lesson_complete(user=user, lesson=lesson_published_get(slug=slug))
+    return {
+        "xp_awarded": result.xp_awarded,
+        "credits_awarded": result.credits_awarded,
+        "streak": result.gains.streak,
+        "badges_awarded": [badge.slug for badge in result.gains.badges],
+        "already_completed": not result.created,
+    }
 
 
 @router.get("/me", response=MeOut, summary="My progress")
-def me(request: HttpRequest) -> dict[str, Any]:
+def me_endpoint(request: HttpRequest) -> dict[str, Any]:
     user = require_user(request)
     summary = me_summary(user=user)
     wallet = wallet_summary(user=user)  # a read: no wallet yet reads as ⚡0
@@ -150,7 +133,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/leaderboard", response=list[BoardRowOut], summary="This week's league")
-def leaderboard(request: HttpRequest) -> list[dict[str, Any]]:
+def leaderboard_endpoint(request: HttpRequest) -> list[dict[str, Any]]:
     """The caller's league this week, ranked; empty when they have earned no XP this week or left leagues."""
     board = leaderboard_for(user=require_user(request))
     return [

@@ -1,4 +1,4 @@
-"""The Idempotency-Key header, read the same way by every endpoint that takes one."""
+"""The Idempotency-Key header, read the same way by every endpoint that takes one, and the first answers it replays."""
 
 import re
 from typing import Any
@@ -6,13 +6,13 @@ from typing import Any
 from ninja import Header
 from ninja.errors import HttpError
 
-from credits.services.arguments import MAX_KEY_LENGTH
+from accounts.models import User
+from api.models import FirstAnswer
+from credits.models import CALLER_KEY_MAX_LENGTH
 
-# The ledger stores keys in a 200-character column (credits.services.arguments.MAX_KEY_LENGTH). Endpoints put their
-# own namespace in front of the client's key ("api:", "tutor-unlock:"), so the client gets what is left after the
-# longest such prefix this project allows.
-PREFIX_ROOM = 40
-IDEMPOTENCY_KEY_MAX_LENGTH = MAX_KEY_LENGTH - PREFIX_ROOM
+# The one rule of credits.models: every key column is IDEMPOTENCY_KEY_LENGTH long, and a caller's key leaves room for
+# the endpoint's own namespace in front of it ("api:", "tutor-unlock:").
+IDEMPOTENCY_KEY_MAX_LENGTH = CALLER_KEY_MAX_LENGTH
 # Printable ASCII without surrounding spaces: the OpenAPI document states exactly what the parser accepts.
 IDEMPOTENCY_KEY_PATTERN = rf"^[!-~]([ -~]{{0,{IDEMPOTENCY_KEY_MAX_LENGTH - 2}}}[!-~])?$"
 _KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
@@ -37,3 +37,17 @@ def idempotency_key_header(description: str, *, required: bool = True) -> Any:
         description=description,
         pattern=IDEMPOTENCY_KEY_PATTERN,
     )
+
+
+def first_answer_store(*, user: User, operation: str, key: str, status: int, body: dict[str, Any]) -> None:
+    """Keep the first answer to `operation` sent with `key`. Call in the transaction that did the work, so the answer
+    is kept exactly when the work is; a concurrent first request with the same key keeps its own and this is a no-op."""
+    FirstAnswer.objects.get_or_create(
+        user=user, operation=operation, idempotency_key=key, defaults={"status": status, "body": body}
+    )
+
+
+def first_answer_get(*, user: User, operation: str, key: str) -> tuple[int, dict[str, Any]] | None:
+    """(status, body) of the first answer to `operation` with `key`, or None when this key did not do it first."""
+    row = FirstAnswer.objects.filter(user=user, operation=operation, idempotency_key=key).first()
+    return (row.status, row.body) if row is not None else None

@@ -14,7 +14,6 @@ from api.auth import OPTIONAL_AUTH, request_user
 from api.schemas import NO_NUL_PATTERN, ErrorOut
 from config.page_cache import shared_page
 from lessons.cache import content_version
-from lessons.exceptions import LessonNotFound
 from lessons.models import Lesson, Level
 from lessons.search import QUERY_MAX_LENGTH
 from lessons.selectors import (
@@ -159,7 +158,7 @@ LESSON_LIST_LINKS = {
     openapi_extra={"responses": {200: {"links": LESSON_LIST_LINKS}}},
 )
 @decorate_view(shared_page(version=content_version))
-def lessons_list(request: HttpRequest, filters: Query[LessonFilters]) -> dict[str, Any]:
+def lessons_list_endpoint(request: HttpRequest, filters: Query[LessonFilters]) -> dict[str, Any]:
     """Published lessons, newest first (a course's in course order, a search's best match first). A page past the
     last one answers 404; an empty result answers page 1 with no items."""
     user = request_user(request)
@@ -187,15 +186,12 @@ def lessons_list(request: HttpRequest, filters: Query[LessonFilters]) -> dict[st
 
 @router.get("/lessons/{slug}", response={200: LessonDetailOut, 404: ErrorOut}, summary="One lesson")
 @decorate_view(shared_page(version=content_version))
-def lesson_get(
+def lesson_get_endpoint(
     request: HttpRequest, slug: str, course: str | None = Query(None, max_length=200, pattern=NO_NUL_PATTERN)
 ) -> dict[str, Any]:
     """The lesson with its chapters, related lessons and "up next" (within ``course`` when the lesson is in it)."""
     user = request_user(request)
-    try:
-        detail = lesson_detail_get(slug=slug, user=user, course_slug=course)
-    except LessonNotFound:
-        raise HttpError(404, f"No lesson with slug “{slug}”.") from None
+    detail = lesson_detail_get(slug=slug, user=user, course_slug=course)
     payload = lesson_detail_payload(detail, signed_in=user is not None)
     # `unlocked` and `explanation` come from the tutor (tutor.selectors), the app above lessons.
     return payload | lesson_unlock_fields(user=user, lesson=detail.lesson).as_payload()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
@@ -65,8 +65,22 @@ class ContractOpenAPISchema(OpenAPISchema):
         return components
 
 
+ENDPOINT_SUFFIX = "_endpoint"
+
+
 class ContractNinjaAPI(NinjaAPI):
-    """NinjaAPI whose document is ContractOpenAPISchema."""
+    """NinjaAPI whose document is ContractOpenAPISchema.
+
+    Endpoint functions are named <what>_endpoint so they never read like the services they call
+    (lesson_unlock_endpoint calls unlock); operation ids and URL names leave the suffix out, so the document
+    clients generate code from keeps its names.
+    """
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        return super().get_openapi_operation_id(operation).removesuffix(ENDPOINT_SUFFIX)
+
+    def get_operation_url_name(self, operation: Operation, router: Router) -> str:
+        return super().get_operation_url_name(operation, router).removesuffix(ENDPOINT_SUFFIX)
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None

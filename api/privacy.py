@@ -10,7 +10,6 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
-from accounts.exceptions import AccountNotErasable
 from accounts.reauthentication import owner_confirmed
 from api.auth import require_user
 from api.schemas import NO_NUL_PATTERN, ErrorOut
@@ -48,7 +47,7 @@ def _signed_in_session(request: HttpRequest) -> Any:
     "ratings and reports, the whole ledger with reasons, and purchases. Sent as a download "
     "(Content-Disposition: attachment).",
 )
-def me_export(request: HttpRequest) -> HttpResponse:
+def me_export_endpoint(request: HttpRequest) -> HttpResponse:
     user = require_user(request)
     return export_response(account_export(user=user), user_id=user.pk)
 
@@ -61,16 +60,13 @@ def me_export(request: HttpRequest) -> HttpResponse:
     "with a provider or a passkey). The ledger and purchases are kept under an anonymous owner; everything else "
     "about the learner is deleted, and the session ends.",
 )
-def me_delete(request: HttpRequest, payload: EraseIn) -> dict[str, bool]:
+def me_delete_endpoint(request: HttpRequest, payload: EraseIn) -> dict[str, bool]:
     user = require_user(request)
     session = _signed_in_session(request)
     if not owner_confirmed(request=request, user=user, password=payload.password, session=session):
         detail = "That password is not right." if payload.password else "Send your password, or sign in again first."
         raise HttpError(403, detail)
-    try:
-        account_erase(user=user)
-    except AccountNotErasable as error:
-        raise HttpError(403, str(error)) from error
+    account_erase(user=user)
     if session is not request.session:
         session.flush()
     request.session.flush()

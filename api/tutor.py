@@ -5,25 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from api.auth import require_user
-from api.idempotency import idempotency_key_header, idempotency_key_parse
+from api.idempotency import first_answer_get, first_answer_store, idempotency_key_header, idempotency_key_parse
 from api.schemas import ErrorOut
 from credits.selectors import wallet_summary
-from credits.services import IdempotencyConflict, InsufficientCredits
-from lessons.exceptions import LessonNotFound
-from lessons.models import Lesson
 from tutor.exceptions import (
     NotUnlocked,
-    QuestionInvalid,
-    QuestionKeyReused,
-    QuestionNotFound,
-    QuestionRateLimited,
-    UnlockKeyReused,
 )
 from tutor.models import QUESTION_LENGTH_MAX, ExplanationStatus, Question
 from tutor.selectors import (
@@ -97,13 +90,6 @@ class QuestionOut(Schema):
     created_at: datetime
 
 
-def _lesson(slug: str, user: Any, *, published_only: bool = False) -> Lesson:
-    try:
-        return lesson_for_tutor(slug=slug, user=user, published_only=published_only)
-    except LessonNotFound:
-        raise HttpError(404, f"No lesson with slug “{slug}”.") from None
-
-
 def _key(value: str | None) -> str:
     key = idempotency_key_parse(value)
     if key is None:
@@ -129,39 +115,37 @@ def _key(value: str | None) -> str:
         }
     },
 )
-def lesson_unlock(
+def lesson_unlock_endpoint(
     request: HttpRequest,
     slug: str,
     idempotency_key: str = idempotency_key_header("A UUID per unlock: the same key never charges twice."),
 ) -> Status[dict[str, Any]]:
     """Hold the lesson's price (captured once the explanation is ready, returned if it cannot be written).
-    201 the first time, 200 when already unlocked (nothing charged); the same Idempotency-Key never charges twice."""
+    201 the first time, 200 when already unlocked (nothing charged); the same Idempotency-Key never charges twice and
+    gets the first answer again, status and body."""
     user = require_user(request)
     key = _key(idempotency_key)
-    lesson = _lesson(slug, user, published_only=True)
-    try:
+    lesson = lesson_for_tutor(slug=slug, user=user, published_only=True)
+    operation = f"unlock:{lesson.pk}"
+    with transaction.atomic():  # the first answer is kept exactly when the unlock is
         result = unlock(user=user, lesson=lesson, idempotency_key=key)
-    except InsufficientCredits as error:
-        return Status(
-            402,
-            {
-                "detail": f"Not enough credits: ⚡{max(error.available, 0)} available, ⚡{lesson.unlock_price} needed.",
-                "available": error.available,
-                "price": lesson.unlock_price,
-            },
-        )
-    except (UnlockKeyReused, IdempotencyConflict) as error:
-        raise HttpError(409, str(error)) from error
-    summary = wallet_summary(user=user)
-    return Status(
-        201 if result.created else 200,
-        {
+        if not result.created:
+            # A replay of the key that unlocked it (its answer was lost) gets that answer again; another key finds
+            # the lesson already unlocked.
+            first = first_answer_get(user=user, operation=operation, key=key)
+            if first is not None:
+                return Status(*first)
+        summary = wallet_summary(user=user)
+        status = 201 if result.created else 200
+        body = {
             "unlocked": True,
             "balance": summary.balance,
             "available": summary.available,
             "explanation": {"status": result.explanation.status},
-        },
-    )
+        }
+        if result.created:
+            first_answer_store(user=user, operation=operation, key=key, status=status, body=body)
+    return Status(status, body)
 
 
 @router.get(
@@ -170,13 +154,13 @@ def lesson_unlock(
     summary="The AI tutor explanation I unlocked",
     exclude_none=True,  # "returned" and "detail" only when it failed
 )
-def lesson_explanation(request: HttpRequest, slug: str) -> dict[str, Any]:
+def lesson_explanation_endpoint(request: HttpRequest, slug: str) -> dict[str, Any]:
     """The explanation's state and text: the text so far while it is being written, all of it once ready."""
     user = require_user(request)
-    lesson = _lesson(slug, user)
+    lesson = lesson_for_tutor(slug=slug, user=user)
     try:
         explanation = explanation_for_learner(user=user, lesson=lesson)
-    except NotUnlocked as error:
+    except NotUnlocked:
         returned = unlock_for(user=user, lesson=lesson)
         if returned is not None and returned.hold is not None:
             # Their unlock failed and the credits came back: say so, unlike "never unlocked" (403).
@@ -188,7 +172,7 @@ def lesson_explanation(request: HttpRequest, slug: str) -> dict[str, Any]:
                 "detail": f"⚡{returned.hold.amount} returned — {UNWRITTEN_REASON}. You were not charged; unlock "
                 "again (POST …/unlock with a new Idempotency-Key) to try again.",
             }
-        raise HttpError(403, str(error)) from error
+        raise
     partial = explanation.status != ExplanationStatus.READY
     return {
         "status": explanation.status,
@@ -224,7 +208,7 @@ def _question_out(question: Question) -> dict[str, Any]:
     },
     summary="Ask the tutor about a lesson I unlocked",
 )
-def lesson_question_ask(
+def lesson_question_ask_endpoint(
     request: HttpRequest,
     slug: str,
     payload: QuestionIn,
@@ -236,27 +220,8 @@ def lesson_question_ask(
     written from the material. The same Idempotency-Key is the same question, never charged twice."""
     user = require_user(request)
     key = _key(idempotency_key)
-    lesson = _lesson(slug, user, published_only=True)
-    try:
-        asked = question_ask(user=user, lesson=lesson, text=payload.question, idempotency_key=key)
-    except QuestionInvalid as error:
-        raise HttpError(400, str(error)) from error
-    except NotUnlocked as error:
-        raise HttpError(403, str(error)) from error
-    except QuestionRateLimited as error:
-        raise HttpError(429, str(error)) from error
-    except (QuestionKeyReused, IdempotencyConflict) as error:
-        raise HttpError(409, str(error)) from error
-    except InsufficientCredits as error:
-        return Status(
-            402,
-            {
-                "detail": f"Not enough credits: ⚡{max(error.available, 0)} available, ⚡{error.required} needed "
-                "for a question.",
-                "available": error.available,
-                "price": error.required,
-            },
-        )
+    lesson = lesson_for_tutor(slug=slug, user=user, published_only=True)
+    asked = question_ask(user=user, lesson=lesson, text=payload.question, idempotency_key=key)
     question = asked.question
     return Status(202, {"id": question.pk, "status": question.status, "charged": question.charged})
 
@@ -266,17 +231,14 @@ def lesson_question_ask(
     response={200: list[QuestionOut], 404: ErrorOut},
     summary="My questions about a lesson",
 )
-def lesson_questions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+def lesson_questions_endpoint(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     user = require_user(request)
-    lesson = _lesson(slug, user)
+    lesson = lesson_for_tutor(slug=slug, user=user)
     return [_question_out(question) for question in questions_for(user=user, lesson=lesson)]
 
 
 @router.get("/questions/{question_id}", response={200: QuestionOut, 404: ErrorOut}, summary="One of my questions")
-def question_detail(request: HttpRequest, question_id: int) -> dict[str, Any]:
+def question_detail_endpoint(request: HttpRequest, question_id: int) -> dict[str, Any]:
     """The question and its answer as it stands; anyone else's question is 404."""
     user = require_user(request)
-    try:
-        return _question_out(question_for_learner(user=user, question_id=question_id))
-    except QuestionNotFound as error:
-        raise HttpError(404, str(error)) from error
+    return _question_out(question_for_learner(user=user, question_id=question_id))

@@ -7,6 +7,7 @@ from api.auth import REQUIRED_AUTH
 from api.credit_packs import router as credit_packs_router
 from api.credits import router as credits_router
 from api.curation import router as curation_router
+from api.errors import domain_errors_handle
 from api.gamification import router as gamification_router
 from api.lessons import router as lessons_router
 from api.openapi import ContractNinjaAPI
@@ -45,6 +46,9 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc.message)}, status=exc.status_code)
 
+
+# Every app's domain errors, answered with the status they carry (api/errors.py): no endpoint translates them.
+domain_errors_handle(api)
 
 # One router per subject, each in its own module of this package (api/lessons.py, api/credits.py, ...):
 # import it here and add it with api.add_router("", router). Imports only go down the layers.

@@ -444,3 +444,15 @@ TRANSCRIPT_MAX_LINE_CHARS = env.int("TRANSCRIPT_MAX_LINE_CHARS", default=10_000)
 # per poll, and at most the second figure per host per minute; the rest wait for the next poll or sweep.
 INGEST_FETCHES_PER_SOURCE_POLL = env.int("INGEST_FETCHES_PER_SOURCE_POLL", default=60)
 INGEST_FETCHES_PER_HOST_MINUTE = env.int("INGEST_FETCHES_PER_HOST_MINUTE", default=60)
+
+# --- Static files of an image (platform/Dockerfile) ------------------------------------------------------------------
+# STATIC_ROOT: where `collectstatic` writes and whitenoise reads. The image collects them at build time into a folder
+# of its own, outside VAR_DIR, so a read-only, full or mounted VAR_DIR neither stops the web from starting nor hides
+# the files. Unset: VAR_DIR/static (above).
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(STATIC_ROOT)))
+
+# --- The tutor worker's heartbeat (docs/operations.md) ---------------------------------------------------------------
+# While a worker writes an explanation it stamps its claim (progress_at) every TUTOR_HEARTBEAT_SECONDS; a claim that
+# missed three beats belongs to a killed worker, and the sweep (every minute) sends the job again without waiting for
+# TUTOR_CLAIM_LEASE_SECONDS.
+TUTOR_HEARTBEAT_SECONDS = env.float("TUTOR_HEARTBEAT_SECONDS", default=10.0)

@@ -7,6 +7,9 @@
 class CreditsError(Exception):
     """Base class of every credits error."""
 
+    # The HTTP status the API answers it with (api/errors.py); None: no caller's doing, a server error.
+    http_status: int | None = None
+
 
 class InvalidCreditsRequest(CreditsError, ValueError):
     """The arguments themselves are wrong (a zero amount, an empty reason or key): a bug in the caller."""
@@ -14,6 +17,8 @@ class InvalidCreditsRequest(CreditsError, ValueError):
 
 class InsufficientCredits(CreditsError):
     """The wallet's available balance (balance − open holds) is below what the caller asked for."""
+
+    http_status = 402
 
     def __init__(self, *, available: int, required: int, message: str | None = None) -> None:
         self.available = available
@@ -36,6 +41,8 @@ class WalletInDebt(InsufficientCredits):
 class IdempotencyConflict(CreditsError):
     """An idempotency key was used again with different arguments: the caller is confusing two operations."""
 
+    http_status = 409
+
 
 class HoldNotOpen(CreditsError):
     """The hold was already settled the other way (capturing a released hold, or releasing a captured one)."""
@@ -55,13 +62,19 @@ class LedgerIsAppendOnly(CreditsError):
 class PurchasesUnavailable(CreditsError):
     """Stripe is not configured here (STRIPE_SECRET_KEY is empty): packs can be shown but not bought."""
 
+    http_status = 503
+
 
 class PackNotAvailable(CreditsError):
     """The pack does not exist or is no longer on sale."""
 
+    http_status = 404
+
 
 class CheckoutRateLimited(CreditsError):
     """The learner started more checkouts than allowed lately; ``retry_after`` says in how many seconds one is free."""
+
+    http_status = 429
 
     def __init__(self, *, retry_after: int) -> None:
         self.retry_after = retry_after
@@ -73,3 +86,5 @@ class CheckoutRateLimited(CreditsError):
 
 class CheckoutFailed(CreditsError):
     """Stripe could not start a checkout; the message is safe to show. Trying again with the same key is safe."""
+
+    http_status = 502

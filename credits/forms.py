@@ -4,6 +4,8 @@ import uuid
 
 from django import forms
 
+from credits.models import CALLER_KEY_MAX_LENGTH
+
 
 class CreditsAdjustForm(forms.Form):
     amount = forms.IntegerField(
@@ -17,7 +19,7 @@ class CreditsAdjustForm(forms.Form):
         help_text="Plain words; the learner reads this on their statement.",
     )
     # Made when the form is shown: a double click or a resubmitted page posts the same key and moves nothing twice.
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=CALLER_KEY_MAX_LENGTH)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("initial", {"idempotency_key": f"admin-adjust:{uuid.uuid4()}"})

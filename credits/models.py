@@ -17,6 +17,14 @@ from django.utils import timezone
 from credits.exceptions import LedgerIsAppendOnly
 from credits.references import purchase_reference
 
+# One rule for idempotency keys. Every key column (ledger entries, holds, purchases, the tutor's questions) is
+# IDEMPOTENCY_KEY_LENGTH long. A key a caller sends (the API's Idempotency-Key header, a page's hidden key) is at most
+# CALLER_KEY_MAX_LENGTH, which leaves KEY_PREFIX_ROOM for the namespace a producer puts in front of it
+# ("tutor-unlock:", "tutor-question:", "api:"), so a caller's key fits every column with or without its prefix.
+IDEMPOTENCY_KEY_LENGTH = 200
+KEY_PREFIX_ROOM = 40
+CALLER_KEY_MAX_LENGTH = IDEMPOTENCY_KEY_LENGTH - KEY_PREFIX_ROOM
+
 
 class Wallet(models.Model):
     user = models.OneToOneField(
@@ -99,7 +107,7 @@ class LedgerEntry(models.Model):
     kind = models.CharField(max_length=20, choices=EntryKind.choices)
     reason = models.TextField(help_text="Plain words, shown to the learner on the statement.")
     reference = models.CharField(max_length=200, blank=True, help_text="What it was for, e.g. unlock:lesson:42.")
-    idempotency_key = models.CharField(max_length=200)
+    idempotency_key = models.CharField(max_length=IDEMPOTENCY_KEY_LENGTH)
     balance_after = models.BigIntegerField()
     reverses = models.OneToOneField(
         "self",
@@ -157,7 +165,7 @@ class Hold(models.Model):
     amount = models.BigIntegerField()
     reason = models.TextField(help_text="Plain words: what the credits are held for.")
     reference = models.CharField(max_length=200)
-    idempotency_key = models.CharField(max_length=200)
+    idempotency_key = models.CharField(max_length=IDEMPOTENCY_KEY_LENGTH)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     expires_at = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -264,7 +272,9 @@ class Purchase(models.Model):
     credits = models.PositiveIntegerField()
     price = models.PositiveIntegerField(help_text="Minor units charged.")
     currency = models.CharField(max_length=3)
-    idempotency_key = models.CharField(max_length=200, help_text="The buyer's request key: a double click buys once.")
+    idempotency_key = models.CharField(
+        max_length=IDEMPOTENCY_KEY_LENGTH, help_text="The buyer's request key: a double click buys once."
+    )
     status = models.CharField(max_length=20, choices=PurchaseStatus.choices, default=PurchaseStatus.CREATED)
     checkout_session_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
     checkout_url = models.URLField(max_length=2000, blank=True)

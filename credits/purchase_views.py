@@ -26,7 +26,7 @@ from credits.exceptions import (
     PackNotAvailable,
     PurchasesUnavailable,
 )
-from credits.models import CreditPack, Purchase, PurchaseStatus
+from credits.models import CALLER_KEY_MAX_LENGTH, CreditPack, Purchase, PurchaseStatus
 from credits.money import money_display
 from credits.selectors import (
     WalletSummary,
@@ -42,7 +42,6 @@ from credits.services.purchases import purchase_check_with_stripe, purchase_chec
 POLL_SECONDS = {PurchaseStatus.CREATED: 1, PurchaseStatus.PENDING: 10}
 # While the page polls, it asks Stripe itself at most this often (the webhook normally arrives first).
 STRIPE_CHECK_INTERVAL_SECONDS = 5
-MAX_KEY_LENGTH = 100
 
 
 def _login_url() -> str:
@@ -84,7 +83,7 @@ def pack_buy_view(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, "That pack is no longer on sale; pick another one below.")
         return redirect("credits:packs")
     key = request.POST.get("idempotency_key", "").strip()
-    if not key or len(key) > MAX_KEY_LENGTH:
+    if not key or len(key) > CALLER_KEY_MAX_LENGTH:
         key = f"web:{uuid.uuid4()}"
     try:
         _purchase, checkout_url = purchase_checkout_start(user=user, pack=pack, idempotency_key=key)

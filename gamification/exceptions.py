@@ -9,9 +9,14 @@ from gamification.rewards import wait_in_words
 class GamificationError(Exception):
     """Base class of every gamification error."""
 
+    # The HTTP status the API answers it with (api/errors.py); None: no caller's doing, a server error.
+    http_status: int | None = None
+
 
 class CompletionTooSoon(GamificationError):
     """The lesson was not open long enough to count as done, and no check question was answered right."""
+
+    http_status = 409
 
     def __init__(
         self, *, lesson_title: str, seconds_left: int, questions_can_help: bool, not_open: bool = False

@@ -137,17 +137,21 @@ class IncomingLessonAdmin(admin.ModelAdmin):
     def original(self, obj: Lesson) -> str:
         return format_html('<a href="{}" target="_blank" rel="noopener noreferrer">Open ↗</a>', obj.external_url)
 
-    @admin.action(description="Publish the selected lessons (with the suggested category and summary where empty)")
+    # Deciding changes the lessons: the change permission, as the curation API requires (api/curation.py).
+    @admin.action(
+        description="Publish the selected lessons (with the suggested category and summary where empty)",
+        permissions=["change"],
+    )
     def publish_incoming(self, request: HttpRequest, queryset: QuerySet[Lesson]) -> None:
         done = incoming_lessons_publish(lessons=queryset)
         self.message_user(request, f"Published {done} lesson{'s' if done != 1 else ''}.", messages.SUCCESS)
 
-    @admin.action(description="Reject the selected lessons (they never come back)")
+    @admin.action(description="Reject the selected lessons (they never come back)", permissions=["change"])
     def reject_incoming(self, request: HttpRequest, queryset: QuerySet[Lesson]) -> None:
         done = sum(1 for lesson in queryset if _quietly(lesson_reject, lesson=lesson))
         self.message_user(request, f"Rejected {done} lesson{'s' if done != 1 else ''}.", messages.SUCCESS)
 
-    @admin.action(description="Merge the selected lessons into an existing lesson…")
+    @admin.action(description="Merge the selected lessons into an existing lesson…", permissions=["change"])
     def merge_incoming(self, request: HttpRequest, queryset: QuerySet[Lesson]) -> HttpResponse | None:
         form = MergeForm(request.POST if "into" in request.POST else None)
         if form.is_valid():

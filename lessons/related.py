@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import transaction
+
 from lessons.models import Chapter, Lesson, RelatedLesson
 
 COMPUTED_PER_LESSON = 4
@@ -86,7 +88,13 @@ def related_recompute(*, lesson: Lesson | None = None, lessons: Iterable[Lesson]
     from lessons.services import related_computed_replace  # services enqueue the task that calls this module
 
     written = [document.pk for document in documents if only is None or document.pk in only]
-    stored = related_computed_replace(lesson_ids=written, rows=rows)
+    with transaction.atomic():
+        # Runs that overlap (a curator publishing several items, each queueing a recompute) take turns here: each
+        # locks the lessons whose rows it rewrites, in one order, so the next one's delete sees and removes the rows
+        # the first one stored instead of meeting them at the unique index. The last to commit wins; both read the
+        # same catalog. NO KEY: learners' rows that refer to these lessons are still written meanwhile.
+        list(Lesson.objects.select_for_update(no_key=True).filter(pk__in=written).order_by("pk").values_list("pk"))
+        stored = related_computed_replace(lesson_ids=written, rows=rows)
     return RelatedRecomputed(lessons=len(written), rows=stored)
 
 

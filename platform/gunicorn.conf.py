@@ -26,3 +26,10 @@ control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or str(
     / "run"
     / f"gunicorn-{os.getpid()}.ctl"
 )
+# Request limits: gunicorn refuses what passes them itself, in HTML, before the API can answer in JSON. The request
+# line gets gunicorn's maximum (8190 bytes; its default 4094 turned a long but valid query into 414), header fields
+# twice gunicorn's default, so an over-long Idempotency-Key or token reaches the API and gets its own 400 or 401.
+# What still passes these gunicorn answers itself (414, 431, 400 for bytes HTTP does not allow): docs/api.md.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 16384

@@ -7,13 +7,20 @@
 class TutorError(Exception):
     """Base class of every tutor error."""
 
+    # The HTTP status the API answers it with (api/errors.py); None: no caller's doing, a server error.
+    http_status: int | None = None
+
 
 class UnlockKeyReused(TutorError):
     """The idempotency key belongs to an earlier unlock whose credits were returned; trying again needs a new key."""
 
+    http_status = 409
+
 
 class NotUnlocked(TutorError):
     """The learner has not unlocked this lesson's explanation (or the credits held for it were returned)."""
+
+    http_status = 403
 
 
 class FeedbackNotAllowed(TutorError):
@@ -31,14 +38,22 @@ class GenerationRetry(TutorError):
 class QuestionInvalid(TutorError):
     """A question that is empty or longer than the tutor reads."""
 
+    http_status = 400
+
 
 class QuestionRateLimited(TutorError):
     """The learner asked as many questions as an hour allows."""
+
+    http_status = 429
 
 
 class QuestionKeyReused(TutorError):
     """The idempotency key belongs to another question."""
 
+    http_status = 409
+
 
 class QuestionNotFound(TutorError):
     """No such question, or not the learner's own."""
+
+    http_status = 404

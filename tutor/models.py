@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from credits.models import Hold, LedgerEntry
+from credits.models import IDEMPOTENCY_KEY_LENGTH, Hold, LedgerEntry
 from lessons.models import Lesson
 
 
@@ -282,7 +282,7 @@ class Question(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tutor_questions")
     lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="tutor_questions")
     text = models.CharField(max_length=QUESTION_LENGTH_MAX)
-    idempotency_key = models.CharField(max_length=100)
+    idempotency_key = models.CharField(max_length=IDEMPOTENCY_KEY_LENGTH)
     free = models.BooleanField(default=False, help_text="One of the questions that come with the unlock.")
     hold = models.OneToOneField(Hold, on_delete=models.PROTECT, null=True, blank=True, related_name="tutor_question")
     status = models.CharField(max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.QUEUED)

@@ -1,8 +1,8 @@
 """Checks on what callers pass in: a wrong argument is a bug in the caller, said loudly before anything is locked."""
 
 from credits.exceptions import InvalidCreditsRequest
+from credits.models import IDEMPOTENCY_KEY_LENGTH
 
-MAX_KEY_LENGTH = 200
 MAX_REFERENCE_LENGTH = 200
 
 
@@ -30,7 +30,7 @@ def require_reason(reason: str) -> str:
 
 
 def require_key(idempotency_key: str) -> str:
-    return require_text(idempotency_key, name="The idempotency key", max_length=MAX_KEY_LENGTH)
+    return require_text(idempotency_key, name="The idempotency key", max_length=IDEMPOTENCY_KEY_LENGTH)
 
 
 def require_reference(reference: str, *, required: bool = False) -> str:

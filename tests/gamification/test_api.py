@@ -104,7 +104,7 @@ def test_a_right_first_answer_lets_the_api_complete_at_once_and_report_the_strea
 def test_an_unknown_lesson_is_a_404(client, token):
     response = call(client, "post", "/lessons/no-such-lesson/complete", token)
     assert response.status_code == 404
-    assert response.json() == {"detail": "No such lesson."}
+    assert response.json() == {"detail": "No lesson with slug “no-such-lesson”."}
 
 
 def test_me_answers_xp_level_streak_badges_and_the_wallet(client, token, learner, quiz_lesson, settings):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from ingest.services import source_poll
 from lessons.models import Lesson, LessonStatus, Source
-from tests.factories import LessonFactory
+from tests.factories import LessonFactory, UserFactory
 from tests.ingest.conftest import source_for
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,18 @@ def test_bulk_publish_and_reject_from_the_queue(staff_client, podcast):
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == (LessonStatus.PUBLISHED, LessonStatus.REJECTED)
+
+
+def test_staff_who_may_only_view_the_queue_cannot_publish_or_reject_from_it(client, podcast):
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.set(Permission.objects.filter(codename="view_incominglesson"))
+    client.force_login(viewer)
+    item = Lesson.objects.get(identity_key="test-podcast-episode-1")
+    assert client.get(QUEUE).status_code == 200
+    for action in ("publish_incoming", "reject_incoming", "merge_incoming"):
+        client.post(QUEUE, {"action": action, "_selected_action": [item.pk]})
+    item.refresh_from_db()
+    assert item.status == LessonStatus.INCOMING
 
 
 def test_merging_gives_the_existing_lesson_what_it_lacked_and_rejects_the_item(staff_client, podcast):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from ingest.services import source_poll
 from lessons.models import Lesson, LessonStatus
@@ -113,3 +114,42 @@ def test_visitors_get_401_and_learners_403(client, method, path):
     response = getattr(client, method)(path)
     assert response.status_code == 403
     assert response.json()["detail"].startswith("Only curators")
+
+
+def curator_with(*codenames: str):
+    """A staff account (not a superuser) holding only these permissions on the incoming queue."""
+    user = UserFactory(is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="ingest", codename__in=codenames))
+    return user
+
+
+def test_staff_without_the_queues_permissions_can_neither_see_nor_decide(client, incoming):
+    lesson = incoming.get(title="Plain words")
+    client.force_login(curator_with())
+    for method, path in [
+        ("get", INCOMING),
+        ("post", f"{INCOMING}/{lesson.slug}/publish"),
+        ("post", f"{INCOMING}/{lesson.slug}/reject"),
+    ]:
+        response = getattr(client, method)(path)
+        assert response.status_code == 403, path
+        assert response.json()["detail"].startswith("Only curators")
+    lesson.refresh_from_db()
+    assert lesson.status == LessonStatus.INCOMING
+
+
+def test_staff_who_may_only_view_the_queue_see_it_but_cannot_publish(client, incoming):
+    lesson = incoming.get(title="Plain words")
+    client.force_login(curator_with("view_incominglesson"))
+    assert client.get(INCOMING).json()["count"] == 5
+    assert client.post(f"{INCOMING}/{lesson.slug}/publish").status_code == 403
+    lesson.refresh_from_db()
+    assert lesson.status == LessonStatus.INCOMING
+
+
+def test_staff_allowed_to_change_incoming_lessons_publish_and_reject(client, incoming):
+    first, second = incoming.order_by("pk")[:2]
+    client.force_login(curator_with("change_incominglesson"))
+    assert client.get(INCOMING).status_code == 200
+    assert client.post(f"{INCOMING}/{first.slug}/publish").json()["status"] == "published"
+    assert client.post(f"{INCOMING}/{second.slug}/reject").json()["status"] == "rejected"

@@ -1,11 +1,13 @@
 """Related lessons by similarity: precomputed, curated ones left alone, drafts never suggested, stable when rerun."""
 
 import pytest
+from django.conf import settings
 
 from lessons.models import Lesson, RelatedLesson
 from lessons.related import COMPUTED_PER_LESSON, related_recompute
 from lessons.tasks import related_recompute_task
 from tests.factories import CategoryFactory, ChapterFactory, LessonFactory, RelatedLessonFactory
+from tests.threads import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +111,19 @@ def test_the_task_recomputes_and_reports_the_rows_stored(topics, celery_eager):
     rows = related_recompute_task.delay(topics["attention"].pk).get()
     assert rows == RelatedLesson.objects.filter(curated=False).count() > 0
     assert related_recompute_task.delay(None).get() == rows
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not settings.IS_POSTGRES, reason="needs PostgreSQL: SQLite runs one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_overlapping_recomputes_both_succeed_and_leave_one_set_of_rows(topics):
+    """Two workers recomputing at once (publishing several items) deleted and inserted the same rows: the second
+    insert met the first one's rows at the unique index and failed for good."""
+    related_recompute()
+    expected = sorted(RelatedLesson.objects.filter(curated=False).values_list("lesson_id", "related_id", "position"))
+    for _round in range(5):
+        outcomes = at_once(2, related_recompute)
+        assert all(not isinstance(outcome, Exception) for outcome in outcomes), outcomes
+        assert [outcome.rows for outcome in outcomes] == [len(expected)] * 2
+        rows = RelatedLesson.objects.filter(curated=False).values_list("lesson_id", "related_id", "position")
+        assert sorted(rows) == expected

@@ -41,18 +41,26 @@ def test_the_first_unlock_answers_201_with_the_balance_and_what_is_held(api, les
     assert response.json() == {"unlocked": True, "balance": 100, "available": 70, "explanation": {"status": "pending"}}
 
 
-def test_unlocking_again_answers_200_and_charges_nothing(api, lesson, learner):
+def test_unlocking_again_with_another_key_answers_200_and_charges_nothing(api, lesson, learner):
     unlock(api, lesson.slug, key="first")
-    for key in ("first", "another"):
-        response = unlock(api, lesson.slug, key=key)
-        assert response.status_code == 200
-        assert response.json() == {
-            "unlocked": True,
-            "balance": 100,
-            "available": 70,
-            "explanation": {"status": "pending"},
-        }
+    response = unlock(api, lesson.slug, key="another")
+    assert response.status_code == 200
+    assert response.json() == {"unlocked": True, "balance": 100, "available": 70, "explanation": {"status": "pending"}}
     assert Hold.objects.filter(wallet__user=learner).count() == 1
+
+
+def test_a_replayed_key_whose_answer_was_lost_gets_the_first_answer_again(api, lesson, learner):
+    first = unlock(api, lesson.slug, key="first")
+    run_worker(lesson)  # meanwhile the explanation was written and the price captured
+    replay = unlock(api, lesson.slug, key="first")
+    assert (replay.status_code, replay.json()) == (201, first.json())
+    assert first.json() == {"unlocked": True, "balance": 100, "available": 70, "explanation": {"status": "pending"}}
+    assert Hold.objects.filter(wallet__user=learner).count() == 1
+    # The key belongs to this lesson's unlock: on another lesson already unlocked it is no replay of it.
+    other = LessonFactory()
+    unlock(api, other.slug, key="other")
+    elsewhere = unlock(api, other.slug, key="first")
+    assert (elsewhere.status_code, elsewhere.json()["available"]) == (200, 40)
 
 
 def test_an_unlock_of_a_ready_explanation_is_charged_at_once(api, lesson, other_learner):

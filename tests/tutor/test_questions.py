@@ -14,6 +14,7 @@ from tests.factories import LearnerWithCreditsFactory
 from tests.threads import at_once
 from tests.tutor.conftest import ALWAYS_FAILS, postgres_only
 from tutor import services
+from tutor.exceptions import QuestionRateLimited
 from tutor.models import Question, QuestionStatus
 from tutor.services.concepts import concepts_refresh
 
@@ -224,6 +225,37 @@ def test_ten_simultaneous_submits_of_the_fourth_question_hold_five_once(paper_ca
     assert len(set(outcomes)) == 1
     assert Hold.objects.filter(tutor_question__isnull=False).count() == 1
     assert wallet_summary(user=learner).available == 100 - 30 - 5
+
+
+@pytest.mark.postgres
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_forty_questions_at_once_over_four_lessons_accept_exactly_the_hourly_limit(paper_catalog, settings):
+    """The limit is per learner, not per lesson: questions on different lessons counted each other only by luck."""
+    settings.TUTOR_QUESTIONS_PER_HOUR = 20
+    learner = LearnerWithCreditsFactory(credits=1000)
+    lessons = list(paper_catalog.values())
+    assert len(lessons) == 4
+    for lesson in lessons:
+        services.unlock(user=learner, lesson=lesson, idempotency_key=f"unlock-{lesson.pk}")
+    turns = iter(range(40))
+
+    def ask_one() -> str:
+        turn = next(turns)
+        try:
+            services.question_ask(
+                user=learner, lesson=lessons[turn % 4], text=f"{UNIVERSAL} ({turn})", idempotency_key=f"q-{turn}"
+            )
+        except QuestionRateLimited:
+            return "limited"
+        return "accepted"
+
+    outcomes = at_once(40, ask_one)
+
+    assert sorted(map(str, outcomes)) == ["accepted"] * 20 + ["limited"] * 20
+    assert Question.objects.filter(user=learner).count() == 20
+    charged = Hold.objects.filter(tutor_question__isnull=False).count()
+    assert wallet_summary(user=learner).available == 1000 - 4 * 30 - charged * 5
 
 
 def test_with_the_openai_backend_the_model_answers_from_the_retrieved_passages_only(api, seed, settings):

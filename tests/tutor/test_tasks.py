@@ -1,6 +1,7 @@
 """The tutor's Celery tasks in-process: retries with exponential backoff, the last failure returning the credits,
 the queue each task goes to, and the sweep beat runs."""
 
+import time
 import uuid
 from datetime import timedelta
 
@@ -141,3 +142,62 @@ def test_generation_is_acknowledged_late_and_given_back_when_its_worker_is_lost(
     # visibility timeout, so Redis redelivers only messages whose worker is gone.
     assert app.conf.task_soft_time_limit < app.conf.task_time_limit
     assert app.conf.task_time_limit < 3600
+
+
+def test_a_claim_whose_worker_went_silent_is_taken_back_by_the_sweep_well_before_the_lease(
+    waiting, settings, monkeypatch
+):
+    """A killed worker stops its heartbeat: three beats missed, the sweep sends the job again and a new delivery
+    claims it, instead of waiting out TUTOR_CLAIM_LEASE_SECONDS (660 s)."""
+    sent = []
+    monkeypatch.setattr("tutor.services.generation._generation_send", sent.append)
+    assert services.explanation_claim(explanation_id=waiting.pk, claimant="killed-worker") is not None
+    silent_for = timedelta(seconds=3 * settings.TUTOR_HEARTBEAT_SECONDS + 1)
+    assert silent_for < timedelta(seconds=60) < timedelta(seconds=settings.TUTOR_CLAIM_LEASE_SECONDS)
+    now = timezone.now()
+    Explanation.objects.filter(pk=waiting.pk).update(
+        claimed_at=now - silent_for - timedelta(seconds=5), enqueued_at=now - silent_for - timedelta(seconds=5),
+        progress_at=now - silent_for,
+    )  # fmt: skip
+    assert services.explanations_recover(now=now) == 1
+    assert sent == [waiting.pk]
+    assert services.explanation_claim(explanation_id=waiting.pk, claimant="next-delivery") is not None
+
+
+def test_a_claim_with_a_recent_heartbeat_is_left_to_its_worker(waiting, settings, monkeypatch):
+    sent = []
+    monkeypatch.setattr("tutor.services.generation._generation_send", sent.append)
+    services.explanation_claim(explanation_id=waiting.pk, claimant="live-worker")
+    now = timezone.now()
+    Explanation.objects.filter(pk=waiting.pk).update(
+        claimed_at=now - timedelta(seconds=300), enqueued_at=now - timedelta(seconds=300), progress_at=now
+    )
+    assert services.explanations_recover(now=now) == 0
+    assert services.explanation_claim(explanation_id=waiting.pk, claimant="another") is None
+    assert sent == []
+
+
+class SilentModel:
+    """A model call that says nothing for longer than three heartbeats, and asks the sweep meanwhile."""
+
+    name, model = "test-silent", "silent-1"
+    swept: list[int] = []
+
+    def generate(self, material, *, on_progress=None):
+        from tests.tutor.backends_for_tests import guide_markdown
+        from tutor.backends import GenerationResult
+
+        time.sleep(1.0)
+        SilentModel.swept.append(services.explanations_recover())
+        return GenerationResult(markdown=guide_markdown(material), backend=self.name, model=self.model)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_keeps_its_claim_alive_while_the_model_is_silent(learner, lesson, settings, monkeypatch):
+    monkeypatch.setattr("tutor.services.generation._generation_send", lambda explanation_id: None)
+    settings.TUTOR_HEARTBEAT_SECONDS = 0.1
+    settings.TUTOR_BACKEND = f"{__name__}.SilentModel"
+    explanation = services.unlock(user=learner, lesson=lesson, idempotency_key="heartbeat").explanation
+    SilentModel.swept.clear()
+    outcome = services.explanation_write(explanation_id=explanation.pk, claimant="task-1", final_attempt=True)
+    assert (outcome, SilentModel.swept) == (services.WRITTEN, [0])

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 import time
 import uuid
 from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
@@ -42,6 +43,29 @@ WRITTEN, FAILED, SKIPPED, SUPERSEDED = "ready", "failed", "skipped", "superseded
 
 def _lease() -> timedelta:
     return timedelta(seconds=settings.TUTOR_CLAIM_LEASE_SECONDS)
+
+
+def _silent_since(now: datetime) -> datetime:
+    """A running claim with no heartbeat since then (three beats missed) belongs to a worker that is gone."""
+    return now - timedelta(seconds=3 * settings.TUTOR_HEARTBEAT_SECONDS)
+
+
+def _claim_dead(now: datetime) -> Q:
+    """A running claim past its lease, or whose worker stopped beating (progress_at): a killed worker's job is taken
+    back within a minute or so instead of after the whole lease."""
+    silent = _silent_since(now)
+    return Q(claimed_at__lt=now - _lease()) | (
+        Q(claimed_at__lt=silent) & (Q(progress_at__isnull=True) | Q(progress_at__lt=silent))
+    )
+
+
+def _claim_alive(explanation: Explanation, now: datetime) -> bool:
+    silent = _silent_since(now)
+    if explanation.claimed_at is None or explanation.claimed_at < now - _lease():
+        return False
+    return explanation.claimed_at >= silent or (
+        explanation.progress_at is not None and explanation.progress_at >= silent
+    )
 
 
 # --- The current explanation of a lesson ----------------------------------------------------------------------------
@@ -108,11 +132,10 @@ def explanation_generation_ensure(*, explanation: Explanation) -> bool:
     Call with the explanation's row locked (or its state otherwise settled) so two requests do not both reset it.
     """
     now = timezone.now()
-    stale = now - _lease()
     status = explanation.status
     if status == ExplanationStatus.READY:
         return False
-    if status == ExplanationStatus.RUNNING and explanation.claimed_at and explanation.claimed_at >= stale:
+    if status == ExplanationStatus.RUNNING and _claim_alive(explanation, now):
         return False
     if status == ExplanationStatus.PENDING and explanation.enqueued_at and explanation.enqueued_at >= _unclaimed(now):
         return False
@@ -129,7 +152,7 @@ def explanation_generation_ensure(*, explanation: Explanation) -> bool:
 
 
 def _claimable(claimant: str, now: datetime) -> Q:
-    claimable = Q(status=ExplanationStatus.PENDING) | Q(status=ExplanationStatus.RUNNING, claimed_at__lt=now - _lease())
+    claimable = Q(status=ExplanationStatus.PENDING) | (Q(status=ExplanationStatus.RUNNING) & _claim_dead(now))
     if claimant:
         # The broker delivers a message again only when the worker that had it is gone (acks_late with
         # reject_on_worker_lost, or the visibility timeout), so the same task id may take its own claim back at once.
@@ -154,6 +177,33 @@ def explanation_claim(*, explanation_id: int, claimant: str) -> str | None:
         attempts=F("attempts") + 1,
     )
     return token if claimed else None
+
+
+class _ClaimHeartbeat:
+    """Beats on the claim (progress_at) every TUTOR_HEARTBEAT_SECONDS while the backend writes, from a thread with its
+    own connection: a model call may stay silent for a minute, and the sweep must tell that from a killed worker."""
+
+    def __init__(self, *, explanation_id: int, token: str) -> None:
+        self.rows = Explanation.objects.filter(pk=explanation_id, claim_token=token, status=ExplanationStatus.RUNNING)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"claim-heartbeat-{explanation_id}", daemon=True)
+
+    def __enter__(self) -> None:
+        self.thread.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+    def _beat(self) -> None:
+        try:
+            while not self.stopped.wait(float(settings.TUTOR_HEARTBEAT_SECONDS)):
+                try:
+                    self.rows.update(progress_at=timezone.now())
+                except DatabaseError:  # the next beat tries again; the writer notices a lost database itself
+                    logger.warning("Heartbeat of %s not stored", self.thread.name)
+        finally:
+            connection.close()  # this thread's own connection
 
 
 class _ClaimLost(Exception):  # noqa: N818 - a signal between our own functions, never seen outside this module
@@ -200,9 +250,10 @@ def explanation_write(*, explanation_id: int, claimant: str, final_attempt: bool
     explanation = Explanation.objects.get(pk=explanation_id)
     material = _material_with_concepts(material_from_json(explanation.material), lesson_id=explanation.lesson_id)
     try:
-        result = backend_get().generate(
-            material, on_progress=_ProgressWriter(explanation_id=explanation_id, token=token)
-        )
+        with _ClaimHeartbeat(explanation_id=explanation_id, token=token):
+            result = backend_get().generate(
+                material, on_progress=_ProgressWriter(explanation_id=explanation_id, token=token)
+            )
         if not result.markdown.strip():
             raise PermanentBackendError("the backend answered with no text")
     except _ClaimLost:
@@ -328,15 +379,14 @@ def explanations_recover(*, now: datetime | None = None) -> int:
     and the broker did not hand the message back, as kombu's filesystem transport never does), or pending with no
     enqueue within the lease. A job out of attempts fails and returns the credits. Returns how many it handled."""
     now = now or timezone.now()
-    stale = now - _lease()
-    lost = Explanation.objects.filter(_lost(stale, _unclaimed(now))).values_list("pk", "attempts")
+    lost = Explanation.objects.filter(_lost(now)).values_list("pk", "attempts")
     handled = 0
     for explanation_id, attempts in list(lost):
         if attempts >= settings.TUTOR_MAX_ATTEMPTS:
             handled += _explanation_give_up(explanation_id=explanation_id, claimant="")
             continue
         # Conditional, so two sweeps running at once enqueue it once.
-        enqueued = Explanation.objects.filter(_lost(stale, _unclaimed(now)), pk=explanation_id).update(enqueued_at=now)
+        enqueued = Explanation.objects.filter(_lost(now), pk=explanation_id).update(enqueued_at=now)
         if enqueued:
             logger.warning("Explanation #%s lost its worker or its message; enqueued again", explanation_id)
             try:
@@ -353,11 +403,12 @@ def _unclaimed(now: datetime) -> datetime:
     return now - timedelta(seconds=settings.TUTOR_ENQUEUE_RETRY_SECONDS)
 
 
-def _lost(stale: datetime, unclaimed: datetime) -> Q:
-    # A running job is lost when its claim outlived the lease (and it was not re-sent within the lease); a pending one
-    # when no worker claimed it within TUTOR_ENQUEUE_RETRY_SECONDS of its last enqueue.
-    running_orphan = Q(status=ExplanationStatus.RUNNING, claimed_at__lt=stale) & (
-        Q(enqueued_at__lt=stale) | Q(enqueued_at__isnull=True)
+def _lost(now: datetime) -> Q:
+    # A running job is lost when its claim is dead (lease or heartbeat) and it was not re-sent since its worker went
+    # silent; a pending one when no worker claimed it within TUTOR_ENQUEUE_RETRY_SECONDS of its last enqueue.
+    unclaimed = _unclaimed(now)
+    running_orphan = (Q(status=ExplanationStatus.RUNNING) & _claim_dead(now)) & (
+        Q(enqueued_at__lt=_silent_since(now)) | Q(enqueued_at__isnull=True)
     )
     pending_unclaimed = Q(status=ExplanationStatus.PENDING) & (
         Q(enqueued_at__lt=unclaimed) | Q(enqueued_at__isnull=True)

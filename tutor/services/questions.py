@@ -62,6 +62,10 @@ def question_ask(*, user: User, lesson: Lesson, text: str, idempotency_key: str)
     """
     text = question_text_clean(text)
     with transaction.atomic():
+        # The learner's row, locked first: the hourly limit counts their questions on every lesson, so two questions
+        # on two lessons must count each other (the unlock's lock below only orders questions on one lesson).
+        # NO KEY: rows that merely refer to the learner (progress, XP) are still written meanwhile.
+        User.objects.select_for_update(no_key=True).filter(pk=user.pk).exists()
         # The learner's unlock, locked: their questions on this lesson are counted and charged one at a time.
         unlock = (
             Unlock.objects.select_for_update(of=("self",))
