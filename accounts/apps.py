@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from config.learner_pages import invalidation_connect
+        from core.learner_pages import invalidation_connect
 
         # A save of any row that belongs to a user drops that learner's cached pages.
         invalidation_connect()

@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 
 from api.auth import OPTIONAL_AUTH, request_user
 from api.schemas import NO_NUL_PATTERN, ErrorOut
-from config.page_cache import shared_page
+from core.page_cache import shared_page
 from lessons.cache import content_version
 from lessons.exceptions import LessonNotFound
 from lessons.models import Lesson, Level

@@ -10,7 +10,7 @@ from http import HTTPStatus
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from config.page_cache import signed_in
+from core.page_cache import signed_in
 
 logger = logging.getLogger(__name__)
 

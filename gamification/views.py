@@ -18,8 +18,8 @@ from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
 from accounts.selectors import signed_in_user
-from config.learner_pages import learner_page
-from config.page_cache import fresh_key
+from core.learner_pages import learner_page
+from core.page_cache import fresh_key
 from credits.selectors import wallet_summary
 from credits.services import InsufficientCredits
 from gamification import selectors, services

@@ -10,7 +10,7 @@ import trafilatura
 
 from ingest.fetching import Fetched
 from lessons.chapters import ParsedChapter
-from tutor.transcripts import TranscriptFormatError, transcript_parse
+from lessons.transcripts import TranscriptFormatError, transcript_parse
 
 MAX_CHAPTERS = 500
 

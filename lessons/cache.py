@@ -1,5 +1,5 @@
 """The catalog's content version: one token that changes whenever anything a visitor can see of the catalog may have
-changed. Cached pages (config/page_cache.py) and cached page parts put it in their keys, so a change never serves a
+changed. Cached pages (core/page_cache.py) and cached page parts put it in their keys, so a change never serves a
 stale page: the next request renders afresh under the new token, and the old entries expire on their own.
 
 What changes it:
@@ -23,7 +23,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from config.page_cache import VersionKey, cache_call
+from core.page_cache import VersionKey, cache_call
 from lessons.models import Category, Chapter, Course, CourseLesson, Lesson, LessonStatus, RelatedLesson, Source
 
 VERSION_KEY = "lessons:content-version"
@@ -38,7 +38,7 @@ def content_changed() -> None:
 
     Now: no request keeps serving the pages of the old content. At commit: a request that ran in between read the
     rows as they were before the commit and may have cached them under the version of "now"; that version is dropped
-    too. A cache outage does not stop the write (config/page_cache.py logs it); pages then wait for their expiry.
+    too. A cache outage does not stop the write (core/page_cache.py logs it); pages then wait for their expiry.
     """
     cache_call(_version_bump)
     connection = transaction.get_connection()

@@ -17,8 +17,8 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.selectors import signed_in_user
-from config.learner_pages import learner_page
-from config.page_cache import shared_page
+from core.learner_pages import learner_page
+from core.page_cache import shared_page
 from lessons import page_parts, selectors, services
 from lessons.cache import content_version
 from lessons.exceptions import CourseNotFound, LessonNotAvailable, LessonNotFound

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 
 from accounts.models import User
-from config.page_cache import cached_or_computed
+from core.page_cache import cached_or_computed
 from credits.models import Hold
 from credits.selectors import WalletSummary, wallet_summary
 from lessons.exceptions import LessonNotFound

@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 from django.db import IntegrityError, connection, transaction
 
 from accounts.models import User
-from config.learner_pages import learner_changed
+from core.learner_pages import learner_changed
 from credits.models import Hold, LedgerEntry
 
 _Row = TypeVar("_Row", LedgerEntry, Hold)

@@ -16,7 +16,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.models import User
-from config.learner_pages import learner_changed
+from core.learner_pages import learner_changed
 from gamification.exceptions import WeekNotOver
 from gamification.leagues import LEAGUE_SIZE, Outcome, Standing, Tier, league_placements, seats_plan, week_bounds
 from gamification.leagues import week_key as week_key_of

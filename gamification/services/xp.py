@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db.models import F
 
-from config.learner_pages import learner_changed
+from core.learner_pages import learner_changed
 from gamification.local_days import local_date
 from gamification.models import DailyActivity, LearnerProfile, XPEvent
 from gamification.services.gains import Gains

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import include, path
 
-from config.page_cache import shared_page
+from core.page_cache import shared_page
 from lessons.cache import content_version
 
 FORM = engines["django"].from_string(

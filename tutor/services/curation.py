@@ -11,13 +11,13 @@ from credits.models import EntryKind, LedgerEntry
 from credits.services import credits_grant
 from lessons.models import Lesson
 from lessons.services import lesson_transcript_set
+from lessons.transcripts import TranscriptFormatError, transcript_parse
 from tutor.backends import material_fingerprint
 from tutor.exceptions import RefundNotAllowed
 from tutor.material import lesson_material
 from tutor.models import Explanation, ExplanationStatus, Report, Unlock, UnlockStatus
 from tutor.references import unlock_reference
 from tutor.services.generation import explanation_enqueue, explanation_version_create
-from tutor.transcripts import TranscriptFormatError, transcript_parse
 
 
 def explanation_regenerate(*, lesson: Lesson) -> Explanation:

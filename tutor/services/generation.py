@@ -21,7 +21,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
-from config.learner_pages import learner_changed
+from core.learner_pages import learner_changed
 from lessons.models import Lesson
 from tutor.backends import (
     LessonMaterial,

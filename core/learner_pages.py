@@ -3,7 +3,7 @@
 `@learner_page(version=...)` wraps a view whose page is a learner's own (the lesson page with their marks and tutor,
 the credit statement, /me/). A signed-in GET is answered from the cache when neither the content (``version()``, as
 for visitors' pages) nor anything of the learner's has changed since the page was rendered; otherwise the view renders
-it, with holes for the CSRF token and the forms' one-use keys (config/page_cache.py), and the cache keeps it for
+it, with holes for the CSRF token and the forms' one-use keys (core/page_cache.py), and the cache keeps it for
 `LEARNER_PAGE_SECONDS`. A hit reads the session, the two version tokens (one round trip) and the page: no query, not
 even the user's row.
 
@@ -41,7 +41,7 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from config.page_cache import (
+from core.page_cache import (
     KEY_PREFIX,
     ContentVersion,
     StoredPage,
@@ -114,7 +114,7 @@ def _versions_drop(user_ids: Iterable[object]) -> None:
 
 
 def _learner_key(*, content: ContentVersion, learner: str, request: HttpRequest) -> str:
-    # The CSRF token is a hole filled for each answer (config/page_cache.py), so the CSRF cookie is not in the key.
+    # The CSRF token is a hole filled for each answer (core/page_cache.py), so the CSRF cookie is not in the key.
     session = json.dumps(dict(request.session.items()), sort_keys=True, default=str)
     digest = hashlib.blake2b(f"{session}|{request.get_full_path()}".encode(), digest_size=16).hexdigest()
     day = timezone.localdate().isoformat()
