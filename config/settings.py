@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.github",
     "allauth.socialaccount.providers.openid_connect",
     "allauth.headless",
+    "core",
     "accounts",
     "lessons",
     "credits",

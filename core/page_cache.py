@@ -6,7 +6,7 @@ view renders it once, with holes where each visitor's own values go, and the cac
 htmx requests, pages with a message to show and anything but GET/HEAD go straight to the view.
 
 - The version is the app's: a token under one cache key (`VersionKey`) that changes whenever what the page shows may
-  have changed (for the catalog, `lessons.cache.content_version`). Each URL's entry holds the page and the version it
+  have changed (for the catalog, `core.content_version`). Each URL's entry holds the page and the version it
   was rendered from; both are read in one round trip, and a page of another version is rendered afresh.
 - Holes: a visitor's page holds no CSRF token today (nothing on it posts: the body's htmx header and the progress
   script carry one only for a signed-in learner), so it sets no cookie and is the same bytes for everyone. A form

@@ -1,6 +1,4 @@
-"""The catalog's content version: one token that changes whenever anything a visitor can see of the catalog may have
-changed. Cached pages (core/page_cache.py) and cached page parts put it in their keys, so a change never serves a
-stale page: the next request renders afresh under the new token, and the old entries expire on their own.
+"""When the catalog changes the content version (core/content_version.py), which cached pages and parts are keyed by.
 
 What changes it:
 - a save or delete of a lesson (unless it is an incoming item, which nobody outside curation sees), a chapter, a
@@ -16,41 +14,12 @@ the old token, never old rows under the new one (`content_changed`).
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from core.page_cache import VersionKey, cache_call
+from core.content_version import content_changed
 from lessons.models import Category, Chapter, Course, CourseLesson, Lesson, LessonStatus, RelatedLesson, Source
-
-VERSION_KEY = "lessons:content-version"
-
-
-# The catalog's current version: calling it reads the token (made on first use); raises when the cache is down.
-content_version = VersionKey(VERSION_KEY)
-
-
-def content_changed() -> None:
-    """Start a new version now, and inside a transaction again when it commits (once per transaction).
-
-    Now: no request keeps serving the pages of the old content. At commit: a request that ran in between read the
-    rows as they were before the commit and may have cached them under the version of "now"; that version is dropped
-    too. A cache outage does not stop the write (core/page_cache.py logs it); pages then wait for their expiry.
-    """
-    cache_call(_version_bump)
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        return  # autocommit: the write is already committed, one new version is enough
-    if any(entry[1] is _version_bump for entry in connection.run_on_commit):
-        return
-    transaction.on_commit(_version_bump, robust=True)
-
-
-def _version_bump() -> None:
-    cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
 
 
 def _changed(sender: type, instance: Any, **kwargs: Any) -> None:

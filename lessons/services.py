@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from core.content_version import content_changed
 from core.learner_pages import learner_changed
-from lessons.cache import content_changed
 from lessons.chapters import ParsedChapter, chapters_parse
 from lessons.exceptions import LessonNotAvailable, LessonNotIncoming, SourceNameTaken
 from lessons.models import (

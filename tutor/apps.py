@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from credits.references import reference_link_add
 from lessons.slots import lesson_admin_tool_add, lesson_slot_fill
+from lessons.summaries import summary_writer_set
 from tutor.references import QUESTION_PREFIX, UNLOCK_PREFIX
 
 
@@ -23,6 +24,10 @@ class TutorConfig(AppConfig):
         # The statement links the entries of unlocks and questions to the lesson.
         for prefix in (UNLOCK_PREFIX, QUESTION_PREFIX):
             reference_link_add(prefix=prefix, url_for=lambda rest: reverse("lessons:by_id", args=[int(rest)]))
+        # The sources pipeline's suggested summary lines are written by the tutor's backend.
+        from tutor.summaries import summary_lines
+
+        summary_writer_set(summary_lines)
         # A saved explanation (a new version, an edit by staff) is on the cached pages of everyone who unlocked it.
         post_save.connect(_explanation_saved, sender="tutor.Explanation", dispatch_uid="tutor-explanation-readers-save")
         post_delete.connect(

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from lessons.cache import content_version
+from core.content_version import content_version
 from lessons.chapters import ParsedChapter
 from lessons.models import Lesson, RelatedLesson
 from lessons.services import (

@@ -232,7 +232,14 @@ def test_posting_an_unlock_without_enough_credits_says_so_and_holds_nothing(clie
 def test_a_visitor_posting_an_unlock_is_sent_to_sign_in(client, lesson):
     response = post_unlock(client, lesson)
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=")
+    assert response["Location"] == f"/accounts/login/?next=/lessons/{lesson.slug}/"
+    assert not Hold.objects.exists()
+
+
+def test_a_visitor_unlocking_from_the_block_goes_to_the_sign_in_page_not_into_the_block(client, lesson):
+    # htmx would swap a redirect's page into the block; HX-Redirect sends the whole page to sign in instead.
+    response = post_unlock(client, lesson, **HTMX)
+    assert response.headers["HX-Redirect"] == f"/accounts/login/?next=/lessons/{lesson.slug}/"
     assert not Hold.objects.exists()
 
 
