@@ -10,11 +10,13 @@ so every app can key its pages by it without importing the app that owns the con
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
 
-from core.page_cache import VersionKey, cache_call
+from core.page_cache import StaleOnWriteQuerySet, VersionKey, cache_call, nothing_stale
 
 VERSION_KEY = "lessons:content-version"
 
@@ -41,3 +43,36 @@ def content_changed() -> None:
 
 def _version_bump() -> None:
     cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ContentRowsQuerySet(StaleOnWriteQuerySet[_M]):
+    """Rows every visitor may see: its writes that send no model signal (`update()`, `bulk_create()`,
+    `bulk_update()`) start a new content version, so no service can forget to. Saves and deletes (queryset deletes
+    too) send signals, which the owning app connects to `content_changed` (lessons/cache.py). A model whose rows or
+    fields are sometimes invisible (an incoming lesson, a source's poll bookkeeping) says which writes change nothing
+    a visitor sees in `changes_content` and `rows_change_content`."""
+
+    def changes_content(self, **update: Any) -> bool:
+        """Whether updating these rows with ``update`` may change what visitors see (asked before it runs)."""
+        return True
+
+    def rows_change_content(self, rows: list[_M]) -> bool:
+        """Whether writing ``rows`` in bulk may change what visitors see."""
+        return bool(rows)
+
+    def stale_after_update(self, **update: Any) -> Callable[[], None]:
+        return content_changed if self.changes_content(**update) else nothing_stale
+
+    def stale_after_rows(self, rows: list[_M]) -> Callable[[], None]:
+        return content_changed if self.rows_change_content(rows) else nothing_stale
+
+
+def content_rows_queryset(model: type[models.Model]) -> type[ContentRowsQuerySet[Any]] | None:
+    """The model's ContentRowsQuerySet class, or None when its manager is another kind."""
+    queryset_class = getattr(model._default_manager, "_queryset_class", None)
+    if isinstance(queryset_class, type) and issubclass(queryset_class, ContentRowsQuerySet):
+        return queryset_class
+    return None

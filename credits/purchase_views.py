@@ -3,7 +3,6 @@ the status fragment it polls until the credits land."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from accounts.selectors import signed_in_user
 from core.htmx import is_htmx, sign_in_first, sign_in_url
+from core.page_cache import fresh_key
 from credits import stripe_gateway
 from credits.exceptions import (
     CheckoutFailed,
@@ -57,7 +57,8 @@ class PackOffer:
 def packs_view(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request.user)
     offers = [
-        PackOffer(pack, money_display(pack.price, pack.currency), f"web:{uuid.uuid4()}") for pack in packs_on_sale()
+        PackOffer(pack, money_display(pack.price, pack.currency), f"web:{fresh_key(request, f'buy_{pack.pk}')}")
+        for pack in packs_on_sale()
     ]
     cancelled = request.GET.get("cancelled", "")
     context = {
@@ -81,7 +82,7 @@ def pack_buy_view(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("credits:packs")
     key = request.POST.get("idempotency_key", "").strip()
     if not key or len(key) > MAX_KEY_LENGTH:
-        key = f"web:{uuid.uuid4()}"
+        key = f"web:{fresh_key(None, 'buy')}"
     try:
         _purchase, checkout_url = purchase_checkout_start(user=user, pack=pack, idempotency_key=key)
     except (PurchasesUnavailable, PackNotAvailable, CheckoutFailed, CheckoutRateLimited, IdempotencyConflict) as error:

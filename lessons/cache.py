@@ -4,8 +4,9 @@ What changes it:
 - a save or delete of a lesson (unless it is an incoming item, which nobody outside curation sees), a chapter, a
   related-lessons row, a course or its lessons, a source or a category: through the model signals connected in
   `invalidation_connect()`, so the admin, services, the shell and data migrations are all covered;
-- the services that write in bulk (bulk_create, update(), queryset delete), which send no signals: they call
-  `content_changed()` themselves.
+- the writes in bulk (bulk_create, bulk_update, update()), which send no signals: the models' managers are
+  ContentRowsQuerySets (core/content_version.py), which start a new version themselves (queryset deletes send the
+  signals). No service calls `content_changed()`.
 
 Signals here do not carry domain flow; they only say "drop the cached pages", which every write path must do and
 none may forget. The new token is set when the transaction commits: a reader in between renders the old rows under
@@ -28,7 +29,12 @@ def _changed(sender: type, instance: Any, **kwargs: Any) -> None:
     content_changed()
 
 
+# What a visitor can see of the catalog; each has a ContentRowsQuerySet manager (tests/platform_checks/
+# test_invalidation.py checks it).
+CONTENT_MODELS = (Lesson, Chapter, RelatedLesson, Course, CourseLesson, Source, Category)
+
+
 def invalidation_connect() -> None:
-    for model in (Lesson, Chapter, RelatedLesson, Course, CourseLesson, Source, Category):
+    for model in CONTENT_MODELS:
         post_save.connect(_changed, sender=model, dispatch_uid=f"lessons-cache-{model.__name__}-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"lessons-cache-{model.__name__}-delete")

@@ -15,8 +15,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
-from core.content_version import content_changed
-from core.learner_pages import learner_changed
 from lessons.chapters import ParsedChapter, chapters_parse
 from lessons.exceptions import LessonNotAvailable, LessonNotIncoming, SourceNameTaken
 from lessons.models import (
@@ -60,7 +58,6 @@ def _progress_set_once(progress: LessonProgress, *, unset: str, **values: object
     """Write `values` on the progress row only while its `unset` field is still empty (a concurrent request may have
     set it first); True when this call wrote them. The instance is reloaded either way."""
     written = LessonProgress.objects.filter(pk=progress.pk, **{f"{unset}__isnull": True}).update(**values) == 1
-    learner_changed(progress.user_id)  # an UPDATE sends no signal: the learner's cached pages say so here
     progress.refresh_from_db()
     return written
 
@@ -106,7 +103,6 @@ def progress_merge(*, user: User, entries: Mapping[str, datetime | None]) -> lis
         for slug, lesson in lessons.items()
     ]
     LessonProgress.objects.bulk_create(rows, ignore_conflicts=True)
-    learner_changed(user.pk)  # neither the bulk insert nor the updates send signals
     for row in rows:  # lessons whose page the learner had opened on the server, but not the work itself
         LessonProgress.objects.filter(user=user, lesson=row.lesson, started_at__isnull=True).update(
             started_at=row.started_at, source=LessonProgress.Origin.BROWSER
@@ -147,7 +143,6 @@ def lesson_open(*, user: User, lesson: Lesson, open_at_most: int, now: datetime 
         if surplus > 0:
             LessonProgress.objects.filter(pk__in=[row.pk for row in still_open[:surplus]]).update(opened_at=None)
         LessonProgress.objects.filter(pk=progress.pk, opened_at__isnull=True).update(opened_at=now)
-        learner_changed(user.pk)
         progress.refresh_from_db()
     return progress
 
@@ -187,15 +182,12 @@ def course_positions_normalise(*, course: Course) -> None:
             row.position = position
             changed.append(row)
     CourseLesson.objects.bulk_update(changed, ["position"])
-    if changed:
-        content_changed()
 
 
 def course_lessons_set(*, course: Course, lessons: Sequence[Lesson]) -> None:
     """Make ``lessons`` the course's lessons, in this order (used by the demo loader and tests)."""
     with transaction.atomic():
         CourseLesson.objects.filter(course=course).exclude(lesson__in=[lesson.pk for lesson in lessons]).delete()
-        content_changed()  # a queryset delete sends no signal
         existing = {row.lesson_id: row for row in CourseLesson.objects.filter(course=course)}
         for position, lesson in enumerate(lessons, start=1):
             row = existing.get(lesson.pk)
@@ -214,7 +206,6 @@ def lessons_publish(*, lessons: QuerySet[Lesson], published: bool) -> int:
     status = Lesson.Status.PUBLISHED if published else Lesson.Status.DRAFT
     changed = lessons.exclude(status=status).update(status=status, updated=timezone.now())
     if changed:
-        content_changed()
         related_recompute_enqueue(lesson_id=None)
     return changed
 
@@ -315,7 +306,6 @@ def chapters_replace(*, lesson: Lesson, chapters: Iterable[ParsedChapter]) -> in
     with transaction.atomic():
         Chapter.objects.filter(lesson=lesson).delete()
         Chapter.objects.bulk_create(rows)
-        content_changed()
     return len(rows)
 
 
@@ -440,7 +430,6 @@ def lesson_curation_set(
         lesson.up_next, lesson.up_next_reason = up_next, up_next_reason
         lesson.save(update_fields=["up_next", "up_next_reason", "updated"])
         RelatedLesson.objects.filter(lesson=lesson, curated=True).exclude(related__in=related).delete()
-        content_changed()
         for position, other in enumerate(related, start=1):
             RelatedLesson.objects.update_or_create(
                 lesson=lesson, related=other, curated=True, defaults={"position": position, "score": 0.0}
@@ -453,7 +442,6 @@ def related_computed_replace(*, lesson_ids: Sequence[int], rows: Sequence[Relate
     with transaction.atomic():
         RelatedLesson.objects.filter(curated=False, lesson__in=lesson_ids).delete()
         RelatedLesson.objects.bulk_create(rows)
-        content_changed()
     return len(rows)
 
 

@@ -1,9 +1,6 @@
 """App config for the AI tutor: explanations, unlocks paid with held credits, the worker that writes them."""
 
-from typing import Any
-
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 
 from credits.references import reference_link_add
@@ -28,14 +25,4 @@ class TutorConfig(AppConfig):
         from tutor.summaries import summary_lines
 
         summary_writer_set(summary_lines)
-        # A saved explanation (a new version, an edit by staff) is on the cached pages of everyone who unlocked it.
-        post_save.connect(_explanation_saved, sender="tutor.Explanation", dispatch_uid="tutor-explanation-readers-save")
-        post_delete.connect(
-            _explanation_saved, sender="tutor.Explanation", dispatch_uid="tutor-explanation-readers-delete"
-        )
 
-
-def _explanation_saved(sender: type, instance: Any, **kwargs: Any) -> None:
-    from tutor.services.generation import explanation_readers_changed  # models are loaded by the time this runs
-
-    explanation_readers_changed(lesson_id=instance.lesson_id)

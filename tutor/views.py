@@ -7,7 +7,6 @@ with the outcome as a message.
 from __future__ import annotations
 
 import contextlib
-import uuid
 from collections.abc import Callable
 
 from django import forms
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from accounts.selectors import signed_in_user
 from core.htmx import fragment_or_redirect, sign_in_first
+from core.page_cache import fresh_key
 from core.rate_limits import RateLimited
 from credits.services import IdempotencyConflict, InsufficientCredits
 from lessons.exceptions import LessonNotFound
@@ -68,7 +68,12 @@ def _fragment(
 
 
 def _panel_response(request: HttpRequest, lesson: Lesson, *, error: str = "", notice: str = "") -> HttpResponse:
-    context = {"error": error, "notice": notice, "unlock_key": uuid.uuid4(), "question_key": uuid.uuid4()}
+    context: dict[str, object] = {
+        "error": error,
+        "notice": notice,
+        "unlock_key": fresh_key(request, "unlock"),
+        "question_key": fresh_key(request, "question"),
+    }
     template = "tutor/_panel_response.html"
     return _fragment(request, lesson, anchor="tutor", template=template, context=context, error=error, notice=notice)
 
@@ -109,7 +114,7 @@ def status_view(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "tutor/_panel_response.html",
-        {"panel": panel, "unlock_key": uuid.uuid4(), "question_key": uuid.uuid4()},
+        {"panel": panel, "unlock_key": fresh_key(request, "unlock"), "question_key": fresh_key(request, "question")},
     )
 
 
@@ -162,7 +167,7 @@ def report_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _questions_response(request: HttpRequest, lesson: Lesson, *, error: str = "") -> HttpResponse:
-    context = {"question_error": error, "question_key": uuid.uuid4()}
+    context: dict[str, object] = {"question_error": error, "question_key": fresh_key(request, "question")}
     return _fragment(
         request, lesson, anchor="tutor-questions", template="tutor/_questions.html", context=context, error=error
     )

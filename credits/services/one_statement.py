@@ -26,15 +26,13 @@ is already used. The ORM path then says HoldNotOpen or returns the first capture
 SQLite has no row locks to gain from (its IMMEDIATE transactions serialise writers), so only PostgreSQL runs these.
 """
 
-import contextlib
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 
 from accounts.models import User
-from core.learner_pages import learner_changed
+from core.learner_pages import learner_statement_run
 from credits.models import Hold, LedgerEntry
 
 _Row = TypeVar("_Row", LedgerEntry, Hold)
@@ -49,14 +47,14 @@ WITH w AS (
           SELECT 1 FROM credits_ledgerentry
           WHERE wallet_id = credits_wallet.id AND idempotency_key = %(key)s
       )
-    RETURNING id, balance
+    RETURNING id, balance, user_id
 )
 INSERT INTO credits_ledgerentry
     (wallet_id, amount, kind, reason, reference, idempotency_key, balance_after, reverses_id, created_at,
      created_by_id)
 SELECT w.id, %(amount)s, %(kind)s, %(reason)s, %(reference)s, %(key)s, w.balance, NULL, %(now)s, %(created_by)s
 FROM w
-RETURNING id, wallet_id, balance_after
+RETURNING id, wallet_id, balance_after, (SELECT user_id FROM w)
 """
 
 _HOLD_PLACE = """
@@ -69,7 +67,7 @@ WITH w AS (
           SELECT 1 FROM credits_hold
           WHERE wallet_id = credits_wallet.id AND idempotency_key = %(key)s
       )
-    RETURNING id
+    RETURNING id, user_id
 )
 INSERT INTO credits_hold
     (wallet_id, amount, reason, reference, idempotency_key, status, expires_at, created_at, captured_at,
@@ -77,7 +75,7 @@ INSERT INTO credits_hold
 SELECT w.id, %(amount)s, %(reason)s, %(reference)s, %(key)s, %(status)s, %(expires_at)s, %(now)s, NULL, NULL, NULL,
        ''
 FROM w
-RETURNING id, wallet_id
+RETURNING id, wallet_id, (SELECT user_id FROM w)
 """
 
 _HOLD_CAPTURE = """
@@ -110,19 +108,6 @@ RETURNING e.id, e.wallet_id, e.amount, e.reason, e.reference, e.balance_after,
 
 def available() -> bool:
     return connection.vendor == "postgresql"
-
-
-def _returning_one(sql: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
-    """Run the statement; its one returned row, or None when it changed nothing or a constraint refused it."""
-    # Inside a caller's transaction a savepoint keeps a refusal from aborting it; in autocommit the statement is its
-    # own transaction, and when it fails nothing of it stays.
-    scope = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
-    try:
-        with scope, connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()
-    except IntegrityError:
-        return None
 
 
 def _as_loaded(instance: _Row) -> _Row:
@@ -165,7 +150,7 @@ def entry_post_at_once(
     now: datetime,
 ) -> LedgerEntry | None:
     """Append one entry to the user's existing wallet; None when that is not simply possible (see the module)."""
-    row = _returning_one(
+    row = learner_statement_run(
         _ENTRY_POST,
         {
             "amount": amount,
@@ -182,8 +167,7 @@ def entry_post_at_once(
     )
     if row is None:
         return None
-    learner_changed(user.pk)  # no model signal says so: the statement wrote the rows
-    pk, wallet_id, balance_after = row
+    pk, wallet_id, balance_after, _ = row
     written = (pk, wallet_id, amount, reason, reference, balance_after)
     return _entry_written(written, kind=kind, idempotency_key=idempotency_key, now=now, created_by=created_by)
 
@@ -192,7 +176,7 @@ def hold_place_at_once(
     *, user: User, amount: int, reason: str, reference: str, idempotency_key: str, expires_at: datetime, now: datetime
 ) -> Hold | None:
     """Place a hold on the user's existing wallet; None when that is not simply possible (see the module)."""
-    row = _returning_one(
+    row = learner_statement_run(
         _HOLD_PLACE,
         {
             "amount": amount,
@@ -207,8 +191,7 @@ def hold_place_at_once(
     )
     if row is None:
         return None
-    learner_changed(user.pk)
-    pk, wallet_id = row
+    pk, wallet_id, _ = row
     hold = Hold(
         pk=pk,
         wallet_id=wallet_id,
@@ -226,7 +209,7 @@ def hold_place_at_once(
 def hold_capture_at_once(*, hold: Hold, reason: str | None, now: datetime) -> LedgerEntry | None:
     """Capture an open hold into one spend entry; None when that is not simply possible (see the module)."""
     key = f"hold:{hold.pk}:capture"
-    row = _returning_one(
+    row = learner_statement_run(
         _HOLD_CAPTURE,
         {
             "hold": hold.pk,
@@ -240,8 +223,7 @@ def hold_capture_at_once(*, hold: Hold, reason: str | None, now: datetime) -> Le
     )
     if row is None:
         return None
-    *written, user_id = row
-    learner_changed(user_id)
+    *written, _ = row
     entry = _entry_written(tuple(written), kind=LedgerEntry.Kind.SPEND, idempotency_key=key, now=now)
     hold.status = Hold.Status.CAPTURED
     hold.captured_at = now

@@ -20,7 +20,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
-from core.learner_pages import learner_changed
 from credits.models import Hold
 from credits.services import HoldNotOpen, hold_capture, hold_place, hold_release
 from lessons.models import Lesson
@@ -179,8 +178,7 @@ def _answer_write(question: Question) -> tuple[str, list[dict[str, object]], boo
 
 def _question_settle(question: Question) -> None:
     """Capture the hold of an answered question, release it otherwise; a question without a hold has nothing to do.
-    Every way a question ends comes here: the asker's pages show it ended (its row was written by UPDATE)."""
-    learner_changed(question.user_id)
+    Every way a question ends comes here."""
     hold = Hold.objects.filter(pk=question.hold_id).first() if question.hold_id else None
     if hold is None or hold.status != Hold.Status.OPEN:
         return
