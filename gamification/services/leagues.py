@@ -20,7 +20,7 @@ from gamification.exceptions import WeekNotOver
 from gamification.leagues import LEAGUE_SIZE, Outcome, Standing, Tier, league_placements, seats_plan, week_bounds
 from gamification.leagues import week_key as week_key_of
 from gamification.models import League, LeagueMembership, LeagueWeek, LearnerProfile
-from gamification.references import league_reference
+from gamification.references import league_reference, league_reward_key
 from gamification.services.badges import badges_award
 from gamification.services.profiles import profile_locked
 from gamification.services.rewards import reward_pay
@@ -133,7 +133,7 @@ def _league_close(*, league_id: int, week_key: str, now: datetime, report: Leagu
                     amount=placement.credits,
                     reason=f"Weekly league {week_key}: #{placement.rank} in {tier_name}",
                     reference=league_reference(week_key),
-                    idempotency_key=f"league:{week_key}:{member.user_id}",
+                    idempotency_key=league_reward_key(week_key=week_key, user_id=member.user_id),
                     gains=None,
                     said="",
                 )

@@ -27,7 +27,7 @@ from tutor.answers import answer_markdown
 from tutor.backends import backend_get
 from tutor.exceptions import NotUnlocked, QuestionInvalid, QuestionKeyReused, QuestionRateLimited
 from tutor.models import QUESTION_LENGTH_MAX, Question, QuestionStatus, ReportReason, Unlock
-from tutor.references import question_reference
+from tutor.references import question_hold_key, question_reference
 from tutor.retrieval import lesson_passages, passages_rank
 
 logger = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ def question_ask(*, user: User, lesson: Lesson, text: str, idempotency_key: str)
                 amount=settings.QUESTION_PRICE,
                 reason=f"Asked the AI tutor about “{lesson.title}”",
                 reference=question_reference(lesson),
-                idempotency_key=f"tutor-question:{idempotency_key}",
+                idempotency_key=question_hold_key(client_key=idempotency_key),
                 expires_at=now + timedelta(seconds=settings.TUTOR_HOLD_TTL_SECONDS),
             )
             question.save(update_fields=["hold"])
