@@ -124,7 +124,8 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.post
 # --- Redis (broker and cache) or the embedded defaults -------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # django-redis keeps one client per connection pool (Django's own backend builds one per operation).
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # A file cache is shared by the web process and the worker, which allauth's rate limits need.
     CACHES = {

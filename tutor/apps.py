@@ -25,4 +25,3 @@ class TutorConfig(AppConfig):
         from tutor.summaries import summary_lines
 
         summary_writer_set(summary_lines)
-
