@@ -143,14 +143,21 @@ class LessonQuerySet(ContentRowsQuerySet["Lesson"]):
         return self.filter(status=LessonStatus.PUBLISHED)
 
     def visible_to(self, user: object) -> LessonQuerySet:
-        """Staff preview drafts; everyone else sees published lessons only. Items brought in by a source wait in the
-        admin's Incoming queue, not in the catalog, even for staff: a busy feed would flood it."""
-        if getattr(user, "is_staff", False):
-            return self.filter(status__in=(LessonStatus.DRAFT, LessonStatus.PUBLISHED))
-        return self.published()
+        """The lessons ``user`` may see (`lessons_visible_to`)."""
+        return self.filter(lessons_visible_to(user))
 
     def incoming(self) -> LessonQuerySet:
         return self.filter(status=LessonStatus.INCOMING)
+
+
+def lessons_visible_to(user: object, *, through: str = "") -> Q:
+    """The one rule for who sees which lessons, as a filter: staff preview drafts; everyone else sees published
+    lessons only. Items brought in by a source wait in the admin's Incoming queue, not in the catalog, even for staff
+    (a busy feed would flood it), and rejected ones are seen by nobody outside curation. ``through`` reaches the
+    lessons through a relation: ``lessons_visible_to(user, through="related__")`` filters related-lesson rows."""
+    staff = getattr(user, "is_staff", False)
+    statuses = (LessonStatus.DRAFT, LessonStatus.PUBLISHED) if staff else (LessonStatus.PUBLISHED,)
+    return Q(**{f"{through}status__in": statuses})
 
 
 class LessonStatus(models.TextChoices):

@@ -94,11 +94,7 @@ def unlock_view(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         result = services.unlock(user=user, lesson=lesson, idempotency_key=str(form.cleaned_data["idempotency_key"]))
     except InsufficientCredits as error:
-        return _panel_response(
-            request,
-            lesson,
-            error=f"Not enough ⚡: you have ⚡{max(error.available, 0)} available; this costs ⚡{lesson.unlock_price}.",
-        )
+        return _panel_response(request, lesson, error=str(error))
     except (UnlockKeyReused, IdempotencyConflict):
         return _panel_response(request, lesson, error="That form was already used; please try again.")
     notice = "" if not result.created else f"Unlocked: ⚡{lesson.unlock_price} are held until the explanation is ready."
@@ -194,9 +190,7 @@ def question_ask_view(request: HttpRequest, slug: str) -> HttpResponse:
     except (QuestionInvalid, NotUnlocked, QuestionRateLimited) as error:
         return _questions_response(request, lesson, error=str(error))
     except InsufficientCredits as error:
-        return _questions_response(
-            request, lesson, error=f"Not enough ⚡: you have ⚡{max(error.available, 0)} available."
-        )
+        return _questions_response(request, lesson, error=str(error))
     except (QuestionKeyReused, IdempotencyConflict):
         return _questions_response(request, lesson, error="That form was already used; please try again.")
     return _questions_response(request, lesson)

@@ -26,6 +26,7 @@ from lessons.models import Lesson
 from tutor.answers import answer_markdown
 from tutor.backends import backend_get
 from tutor.exceptions import NotUnlocked, QuestionInvalid, QuestionKeyReused, QuestionRateLimited
+from tutor.free_questions import next_question_free
 from tutor.models import QUESTION_LENGTH_MAX, Question, QuestionStatus, ReportReason, Unlock
 from tutor.references import question_hold_key, question_reference
 from tutor.retrieval import lesson_passages, passages_rank
@@ -82,7 +83,7 @@ def question_ask(*, user: User, lesson: Lesson, text: str, idempotency_key: str)
                 f"You asked {asked} questions in the last hour, the most we answer; try again a little later."
             )
         free_used = Question.objects.filter(Question.USES_FREE, user=user, lesson=lesson).count()
-        free = free_used < settings.TUTOR_FREE_QUESTIONS or settings.QUESTION_PRICE <= 0
+        free = next_question_free(used=free_used)
         try:
             with transaction.atomic():
                 question = Question.objects.create(
