@@ -14,7 +14,7 @@ PORT ?= 8000
 help:
 	@echo "make run      install, migrate, load the demo catalog, start web + worker + beat (embedded defaults)"
 	@echo "make test     install, start services, lint, run the whole suite (set DATABASE_URL / REDIS_URL to pick them)"
-	@echo "make lint     ruff (lint + format check) and mypy"
+	@echo "make lint     ruff (lint + format check), import-linter contracts and mypy"
 	@echo "make bench    run the benchmarks in bench/"
 	@echo "make lock     re-pin requirements/constraints.txt after changing pyproject.toml"
 
@@ -50,7 +50,8 @@ browser:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy accounts config $(wildcard lessons credits tutor gamification privacy ingest api demo)
+	$(BIN)/lint-imports
+	$(BIN)/mypy accounts config core $(wildcard lessons credits tutor gamification privacy ingest api demo)
 
 format: install
 	$(BIN)/ruff format .

@@ -6,9 +6,3 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Accounts"
-
-    def ready(self) -> None:
-        from config.learner_pages import invalidation_connect
-
-        # A save of any row that belongs to a user drops that learner's cached pages.
-        invalidation_connect()

@@ -12,8 +12,8 @@ from ninja.errors import HttpError
 
 from api.auth import OPTIONAL_AUTH, request_user
 from api.schemas import NO_NUL_PATTERN, ErrorOut
-from config.page_cache import shared_page
-from lessons.cache import content_version
+from core.content_version import content_version
+from core.page_cache import shared_page
 from lessons.models import Lesson, Level
 from lessons.search import QUERY_MAX_LENGTH
 from lessons.selectors import (

@@ -10,7 +10,7 @@ from http import HTTPStatus
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from config.page_cache import signed_in
+from core.page_cache import signed_in
 
 logger = logging.getLogger(__name__)
 
@@ -142,10 +142,13 @@ class ApiErrorsAsJsonMiddleware:
 
 def _is_outage(error: BaseException) -> bool:
     """A shared service (Redis as cache or broker, PostgreSQL) is unreachable: nothing the request did wrong."""
+    from django_redis.exceptions import ConnectionInterrupted
     from kombu.exceptions import OperationalError as BrokerUnreachable
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeout
 
+    if isinstance(error, ConnectionInterrupted):  # django-redis's wrapper: the cause says what happened
+        error = error.__cause__ or error
     return isinstance(error, RedisConnectionError | RedisTimeout | BrokerUnreachable) or _database_unreachable(error)
 
 

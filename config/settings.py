@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.github",
     "allauth.socialaccount.providers.openid_connect",
     "allauth.headless",
+    "core",
     "accounts",
     "lessons",
     "credits",
@@ -66,8 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # A signed-in learner's write drops their cached pages (config/learner_pages.py).
-    "config.learner_pages.LearnerWritesMiddleware",
+    # A signed-in learner's write drops their cached pages (core/learner_pages.py).
+    "core.learner_pages.LearnerWritesMiddleware",
     # Answers to signed-in callers are private and never stored; API answers vary on X-Session-Token.
     "config.middleware.PrivateAnswersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -96,8 +97,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "config.context_processors.site",
                 "credits.context_processors.header_balance",
-                # Last, so a shared page's render gets a hole where the CSRF token goes (config/page_cache.py).
-                "config.page_cache.shared_render_holes",
+                # Last, so a shared page's render gets a hole where the CSRF token goes (core/page_cache.py).
+                "core.page_cache.shared_render_holes",
             ],
         },
     },
@@ -123,7 +124,8 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.post
 # --- Redis (broker and cache) or the embedded defaults -------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # django-redis keeps one client per connection pool (Django's own backend builds one per operation).
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # A file cache is shared by the web process and the worker, which allauth's rate limits need.
     CACHES = {
@@ -133,10 +135,10 @@ else:
         }
     }
 
-# Pages every visitor sees the same are kept this long per content version (config/page_cache.py); 0 turns it off.
+# Pages every visitor sees the same are kept this long per content version (core/page_cache.py); 0 turns it off.
 # Off by default under DEBUG, so an edited template shows at once while developing.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 6 * 3600)
-# A signed-in learner's own pages are kept at most this long (config/learner_pages.py): anything they or a worker
+# A signed-in learner's own pages are kept at most this long (core/learner_pages.py): anything they or a worker
 # change drops them at once; this bounds what changes by the clock or by others (midnight, league places). 0: off.
 LEARNER_PAGE_SECONDS = env.int("LEARNER_PAGE_SECONDS", default=60)
 # What names this release in the cached pages' keys (a commit id); unset, a digest of the code's files does.

@@ -12,7 +12,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from accounts.models import User
-from accounts.read_only_admin import ReadOnlyAdmin, ReadOnlyMixin
+from core.read_only_admin import ReadOnlyAdmin, ReadOnlyMixin
 from credits.forms import CreditsAdjustForm
 from credits.models import CreditPack, Hold, LedgerEntry, Purchase, StripeEvent, Wallet
 from credits.money import money_display

@@ -15,6 +15,11 @@ class InvalidCreditsRequest(CreditsError, ValueError):
     """The arguments themselves are wrong (a zero amount, an empty reason or key): a bug in the caller."""
 
 
+def not_enough_credits(*, available: int, required: int) -> str:
+    """The one wording of "not enough credits", for every page, message and API answer that says it."""
+    return f"Not enough credits: ⚡{max(available, 0)} available, ⚡{required} needed."
+
+
 class InsufficientCredits(CreditsError):
     """The wallet's available balance (balance − open holds) is below what the caller asked for."""
 
@@ -23,7 +28,7 @@ class InsufficientCredits(CreditsError):
     def __init__(self, *, available: int, required: int, message: str | None = None) -> None:
         self.available = available
         self.required = required
-        super().__init__(message or f"Not enough credits: ⚡{max(available, 0)} available, ⚡{required} needed.")
+        super().__init__(message or not_enough_credits(available=available, required=required))
 
 
 class WalletInDebt(InsufficientCredits):

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.learner_pages import LearnerRowsQuerySet
 from credits.exceptions import LedgerIsAppendOnly
 from credits.references import purchase_reference
 
@@ -43,6 +44,8 @@ class Wallet(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    objects = LearnerRowsQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(held__gte=0), name="credits_wallet_held_not_negative"),
@@ -70,12 +73,20 @@ class SignupBonus(models.Model):
     address = models.CharField(max_length=254, unique=True, help_text="The normalised email address it was paid for.")
     granted_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    objects = LearnerRowsQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"{self.address} · {self.granted_at:%Y-%m-%d}"
 
 
-class LedgerEntryQuerySet(models.QuerySet["LedgerEntry"]):
+class HoldQuerySet(LearnerRowsQuerySet["Hold"]):
+    learner_field = "wallet__user_id"
+
+
+class LedgerEntryQuerySet(LearnerRowsQuerySet["LedgerEntry"]):
     """Refuses bulk updates and deletes: the ledger only ever grows."""
+
+    learner_field = "wallet__user_id"
 
     def update(self, **kwargs: Any) -> NoReturn:
         raise LedgerIsAppendOnly("Ledger entries are never updated; post a reversing entry instead.")
@@ -175,6 +186,8 @@ class Hold(models.Model):
     )
     released_at = models.DateTimeField(null=True, blank=True)
     release_reason = models.TextField(blank=True)
+
+    objects = HoldQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -296,6 +309,8 @@ class Purchase(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     credited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LearnerRowsQuerySet.as_manager()
 
     class Meta:
         constraints = [

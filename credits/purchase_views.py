@@ -3,7 +3,6 @@ the status fragment it polls until the credits land."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -18,6 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from accounts.selectors import signed_in_user
+from core.htmx import is_htmx, sign_in_first, sign_in_url
+from core.page_cache import fresh_key
 from credits import stripe_gateway
 from credits.exceptions import (
     CheckoutFailed,
@@ -44,11 +45,6 @@ POLL_SECONDS = {PurchaseStatus.CREATED: 1, PurchaseStatus.PENDING: 10}
 STRIPE_CHECK_INTERVAL_SECONDS = 5
 
 
-def _login_url() -> str:
-    """Sign in, then back to the packs page."""
-    return f"{reverse('account_login')}?{urlencode({'next': reverse('credits:packs')})}"
-
-
 @dataclass(frozen=True)
 class PackOffer:
     pack: CreditPack
@@ -60,7 +56,8 @@ class PackOffer:
 def packs_view(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request.user)
     offers = [
-        PackOffer(pack, money_display(pack.price, pack.currency), f"web:{uuid.uuid4()}") for pack in packs_on_sale()
+        PackOffer(pack, money_display(pack.price, pack.currency), f"web:{fresh_key(request, f'buy_{pack.pk}')}")
+        for pack in packs_on_sale()
     ]
     cancelled = request.GET.get("cancelled", "")
     context = {
@@ -68,7 +65,7 @@ def packs_view(request: HttpRequest) -> HttpResponse:
         "purchases_available": stripe_gateway.is_configured(),
         "recent": purchases_recent_for(user=user) if user else [],
         "cancelled": cancelled.isdigit(),
-        "login_url": _login_url(),
+        "login_url": sign_in_url(reverse("credits:packs")),
     }
     return render(request, "credits/packs.html", context)
 
@@ -77,14 +74,14 @@ def packs_view(request: HttpRequest) -> HttpResponse:
 def pack_buy_view(request: HttpRequest, slug: str) -> HttpResponse:
     user = signed_in_user(request.user)
     if user is None:
-        return redirect(_login_url())
+        return sign_in_first(request, next_url=reverse("credits:packs"))
     pack = pack_on_sale(slug=slug)
     if pack is None:
         messages.error(request, "That pack is no longer on sale; pick another one below.")
         return redirect("credits:packs")
     key = request.POST.get("idempotency_key", "").strip()
     if not key or len(key) > CALLER_KEY_MAX_LENGTH:
-        key = f"web:{uuid.uuid4()}"
+        key = f"web:{fresh_key(None, 'buy')}"
     try:
         _purchase, checkout_url = purchase_checkout_start(user=user, pack=pack, idempotency_key=key)
     except (PurchasesUnavailable, PackNotAvailable, CheckoutFailed, CheckoutRateLimited, IdempotencyConflict) as error:
@@ -155,7 +152,7 @@ def purchase_status_view(request: HttpRequest, purchase_id: int) -> HttpResponse
         f"credits:purchase-check:{purchase.pk}", True, STRIPE_CHECK_INTERVAL_SECONDS
     ):
         purchase = purchase_check_with_stripe(purchase=purchase, session_id=session_id or None).purchase or purchase
-    if not request.headers.get("HX-Request"):  # the no-JavaScript "Check now" button: back to the page (303)
+    if not is_htmx(request):  # the no-JavaScript "Check now" button: back to the page (303)
         page = reverse("credits:purchase", args=[purchase.pk])
         query = f"?{urlencode({'session_id': session_id})}" if session_id else ""
         return HttpResponseRedirect(page + query, status=303)

@@ -7,6 +7,7 @@ function that reverse()s the URL when the statement is drawn, so no URL path is 
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.urls import NoReverseMatch
 
@@ -45,3 +46,26 @@ def reference_url(reference: str) -> str | None:
             except (NoReverseMatch, ValueError):
                 return None
     return None
+
+
+# --- Idempotency keys: each producer keeps its keys' formats beside its references, and builds them only there ------
+
+
+@dataclass(frozen=True)
+class KeyFormat:
+    """An idempotency key's format: ``fmt(hold_id=7)`` builds one. A part the format names and the call does not
+    give is a KeyError, never a key with a hole in it."""
+
+    template: str
+
+    def __call__(self, **parts: object) -> str:
+        return self.template.format(**parts)
+
+
+# The spend entry of a hold's capture: one per hold, whichever write path captures it.
+hold_capture_key = KeyFormat("hold:{hold_id}:capture")
+# Stripe's key for creating a purchase's Checkout Session: a retried request makes one session.
+purchase_checkout_key = KeyFormat("{reference}:checkout")
+# What a Stripe object did to a purchase's credits, once per object and outcome: a paid session's "credit", a refund's
+# "refunded-to:<credits taken back so far>", a dispute's "disputed" and, closed in the learner's favour, "closed-won".
+stripe_key = KeyFormat("stripe:{stripe_id}:{outcome}")

@@ -14,12 +14,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
-from config.learner_pages import learner_page
-from config.page_cache import cached_or_computed
+from core.content_version import content_version
+from core.learner_pages import learner_page
+from core.page_cache import cached_or_computed
 from credits.references import reference_url
 from credits.selectors import HistoryRow, WalletSummary, holds_open_for, statement_history_for, wallet_summary
 from credits.statement import CSV_HEADER, csv_row, statement_lines
-from lessons.cache import content_version
 
 PAGE_SIZE = 25
 # A cached page is keyed by its wallet's version, so a write never shows a stale page; the timeout only clears out
@@ -27,7 +27,7 @@ PAGE_SIZE = 25
 STATEMENT_CACHE_SECONDS = 3600
 
 
-# Outside login_required: the learner's cached copy is answered without loading the user (config/learner_pages.py).
+# Outside login_required: the learner's cached copy is answered without loading the user (core/learner_pages.py).
 @learner_page(version=content_version)
 @login_required
 def statement_view(request: HttpRequest) -> HttpResponseBase:

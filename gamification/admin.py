@@ -14,7 +14,7 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from accounts.read_only_admin import ReadOnlyAdmin, ReadOnlyInline
+from core.read_only_admin import ReadOnlyAdmin, ReadOnlyInline
 from gamification.badges import BADGES_BY_SLUG
 from gamification.models import (
     BadgeAward,

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.learner_pages import LearnerRowsQuerySet
 from gamification.badges import BADGES_BY_SLUG, Badge
 from gamification.leagues import LEAGUE_SIZE, Outcome, Tier
 from gamification.levels import LevelProgress, level_progress
@@ -43,6 +44,8 @@ class LearnerProfile(models.Model):
     league_tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.BRONZE)
     league_opt_out = models.BooleanField(default=False, help_text="Stay out of weekly leagues and leaderboards.")
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LearnerRowsQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -90,6 +93,8 @@ class XPEvent(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     local_date = models.DateField(help_text="The learner's calendar day (their time zone at the time).")
 
+    objects = LearnerRowsQuerySet.as_manager()
+
     class Meta:
         verbose_name = "XP event"
         ordering = ["-created_at", "-id"]
@@ -121,6 +126,8 @@ class DailyActivity(models.Model):
     goal_met = models.BooleanField(default=False)
     frozen = models.BooleanField(default=False, help_text="A streak freeze covered this day.")
 
+    objects = LearnerRowsQuerySet.as_manager()
+
     class Meta:
         verbose_name_plural = "daily activity"
         ordering = ["-day"]
@@ -146,6 +153,8 @@ class LessonCompletion(models.Model):
     xp_awarded = models.PositiveIntegerField(default=0)
     credits_awarded = models.PositiveIntegerField(default=0)
 
+    objects = LearnerRowsQuerySet.as_manager()
+
     class Meta:
         ordering = ["-pk"]
         constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="gamification_completion_once")]
@@ -164,6 +173,8 @@ class CourseCompletion(models.Model):
     course = models.ForeignKey("lessons.Course", on_delete=models.CASCADE, related_name="+")
     completed_at = models.DateTimeField(default=timezone.now)
     credits_awarded = models.PositiveIntegerField(default=0)
+
+    objects = LearnerRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-completed_at"]
@@ -213,6 +224,8 @@ class CheckAnswer(models.Model):
     attempts = models.PositiveIntegerField(default=1)
     answered_at = models.DateTimeField(default=timezone.now)
 
+    objects = LearnerRowsQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "question"], name="gamification_answer_once")]
 
@@ -224,6 +237,8 @@ class BadgeAward(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badge_awards")
     badge = models.CharField(max_length=40, help_text="A slug from gamification/badges.py.")
     earned_at = models.DateTimeField(default=timezone.now)
+
+    objects = LearnerRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-earned_at", "-id"]
@@ -288,6 +303,8 @@ class LeagueMembership(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     credits_awarded = models.PositiveIntegerField(default=0)
 
+    objects = LearnerRowsQuerySet.as_manager()
+
     class Meta:
         ordering = ["-xp", "last_xp_at", "user_id"]
         constraints = [models.UniqueConstraint(fields=["week", "user"], name="gamification_membership_once_a_week")]
@@ -304,6 +321,8 @@ class FreezePurchase(models.Model):
     idempotency_key = models.CharField(max_length=80)
     price = models.PositiveIntegerField()
     bought_at = models.DateTimeField(default=timezone.now)
+
+    objects = LearnerRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-bought_at"]

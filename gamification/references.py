@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from credits.references import reference_id
+from credits.references import KeyFormat, reference_id
 
 if TYPE_CHECKING:
     from lessons.models import Lesson
@@ -31,3 +31,15 @@ def streak_reference(milestone: int) -> str:
 
 def league_reference(week_key: str) -> str:
     return f"league:{week_key}"
+
+
+# --- Idempotency keys of gamification's XP events and ledger entries, built here only ------------------------------
+
+lesson_xp_key = KeyFormat("lesson-complete:{lesson_id}")  # XP keys are unique per learner
+check_first_try_xp_key = KeyFormat("check-first-try:{question_id}")
+lesson_reward_key = KeyFormat("reward:lesson-complete:{user_id}:{lesson_id}")
+course_reward_key = KeyFormat("reward:course-complete:{user_id}:{course_id}")
+# Keyed by the run's first day: a streak rebuilt after a loss pays its milestones again, a replay never.
+streak_reward_key = KeyFormat("reward:streak-{milestone}:{user_id}:{streak_started}")
+freeze_purchase_key = KeyFormat("freeze:{user_id}:{client_key}")
+league_reward_key = KeyFormat("league:{week_key}:{user_id}")

@@ -11,22 +11,22 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
 from accounts.selectors import signed_in_user
-from config.learner_pages import learner_page
-from config.page_cache import fresh_key
+from core.content_version import content_version
+from core.htmx import fragment_or_redirect, sign_in_first
+from core.learner_pages import learner_page
+from core.page_cache import fresh_key
 from credits.selectors import wallet_summary
 from credits.services import InsufficientCredits
 from gamification import selectors, services
 from gamification.exceptions import CompletionTooSoon, FreezeLimitReached, InvalidDailyGoal
 from gamification.models import CheckChoice, CheckQuestion
 from gamification.rewards import FREEZE_PRICE_CREDITS
-from lessons.cache import content_version
 from lessons.exceptions import LessonNotAvailable, LessonNotFound
 from lessons.models import Lesson
 from lessons.selectors import lesson_published_get
@@ -43,26 +43,20 @@ def _lesson(slug: str) -> Lesson:
         raise Http404("No such lesson.") from None
 
 
-def _sign_in_first(request: HtmxHttpRequest, lesson: Lesson) -> HttpResponse:
-    login = f"{reverse('account_login')}?{urlencode({'next': lesson.get_absolute_url()})}"
-    return HttpResponseClientRedirect(login) if request.htmx else redirect(login)
-
-
 def _block(
     request: HtmxHttpRequest, lesson: Lesson, *, error: str = "", toasts: list[str] | None = None
 ) -> HttpResponse:
     """The completion block for htmx, or back to the lesson page with the same news as messages."""
-    if not request.htmx:
-        if error:
-            messages.warning(request, error)
-        for toast in toasts or []:
-            messages.success(request, toast)
-        return redirect("gamification:lesson_check", slug=lesson.slug)
-    panel = selectors.completion_panel_for(user=request.user, lesson=lesson, error=error)
-    response = render(request, "gamification/_completion_block.html", {"panel": panel})
-    if toasts:
-        trigger_client_event(response, "toast", {"messages": toasts})
-    return response
+
+    def block() -> HttpResponse:
+        panel = selectors.completion_panel_for(user=request.user, lesson=lesson, error=error)
+        response = render(request, "gamification/_completion_block.html", {"panel": panel})
+        if toasts:
+            trigger_client_event(response, "toast", {"messages": toasts})
+        return response
+
+    back = reverse("gamification:lesson_check", kwargs={"slug": lesson.slug})
+    return fragment_or_redirect(request, fragment=block, redirect_to=back, error=error, notices=toasts or ())
 
 
 # --- The lesson page's block ------------------------------------------------------------------------------------------
@@ -95,7 +89,7 @@ def lesson_complete(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     lesson = _lesson(slug)
     learner = signed_in_user(request.user)
     if learner is None:
-        return _sign_in_first(request, lesson)
+        return sign_in_first(request, next_url=lesson.get_absolute_url())
     try:
         result = services.lesson_complete(user=learner, lesson=lesson)
     except CompletionTooSoon as too_soon:
@@ -111,7 +105,7 @@ def check_answer(request: HtmxHttpRequest, slug: str, question_id: int) -> HttpR
     lesson = _lesson(slug)
     learner = signed_in_user(request.user)
     if learner is None:
-        return _sign_in_first(request, lesson)
+        return sign_in_first(request, next_url=lesson.get_absolute_url())
     question = CheckQuestion.objects.filter(pk=question_id, lesson=lesson).first()
     if question is None:
         raise Http404("No such question.")

@@ -19,7 +19,7 @@ import trafilatura
 
 from ingest.fetching import Fetched
 from lessons.chapters import ParsedChapter
-from tutor.transcripts import TranscriptFormatError, transcript_parse
+from lessons.transcripts import TranscriptFormatError, transcript_parse
 
 MAX_CHAPTERS = 500
 MAX_SECONDS = 10_000_000  # a start time past 115 days is not a time in an episode

@@ -2,8 +2,8 @@
 
 The classifier is TF-IDF and logistic regression (scikit-learn), trained on the published lessons' titles, summaries and
 descriptions; it is rebuilt only when the published catalog changed, so a poll of fifty items trains it once. The
-summary line comes from the tutor (tutor.summaries): extractive with the offline backend (the sentence of the item's
-own text closest to the whole), written by the model when the `openai` backend is configured.
+summary line comes from the tutor through the hook in lessons.summaries: extractive with the offline backend (the
+sentence of the item's own text closest to the whole), written by the model when the `openai` backend is configured.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Count, Max
 
 from lessons.models import Lesson
-from tutor.summaries import summary_lines
+from lessons.summaries import summary_lines
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}

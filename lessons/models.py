@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.content_version import ContentRowsQuerySet
+from core.learner_pages import LearnerRowsQuerySet
 from lessons import sources
 from lessons.search import LessonSearchDocument, SearchDocumentField
 
@@ -38,6 +40,8 @@ class Category(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     icon = models.CharField(max_length=8, blank=True, help_text="One emoji shown before the name, e.g. 📄.")
 
+    objects = ContentRowsQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "categories"
@@ -65,7 +69,16 @@ FEED_FORMAT_KINDS: dict[str, str] = {
 }
 
 
-class SourceQuerySet(models.QuerySet["Source"]):
+# What a source's polls write: nothing a visitor sees, so these updates keep the content version.
+SOURCE_POLL_FIELDS = frozenset(
+    {"etag", "last_modified", "last_polled_at", "last_success_at", "last_error", "consecutive_failures", "next_poll_at"}
+)
+
+
+class SourceQuerySet(ContentRowsQuerySet["Source"]):
+    def changes_content(self, **update: object) -> bool:
+        return not set(update) <= SOURCE_POLL_FIELDS | {"enabled"}
+
     def due(self, *, now: datetime) -> SourceQuerySet:
         """Enabled sources with a feed whose next poll time has come (or was never set)."""
         return (
@@ -114,19 +127,40 @@ class Source(models.Model):
         return self.name
 
 
-class LessonQuerySet(models.QuerySet["Lesson"]):
+class LessonQuerySet(ContentRowsQuerySet["Lesson"]):
+    def changes_content(self, **update: object) -> bool:
+        """Incoming lessons are invisible outside curation: writing only them changes no page."""
+        if update.get("status", LessonStatus.INCOMING) != LessonStatus.INCOMING:
+            return True
+        return self.exclude(status=LessonStatus.INCOMING).exists()
+
+    def rows_change_content(self, rows: list[Lesson]) -> bool:
+        if not rows:
+            return False
+        if all(row._state.adding is False and row.status == LessonStatus.INCOMING for row in rows):
+            return False
+        # Rows built from ids alone (bulk_update) carry no status of their own: ask the database.
+        return self.model._default_manager.filter(pk__in=[row.pk for row in rows]).changes_content()
+
     def published(self) -> LessonQuerySet:
         return self.filter(status=LessonStatus.PUBLISHED)
 
     def visible_to(self, user: object) -> LessonQuerySet:
-        """Staff preview drafts; everyone else sees published lessons only. Items brought in by a source wait in the
-        admin's Incoming queue, not in the catalog, even for staff: a busy feed would flood it."""
-        if getattr(user, "is_staff", False):
-            return self.filter(status__in=(LessonStatus.DRAFT, LessonStatus.PUBLISHED))
-        return self.published()
+        """The lessons ``user`` may see (`lessons_visible_to`)."""
+        return self.filter(lessons_visible_to(user))
 
     def incoming(self) -> LessonQuerySet:
         return self.filter(status=LessonStatus.INCOMING)
+
+
+def lessons_visible_to(user: object, *, through: str = "") -> Q:
+    """The one rule for who sees which lessons, as a filter: staff preview drafts; everyone else sees published
+    lessons only. Items brought in by a source wait in the admin's Incoming queue, not in the catalog, even for staff
+    (a busy feed would flood it), and rejected ones are seen by nobody outside curation. ``through`` reaches the
+    lessons through a relation: ``lessons_visible_to(user, through="related__")`` filters related-lesson rows."""
+    staff = getattr(user, "is_staff", False)
+    statuses = (LessonStatus.DRAFT, LessonStatus.PUBLISHED) if staff else (LessonStatus.PUBLISHED,)
+    return Q(**{f"{through}status__in": statuses})
 
 
 class LessonStatus(models.TextChoices):
@@ -238,11 +272,22 @@ class Lesson(models.Model):
         return {Kind.YOUTUBE: "Watch", Kind.PODCAST: "Listen"}.get(Kind(self.kind), "Read")
 
 
+class ChapterQuerySet(ContentRowsQuerySet["Chapter"]):
+    def changes_content(self, **update: object) -> bool:
+        return self.exclude(lesson__status=LessonStatus.INCOMING).exists()
+
+    def rows_change_content(self, rows: list[Chapter]) -> bool:
+        lesson_ids = {row.lesson_id for row in rows}
+        return Lesson.objects.filter(pk__in=lesson_ids).exclude(status=LessonStatus.INCOMING).exists()
+
+
 class Chapter(models.Model):
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="chapters")
     start_seconds = models.PositiveIntegerField()
     title = models.CharField(max_length=300)
     position = models.PositiveIntegerField(default=0)
+
+    objects = ChapterQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_seconds"]
@@ -263,6 +308,8 @@ class RelatedLesson(models.Model):
     position = models.PositiveIntegerField(default=0)
     curated = models.BooleanField(default=True)
     score = models.FloatField(default=0.0, help_text="Cosine similarity for computed rows; 0 for curated ones.")
+
+    objects = ContentRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-curated", "position", "-score", "id"]
@@ -290,6 +337,8 @@ class Course(models.Model):
     lessons = models.ManyToManyField(Lesson, through="CourseLesson", related_name="courses", blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
+    objects = ContentRowsQuerySet.as_manager()
+
     class Meta:
         ordering = ["title"]
         constraints = [models.CheckConstraint(condition=Q(level__in=Level.values), name="lessons_course_level_valid")]
@@ -309,6 +358,8 @@ class CourseLesson(models.Model):
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="course_lessons")
     position = models.PositiveIntegerField(default=0)
 
+    objects = ContentRowsQuerySet.as_manager()
+
     class Meta:
         ordering = ["course", "position", "id"]
         constraints = [
@@ -324,6 +375,8 @@ class Enrollment(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
     created = models.DateTimeField(default=timezone.now)
+
+    objects = LearnerRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]
@@ -355,6 +408,8 @@ class LessonProgress(models.Model):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=16, choices=Origin.choices, default=Origin.SERVER)
+
+    objects = LearnerRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "lesson progress"

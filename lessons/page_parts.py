@@ -28,8 +28,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.selectors import signed_in_user
-from config.page_cache import cache_call, cached_or_computed
-from lessons.cache import content_version
+from core.content_version import content_version
+from core.page_cache import cache_call, cached_or_computed
 from lessons.models import Lesson
 from lessons.selectors import course_followed_get, course_up_next, learner_parts_get, lesson_detail_get
 from lessons.slots import lesson_slot_templates

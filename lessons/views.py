@@ -5,31 +5,26 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.selectors import signed_in_user
-from config.learner_pages import learner_page
-from config.page_cache import shared_page
+from core.content_version import content_version
+from core.htmx import sign_in_first
+from core.learner_pages import learner_page
+from core.page_cache import shared_page
 from lessons import page_parts, selectors, services
-from lessons.cache import content_version
 from lessons.exceptions import CourseNotFound, LessonNotAvailable, LessonNotFound
 from lessons.forms import CatalogFilterForm
 
 _SLUG = re.compile(r"^[-a-z0-9_]{1,200}$")
 MERGE_BODY_MAX_BYTES = 64 * 1024
-
-
-def _login_url(next_path: str) -> str:
-    return f"{reverse('account_login')}?{urlencode({'next': next_path})}"
 
 
 @require_safe
@@ -126,14 +121,14 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def course_enrol(request: HttpRequest, slug: str) -> HttpResponseRedirect:
+def course_enrol(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         course = selectors.course_get(slug=slug)
     except CourseNotFound:
         raise Http404("No such course.") from None
     user = signed_in_user(request.user)
     if user is None:
-        return redirect(_login_url(course.get_absolute_url()))
+        return sign_in_first(request, next_url=course.get_absolute_url())
     _, created = services.course_enroll(user=user, course=course)
     if created:
         messages.success(request, f"You are enrolled in “{course.title}”. Your progress shows here and on My courses.")

@@ -15,7 +15,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from accounts.read_only_admin import NoAddOrDeleteMixin, ReadOnlyAdmin, ReadOnlyInline
+from core.read_only_admin import NoAddOrDeleteMixin, ReadOnlyAdmin, ReadOnlyInline
 from lessons.models import Lesson
 from tutor import services
 from tutor.exceptions import RefundNotAllowed

@@ -1,13 +1,11 @@
 """App config for the AI tutor: explanations, unlocks paid with held credits, the worker that writes them."""
 
-from typing import Any
-
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 
 from credits.references import reference_link_add
 from lessons.slots import lesson_admin_tool_add, lesson_slot_fill
+from lessons.summaries import summary_writer_set
 from tutor.references import QUESTION_PREFIX, UNLOCK_PREFIX
 
 
@@ -23,14 +21,7 @@ class TutorConfig(AppConfig):
         # The statement links the entries of unlocks and questions to the lesson.
         for prefix in (UNLOCK_PREFIX, QUESTION_PREFIX):
             reference_link_add(prefix=prefix, url_for=lambda rest: reverse("lessons:by_id", args=[int(rest)]))
-        # A saved explanation (a new version, an edit by staff) is on the cached pages of everyone who unlocked it.
-        post_save.connect(_explanation_saved, sender="tutor.Explanation", dispatch_uid="tutor-explanation-readers-save")
-        post_delete.connect(
-            _explanation_saved, sender="tutor.Explanation", dispatch_uid="tutor-explanation-readers-delete"
-        )
+        # The sources pipeline's suggested summary lines are written by the tutor's backend.
+        from tutor.summaries import summary_lines
 
-
-def _explanation_saved(sender: type, instance: Any, **kwargs: Any) -> None:
-    from tutor.services.generation import explanation_readers_changed  # models are loaded by the time this runs
-
-    explanation_readers_changed(lesson_id=instance.lesson_id)
+        summary_writer_set(summary_lines)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from lessons.transcripts import TranscriptFormatError, transcript_parse
 from tutor.models import QUESTION_LENGTH_MAX, ReportReason
-from tutor.transcripts import TranscriptFormatError, transcript_parse
 
 TRANSCRIPT_MAX_BYTES = 2 * 1024 * 1024  # an hour of captions is ~100 KB; this leaves room and refuses a video file
 

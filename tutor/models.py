@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.learner_pages import LearnerRowsQuerySet
 from credits.models import IDEMPOTENCY_KEY_LENGTH, Hold, LedgerEntry
 from lessons.models import Lesson
 
@@ -21,6 +22,11 @@ class ExplanationStatus(models.TextChoices):
     RUNNING = "running", "Being written"
     READY = "ready", "Ready"
     FAILED = "failed", "Could not be written"
+
+
+class ExplanationQuerySet(LearnerRowsQuerySet["Explanation"]):
+    # Everyone who unlocked the lesson reads its explanation (whichever version they paid for).
+    learner_field = "lesson__unlocks__user_id"
 
 
 class Explanation(models.Model):
@@ -72,6 +78,8 @@ class Explanation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ExplanationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]
@@ -144,6 +152,8 @@ class Unlock(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     settled_at = models.DateTimeField(null=True, blank=True)
 
+    objects = LearnerRowsQuerySet.as_manager()
+
     class Meta:
         ordering = ["-id"]
         constraints = [
@@ -180,6 +190,8 @@ class Rating(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = LearnerRowsQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "explanation"], name="tutor_rating_once"),
@@ -213,6 +225,8 @@ class Report(models.Model):
     refunded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = LearnerRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]
@@ -303,6 +317,8 @@ class Question(models.Model):
     stars = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The learner's rating, 1–5.")
     report_reason = models.CharField(max_length=16, choices=ReportReason.choices, blank=True)
     report_comment = models.TextField(blank=True, max_length=2000)
+
+    objects = LearnerRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from credits.references import reference_id
+from credits.references import KeyFormat, reference_id
 
 if TYPE_CHECKING:
     from lessons.models import Lesson
@@ -25,3 +25,12 @@ def unlock_reference_parse(reference: str) -> int | None:
 
 def question_reference(lesson: Lesson) -> str:
     return f"{QUESTION_PREFIX}{lesson.pk}"
+
+
+# --- Idempotency keys of the tutor's holds and entries, built here only --------------------------------------------
+
+# An unlock's and a question's hold, from the key the learner's form or app sent.
+unlock_hold_key = KeyFormat("tutor-unlock:{client_key}")
+question_hold_key = KeyFormat("tutor-question:{client_key}")
+# The refund of an upheld report's unlock: once per report.
+report_refund_key = KeyFormat("tutor-report:{report_id}:refund")

@@ -18,9 +18,9 @@ import numpy as np
 
 from lessons.chapters import chapter_url
 from lessons.models import Lesson
+from lessons.transcripts import TranscriptFormatError, transcript_parse
 from tutor.backends.study_guide import STOP_WORDS, material_sentences, text_sections
 from tutor.concepts import word_singular
-from tutor.transcripts import TranscriptFormatError, transcript_parse
 
 # bm25s logs every index it builds at DEBUG on its own logger; one per question is noise in a worker's log.
 logging.getLogger("bm25s").setLevel(logging.WARNING)

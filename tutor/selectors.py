@@ -10,12 +10,14 @@ from django.conf import settings
 from django.db import connection
 
 from accounts.models import User
-from config.page_cache import cached_or_computed
+from core.page_cache import cached_or_computed
+from credits.exceptions import not_enough_credits
 from credits.models import Hold
 from credits.selectors import WalletSummary, wallet_summary
 from lessons.exceptions import LessonNotFound
 from lessons.models import Lesson
 from tutor.exceptions import NotUnlocked, QuestionNotFound
+from tutor.free_questions import free_questions_left as free_questions_rule_left
 from tutor.material import OWN_PAGES_PREFIX, allowed_link_prefixes, material_from_json
 from tutor.models import Explanation, ExplanationStatus, Question, Rating, Report, Unlock, UnlockStatus
 from tutor.rendering import markdown_render
@@ -64,6 +66,10 @@ class TutorPanel:
     @property
     def short_by(self) -> int:
         return max(self.price - max(self.available, 0), 0)
+
+    @property
+    def not_enough(self) -> str:
+        return not_enough_credits(available=self.available, required=self.price)
 
     @property
     def is_live(self) -> bool:
@@ -270,8 +276,7 @@ def questions_for(*, user: User, lesson: Lesson) -> list[Question]:
 
 def free_questions_left(questions: tuple[Question, ...] | list[Question]) -> int:
     """Free questions still to come with the unlock: unanswered and not-covered ones do not use one up."""
-    used = sum(1 for question in questions if question.uses_free)
-    return max(int(settings.TUTOR_FREE_QUESTIONS) - used, 0)
+    return free_questions_rule_left(used=sum(1 for question in questions if question.uses_free))
 
 
 def question_for_learner(*, user: User, question_id: int) -> Question:

@@ -7,21 +7,19 @@ with the outcome as a message.
 from __future__ import annotations
 
 import contextlib
-import uuid
 from collections.abc import Callable
-from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from accounts.rate_limits import RateLimited
 from accounts.selectors import signed_in_user
+from core.htmx import fragment_or_redirect, sign_in_first
+from core.page_cache import fresh_key
+from core.rate_limits import RateLimited
 from credits.services import IdempotencyConflict, InsufficientCredits
 from lessons.exceptions import LessonNotFound
 from lessons.models import Lesson
@@ -57,21 +55,25 @@ def _fragment(
     notice: str = "",
 ) -> HttpResponse:
     """htmx gets the fragment; without it, a redirect back to the lesson's `anchor` with the outcome as a message."""
-    # htmx swaps only 2xx answers, so a refusal is a 200 whose fragment says what went wrong.
-    if not request.htmx:  # type: ignore[attr-defined]
-        if error:
-            messages.error(request, error)
-        elif notice:
-            messages.success(request, notice)
-        return redirect(f"{lesson.get_absolute_url()}#{anchor}")
-    panel = selectors.tutor_panel_get(user=request.user, lesson=lesson)
-    response = render(request, template, {"panel": panel, **context})
-    response["Cache-Control"] = "no-store"
-    return response
+
+    def fragment() -> HttpResponse:
+        panel = selectors.tutor_panel_get(user=request.user, lesson=lesson)
+        response = render(request, template, {"panel": panel, **context})
+        response["Cache-Control"] = "no-store"
+        return response
+
+    back = f"{lesson.get_absolute_url()}#{anchor}"
+    notices = [notice] if notice else []
+    return fragment_or_redirect(request, fragment=fragment, redirect_to=back, error=error, notices=notices)
 
 
 def _panel_response(request: HttpRequest, lesson: Lesson, *, error: str = "", notice: str = "") -> HttpResponse:
-    context = {"error": error, "notice": notice, "unlock_key": uuid.uuid4(), "question_key": uuid.uuid4()}
+    context: dict[str, object] = {
+        "error": error,
+        "notice": notice,
+        "unlock_key": fresh_key(request, "unlock"),
+        "question_key": fresh_key(request, "question"),
+    }
     template = "tutor/_panel_response.html"
     return _fragment(request, lesson, anchor="tutor", template=template, context=context, error=error, notice=notice)
 
@@ -81,26 +83,18 @@ def _lesson_and_user(request: HttpRequest, slug: str, *, published_only: bool = 
     return _lesson(slug, request, published_only=published_only), signed_in_user(request.user)
 
 
-def _sign_in_first(lesson: Lesson) -> HttpResponse:
-    return redirect(f"{reverse('account_login')}?{urlencode({'next': lesson.get_absolute_url()})}")
-
-
 @require_POST
 def unlock_view(request: HttpRequest, slug: str) -> HttpResponse:
     lesson, user = _lesson_and_user(request, slug, published_only=True)
     if user is None:
-        return _sign_in_first(lesson)
+        return sign_in_first(request, next_url=lesson.get_absolute_url())
     form = UnlockForm(request.POST)
     if not form.is_valid():
         return _panel_response(request, lesson, error="That form was out of date; please try again.")
     try:
         result = services.unlock(user=user, lesson=lesson, idempotency_key=str(form.cleaned_data["idempotency_key"]))
     except InsufficientCredits as error:
-        return _panel_response(
-            request,
-            lesson,
-            error=f"Not enough ⚡: you have ⚡{max(error.available, 0)} available; this costs ⚡{lesson.unlock_price}.",
-        )
+        return _panel_response(request, lesson, error=str(error))
     except (UnlockKeyReused, IdempotencyConflict):
         return _panel_response(request, lesson, error="That form was already used; please try again.")
     notice = "" if not result.created else f"Unlocked: ⚡{lesson.unlock_price} are held until the explanation is ready."
@@ -116,7 +110,7 @@ def status_view(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "tutor/_panel_response.html",
-        {"panel": panel, "unlock_key": uuid.uuid4(), "question_key": uuid.uuid4()},
+        {"panel": panel, "unlock_key": fresh_key(request, "unlock"), "question_key": fresh_key(request, "question")},
     )
 
 
@@ -132,7 +126,7 @@ def _feedback(
     """Rating and reporting differ only in their form, their service and their words; the steps are the same."""
     lesson, user = _lesson_and_user(request, slug)
     if user is None:
-        return _sign_in_first(lesson)
+        return sign_in_first(request, next_url=lesson.get_absolute_url())
     unlock = selectors.unlock_for(user=user, lesson=lesson)
     form = form_class(request.POST)
     if unlock is None or not form.is_valid():
@@ -169,7 +163,7 @@ def report_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _questions_response(request: HttpRequest, lesson: Lesson, *, error: str = "") -> HttpResponse:
-    context = {"question_error": error, "question_key": uuid.uuid4()}
+    context: dict[str, object] = {"question_error": error, "question_key": fresh_key(request, "question")}
     return _fragment(
         request, lesson, anchor="tutor-questions", template="tutor/_questions.html", context=context, error=error
     )
@@ -180,7 +174,7 @@ def question_ask_view(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask the tutor: the question is answered by a worker; the list shows it at once and polls it."""
     lesson, user = _lesson_and_user(request, slug, published_only=True)
     if user is None:
-        return _sign_in_first(lesson)
+        return sign_in_first(request, next_url=lesson.get_absolute_url())
     form = QuestionForm(request.POST)
     if not form.is_valid():
         return _questions_response(
@@ -196,9 +190,7 @@ def question_ask_view(request: HttpRequest, slug: str) -> HttpResponse:
     except (QuestionInvalid, NotUnlocked, QuestionRateLimited) as error:
         return _questions_response(request, lesson, error=str(error))
     except InsufficientCredits as error:
-        return _questions_response(
-            request, lesson, error=f"Not enough ⚡: you have ⚡{max(error.available, 0)} available."
-        )
+        return _questions_response(request, lesson, error=str(error))
     except (QuestionKeyReused, IdempotencyConflict):
         return _questions_response(request, lesson, error="That form was already used; please try again.")
     return _questions_response(request, lesson)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from credits.exceptions import HoldNotOpen
 from credits.models import Hold, LedgerEntry
+from credits.references import hold_capture_key
 from credits.services import one_statement
 from credits.services.arguments import require_amount, require_key, require_reason, require_reference
 from credits.services.wallets import (
@@ -108,7 +109,7 @@ def hold_capture(*, hold: Hold, reason: str | None = None) -> LedgerEntry:
             kind=LedgerEntry.Kind.SPEND,
             reason=reason or current.reason,
             reference=current.reference,
-            idempotency_key=f"hold:{current.pk}:capture",
+            idempotency_key=hold_capture_key(hold_id=current.pk),
         )
         current.status = Hold.Status.CAPTURED
         current.captured_at = entry.created_at

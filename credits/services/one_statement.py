@@ -26,103 +26,174 @@ is already used. The ORM path then says HoldNotOpen or returns the first capture
 SQLite has no row locks to gain from (its IMMEDIATE transactions serialise writers), so only PostgreSQL runs these.
 """
 
-import contextlib
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, connection, transaction
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, models
 
 from accounts.models import User
-from config.learner_pages import learner_changed
-from credits.models import Hold, LedgerEntry
+from core.learner_pages import learner_statement_run
+from credits.models import Hold, LedgerEntry, Wallet
+from credits.references import hold_capture_key
 
 _Row = TypeVar("_Row", LedgerEntry, Hold)
 
+
+class _Table:
+    """A model's table in the statements below: ``{wallet}`` is its table, ``{wallet.balance}`` a field's column.
+    Names come from the model's _meta, so a renamed field or table renames them here; a field that is gone fails
+    when this module is imported, not in production."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self._model_meta = model._meta
+
+    def __getattr__(self, field: str) -> str:
+        return str(self._model_meta.get_field(field).column)  # type: ignore[union-attr]
+
+    def __str__(self) -> str:
+        return str(self._model_meta.db_table)
+
+
+def insert_lists(model: type[models.Model], values: Mapping[str, str]) -> tuple[str, str]:
+    """An INSERT's column list and its matching SELECT list, for every column of ``model`` but its key. ``values``
+    gives each field's SQL; a field it does not name, or names and the model lacks, is an error at once, so a column
+    added to the model is never left to its database default by this path alone."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    missing = sorted({field.name for field in fields} - set(values))
+    unknown = sorted(set(values) - {field.name for field in fields})
+    if missing or unknown:
+        table = model._meta.db_table
+        raise ImproperlyConfigured(
+            f"The one-statement write to {table} does not match the model: no value for {missing}; "
+            f"values for fields it lacks {unknown}."
+        )
+    return ", ".join(str(field.column) for field in fields), ", ".join(values[field.name] for field in fields)
+
+
+_NAMES = {"wallet": _Table(Wallet), "entry": _Table(LedgerEntry), "hold": _Table(Hold)}
+
+_ENTRY_COLUMNS, _ENTRY_VALUES = insert_lists(
+    LedgerEntry,
+    {
+        "wallet": "w.id",
+        "amount": "%(amount)s",
+        "kind": "%(kind)s",
+        "reason": "%(reason)s",
+        "reference": "%(reference)s",
+        "idempotency_key": "%(key)s",
+        "balance_after": "w.balance",
+        "reverses": "NULL",
+        "created_at": "%(now)s",
+        "created_by": "%(created_by)s",
+    },
+)
+
 _ENTRY_POST = """
 WITH w AS (
-    UPDATE credits_wallet
-    SET balance = balance + %(amount)s, entry_count = entry_count + 1, updated_at = %(now)s
-    WHERE user_id = %(user_id)s
-      AND (NOT %(checked)s OR balance - held >= %(required)s)
+    UPDATE {wallet}
+    SET {wallet.balance} = {wallet.balance} + %(amount)s, {wallet.entry_count} = {wallet.entry_count} + 1,
+        {wallet.updated_at} = %(now)s
+    WHERE {wallet.user} = %(user_id)s
+      AND (NOT %(checked)s OR {wallet.balance} - {wallet.held} >= %(required)s)
       AND NOT EXISTS (
-          SELECT 1 FROM credits_ledgerentry
-          WHERE wallet_id = credits_wallet.id AND idempotency_key = %(key)s
+          SELECT 1 FROM {entry}
+          WHERE {entry.wallet} = {wallet}.{wallet.id} AND {entry.idempotency_key} = %(key)s
       )
-    RETURNING id, balance
+    RETURNING {wallet.id} AS id, {wallet.balance} AS balance, {wallet.user} AS user_id
 )
-INSERT INTO credits_ledgerentry
-    (wallet_id, amount, kind, reason, reference, idempotency_key, balance_after, reverses_id, created_at,
-     created_by_id)
-SELECT w.id, %(amount)s, %(kind)s, %(reason)s, %(reference)s, %(key)s, w.balance, NULL, %(now)s, %(created_by)s
+INSERT INTO {entry} ({entry_columns})
+SELECT {entry_values}
 FROM w
-RETURNING id, wallet_id, balance_after
-"""
+RETURNING {entry.id}, {entry.wallet}, {entry.balance_after}, (SELECT user_id FROM w)
+""".format(**_NAMES, entry_columns=_ENTRY_COLUMNS, entry_values=_ENTRY_VALUES)  # noqa: S608 - names from the models' _meta; values are parameters
+
+_HOLD_COLUMNS, _HOLD_VALUES = insert_lists(
+    Hold,
+    {
+        "wallet": "w.id",
+        "amount": "%(amount)s",
+        "reason": "%(reason)s",
+        "reference": "%(reference)s",
+        "idempotency_key": "%(key)s",
+        "status": "%(status)s",
+        "expires_at": "%(expires_at)s",
+        "created_at": "%(now)s",
+        "captured_at": "NULL",
+        "captured_entry": "NULL",
+        "released_at": "NULL",
+        "release_reason": "''",
+    },
+)
 
 _HOLD_PLACE = """
 WITH w AS (
-    UPDATE credits_wallet
-    SET held = held + %(amount)s, updated_at = %(now)s
-    WHERE user_id = %(user_id)s
-      AND balance - held >= %(amount)s
+    UPDATE {wallet}
+    SET {wallet.held} = {wallet.held} + %(amount)s, {wallet.updated_at} = %(now)s
+    WHERE {wallet.user} = %(user_id)s
+      AND {wallet.balance} - {wallet.held} >= %(amount)s
       AND NOT EXISTS (
-          SELECT 1 FROM credits_hold
-          WHERE wallet_id = credits_wallet.id AND idempotency_key = %(key)s
+          SELECT 1 FROM {hold}
+          WHERE {hold.wallet} = {wallet}.{wallet.id} AND {hold.idempotency_key} = %(key)s
       )
-    RETURNING id
+    RETURNING {wallet.id} AS id, {wallet.user} AS user_id
 )
-INSERT INTO credits_hold
-    (wallet_id, amount, reason, reference, idempotency_key, status, expires_at, created_at, captured_at,
-     captured_entry_id, released_at, release_reason)
-SELECT w.id, %(amount)s, %(reason)s, %(reference)s, %(key)s, %(status)s, %(expires_at)s, %(now)s, NULL, NULL, NULL,
-       ''
+INSERT INTO {hold} ({hold_columns})
+SELECT {hold_values}
 FROM w
-RETURNING id, wallet_id
-"""
+RETURNING {hold.id}, {hold.wallet}, (SELECT user_id FROM w)
+""".format(**_NAMES, hold_columns=_HOLD_COLUMNS, hold_values=_HOLD_VALUES)  # noqa: S608 - names from the models' _meta; values are parameters
+
+_CAPTURE_COLUMNS, _CAPTURE_VALUES = insert_lists(
+    LedgerEntry,
+    {
+        "wallet": "w.wallet_id",
+        "amount": "-w.amount",
+        "kind": "%(kind)s",
+        "reason": "COALESCE(%(reason)s, w.reason)",
+        "reference": "w.reference",
+        "idempotency_key": "%(key)s",
+        "balance_after": "w.balance",
+        "reverses": "NULL",
+        "created_at": "%(now)s",
+        "created_by": "NULL",
+    },
+)
 
 _HOLD_CAPTURE = """
 WITH h AS (
-    SELECT id, wallet_id, amount, reason, reference FROM credits_hold WHERE id = %(hold)s AND status = %(open)s
+    SELECT {hold.id} AS id, {hold.wallet} AS wallet_id, {hold.amount} AS amount, {hold.reason} AS reason,
+           {hold.reference} AS reference
+    FROM {hold} WHERE {hold.id} = %(hold)s AND {hold.status} = %(open)s
 ), w AS (
-    UPDATE credits_wallet
-    SET balance = credits_wallet.balance - h.amount, held = credits_wallet.held - h.amount,
-        entry_count = credits_wallet.entry_count + 1, updated_at = %(now)s
+    UPDATE {wallet}
+    SET {wallet.balance} = {wallet}.{wallet.balance} - h.amount, {wallet.held} = {wallet}.{wallet.held} - h.amount,
+        {wallet.entry_count} = {wallet}.{wallet.entry_count} + 1, {wallet.updated_at} = %(now)s
     FROM h
-    WHERE credits_wallet.id = h.wallet_id
-    RETURNING credits_wallet.id AS wallet_id, credits_wallet.balance, h.amount, h.reason, h.reference
+    WHERE {wallet}.{wallet.id} = h.wallet_id
+    RETURNING {wallet}.{wallet.id} AS wallet_id, {wallet}.{wallet.balance} AS balance,
+              {wallet}.{wallet.user} AS user_id, h.amount, h.reason, h.reference
 ), e AS (
-    INSERT INTO credits_ledgerentry
-        (wallet_id, amount, kind, reason, reference, idempotency_key, balance_after, reverses_id, created_at,
-         created_by_id)
-    SELECT w.wallet_id, -w.amount, %(kind)s, COALESCE(%(reason)s, w.reason), w.reference, %(key)s, w.balance, NULL,
-           %(now)s, NULL
+    INSERT INTO {entry} ({entry_columns})
+    SELECT {entry_values}
     FROM w
-    RETURNING id, wallet_id, amount, reason, reference, balance_after
+    RETURNING {entry.id}, {entry.wallet}, {entry.amount}, {entry.reason}, {entry.reference}, {entry.balance_after}
 )
-UPDATE credits_hold
-SET status = %(captured)s, captured_at = %(now)s, captured_entry_id = e.id
+UPDATE {hold}
+SET {hold.status} = %(captured)s, {hold.captured_at} = %(now)s, {hold.captured_entry} = e.{entry.id}
 FROM e
-WHERE credits_hold.id = %(hold)s
-RETURNING e.id, e.wallet_id, e.amount, e.reason, e.reference, e.balance_after,
-          (SELECT user_id FROM credits_wallet WHERE id = e.wallet_id)
-"""
+WHERE {hold}.{hold.id} = %(hold)s
+RETURNING e.{entry.id}, e.{entry.wallet}, e.{entry.amount}, e.{entry.reason}, e.{entry.reference},
+          e.{entry.balance_after}, (SELECT user_id FROM w)
+""".format(**_NAMES, entry_columns=_CAPTURE_COLUMNS, entry_values=_CAPTURE_VALUES)  # noqa: S608 - names from the models' _meta; values are parameters
+
+# Every statement this path runs: the schema-drift test has PostgreSQL plan each one against the real tables.
+STATEMENTS = {"entry_post": _ENTRY_POST, "hold_place": _HOLD_PLACE, "hold_capture": _HOLD_CAPTURE}
 
 
 def available() -> bool:
     return connection.vendor == "postgresql"
-
-
-def _returning_one(sql: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
-    """Run the statement; its one returned row, or None when it changed nothing or a constraint refused it."""
-    # Inside a caller's transaction a savepoint keeps a refusal from aborting it; in autocommit the statement is its
-    # own transaction, and when it fails nothing of it stays.
-    scope = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
-    try:
-        with scope, connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()
-    except IntegrityError:
-        return None
 
 
 def _as_loaded(instance: _Row) -> _Row:
@@ -165,7 +236,7 @@ def entry_post_at_once(
     now: datetime,
 ) -> LedgerEntry | None:
     """Append one entry to the user's existing wallet; None when that is not simply possible (see the module)."""
-    row = _returning_one(
+    row = learner_statement_run(
         _ENTRY_POST,
         {
             "amount": amount,
@@ -182,8 +253,7 @@ def entry_post_at_once(
     )
     if row is None:
         return None
-    learner_changed(user.pk)  # no model signal says so: the statement wrote the rows
-    pk, wallet_id, balance_after = row
+    pk, wallet_id, balance_after, _ = row
     written = (pk, wallet_id, amount, reason, reference, balance_after)
     return _entry_written(written, kind=kind, idempotency_key=idempotency_key, now=now, created_by=created_by)
 
@@ -192,7 +262,7 @@ def hold_place_at_once(
     *, user: User, amount: int, reason: str, reference: str, idempotency_key: str, expires_at: datetime, now: datetime
 ) -> Hold | None:
     """Place a hold on the user's existing wallet; None when that is not simply possible (see the module)."""
-    row = _returning_one(
+    row = learner_statement_run(
         _HOLD_PLACE,
         {
             "amount": amount,
@@ -207,8 +277,7 @@ def hold_place_at_once(
     )
     if row is None:
         return None
-    learner_changed(user.pk)
-    pk, wallet_id = row
+    pk, wallet_id, _ = row
     hold = Hold(
         pk=pk,
         wallet_id=wallet_id,
@@ -225,8 +294,8 @@ def hold_place_at_once(
 
 def hold_capture_at_once(*, hold: Hold, reason: str | None, now: datetime) -> LedgerEntry | None:
     """Capture an open hold into one spend entry; None when that is not simply possible (see the module)."""
-    key = f"hold:{hold.pk}:capture"
-    row = _returning_one(
+    key = hold_capture_key(hold_id=hold.pk)
+    row = learner_statement_run(
         _HOLD_CAPTURE,
         {
             "hold": hold.pk,
@@ -240,8 +309,7 @@ def hold_capture_at_once(*, hold: Hold, reason: str | None, now: datetime) -> Le
     )
     if row is None:
         return None
-    *written, user_id = row
-    learner_changed(user_id)
+    *written, _ = row
     entry = _entry_written(tuple(written), kind=LedgerEntry.Kind.SPEND, idempotency_key=key, now=now)
     hold.status = Hold.Status.CAPTURED
     hold.captured_at = now

@@ -34,7 +34,7 @@ from credits.exceptions import (
     PurchasesUnavailable,
 )
 from credits.models import CreditPack, EntryKind, Purchase, PurchaseStatus, StripeEvent, StripeEventStatus
-from credits.references import purchase_reference_parse
+from credits.references import purchase_checkout_key, purchase_reference_parse, stripe_key
 from credits.services.arguments import require_key
 from credits.services.entries import credits_clawback, credits_grant, entry_reverse
 from credits.stripe_gateway import CheckoutSession
@@ -93,7 +93,7 @@ def purchase_checkout_start(*, user: User, pack: CreditPack, idempotency_key: st
             customer_email=user.email or None,
             success_url=success_url,
             cancel_url=_absolute(reverse("credits:packs")) + f"?cancelled={purchase.pk}",
-            idempotency_key=f"{purchase.reference}:checkout",
+            idempotency_key=purchase_checkout_key(reference=purchase.reference),
         )
     except stripe_gateway.StripeNotConfigured as error:
         raise PurchasesUnavailable("Buying credits is not available right now.") from error
@@ -236,7 +236,7 @@ def purchase_fulfil_from_session(*, session: CheckoutSession) -> PurchaseOutcome
                 kind=EntryKind.PURCHASE,
                 reason=f"Bought ⚡{purchase.credits} ({purchase.pack.name})",
                 reference=purchase.reference,
-                idempotency_key=f"stripe:{session.id}:credit",
+                idempotency_key=stripe_key(stripe_id=session.id, outcome="credit"),
             )
             purchase.status = PurchaseStatus.CREDITED
             purchase.credit_entry = entry
@@ -347,7 +347,7 @@ def purchase_refund(
                 amount=taken,
                 reason=f"Payment for ⚡{purchase.credits} refunded: ⚡{taken} taken back",
                 reference=purchase.reference,
-                idempotency_key=f"stripe:{charge_id or purchase.reference}:refunded-to:{target}",
+                idempotency_key=stripe_key(stripe_id=charge_id or purchase.reference, outcome=f"refunded-to:{target}"),
             )
             purchase.credits_refunded = target
             outcome = f"took back ⚡{taken} (⚡{target} of ⚡{purchase.credits} refunded so far)"
@@ -368,7 +368,7 @@ def _dispute_take_back(purchase: Purchase, *, dispute_id: str, amount: int) -> s
         amount=to_take,
         reason=f"Payment for ⚡{purchase.credits} disputed: ⚡{to_take} taken back",
         reference=purchase.reference,
-        idempotency_key=f"stripe:{dispute_id}:disputed",
+        idempotency_key=stripe_key(stripe_id=dispute_id, outcome="disputed"),
     )
     purchase.dispute_entry = entry
     purchase.credits_disputed = to_take
@@ -419,7 +419,7 @@ def purchase_dispute_close(*, payment_intent: str, dispute_id: str, amount: int,
             entry_reverse(
                 entry=purchase.dispute_entry,
                 reason=f"Dispute settled in your favour: ⚡{purchase.credits_disputed} given back",
-                idempotency_key=f"stripe:{dispute_id}:closed-{status}",
+                idempotency_key=stripe_key(stripe_id=dispute_id, outcome=f"closed-{status}"),
             )
             outcome = f"{status}: gave back ⚡{purchase.credits_disputed}"
             purchase.credits_disputed = 0

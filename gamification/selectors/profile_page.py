@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from config.page_cache import cached_or_computed
+from core.page_cache import cached_or_computed
 from credits.selectors import WalletSummary, wallet_summary
 from gamification.badges import BADGES, BADGES_BY_SLUG, Badge
 from gamification.leagues import Tier, week_key

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from accounts.models import User
-from config.page_cache import cached_or_computed
+from core.page_cache import cached_or_computed
 from gamification.charts import DayMark, calendar_heatmap, xp_per_day_chart
 from gamification.models import DailyActivity, LearnerProfile
 

@@ -16,12 +16,11 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.models import User
-from config.learner_pages import learner_changed
 from gamification.exceptions import WeekNotOver
 from gamification.leagues import LEAGUE_SIZE, Outcome, Standing, Tier, league_placements, seats_plan, week_bounds
 from gamification.leagues import week_key as week_key_of
 from gamification.models import League, LeagueMembership, LeagueWeek, LearnerProfile
-from gamification.references import league_reference
+from gamification.references import league_reference, league_reward_key
 from gamification.services.badges import badges_award
 from gamification.services.profiles import profile_locked
 from gamification.services.rewards import reward_pay
@@ -70,7 +69,6 @@ def league_xp_add(*, profile: LearnerProfile, amount: int, now: datetime) -> Non
     user = profile.user
     week = league_week_get_or_create(key=week_key_of(now))
     if LeagueMembership.objects.filter(week=week, user=user).update(xp=F("xp") + amount, last_xp_at=now):
-        learner_changed(user.pk)
         return
     with transaction.atomic():
         # The week's row is the lock that keeps two first-of-the-week learners from taking the 30th seat together.
@@ -98,7 +96,6 @@ def _seat_waiting(*, week: LeagueWeek) -> int:
             for membership, league in zip(members, _seat(week=week, tier=tier, count=len(members)), strict=True):
                 membership.league = league
             LeagueMembership.objects.bulk_update(members, ["league"])
-        learner_changed(*(membership.user_id for membership in waiting))  # bulk_update sends no signal
     return len(waiting)
 
 
@@ -136,7 +133,7 @@ def _league_close(*, league_id: int, week_key: str, now: datetime, report: Leagu
                     amount=placement.credits,
                     reason=f"Weekly league {week_key}: #{placement.rank} in {tier_name}",
                     reference=league_reference(week_key),
-                    idempotency_key=f"league:{week_key}:{member.user_id}",
+                    idempotency_key=league_reward_key(week_key=week_key, user_id=member.user_id),
                     gains=None,
                     said="",
                 )
@@ -144,7 +141,6 @@ def _league_close(*, league_id: int, week_key: str, now: datetime, report: Leagu
             if placement.outcome == Outcome.PROMOTED or placement.credits:
                 rewarded.append(member.user)
         LeagueMembership.objects.bulk_update(members, ["rank", "outcome", "credits_awarded"])
-        learner_changed(*by_user)  # neither bulk_update nor the tiers' UPDATE send signals
         league.processed_at = now
         league.save(update_fields=["processed_at"])
         for user in rewarded:

@@ -18,7 +18,14 @@ from accounts.models import User
 from gamification.exceptions import ChoiceNotInQuestion, CompletionTooSoon
 from gamification.local_days import local_date
 from gamification.models import CheckAnswer, CheckChoice, CheckQuestion, CourseCompletion, LessonCompletion
-from gamification.references import course_reference, lesson_reference
+from gamification.references import (
+    check_first_try_xp_key,
+    course_reference,
+    course_reward_key,
+    lesson_reference,
+    lesson_reward_key,
+    lesson_xp_key,
+)
 from gamification.rewards import (
     CHECK_RIGHT_FIRST_TIME_XP,
     COURSE_REWARD_CREDITS,
@@ -131,7 +138,7 @@ def lesson_complete(*, user: User, lesson: Lesson, now: datetime | None = None) 
             amount=xp,
             reason=f"Completed “{lesson.title}”",
             reference=lesson_reference(lesson),
-            idempotency_key=f"lesson-complete:{lesson.pk}",
+            idempotency_key=lesson_xp_key(lesson_id=lesson.pk),
             now=now,
             gains=gains,
         )
@@ -141,7 +148,7 @@ def lesson_complete(*, user: User, lesson: Lesson, now: datetime | None = None) 
                 amount=credits,
                 reason=f"Lesson completed: {lesson.title}",
                 reference=lesson_reference(lesson),
-                idempotency_key=f"reward:lesson-complete:{user.pk}:{lesson.pk}",
+                idempotency_key=lesson_reward_key(user_id=user.pk, lesson_id=lesson.pk),
                 gains=gains,
                 said="lesson completed",
             )
@@ -176,7 +183,7 @@ def _courses_reward(*, user: User, lesson: Lesson, now: datetime, gains: Gains) 
             amount=COURSE_REWARD_CREDITS,
             reason=f"Course completed: {course.title}",
             reference=course_reference(course.pk),
-            idempotency_key=f"reward:course-complete:{user.pk}:{course.pk}",
+            idempotency_key=course_reward_key(user_id=user.pk, course_id=course.pk),
             gains=gains,
             said=f"course completed: {course.title}",
         )
@@ -227,7 +234,7 @@ def check_answer(
                 amount=CHECK_RIGHT_FIRST_TIME_XP,
                 reason="Check question right at the first try",
                 reference=f"check:{question.pk}",
-                idempotency_key=f"check-first-try:{question.pk}",
+                idempotency_key=check_first_try_xp_key(question_id=question.pk),
                 now=now,
                 gains=gains,
             )

@@ -12,7 +12,7 @@ from credits.services import credits_spend
 from gamification.exceptions import FreezeLimitReached, InvalidDailyGoal
 from gamification.local_days import local_date
 from gamification.models import DailyActivity, FreezePurchase, LearnerProfile
-from gamification.references import streak_reference
+from gamification.references import freeze_purchase_key, streak_reference, streak_reward_key
 from gamification.rewards import DAILY_GOAL_CHOICES, FREEZE_PRICE_CREDITS, FREEZES_MAX, STREAK_MILESTONE_CREDITS
 from gamification.services.badges import badges_award
 from gamification.services.gains import Gains
@@ -53,7 +53,9 @@ def streak_count(*, profile: LearnerProfile, day: date, now: datetime, gains: Ga
             amount=amount,
             reason=f"{milestone}-day streak",
             reference=streak_reference(milestone),
-            idempotency_key=f"reward:streak-{milestone}:{user.pk}:{profile.streak_started}",
+            idempotency_key=streak_reward_key(
+                user_id=user.pk, milestone=milestone, streak_started=profile.streak_started
+            ),
             gains=gains,
             said=f"{milestone}-day streak",
         )
@@ -104,7 +106,7 @@ def freeze_buy(*, user: User, idempotency_key: str, now: datetime | None = None)
             amount=FREEZE_PRICE_CREDITS,
             reason="Bought a streak freeze",
             reference="streak-freeze",
-            idempotency_key=f"freeze:{user.pk}:{idempotency_key}",
+            idempotency_key=freeze_purchase_key(user_id=user.pk, client_key=idempotency_key),
         )
         FreezePurchase.objects.create(
             user=user, idempotency_key=idempotency_key, price=FREEZE_PRICE_CREDITS, bought_at=now or timezone.now()

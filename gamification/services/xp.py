@@ -6,7 +6,6 @@ from datetime import datetime
 
 from django.db.models import F
 
-from config.learner_pages import learner_changed
 from gamification.local_days import local_date
 from gamification.models import DailyActivity, LearnerProfile, XPEvent
 from gamification.services.gains import Gains
@@ -54,7 +53,6 @@ def xp_add(
 
     activity, _ = DailyActivity.objects.get_or_create(user=user, day=day, defaults={"goal": profile.daily_goal})
     DailyActivity.objects.filter(pk=activity.pk).update(xp=F("xp") + amount)
-    learner_changed(user.pk)  # the UPDATEs here send no signal
     activity.xp += amount
     if not activity.goal_met and activity.xp >= profile.daily_goal:
         DailyActivity.objects.filter(pk=activity.pk).update(goal_met=True, goal=profile.daily_goal)

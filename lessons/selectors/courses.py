@@ -24,9 +24,10 @@ from lessons.models import (
     Enrollment,
     LessonProgress,
     LessonStatus,
+    lessons_visible_to,
 )
 from lessons.selectors.cards import CARD_DEFERRED, LessonCard, _card, _marks, lesson_cards_queryset
-from lessons.selectors.lesson_page import _row_card, _visible_lookup
+from lessons.selectors.lesson_page import _row_card
 
 HOME_NEW_LESSONS = 6
 
@@ -129,7 +130,7 @@ def course_detail_get(*, slug: str, user: Any) -> CourseDetail:
     except Course.DoesNotExist:
         raise CourseNotFound(slug) from None
     rows = (
-        CourseLesson.objects.filter(course=course, **{f"lesson__{k}": v for k, v in _visible_lookup(user).items()})
+        CourseLesson.objects.filter(lessons_visible_to(user, through="lesson__"), course=course)
         .select_related("lesson__source", "lesson__category")
         .defer(*(f"lesson__{name}" for name in CARD_DEFERRED))
         .annotate(**{f"lesson_{name}": value for name, value in _marks(learner, "lesson").items()})

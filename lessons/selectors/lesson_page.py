@@ -30,8 +30,8 @@ from lessons.models import (
     Enrollment,
     Lesson,
     LessonProgress,
-    LessonStatus,
     RelatedLesson,
+    lessons_visible_to,
 )
 from lessons.selectors.cards import CARD_DEFERRED, LessonCard, _card, _marks
 
@@ -87,7 +87,7 @@ def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None) -
     learner = signed_in_user(user)
     up_next_marks = {f"up_next_{name}": value for name, value in _marks(learner, "up_next").items()}
     related_rows = (
-        RelatedLesson.objects.filter(**{f"related__{key}": value for key, value in _visible_lookup(user).items()})
+        RelatedLesson.objects.filter(lessons_visible_to(user, through="related__"))
         .select_related("related__source", "related__category")
         .defer(*(f"related__{name}" for name in CARD_DEFERRED))
         .annotate(**{f"related_{name}": value for name, value in _marks(learner, "related").items()})
@@ -167,10 +167,6 @@ def _row_card(row: Any, field: str) -> LessonCard:
     )
 
 
-def _visible_lookup(user: Any) -> dict[str, str]:
-    return {} if getattr(user, "is_staff", False) else {"status": LessonStatus.PUBLISHED}
-
-
 def course_followed_get(
     *, lesson: Lesson, user: Any, course_slug: str | None, enrolled_course_ids: Sequence[int] | None = None
 ) -> tuple[Course | None, int | None, int | None, LessonCard | None]:
@@ -189,9 +185,7 @@ def course_followed_get(
     course_ids = CourseLesson.objects.filter(containing & chosen).values("course_id")
     enrolled_at = Enrollment.objects.filter(user=learner, course=OuterRef("course")).values("created")[:1]
     # The lesson itself is always in (a staff preview of a draft); its neighbours only when the user may see them.
-    rows_visible = (
-        Q() if getattr(user, "is_staff", False) else Q(lesson=lesson) | Q(lesson__status=LessonStatus.PUBLISHED)
-    )
+    rows_visible = Q(lesson=lesson) | lessons_visible_to(user, through="lesson__")
     rows = list(
         CourseLesson.objects.filter(course_id__in=course_ids)
         .filter(rows_visible)

@@ -58,7 +58,7 @@ def test_visitors_see_the_packs_and_are_asked_to_sign_in_to_buy(client, packs):
     response = client.get("/credits/packs/")
     assert response.status_code == 200
     assert "Sign in to buy" in text_of(response)
-    assert 'href="/accounts/login/?next=%2Fcredits%2Fpacks%2F"' in response.content.decode()
+    assert 'href="/accounts/login/?next=/credits/packs/"' in response.content.decode()
     assert "<form" not in response.content.decode().split("pack-list", 1)[1]
 
 
@@ -118,7 +118,7 @@ def test_a_retired_pack_cannot_be_bought(signed_in, packs):
 def test_visitors_who_press_buy_are_sent_to_sign_in(client, packs):
     response = client.post("/credits/packs/starter/buy/")
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/login/?next=%2Fcredits%2Fpacks%2F"
+    assert response["Location"] == "/accounts/login/?next=/credits/packs/"
 
 
 @pytest.mark.usefixtures("stripe_settings")

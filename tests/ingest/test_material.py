@@ -9,7 +9,7 @@ import pytest
 
 from ingest.fetching import Fetched
 from ingest.material import MaterialError, article_text, chapters_from_json, transcript_text
-from tutor.transcripts import transcript_parse
+from lessons.transcripts import transcript_parse
 
 
 def fetched(body: bytes, content_type: str = "application/json") -> Fetched:

@@ -39,7 +39,7 @@ def test_a_visitor_is_asked_to_sign_in_before_enrolling_and_comes_back_to_the_co
     assert sign_in.href == "/accounts/login/?next=/courses/transformers/"
     response = client.post("/courses/transformers/enrol")
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/login/?next=%2Fcourses%2Ftransformers%2F"
+    assert response["Location"] == "/accounts/login/?next=/courses/transformers/"
     assert not Enrollment.objects.exists()
 
 

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from config.learner_pages import learner_changed, learner_version
+from core.learner_pages import learner_changed, learner_version
 from credits.services import credits_grant
 from gamification.services import freeze_buy
 from lessons.services import lesson_start
@@ -246,12 +246,12 @@ def test_a_catalog_change_shows_on_the_learners_lesson_page(signed_in, lesson):
 def test_a_change_inside_a_transaction_drops_the_version_at_once_again_at_commit_and_a_rollback_keeps_it(
     monkeypatch,
 ):
-    import config.learner_pages
+    import core.learner_pages
 
     user_id = UserFactory().pk
     drops = []
-    real_drop = config.learner_pages._versions_drop
-    monkeypatch.setattr(config.learner_pages, "_versions_drop", lambda ids: drops.append(set(ids)) or real_drop(ids))
+    real_drop = core.learner_pages._versions_drop
+    monkeypatch.setattr(core.learner_pages, "_versions_drop", lambda ids: drops.append(set(ids)) or real_drop(ids))
     before = learner_version(user_id)
     with transaction.atomic():
         learner_changed(user_id)

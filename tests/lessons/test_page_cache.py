@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from lessons.cache import content_version
+from core.content_version import content_version
 from lessons.chapters import ParsedChapter
 from lessons.models import Lesson, RelatedLesson
 from lessons.services import (
@@ -360,7 +360,7 @@ def test_a_new_explanation_version_or_an_edit_shows_to_the_learner_who_unlocked(
 
 
 def test_a_new_release_renders_the_pages_again(lesson, settings):
-    from config.page_cache import code_version
+    from core.page_cache import code_version
 
     visitor = Client()
     settings.RELEASE_ID = "release-1"
@@ -379,7 +379,7 @@ def test_a_new_release_renders_the_pages_again(lesson, settings):
 def test_without_a_release_id_a_changed_template_is_a_new_code_version(settings, tmp_path):
     """No RELEASE_ID: the digest of the project's files names the release, so editing a template (and deploying it)
     changes every key; files outside the running code (tests, the virtualenv) do not."""
-    from config.page_cache import code_version
+    from core.page_cache import code_version
 
     (tmp_path / "lessons" / "templates").mkdir(parents=True)
     (tmp_path / "tests").mkdir()

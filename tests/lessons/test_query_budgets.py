@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from lessons.cache import content_changed
+from core.content_version import content_changed
 from lessons.models import Lesson
 from lessons.services import course_enroll, lesson_progress_complete, lesson_start
 from tests.factories import (

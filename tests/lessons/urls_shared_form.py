@@ -5,8 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import include, path
 
-from config.page_cache import shared_page
-from lessons.cache import content_version
+from core.content_version import content_version
+from core.page_cache import shared_page
 
 FORM = engines["django"].from_string(
     '<form method="post" action="/lessons/progress/merge">{% csrf_token %}<button>Save</button></form>'

@@ -9,6 +9,7 @@ from django.utils import timezone
 from credits.models import Hold, LedgerEntry, Wallet
 from credits.selectors import wallet_summary
 from credits.services import IdempotencyConflict, InsufficientCredits, holds_expire
+from lessons.transcripts import TranscriptFormatError
 from tests.factories import ChapterFactory, LearnerWithCreditsFactory, LessonFactory, StaffUserFactory
 from tests.tutor.backends_for_tests import guide_markdown
 from tests.tutor.conftest import ALWAYS_FAILS, REFUSES
@@ -17,7 +18,6 @@ from tutor.backends import GenerationResult
 from tutor.exceptions import FeedbackNotAllowed, GenerationRetry, RefundNotAllowed, UnlockKeyReused
 from tutor.models import Explanation, ExplanationStatus, Unlock, UnlockStatus
 from tutor.references import unlock_reference
-from tutor.transcripts import TranscriptFormatError
 
 pytestmark = pytest.mark.django_db
 

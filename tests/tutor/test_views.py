@@ -106,7 +106,7 @@ def test_a_learner_short_of_credits_gets_a_disabled_button_and_ways_to_get_more(
     response = lesson_page(client, lesson)
     html = response.content.decode()
     assert re.search(r"<button[^>]*disabled[^>]*>Unlock AI tutor explanation · ⚡75</button>", html)
-    assert "Not enough ⚡: you have ⚡60 available, ⚡15 short." in visible_text(response.content)
+    assert "Not enough credits: ⚡60 available, ⚡75 needed." in visible_text(response.content)
     hrefs = {link.text: link.href for link in visible_links(response.content)}
     assert hrefs["Buy ⚡"] == "/credits/packs/"
     assert hrefs["earn ⚡ by completing lessons"] == "/me/"
@@ -225,14 +225,21 @@ def test_posting_an_unlock_without_enough_credits_says_so_and_holds_nothing(clie
     user = signed_in(client, UserFactory())
     lesson = LessonFactory(unlock_price=90)
     response = post_unlock(client, lesson, **HTMX)
-    assert "Not enough ⚡: you have ⚡60 available; this costs ⚡90." in visible_text(response.content, main_only=False)
+    assert "Not enough credits: ⚡60 available, ⚡90 needed." in visible_text(response.content, main_only=False)
     assert not Hold.objects.filter(wallet__user=user).exists()
 
 
 def test_a_visitor_posting_an_unlock_is_sent_to_sign_in(client, lesson):
     response = post_unlock(client, lesson)
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=")
+    assert response["Location"] == f"/accounts/login/?next=/lessons/{lesson.slug}/"
+    assert not Hold.objects.exists()
+
+
+def test_a_visitor_unlocking_from_the_block_goes_to_the_sign_in_page_not_into_the_block(client, lesson):
+    # htmx would swap a redirect's page into the block; HX-Redirect sends the whole page to sign in instead.
+    response = post_unlock(client, lesson, **HTMX)
+    assert response.headers["HX-Redirect"] == f"/accounts/login/?next=/lessons/{lesson.slug}/"
     assert not Hold.objects.exists()
 
 

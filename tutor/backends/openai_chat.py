@@ -14,6 +14,7 @@ from typing import Any
 
 import openai
 
+from lessons.transcripts import TranscriptFormatError, TranscriptSegment, transcript_parse, transcript_text_by_chapter
 from tutor.backends.base import (
     REQUIRED_SECTIONS,
     AnswerResult,
@@ -35,7 +36,6 @@ from tutor.backends.study_guide import (
     text_sections,
     uncovered_chapters_line,
 )
-from tutor.transcripts import TranscriptFormatError, TranscriptSegment, transcript_parse, transcript_text_by_chapter
 
 try:  # the openai client's HTTP library: httpx2 from openai 3, httpx before it
     import httpx2 as _http

@@ -14,6 +14,7 @@ import pysbd
 import yake
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from lessons.transcripts import TranscriptFormatError, transcript_parse, transcript_text_by_chapter
 from tutor.backends.base import (
     REQUIRED_SECTIONS,
     ChapterMaterial,
@@ -26,7 +27,6 @@ from tutor.backends.base import (
     timestamp_format,
 )
 from tutor.concepts import concept_key
-from tutor.transcripts import TranscriptFormatError, transcript_parse, transcript_text_by_chapter
 
 OVERVIEW, CHAPTERS, KEY_TERMS, WHY, QUESTIONS, READ_NEXT = REQUIRED_SECTIONS
 

@@ -14,11 +14,11 @@ from datetime import datetime
 from django.db import transaction
 
 from lessons.models import Lesson
+from lessons.transcripts import TranscriptFormatError, transcript_parse
 from tutor.backends import ConceptMaterial, LessonMaterial
 from tutor.backends.study_guide import STOP_WORDS, material_sentences
 from tutor.concepts import acronym_pairs, concept_key, key_terms, mentions_find, title_subjects
 from tutor.models import ConceptIndexState, ConceptTerm
-from tutor.transcripts import TranscriptFormatError, transcript_parse
 
 # Sentences of a linked lesson carried into an explanation, for chapters the lesson's own material leaves bare.
 LINKED_PASSAGES_MAX = 40

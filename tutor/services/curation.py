@@ -11,13 +11,13 @@ from credits.models import EntryKind, LedgerEntry
 from credits.services import credits_grant
 from lessons.models import Lesson
 from lessons.services import lesson_transcript_set
+from lessons.transcripts import TranscriptFormatError, transcript_parse
 from tutor.backends import material_fingerprint
 from tutor.exceptions import RefundNotAllowed
 from tutor.material import lesson_material
 from tutor.models import Explanation, ExplanationStatus, Report, Unlock, UnlockStatus
-from tutor.references import unlock_reference
+from tutor.references import report_refund_key, unlock_reference
 from tutor.services.generation import explanation_enqueue, explanation_version_create
-from tutor.transcripts import TranscriptFormatError, transcript_parse
 
 
 def explanation_regenerate(*, lesson: Lesson) -> Explanation:
@@ -88,7 +88,7 @@ def report_refund(*, report: Report, admin: User) -> LedgerEntry:
             reason=f"Goodwill refund for the AI tutor explanation of “{lesson.title}”, which you reported as "
             f"{report.get_reason_display().lower()}",
             reference=unlock_reference(lesson),
-            idempotency_key=f"tutor-report:{report.pk}:refund",
+            idempotency_key=report_refund_key(report_id=report.pk),
             created_by=admin,
         )
         if report.refund_entry_id is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from accounts.models import User
-from accounts.rate_limits import Limit, rate_limit_consume
+from core.rate_limits import Limit, rate_limit_consume
 from tutor.exceptions import FeedbackNotAllowed
 from tutor.models import Explanation, Rating, Report, Unlock, UnlockStatus
 

@@ -22,7 +22,6 @@ from django.db import DatabaseError, IntegrityError, InterfaceError, Operational
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
-from config.learner_pages import learner_changed
 from lessons.models import Lesson
 from tutor.backends import (
     LessonMaterial,
@@ -348,19 +347,11 @@ def _explanation_give_up(*, explanation_id: int, claimant: str) -> bool:
     return bool(failed)
 
 
-def explanation_readers_changed(*, lesson_id: int) -> None:
-    """Every learner who unlocked the lesson sees its explanation: their cached pages are not served again."""
-    learner_changed(*Unlock.objects.filter(lesson_id=lesson_id).values_list("user_id", flat=True))
-
-
 def explanation_unlocks_settle(*, explanation_id: int) -> int:
     """Capture (ready) or release (failed) the hold of every unlock waiting on the explanation; returns how many.
-    Every way an explanation ends comes here, after its row was written by UPDATE: its readers' pages change."""
+    Every way an explanation ends comes here, after its row was written by UPDATE (which dropped its readers' pages:
+    tutor.models.ExplanationQuerySet)."""
     from tutor.services.unlocks import unlock_settle  # unlocks import this module
-
-    lesson_id = Explanation.objects.filter(pk=explanation_id).values_list("lesson_id", flat=True).first()
-    if lesson_id is not None:
-        explanation_readers_changed(lesson_id=lesson_id)
 
     waiting = Unlock.objects.filter(explanation_id=explanation_id, status=UnlockStatus.PENDING).values_list(
         "pk", flat=True

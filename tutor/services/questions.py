@@ -20,15 +20,15 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
-from config.learner_pages import learner_changed
 from credits.models import Hold
 from credits.services import HoldNotOpen, hold_capture, hold_place, hold_release
 from lessons.models import Lesson
 from tutor.answers import answer_markdown
 from tutor.backends import backend_get
 from tutor.exceptions import NotUnlocked, QuestionInvalid, QuestionKeyReused, QuestionRateLimited
+from tutor.free_questions import next_question_free
 from tutor.models import QUESTION_LENGTH_MAX, Question, QuestionStatus, ReportReason, Unlock
-from tutor.references import question_reference
+from tutor.references import question_hold_key, question_reference
 from tutor.retrieval import lesson_passages, passages_rank
 
 logger = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def question_ask(*, user: User, lesson: Lesson, text: str, idempotency_key: str)
                 f"You asked {asked} questions in the last hour, the most we answer; try again a little later."
             )
         free_used = Question.objects.filter(Question.USES_FREE, user=user, lesson=lesson).count()
-        free = free_used < settings.TUTOR_FREE_QUESTIONS or settings.QUESTION_PRICE <= 0
+        free = next_question_free(used=free_used)
         try:
             with transaction.atomic():
                 question = Question.objects.create(
@@ -102,7 +102,7 @@ def question_ask(*, user: User, lesson: Lesson, text: str, idempotency_key: str)
                 amount=settings.QUESTION_PRICE,
                 reason=f"Asked the AI tutor about “{lesson.title}”",
                 reference=question_reference(lesson),
-                idempotency_key=f"tutor-question:{idempotency_key}",
+                idempotency_key=question_hold_key(client_key=idempotency_key),
                 expires_at=now + timedelta(seconds=settings.TUTOR_HOLD_TTL_SECONDS),
             )
             question.save(update_fields=["hold"])
@@ -183,8 +183,7 @@ def _answer_write(question: Question) -> tuple[str, list[dict[str, object]], boo
 
 def _question_settle(question: Question) -> None:
     """Capture the hold of an answered question, release it otherwise; a question without a hold has nothing to do.
-    Every way a question ends comes here: the asker's pages show it ended (its row was written by UPDATE)."""
-    learner_changed(question.user_id)
+    Every way a question ends comes here."""
     hold = Hold.objects.filter(pk=question.hold_id).first() if question.hold_id else None
     if hold is None or hold.status != Hold.Status.OPEN:
         return

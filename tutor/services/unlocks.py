@@ -22,7 +22,7 @@ from lessons.models import Lesson
 from tutor.exceptions import UnlockKeyReused
 from tutor.material import lesson_material
 from tutor.models import Explanation, ExplanationStatus, Unlock, UnlockStatus
-from tutor.references import unlock_reference
+from tutor.references import unlock_hold_key, unlock_reference
 from tutor.services.generation import explanation_current_get_or_create, explanation_generation_ensure
 
 # What the learner's statement and the page say when the credits come back (the statement prefixes "⚡30 returned — ").
@@ -49,7 +49,7 @@ def unlock(*, user: User, lesson: Lesson, idempotency_key: str) -> UnlockResult:
     IdempotencyConflict when the key was used for something else.
     """
     material = lesson_material(lesson)  # read before the transaction: it only reads
-    key = f"tutor-unlock:{idempotency_key}"
+    key = unlock_hold_key(client_key=idempotency_key)
     with transaction.atomic():
         existing = _unlock_locked(user=user, lesson=lesson)
         if existing is not None and existing.is_active:

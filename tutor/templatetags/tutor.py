@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import mark_safe
 
-from config.page_cache import fresh_key
+from core.page_cache import fresh_key
 from lessons.models import Lesson
 from tutor.models import Question
 from tutor.selectors import question_html, tutor_panel_get

@@ -3,17 +3,20 @@
 `@learner_page(version=...)` wraps a view whose page is a learner's own (the lesson page with their marks and tutor,
 the credit statement, /me/). A signed-in GET is answered from the cache when neither the content (``version()``, as
 for visitors' pages) nor anything of the learner's has changed since the page was rendered; otherwise the view renders
-it, with holes for the CSRF token and the forms' one-use keys (config/page_cache.py), and the cache keeps it for
+it, with holes for the CSRF token and the forms' one-use keys (core/page_cache.py), and the cache keeps it for
 `LEARNER_PAGE_SECONDS`. A hit reads the session, the two version tokens (one round trip) and the page: no query, not
 even the user's row.
 
 The learner's version is a token in the cache per learner (`learner_version`), in every key of their pages. It is
 dropped (`learner_changed`: at once, and again when the transaction commits) by:
 
-- any save or delete of a row that belongs to a user (a model with a `user` foreign key, the user itself and its
-  wallet): model signals, connected in `invalidation_connect()`, so admin, services, shell and workers are covered;
-- the writes that send no signal (an `UPDATE` by queryset, the ledger's one-statement SQL): their services call
-  `learner_changed()` themselves;
+- any save or delete of a row that belongs to a learner (a model whose manager is a `LearnerRowsQuerySet`, and the
+  user itself): model signals, connected in `invalidation_connect()`, so admin, services, shell and workers are
+  covered; a queryset delete sends them for each row too;
+- the writes that send no signal (`update()`, `bulk_create()`, `bulk_update()`): the `LearnerRowsQuerySet` drops the
+  pages of every learner whose rows it wrote, so no service can forget to (tests/platform_checks/
+  test_invalidation.py fails on a model of ours with a `user` foreign key and another manager, and on a write that
+  goes around the managers); the ledger's one-statement SQL drops its learner's where it runs the statement;
 - any POST, PUT, PATCH or DELETE a signed-in learner sends (`LearnerWritesMiddleware`): whatever they did, their next
   page is rendered afresh.
 
@@ -26,24 +29,26 @@ session or set a cookie are never kept.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from config.page_cache import (
+from core.page_cache import (
     KEY_PREFIX,
     ContentVersion,
+    StaleOnWriteQuerySet,
     StoredPage,
     VersionKey,
     answer_not_kept,
@@ -114,7 +119,7 @@ def _versions_drop(user_ids: Iterable[object]) -> None:
 
 
 def _learner_key(*, content: ContentVersion, learner: str, request: HttpRequest) -> str:
-    # The CSRF token is a hole filled for each answer (config/page_cache.py), so the CSRF cookie is not in the key.
+    # The CSRF token is a hole filled for each answer (core/page_cache.py), so the CSRF cookie is not in the key.
     session = json.dumps(dict(request.session.items()), sort_keys=True, default=str)
     digest = hashlib.blake2b(f"{session}|{request.get_full_path()}".encode(), digest_size=16).hexdigest()
     day = timezone.localdate().isoformat()
@@ -178,28 +183,93 @@ class LearnerWritesMiddleware:
         return response
 
 
+_M = TypeVar("_M", bound=models.Model)
+
+
+class LearnerRowsQuerySet(StaleOnWriteQuerySet[_M]):
+    """Rows learners own (or read): its writes that send no model signal drop the pages of every learner whose rows
+    they wrote. A model says whose rows they are with ``learner_field``: ``user_id`` (the default) for a row with a
+    `user` foreign key, or a path such as ``wallet__user_id`` (a hold) or ``lesson__unlocks__user_id`` (an
+    explanation: everyone who unlocked its lesson reads it). Use it as the model's manager:
+    ``objects = LearnerRowsQuerySet.as_manager()``, or subclass it for the model's own queries."""
+
+    learner_field = "user_id"
+
+    def learners(self) -> set[object]:
+        """The learners whose rows these are (one query)."""
+        return set(self.order_by().values_list(self.learner_field, flat=True).distinct()) - {None}
+
+    def stale_after_update(self, **update: Any) -> Callable[[], None]:
+        learners = self.learners()
+        return lambda: learner_changed(*learners)
+
+    def stale_after_rows(self, rows: list[_M]) -> Callable[[], None]:
+        if "__" not in self.learner_field:
+            learners = {getattr(row, self.learner_field) for row in rows}
+        else:
+            by_pk = self.model._default_manager.filter(pk__in=[row.pk for row in rows])
+            learners = by_pk.learners()  # type: ignore[attr-defined]
+        return lambda: learner_changed(*learners)
+
+
+def learner_statement_run(sql: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """Run one raw SQL statement that writes a learner's rows and returns one row whose last column is that learner's
+    id; drop their pages and return the row, or None when it changed nothing or a constraint refused it. SQL sends no
+    model signal, so this is the one door for raw writes to learners' rows (the ledger's one-statement path)."""
+    # Inside a caller's transaction a savepoint keeps a refusal from aborting it; in autocommit the statement is its
+    # own transaction, and when it fails nothing of it stays.
+    scope = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    try:
+        with scope, connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    except IntegrityError:
+        return None
+    if row is not None:
+        learner_changed(row[-1])
+    return row
+
+
+def learner_rows_queryset(model: type[models.Model]) -> type[LearnerRowsQuerySet[Any]] | None:
+    """The model's LearnerRowsQuerySet class, or None when its manager is another kind."""
+    queryset_class = getattr(model._default_manager, "_queryset_class", None)
+    if isinstance(queryset_class, type) and issubclass(queryset_class, LearnerRowsQuerySet):
+        return queryset_class
+    return None
+
+
 def _user_changed(sender: type, instance: Any, **kwargs: Any) -> None:
     learner_changed(instance.pk)
 
 
-def _owned_row_changed(sender: type, instance: Any, **kwargs: Any) -> None:
-    learner_changed(instance.user_id)
+def _owned_row_changed(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
+    queryset_class = learner_rows_queryset(sender)
+    field = queryset_class.learner_field if queryset_class is not None else "user_id"
+    if "__" not in field:
+        learner_changed(getattr(instance, field))
+    elif instance.pk is not None:  # a path: read through the row (before a delete, while it is still there)
+        learner_changed(*sender._default_manager.filter(pk=instance.pk).learners())  # type: ignore[attr-defined]
 
 
 def invalidation_connect() -> None:
-    """Every model with a `user` foreign key to the user model, and the user model itself, drops its learner's pages
-    on each save and delete."""
+    """Every model whose manager is a LearnerRowsQuerySet, and the user model itself, drops its learners' pages on
+    each save and delete (models of other libraries with a `user` foreign key too, through their signals)."""
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
     owned = [
         model
         for model in apps.get_models()
-        if any(
+        if learner_rows_queryset(model) is not None
+        or any(
             field.name == "user" and (field.many_to_one or field.one_to_one) and field.related_model is user_model
             for field in model._meta.concrete_fields
         )
     ]
-    receivers = [(user_model, _user_changed)] + [(model, _owned_row_changed) for model in owned]
-    for model, receiver in receivers:
+    post_save.connect(_user_changed, sender=user_model, dispatch_uid="learner-pages-user-save")
+    post_delete.connect(_user_changed, sender=user_model, dispatch_uid="learner-pages-user-delete")
+    for model in owned:
         label = model._meta.label_lower
-        post_save.connect(receiver, sender=model, dispatch_uid=f"learner-pages-{label}-save")
-        post_delete.connect(receiver, sender=model, dispatch_uid=f"learner-pages-{label}-delete")
+        queryset_class = learner_rows_queryset(model)
+        through_path = queryset_class is not None and "__" in queryset_class.learner_field
+        deleted = pre_delete if through_path else post_delete
+        post_save.connect(_owned_row_changed, sender=model, dispatch_uid=f"learner-pages-{label}-save")
+        deleted.connect(_owned_row_changed, sender=model, dispatch_uid=f"learner-pages-{label}-delete")

@@ -6,7 +6,7 @@ view renders it once, with holes where each visitor's own values go, and the cac
 htmx requests, pages with a message to show and anything but GET/HEAD go straight to the view.
 
 - The version is the app's: a token under one cache key (`VersionKey`) that changes whenever what the page shows may
-  have changed (for the catalog, `lessons.cache.content_version`). Each URL's entry holds the page and the version it
+  have changed (for the catalog, `core.content_version`). Each URL's entry holds the page and the version it
   was rendered from; both are read in one round trip, and a page of another version is rendered afresh.
 - Holes: a visitor's page holds no CSRF token today (nothing on it posts: the body's htmx header and the progress
   script carry one only for a signed-in learner), so it sets no cookie and is the same bytes for everyone. A form
@@ -29,7 +29,7 @@ import os
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import wraps
@@ -40,6 +40,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
+from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -300,6 +301,48 @@ def shared_page(*, version: VersionKey) -> Callable[[Callable[..., Any]], Callab
         return wrapper
 
     return decorator
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+def nothing_stale() -> None:
+    """Nothing to drop: a write that changed nothing cached pages show."""
+
+
+class StaleOnWriteQuerySet(models.QuerySet[_M]):
+    """A queryset whose writes that send no model signal (`update()`, `bulk_create()`, `bulk_update()`) say which
+    cached pages they made stale, so no caller can forget to. Subclasses answer, before the write, what to drop once
+    rows were written: the content version (core/content_version.py) or learners' pages (core/learner_pages.py)."""
+
+    def stale_after_update(self, **update: Any) -> Callable[[], None]:
+        """What to drop when updating these rows with ``update`` wrote any (asked before the update runs)."""
+        raise NotImplementedError
+
+    def stale_after_rows(self, rows: list[_M]) -> Callable[[], None]:
+        """What to drop when ``rows`` were written in bulk (asked after a bulk create, before a bulk update)."""
+        raise NotImplementedError
+
+    def update(self, **kwargs: Any) -> int:
+        drop = self.stale_after_update(**kwargs)  # before: an update may move the rows out of this queryset
+        updated = super().update(**kwargs)
+        if updated:
+            drop()
+        return updated
+
+    def bulk_create(self, objs: Iterable[_M], *args: Any, **kwargs: Any) -> list[_M]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            self.stale_after_rows(list(created))()
+        return created
+
+    def bulk_update(self, objs: Iterable[_M], fields: Any, *args: Any, **kwargs: Any) -> int:
+        rows = list(objs)
+        drop = self.stale_after_rows(rows) if rows else nothing_stale
+        updated = super().bulk_update(rows, fields, *args, **kwargs)
+        if updated:
+            drop()
+        return updated
 
 
 def version_from_token(token: str) -> ContentVersion:

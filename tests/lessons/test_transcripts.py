@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.transcripts import (
+from lessons.transcripts import (
     TranscriptFormatError,
     TranscriptSegment,
     transcript_parse,
