@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Every htmx answer to a learner carries the header's ⚡ (credits/header_balance.py).
+    "credits.header_balance.HeaderBalanceMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last, so it sees the views' exceptions: Redis unreachable → 503 with Retry-After, never a traceback.
     "config.middleware.ServiceOutageMiddleware",
