@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from django_htmx.middleware import HtmxDetails
@@ -22,7 +22,7 @@ from config.learner_pages import learner_page
 from config.page_cache import fresh_key
 from credits.selectors import wallet_summary
 from credits.services import InsufficientCredits
-from gamification import selectors, services
+from gamification import selectors, services, welcome
 from gamification.exceptions import CompletionTooSoon, FreezeLimitReached, InvalidDailyGoal
 from gamification.models import CheckChoice, CheckQuestion
 from gamification.rewards import FREEZE_PRICE_CREDITS
@@ -190,6 +190,18 @@ def freeze_purchase(request: HttpRequest) -> HttpResponse:
             "missed day by itself.",
         )
     return redirect("gamification:profile")
+
+
+@require_POST
+@login_required
+def welcome_close(request: HtmxHttpRequest) -> HttpResponse:
+    services.welcome_dismiss(user=request.user)  # type: ignore[arg-type]
+    request.session.pop(welcome.SESSION_KEY, None)
+    if request.htmx:
+        return HttpResponse("")  # the welcome is swapped for nothing
+    back = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return redirect(back if safe and back.startswith("/") else "/")
 
 
 # --- Leaderboard ------------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 Import from here (`from credits.selectors import wallet_summary`). Reads never write: no wallet is created here."""
 
+from credits.selectors.bonus import BonusStatus, signup_bonus_status
 from credits.selectors.audit import MAX_EXAMPLES, ledger_audit
 from credits.selectors.export import export_for
 from credits.selectors.purchases import pack_on_sale, packs_on_sale, purchase_for, purchases_recent_for
@@ -15,6 +16,7 @@ from credits.selectors.statement import (
 from credits.selectors.wallets import WalletSummary, holds_open_for, ledger_entries_for, wallet_summary
 
 __all__ = [
+    "BonusStatus",
     "ENTRY_COLUMNS",
     "MAX_EXAMPLES",
     "RETURNED_COLUMNS",
@@ -29,6 +31,7 @@ __all__ = [
     "packs_on_sale",
     "purchase_for",
     "purchases_recent_for",
+    "signup_bonus_status",
     "statement_history_for",
     "wallet_summary",
 ]

@@ -22,7 +22,7 @@ from gamification.services.lessons import (
     lesson_complete,
     lesson_open,
 )
-from gamification.services.profiles import profile_locked
+from gamification.services.profiles import profile_locked, welcome_dismiss
 from gamification.services.questions import ChoiceText, check_question_add
 from gamification.services.streaks import daily_goal_set, freeze_buy, streak_settle, streaks_settle_due
 
@@ -45,4 +45,5 @@ __all__ = [
     "profile_locked",
     "streak_settle",
     "streaks_settle_due",
+    "welcome_dismiss",
 ]
