@@ -2,8 +2,8 @@
 
 Import from here (`from credits.selectors import wallet_summary`). Reads never write: no wallet is created here."""
 
-from credits.selectors.bonus import BonusStatus, signup_bonus_status
 from credits.selectors.audit import MAX_EXAMPLES, ledger_audit
+from credits.selectors.bonus import BonusStatus, signup_bonus_status
 from credits.selectors.export import export_for
 from credits.selectors.purchases import pack_on_sale, packs_on_sale, purchase_for, purchases_recent_for
 from credits.selectors.statement import (
@@ -16,10 +16,10 @@ from credits.selectors.statement import (
 from credits.selectors.wallets import WalletSummary, holds_open_for, ledger_entries_for, wallet_summary
 
 __all__ = [
-    "BonusStatus",
     "ENTRY_COLUMNS",
     "MAX_EXAMPLES",
     "RETURNED_COLUMNS",
+    "BonusStatus",
     "HistoryRow",
     "StatementHistory",
     "WalletSummary",

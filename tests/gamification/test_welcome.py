@@ -40,7 +40,8 @@ def test_a_closed_welcome_stays_closed_on_cached_pages_and_at_the_next_sign_in(c
     assert "Welcome" in page_text(client, "/credits/")  # now the learner's cached copy
 
     closed = client.post("/me/welcome", {"next": "/credits/"})
-    assert closed.status_code == 302 and closed["Location"] == "/credits/"
+    assert closed.status_code == 302
+    assert closed["Location"] == "/credits/"
 
     assert "Got it" not in page_text(client, "/credits/")
     elsewhere = Client()
