@@ -28,6 +28,10 @@ def facts_connect() -> None:
 
         unlock_counter_set(unlocks_charged_count)
 
+        from gamification.profile_parts import profile_part_add
+
+        profile_part_add(app="tutor", template_name="tutor/_where_was_i.html")
+
 
 class ProjectConfig(AppConfig):
     name = "config"

@@ -25,11 +25,12 @@ from credits.services import InsufficientCredits
 from gamification import selectors, services, welcome
 from gamification.exceptions import CompletionTooSoon, FreezeLimitReached, InvalidDailyGoal
 from gamification.models import CheckChoice, CheckQuestion
+from gamification.profile_parts import profile_part_templates
 from gamification.rewards import FREEZE_PRICE_CREDITS
 from lessons.cache import content_version
 from lessons.exceptions import LessonNotAvailable, LessonNotFound
 from lessons.models import Lesson
-from lessons.selectors import lesson_published_get
+from lessons.selectors import lesson_published_get, lessons_in_progress_for
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -141,7 +142,13 @@ def profile(request: HttpRequest) -> HttpResponse:
     wallet = wallet_summary(user=user)
     page = selectors.profile_page_for(user=user, wallet=wallet)
     # A fresh key per page view: a double-clicked "buy" buys one freeze, a second visit can buy another.
-    context = {"page": page, "freeze_key": fresh_key(request, "freeze"), "credits_summary": wallet}
+    context = {
+        "page": page,
+        "freeze_key": fresh_key(request, "freeze"),
+        "credits_summary": wallet,
+        "in_progress": lessons_in_progress_for(user=user),
+        "profile_parts": profile_part_templates(),
+    }
     return render(request, "gamification/profile.html", context)
 
 
