@@ -7,7 +7,7 @@ their XP events. Credits move only through credits.services, each with an idempo
 Import from here (`from gamification.services import lesson_complete`); the modules inside are split by subject.
 """
 
-from gamification.services.badges import badges_award
+from gamification.services.badges import badges_award, badges_check
 from gamification.services.gains import Gains
 from gamification.services.leagues import (
     LeagueWeekClosed,
@@ -33,6 +33,7 @@ __all__ = [
     "Gains",
     "LeagueWeekClosed",
     "badges_award",
+    "badges_check",
     "check_answer",
     "check_question_add",
     "daily_goal_set",
