@@ -266,8 +266,19 @@ def export_for(*, user: User) -> dict[str, object]:
 
 
 def questions_for(*, user: User, lesson: Lesson) -> list[Question]:
-    """The learner's questions on the lesson, newest first, with their holds (one query)."""
-    return list(Question.objects.select_related("hold", "lesson").filter(user=user, lesson=lesson).order_by("-id"))
+    """The learner's questions on the lesson, newest first, with their holds (one query). Each carries its `number`
+    (1 for the first asked): the list shows it as each item's own value, not counted by the browser."""
+    questions = list(Question.objects.select_related("hold", "lesson").filter(user=user, lesson=lesson).order_by("-id"))
+    for position, question in enumerate(questions):
+        question.number = len(questions) - position  # type: ignore[attr-defined]
+    return questions
+
+
+def question_numbered(question: Question) -> Question:
+    """The question with its `number` among the learner's questions on its lesson (one query)."""
+    earlier = Question.objects.filter(user_id=question.user_id, lesson_id=question.lesson_id, pk__lte=question.pk)
+    question.number = earlier.count()  # type: ignore[attr-defined]
+    return question
 
 
 def free_questions_left(questions: tuple[Question, ...] | list[Question]) -> int:
