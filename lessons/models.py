@@ -122,6 +122,13 @@ class LessonQuerySet(models.QuerySet["Lesson"]):
             return self.filter(status__in=(LessonStatus.DRAFT, LessonStatus.PUBLISHED))
         return self.published()
 
+    def previewable_by(self, user: object) -> LessonQuerySet:
+        """The lessons whose own page ``user`` may open: staff preview every one (an incoming item before it is
+        published, from the admin's "View on site"), everyone else the published ones."""
+        if getattr(user, "is_staff", False):
+            return self.all()
+        return self.published()
+
     def incoming(self) -> LessonQuerySet:
         return self.filter(status=LessonStatus.INCOMING)
 
