@@ -431,3 +431,9 @@ INGEST_MATERIAL_BACKOFF_SECONDS = env.float("INGEST_MATERIAL_BACKOFF_SECONDS", d
 INGEST_MATERIAL_THREADS = env.int("INGEST_MATERIAL_THREADS", default=8)  # fetches at once when polling in-process
 INGEST_MATERIAL_LEASE_SECONDS = env.int("INGEST_MATERIAL_LEASE_SECONDS", default=300)
 INGEST_MATERIAL_REQUEUE_SECONDS = env.int("INGEST_MATERIAL_REQUEUE_SECONDS", default=120)  # unclaimed this long
+
+
+# --- Demo feeds (demo/feeds.py) ------------------------------------------------------------------------------------
+# The demo's bundled feeds, served by the app itself on loopback so a curator's Incoming queue works offline. Only
+# while debug is on too: with DJANGO_DEBUG off they are neither served, attached nor fetched. `make run` sets it.
+DEMO_FEEDS = env.bool("DEMO_FEEDS", default=False)

@@ -14,6 +14,7 @@ import ipaddress
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -61,9 +62,19 @@ def _resolve(host: str) -> set[str]:
     return {str(info[4][0]) for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
 
 
+# Narrow exceptions to the refusal of local addresses, each a predicate an app above adds at start-up (the demo's own
+# bundled feeds while the demo runs: demo/feeds.py).
+_local_exceptions: list[Callable[[str], bool]] = []
+
+
+def local_exception_add(allowed: Callable[[str], bool]) -> None:
+    if allowed not in _local_exceptions:
+        _local_exceptions.append(allowed)
+
+
 def address_check(url: str) -> None:
     """Raise FetchError when ``url``'s host resolves to an address that is not public (unless allowed by settings)."""
-    if settings.INGEST_ALLOW_PRIVATE_ADDRESSES:
+    if settings.INGEST_ALLOW_PRIVATE_ADDRESSES or any(allowed(url) for allowed in _local_exceptions):
         return
     host = urlsplit(url).hostname or ""
     try:

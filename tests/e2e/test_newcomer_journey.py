@@ -7,7 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from lessons.models import Lesson
+from demo.sources import demo_feeds_attach
+from lessons.models import Lesson, Source
+from tests.celery_worker import celery_worker_running
 from tests.e2e.conftest import sign_in
 from tests.factories import CheckQuestionFactory, LessonFactory, PublishedLessonFactory, StaffUserFactory, UserFactory
 from tests.lessons.seed import seed_lesson_create
@@ -117,3 +119,24 @@ def test_a_curator_previews_an_incoming_item_from_the_admin(page):
 
     expect(page.get_by_role("heading", name="A paper a feed brought in")).to_be_visible()
     expect(page.locator(".preview-banner")).to_contain_text("Not published")
+
+
+def test_a_curator_polls_the_demo_s_own_feed_from_the_admin_and_the_queue_fills(page, settings, live_server):
+    settings.DEBUG, settings.DEMO_FEEDS, settings.SITE_URL = True, True, live_server.url
+    settings.INGEST_ALLOW_PRIVATE_ADDRESSES = False
+    demo_feeds_attach(sources={})
+    source = Source.objects.get(feed_url=f"{live_server.url}/demo/feeds/arxiv-demo.xml")
+    env = {"DJANGO_DEBUG": "1", "DEMO_FEEDS": "1", "SITE_URL": live_server.url, "INGEST_ALLOW_PRIVATE_ADDRESSES": "0"}
+    with celery_worker_running(env=env):
+        sign_in(page, StaffUserFactory().email)
+        page.goto("/admin/lessons/source/")
+        page.locator(f'input[name="_selected_action"][value="{source.pk}"]').check()
+        page.get_by_role("combobox", name="Action").select_option(label="Poll now (in the background)")
+        page.get_by_role("button", name="Go").click()
+
+        for _ in range(60):
+            page.goto("/admin/ingest/incominglesson/")
+            if page.get_by_role("link", name="LoRA: Low-Rank Adaptation of Large Language Models").count():
+                break
+            page.wait_for_timeout(1000)
+    expect(page.get_by_role("link", name="LoRA: Low-Rank Adaptation of Large Language Models")).to_be_visible()
