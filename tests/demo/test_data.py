@@ -192,4 +192,6 @@ def test_no_course_is_labelled_more_than_one_level_below_its_hardest_lesson():
     order = list(demo_data.LEVELS)
     for course in demo_data.COURSES:
         hardest = max(order.index(levels[slug]) for slug in course.lessons)
-        assert order.index(course.level) >= hardest - 1, f"{course.title} is {course.level} with {order[hardest]} lessons"
+        assert order.index(course.level) >= hardest - 1, (
+            f"{course.title} is {course.level} with {order[hardest]} lessons"
+        )
