@@ -18,15 +18,27 @@ def local_folders_create() -> None:
 
 
 def facts_connect() -> None:
-    """Hand gamification the tutor's count of paid unlocks: the two apps sit side by side and never import each
-    other, so the layer above both connects them (gamification/outside_facts.py)."""
+    """Connect the tutor and gamification, which sit side by side and never import each other: gamification gets the
+    tutor's count of paid unlocks (gamification/outside_facts.py), /me/ shows the tutor's part of "where you left
+    off" (gamification/profile_parts.py), and a charged unlock checks the badges at once (tutor/charges.py)."""
     from django.apps import apps
 
     if apps.is_installed("tutor") and apps.is_installed("gamification"):
         from gamification.outside_facts import unlock_counter_set
+        from gamification.profile_parts import profile_part_add
+        from tutor.charges import unlock_charged_listen
         from tutor.selectors import unlocks_charged_count
 
         unlock_counter_set(unlocks_charged_count)
+        profile_part_add(app="tutor", template_name="tutor/_where_was_i.html")
+        unlock_charged_listen(_badges_check)
+
+
+def _badges_check(user_id: int) -> None:
+    """A charged unlock may earn "Curious mind": awarded when it happens, not at the next completion."""
+    from gamification.services import badges_check
+
+    badges_check(user_id=user_id)
 
 
 class ProjectConfig(AppConfig):

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Every htmx answer to a learner carries the header's ⚡ (credits/header_balance.py).
+    "credits.header_balance.HeaderBalanceMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last, so it sees the views' exceptions: Redis unreachable → 503 with Retry-After, never a traceback.
     "config.middleware.ServiceOutageMiddleware",
@@ -458,3 +460,9 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(STATIC_ROOT)))
 # missed three beats belongs to a killed worker, and the sweep (every minute) sends the job again without waiting for
 # TUTOR_CLAIM_LEASE_SECONDS.
 TUTOR_HEARTBEAT_SECONDS = env.float("TUTOR_HEARTBEAT_SECONDS", default=10.0)
+
+
+# --- Demo feeds (demo/feeds.py) ------------------------------------------------------------------------------------
+# The demo's bundled feeds, served by the app itself on loopback so a curator's Incoming queue works offline. Only
+# while debug is on too: with DJANGO_DEBUG off they are neither served, attached nor fetched. `make run` sets it.
+DEMO_FEEDS = env.bool("DEMO_FEEDS", default=False)

@@ -18,7 +18,14 @@ from core.content_version import content_version
 from core.learner_pages import learner_page
 from core.page_cache import cached_or_computed
 from credits.references import reference_url
-from credits.selectors import HistoryRow, WalletSummary, holds_open_for, statement_history_for, wallet_summary
+from credits.selectors import (
+    HistoryRow,
+    WalletSummary,
+    holds_open_for,
+    signup_bonus_status,
+    statement_history_for,
+    wallet_summary,
+)
 from credits.statement import CSV_HEADER, csv_row, statement_lines
 
 PAGE_SIZE = 25
@@ -44,7 +51,8 @@ def statement_view(request: HttpRequest) -> HttpResponseBase:
     body = cached_or_computed(
         key, lambda: _statement_body(user, summary, paginator.page(number)), timeout=STATEMENT_CACHE_SECONDS
     )
-    return render(request, "credits/statement.html", {"credits_summary": summary, "statement_body": body})
+    context = {"credits_summary": summary, "statement_body": body, "bonus": signup_bonus_status(user=user)}
+    return render(request, "credits/statement.html", context)
 
 
 def _page_number(paginator: Paginator[HistoryRow], raw: str | None) -> int:

@@ -1190,7 +1190,7 @@ COURSES: tuple[DemoCourse, ...] = (
             "questions: machines that design networks, automated research, verifying reasoning, model collapse "
             "and continual learning."
         ),
-        level=BEGINNER,
+        level=INTERMEDIATE,  # it opens gently, but half its papers are Advanced
         lessons=(
             SEED_SLUG,
             "microsoft-research-forum-season-2-episode-4",

@@ -4,7 +4,7 @@ keyed by slug, email or prompt)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +15,9 @@ from demo import data as demo_data
 from demo.material import DEMO_MATERIAL
 from demo.questions import DEMO_QUESTIONS
 from demo.sources import demo_feeds_attach
-from gamification.services import ChoiceText, check_question_add
+from gamification.leagues import week_key
+from gamification.services import ChoiceText, Gains, check_question_add, profile_locked
+from gamification.services.xp import xp_add
 from lessons.chapters import chapters_parse
 from lessons.models import Lesson, Level
 from lessons.related import related_recompute
@@ -109,6 +111,7 @@ def demo_catalog_load(*, today: date | None = None) -> DemoLoaded:
             course_lessons_set(course=course, lessons=[lessons[slug] for slug in course_item.lessons])
 
         emails = [_demo_user_save(user) for user in demo_data.USERS]
+        demo_league_fill()
     computed = related_recompute()
     return DemoLoaded(
         categories=len(categories),
@@ -132,6 +135,34 @@ def _demo_user_save(item: demo_data.DemoUser) -> str:
     )
     signup_bonus_grant(user=user)  # their address is verified, as a confirmed sign-up's is; paid once
     return item.email
+
+
+# Learners who already earned XP this week, so a newcomer's leaderboard shows what a weekly league is. They take
+# their seats with this XP; one key per learner and week, so a second load in the same week adds nothing.
+DEMO_LEAGUE = (("Grace", 140), ("Alan", 95), ("Katherine", 70), ("Edsger", 45), ("Barbara", 20))
+DEMO_LEAGUE_PASSWORD = "league-demo-2026"  # noqa: S105 - demo accounts, like demo.data.USERS
+
+
+def demo_league_fill(*, now: datetime | None = None) -> int:
+    """Give each demo league learner their XP of this week (once per week); returns how many got it now."""
+    now = now or timezone.now()
+    given = 0
+    for name, xp in DEMO_LEAGUE:
+        user = user_with_verified_email_save(
+            email=f"league-{name.lower()}@example.com", password=DEMO_LEAGUE_PASSWORD, display_name=name
+        )
+        with transaction.atomic():
+            profile = profile_locked(user=user)
+            given += xp_add(
+                profile=profile,
+                amount=xp,
+                reason="Demo: lessons this week",
+                reference="",
+                idempotency_key=f"demo-league:{week_key(now)}",
+                now=now,
+                gains=Gains(),
+            )
+    return given
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from lessons.models import FeedFormat, Source
-from lessons.services import source_feed_set
+from lessons.models import FEED_FORMAT_KINDS, FeedFormat, Source
+from lessons.services import source_feed_set, source_save
 
 
 @dataclass(frozen=True)
@@ -56,4 +56,16 @@ def demo_feeds_attach(*, sources: Mapping[str, Source]) -> int:
             poll_interval_minutes=feed.poll_interval_minutes,
         )
         attached += 1
-    return attached
+    return attached + _bundled_feeds_attach()
+
+
+def _bundled_feeds_attach() -> int:
+    """While the demo's own feeds are on (demo/feeds.py), a source reading each, polled through the app itself."""
+    from demo.feeds import BUNDLED, demo_feed_url, demo_feeds_enabled
+
+    if not demo_feeds_enabled():
+        return 0
+    for name, (source_name, feed_format) in BUNDLED.items():
+        source = source_save(name=source_name, kind=FEED_FORMAT_KINDS[feed_format], url=demo_feed_url(name))
+        source_feed_set(source=source, feed_format=feed_format, feed_url=demo_feed_url(name), poll_interval_minutes=60)
+    return len(BUNDLED)

@@ -46,6 +46,7 @@ class AxisLabel:
     x: int
     y: int
     text: str
+    anchor: str = "start"  # SVG text-anchor: the last day's label ends at its bar, inside the chart
 
 
 @dataclass(frozen=True)
@@ -175,8 +176,10 @@ def xp_per_day_chart(marks: Mapping[date, DayMark], *, today: date, goal: int, d
         )
     x_labels = [
         AxisLabel(bars[index].x, CHART_HEIGHT - 6, f"{bars[index].day.day} {bars[index].day:%b}")
-        for index in (0, days // 2, days - 1)
+        for index in (0, days // 2)
     ]
+    last = bars[days - 1]
+    x_labels.append(AxisLabel(last.x + BAR_WIDTH, CHART_HEIGHT - 6, f"{last.day.day} {last.day:%b}", anchor="end"))
     return BarChart(
         bars=bars,
         width=CHART_LEFT + days * BAR_PITCH,

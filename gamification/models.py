@@ -43,6 +43,11 @@ class LearnerProfile(models.Model):
     freezes = models.PositiveSmallIntegerField(default=0)
     league_tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.BRONZE)
     league_opt_out = models.BooleanField(default=False, help_text="Stay out of weekly leagues and leaderboards.")
+    welcome_dismissed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the learner closed the first-visit welcome (templates/includes/_welcome.html).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = LearnerRowsQuerySet.as_manager()

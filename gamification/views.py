@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
@@ -23,13 +24,14 @@ from core.learner_pages import learner_page
 from core.page_cache import fresh_key
 from credits.selectors import wallet_summary
 from credits.services import InsufficientCredits
-from gamification import selectors, services
+from gamification import selectors, services, welcome
 from gamification.exceptions import CompletionTooSoon, FreezeLimitReached, InvalidDailyGoal
 from gamification.models import CheckChoice, CheckQuestion
+from gamification.profile_parts import profile_part_templates
 from gamification.rewards import FREEZE_PRICE_CREDITS
 from lessons.exceptions import LessonNotAvailable, LessonNotFound
 from lessons.models import Lesson
-from lessons.selectors import lesson_published_get
+from lessons.selectors import lesson_published_get, lessons_in_progress_for
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -135,7 +137,13 @@ def profile(request: HttpRequest) -> HttpResponse:
     wallet = wallet_summary(user=user)
     page = selectors.profile_page_for(user=user, wallet=wallet)
     # A fresh key per page view: a double-clicked "buy" buys one freeze, a second visit can buy another.
-    context = {"page": page, "freeze_key": fresh_key(request, "freeze"), "credits_summary": wallet}
+    context = {
+        "page": page,
+        "freeze_key": fresh_key(request, "freeze"),
+        "credits_summary": wallet,
+        "in_progress": lessons_in_progress_for(user=user),
+        "profile_parts": profile_part_templates(),
+    }
     return render(request, "gamification/profile.html", context)
 
 
@@ -184,6 +192,18 @@ def freeze_purchase(request: HttpRequest) -> HttpResponse:
             "missed day by itself.",
         )
     return redirect("gamification:profile")
+
+
+@require_POST
+@login_required
+def welcome_close(request: HtmxHttpRequest) -> HttpResponse:
+    services.welcome_dismiss(user=request.user)  # type: ignore[arg-type]
+    request.session.pop(welcome.SESSION_KEY, None)
+    if request.htmx:
+        return HttpResponse("")  # the welcome is swapped for nothing
+    back = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return redirect(back if safe and back.startswith("/") else "/")
 
 
 # --- Leaderboard ------------------------------------------------------------------------------------------------------

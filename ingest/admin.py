@@ -53,18 +53,15 @@ class IncomingLessonAdmin(admin.ModelAdmin):
     """Lessons sources brought in, newest first: check the suggestions and the material found, then decide."""
 
     formfield_overrides = URL_FIELDS_HTTPS
+    # What a curator decides on first, so the list fits beside the sidebar at 1280 px; the suggested summary, the
+    # related lessons and the original link are in the item.
     list_display = (
         "title",
         "source",
-        "kind",
-        "created",
         "suggested_category",
         "suggested_level",
-        "suggested_summary",
-        "chapter_count",
         "material_found",
-        "related",
-        "original",
+        "created",
     )
     list_filter = ("source", "kind")
     list_select_related = ("source", "suggested_category")
@@ -80,10 +77,18 @@ class IncomingLessonAdmin(admin.ModelAdmin):
         "suggested_level",
         "suggested_summary",
         "created",
+        "original",
+        "material_found",
+        "chapter_count",
+        "related",
     )
     fieldsets = (
         (None, {"fields": ("title", "slug", "status")}),
-        ("The work", {"fields": ("external_url", "kind", "source", "authors", "published_at", "duration_seconds")}),
+        (
+            "The work",
+            {"fields": ("original", "external_url", "kind", "source", "authors", "published_at", "duration_seconds")},
+        ),
+        ("What the source brought", {"fields": ("material_found", "chapter_count", "related")}),
         ("Suggested", {"fields": ("suggested_category", "suggested_level", "suggested_summary")}),
         ("For learners", {"fields": ("summary", "level", "category", "description")}),
         ("Record", {"fields": ("identity_key", "created"), "classes": ("collapse",)}),

@@ -149,6 +149,13 @@ class LessonQuerySet(ContentRowsQuerySet["Lesson"]):
         """The lessons ``user`` may see (`lessons_visible_to`)."""
         return self.filter(lessons_visible_to(user))
 
+    def previewable_by(self, user: object) -> LessonQuerySet:
+        """The lessons whose own page ``user`` may open: staff preview every one (an incoming item before it is
+        published, from the admin's "View on site"), everyone else the published ones."""
+        if getattr(user, "is_staff", False):
+            return self.all()
+        return self.published()
+
     def incoming(self) -> LessonQuerySet:
         return self.filter(status=LessonStatus.INCOMING)
 

@@ -6,7 +6,8 @@ computes on every insert and update (bulk ones included), so a query reads it in
 - PostgreSQL: a tsvector weighing the title most (A), then the one-line summary (B), then the description (C), in
   the 'english' configuration. Migration 0006 indexes the column with GIN (PostgreSQL only, outside the model state,
   as 0002 did for the expression index it replaces); tests/lessons/test_search.py checks with EXPLAIN that it is used.
-- SQLite: the three texts joined by spaces, which the fallback searches word by word with LIKE.
+- SQLite: the three texts joined by spaces. Searches use SQLite's FTS5 index with bm25 ranking instead
+  (lessons/search_sqlite.py); another database searches that column word by word with LIKE.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from django.db.models import F, Q, QuerySet, Value
 from django.db.models.expressions import Func, RawSQL
 from django.db.models.fields import BooleanField, FloatField
 from django.db.models.functions import Coalesce
+
+from lessons.search_sqlite import BM25_WEIGHTS, FTS_TABLE, TITLE_TABLE, fts_query
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -101,8 +104,8 @@ def lessons_search(queryset: QuerySet[Lesson], words: str) -> QuerySet[Lesson]:
     """Lessons matching ``words``, annotated with ``search_rank`` and ordered best first.
 
     PostgreSQL reads ``words`` as a web search ("quoted phrases", -excluded, or), stemmed in English, and answers
-    the SEARCH_MATCHES_AT_MOST most recently added matches at most, ranked. SQLite needs every word to appear in the
-    title, summary or description, and ranks by date.
+    the SEARCH_MATCHES_AT_MOST most recently added matches at most, ranked. SQLite needs every word (stemmed) in the
+    title, summary or description, and ranks with FTS5's bm25, title words counting most.
     """
     words = words.strip()[:QUERY_MAX_LENGTH]
     if not words:
@@ -116,10 +119,39 @@ def lessons_search(queryset: QuerySet[Lesson], words: str) -> QuerySet[Lesson]:
             .annotate(search_rank=SearchRank(F("search_vector"), query))
             .order_by("-search_rank", "-published_at", "-id")
         )
+    if connection.vendor == "sqlite":
+        return _sqlite_search(queryset, words)
     condition = Q()
     for word in words.split():
         condition &= Q(search_vector__icontains=word)
     return queryset.filter(condition).annotate(search_rank=Value(0.0, output_field=FloatField()))
+
+
+def _sqlite_search(queryset: QuerySet[Lesson], words: str) -> QuerySet[Lesson]:
+    """SQLite's FTS5 index (lessons/search_sqlite.py): every word, stemmed, best bm25 first (title words count most)."""
+    match = fts_query(words)
+    if not match:
+        return queryset.none()
+    table = queryset.model._meta.db_table
+    weights = ", ".join(str(weight) for weight in BM25_WEIGHTS)
+    # bm25 is lower for a better match; negated, a higher rank is better, as PostgreSQL's ts_rank. The title's own
+    # score is 0 when the title does not hold every word.
+    rank = RawSQL(  # noqa: S611 - our names; the words are a parameter
+        f"SELECT -bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = {table}.id",  # noqa: S608 - our names
+        (match,),
+        output_field=FloatField(),
+    )
+    title_rank = RawSQL(  # noqa: S611 - our names; the words are a parameter
+        f"SELECT -bm25({TITLE_TABLE}) FROM {TITLE_TABLE} WHERE {TITLE_TABLE} MATCH %s AND rowid = {table}.id",  # noqa: S608 - our names
+        (match,),
+        output_field=FloatField(),
+    )
+    matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,))  # noqa: S608, S611
+    return (
+        queryset.filter(pk__in=matching)
+        .annotate(search_rank=rank + Coalesce(title_rank, Value(0.0)))
+        .order_by("-search_rank", "-published_at", "-id")
+    )
 
 
 def search_matches_newest(queryset: QuerySet[Lesson], words: str, query: SearchQuery) -> QuerySet[Lesson, int]:

@@ -79,4 +79,5 @@ def delete_view(request: HttpRequest) -> HttpResponse:
         "recent": signed_in_recently(user=user, session=request.session),
         "sign_in_again": sign_in_again_links(request, user=user),
     }
-    return render(request, "privacy/delete.html", context, status=400 if form.errors else 200)
+    # A refused erasure shows the form again with its message, as any form does: a 200, not an error page.
+    return render(request, "privacy/delete.html", context)

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from core.page_cache import cached_or_computed
@@ -270,8 +272,19 @@ def export_for(*, user: User) -> dict[str, object]:
 
 
 def questions_for(*, user: User, lesson: Lesson) -> list[Question]:
-    """The learner's questions on the lesson, newest first, with their holds (one query)."""
-    return list(Question.objects.select_related("hold", "lesson").filter(user=user, lesson=lesson).order_by("-id"))
+    """The learner's questions on the lesson, newest first, with their holds (one query). Each carries its `number`
+    (1 for the first asked): the list shows it as each item's own value, not counted by the browser."""
+    questions = list(Question.objects.select_related("hold", "lesson").filter(user=user, lesson=lesson).order_by("-id"))
+    for position, question in enumerate(questions):
+        question.number = len(questions) - position  # type: ignore[attr-defined]
+    return questions
+
+
+def question_numbered(question: Question) -> Question:
+    """The question with its `number` among the learner's questions on its lesson (one query)."""
+    earlier = Question.objects.filter(user_id=question.user_id, lesson_id=question.lesson_id, pk__lte=question.pk)
+    question.number = earlier.count()  # type: ignore[attr-defined]
+    return question
 
 
 def free_questions_left(questions: tuple[Question, ...] | list[Question]) -> int:
@@ -293,3 +306,38 @@ def question_html(question: Question) -> str:
         return ""
     prefixes = [str(citation.get("url", "")) for citation in question.citations] + [OWN_PAGES_PREFIX]
     return markdown_render(question.answer_markdown, allowed_link_prefixes=prefixes)
+
+
+@dataclass(frozen=True)
+class UnlockedLesson:
+    """One lesson whose explanation the learner unlocked, for /me/'s "where was I"."""
+
+    lesson: Lesson
+    status: str  # UnlockStatus: pending (being written), charged (theirs), returned (not written, credits back)
+    questions: int
+    last_question: str
+
+
+def unlocked_lessons_for(*, user: User, limit: int = 10) -> list[UnlockedLesson]:
+    """The learner's unlocks, newest first, each with how many questions they asked on it and the last one: one
+    query (the counts and the last question are subqueries of each unlock's row)."""
+    asked = Question.objects.filter(user=user, lesson=OuterRef("lesson")).order_by()
+    rows = (
+        Unlock.objects.filter(user=user)
+        .select_related("lesson")
+        .only("status", "lesson__slug", "lesson__title")
+        .annotate(
+            questions=Coalesce(
+                Subquery(asked.values("lesson").annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+                Value(0),
+            ),
+            last_question=Subquery(asked.order_by("-id").values("text")[:1]),
+        )
+        .order_by("-id")[:limit]
+    )
+    return [
+        UnlockedLesson(
+            lesson=row.lesson, status=row.status, questions=row.questions, last_question=row.last_question or ""
+        )
+        for row in rows
+    ]

@@ -10,6 +10,7 @@ import contextlib
 from collections.abc import Callable
 
 from django import forms
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -210,8 +211,16 @@ def _own_question(request: HttpRequest, question_id: int) -> Question:
 @never_cache
 def question_view(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
     """One question as it stands: the page polls this every second until it is answered."""
-    question = _own_question(request, question_id)
-    return render(request, "tutor/_question.html", {"question": question})
+    return _question_response(request, _own_question(request, question_id))
+
+
+def _question_response(request: HttpRequest, question: Question) -> HttpResponse:
+    """The question as it stands, numbered; once answered, with the free questions left (one query more)."""
+    context: dict[str, object] = {"question": selectors.question_numbered(question)}
+    if not question.is_live:
+        lesson_questions = selectors.questions_for(user=request.user, lesson=question.lesson)  # type: ignore[arg-type]
+        context.update(free_left=selectors.free_questions_left(lesson_questions), price=settings.QUESTION_PRICE)
+    return render(request, "tutor/_question_response.html", context)
 
 
 @require_POST
@@ -223,7 +232,7 @@ def question_rate_view(request: HttpRequest, slug: str, question_id: int) -> Htt
             services.question_rate(user=question.user, question=question, stars=form.cleaned_data["stars"])
     if not request.htmx:  # type: ignore[attr-defined]
         return redirect(f"{question.lesson.get_absolute_url()}#tutor-questions")
-    return render(request, "tutor/_question.html", {"question": question})
+    return _question_response(request, question)
 
 
 @require_POST
@@ -235,4 +244,4 @@ def question_report_view(request: HttpRequest, slug: str, question_id: int) -> H
             services.question_report(user=question.user, question=question, **form.cleaned_data)
     if not request.htmx:  # type: ignore[attr-defined]
         return redirect(f"{question.lesson.get_absolute_url()}#tutor-questions")
-    return render(request, "tutor/_question.html", {"question": question})
+    return _question_response(request, question)

@@ -3,6 +3,7 @@
 Import from here (`from credits.selectors import wallet_summary`). Reads never write: no wallet is created here."""
 
 from credits.selectors.audit import MAX_EXAMPLES, ledger_audit
+from credits.selectors.bonus import BonusStatus, signup_bonus_status
 from credits.selectors.export import export_for
 from credits.selectors.purchases import pack_on_sale, packs_on_sale, purchase_for, purchases_recent_for
 from credits.selectors.statement import (
@@ -18,6 +19,7 @@ __all__ = [
     "ENTRY_COLUMNS",
     "MAX_EXAMPLES",
     "RETURNED_COLUMNS",
+    "BonusStatus",
     "HistoryRow",
     "StatementHistory",
     "WalletSummary",
@@ -29,6 +31,7 @@ __all__ = [
     "packs_on_sale",
     "purchase_for",
     "purchases_recent_for",
+    "signup_bonus_status",
     "statement_history_for",
     "wallet_summary",
 ]

@@ -7,7 +7,7 @@ their XP events. Credits move only through credits.services, each with an idempo
 Import from here (`from gamification.services import lesson_complete`); the modules inside are split by subject.
 """
 
-from gamification.services.badges import badges_award
+from gamification.services.badges import badges_award, badges_check
 from gamification.services.gains import Gains
 from gamification.services.leagues import (
     LeagueWeekClosed,
@@ -22,7 +22,7 @@ from gamification.services.lessons import (
     lesson_complete,
     lesson_open,
 )
-from gamification.services.profiles import profile_locked
+from gamification.services.profiles import profile_locked, welcome_dismiss
 from gamification.services.questions import ChoiceText, check_question_add
 from gamification.services.streaks import daily_goal_set, freeze_buy, streak_settle, streaks_settle_due
 
@@ -33,6 +33,7 @@ __all__ = [
     "Gains",
     "LeagueWeekClosed",
     "badges_award",
+    "badges_check",
     "check_answer",
     "check_question_add",
     "daily_goal_set",
@@ -45,4 +46,5 @@ __all__ = [
     "profile_locked",
     "streak_settle",
     "streaks_settle_due",
+    "welcome_dismiss",
 ]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from gamification.badges import Badge, badges_earned
 from gamification.models import BadgeAward, LearnerProfile
 from gamification.selectors import learner_facts
+from gamification.services.profiles import profile_locked
 
 
 def badges_award(*, user: User, profile: LearnerProfile | None = None, now: datetime | None = None) -> list[Badge]:
@@ -26,4 +28,16 @@ def badges_award(*, user: User, profile: LearnerProfile | None = None, now: date
         BadgeAward.objects.bulk_create(
             [BadgeAward(user=user, badge=badge.slug, earned_at=at) for badge in new], ignore_conflicts=True
         )
+    return new
+
+
+def badges_check(*, user_id: int) -> list[Badge]:
+    """Award what an event outside gamification may have earned (an unlock charged), at once rather than at the next
+    completion. The profile is saved with any new badge, so /me/'s cached standing and page show it."""
+    with transaction.atomic():
+        user = User.objects.get(pk=user_id)
+        profile = profile_locked(user=user)
+        new = badges_award(user=user, profile=profile)
+        if new:
+            profile.save(update_fields=["updated_at"])
     return new

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import User
 from gamification.models import LearnerProfile
@@ -23,4 +24,14 @@ def profile_locked(*, user: User) -> LearnerProfile:
             pass
         profile = LearnerProfile.objects.select_for_update().get(user=user)
     profile.user = user  # spare a query: callers already hold the user
+    return profile
+
+
+def welcome_dismiss(*, user: User) -> LearnerProfile:
+    """The learner closed the first-visit welcome: it is not shown again, on any device. Idempotent."""
+    with transaction.atomic():
+        profile = profile_locked(user=user)
+        if profile.welcome_dismissed_at is None:
+            profile.welcome_dismissed_at = timezone.now()
+            profile.save(update_fields=["welcome_dismissed_at", "updated_at"])
     return profile

@@ -24,6 +24,7 @@ from lessons.selectors.courses import (
     course_get,
     courses_list,
     home_get,
+    lessons_in_progress_for,
     my_courses_list,
 )
 from lessons.selectors.export import export_for
@@ -74,5 +75,6 @@ __all__ = [
     "lesson_detail_get",
     "lesson_get_visible",
     "lesson_published_get",
+    "lessons_in_progress_for",
     "my_courses_list",
 ]

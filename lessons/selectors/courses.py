@@ -8,8 +8,10 @@ from typing import Any
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
+    Q,
     Subquery,
     Value,
 )
@@ -22,6 +24,7 @@ from lessons.models import (
     Course,
     CourseLesson,
     Enrollment,
+    Lesson,
     LessonProgress,
     LessonStatus,
     lessons_visible_to,
@@ -157,3 +160,16 @@ def home_get(*, user: Any) -> Home:
         courses=courses,
         new_lessons=new_lessons,
     )
+
+
+def lessons_in_progress_for(*, user: User, limit: int = 6) -> list[Lesson]:
+    """Published lessons the learner opened or started and has not completed, most recent first (one query): /me/'s
+    "where was I"."""
+    progress = (
+        LessonProgress.objects.filter(user=user, completed_at__isnull=True, lesson__status=LessonStatus.PUBLISHED)
+        .filter(Q(started_at__isnull=False) | Q(opened_at__isnull=False))
+        .select_related("lesson")
+        .only("lesson__slug", "lesson__title", "started_at", "opened_at")
+        .order_by(F("opened_at").desc(nulls_last=True), F("started_at").desc(nulls_last=True), "-id")[:limit]
+    )
+    return [row.lesson for row in progress]

@@ -95,7 +95,7 @@ def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None) -
     )
     try:
         lesson = (
-            Lesson.objects.visible_to(user)
+            Lesson.objects.previewable_by(user)
             .select_related("source", "category", "up_next__source", "up_next__category")
             .defer("transcript", "material", *(f"up_next__{name}" for name in CARD_DEFERRED))
             .annotate(**_marks(learner, "pk"), **up_next_marks)

@@ -46,6 +46,7 @@ from lessons.services.publishing import related_computed_replace
 from lessons.services.publishing import related_recompute_enqueue
 from lessons.services.publishing import source_feed_set
 from lessons.services.publishing import source_save
+from lessons.services.publishing import summary_for_learners
 from lessons.tasks import related_recompute_task
 
 __all__ = [
@@ -91,5 +92,6 @@ __all__ = [
     "source_polled_update",
     "source_save",
     "sources_poll_schedule",
+    "summary_for_learners",
     "user_erase",
 ]

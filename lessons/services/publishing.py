@@ -91,7 +91,7 @@ def _lesson_publish_row(lesson: Lesson) -> bool:
             locked.category_id = locked.suggested_category_id
             fields.append("category")
         if not locked.summary and locked.suggested_summary:
-            locked.summary = locked.suggested_summary
+            locked.summary = summary_for_learners(locked.suggested_summary)
             fields.append("summary")
         locked.save(update_fields=fields)
     return True
@@ -291,3 +291,24 @@ def chapter_rows_build(lesson: Lesson, chapters: Iterable[ParsedChapter]) -> lis
         Chapter(lesson=lesson, start_seconds=chapter.start_seconds, title=chapter.title[:300], position=position)
         for position, chapter in enumerate(ordered, start=1)
     ]
+
+
+# Words a line cannot end on once the word after them was cut ("tools such as a calcu…").
+_DANGLING_WORDS = frozenset({"a", "an", "the", "of", "to", "and", "or", "as", "such", "with", "for", "in", "on", "by"})
+
+
+def summary_for_learners(suggested: str) -> str:
+    """A suggested summary as a learner reads it in lists: without the suggestion's "Learn:" label, and never
+    ending on a word cut short with "…" (back to the last whole sentence, else the last whole word)."""
+    line = re.sub(r"^\s*Learn\s*:\s*", "", suggested).strip()
+    if line.endswith("…"):
+        line = line[:-1].rstrip()
+        sentence_end = max(line.rfind(". "), line.rfind("? "), line.rfind("! "))
+        if sentence_end > 0:
+            line = line[: sentence_end + 1]
+        else:
+            words = line.split()[:-1]  # the last word is the one cut short
+            while len(words) > 1 and words[-1].lower().strip(",;:") in _DANGLING_WORDS:
+                words.pop()
+            line = " ".join(words).rstrip(",;:") + "."
+    return line[:1].upper() + line[1:]

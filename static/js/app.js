@@ -37,4 +37,12 @@
     (Array.isArray(detail.messages) ? detail.messages : [detail.message || detail.value]).forEach(showToast);
   });
   document.querySelectorAll("[data-toast]").forEach(function (el) { showToast(el.dataset.toast); });
+
+  // Phones: fold what would fill the first screen (the catalog's filters) unless the learner is using it.
+  if (window.matchMedia("(max-width: 640px)").matches) {
+    document.querySelectorAll("details[data-fold-narrow]:not([data-keep-open])").forEach(function (el) { el.open = false; });
+  }
+
+  // Scrolled views that should open on their latest part (the year's heat-map ends today).
+  document.querySelectorAll("[data-scroll-end]").forEach(function (el) { el.scrollLeft = el.scrollWidth; });
 })();

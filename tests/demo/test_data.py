@@ -185,3 +185,13 @@ def test_demo_data_imports_no_django():
     source = Path(demo_data.__file__).read_text(encoding="utf-8")
 
     assert not re.search(r"^\s*(?:from|import)\s+django\b", source, flags=re.MULTILINE)
+
+
+def test_no_course_is_labelled_more_than_one_level_below_its_hardest_lesson():
+    levels = {lesson.slug: lesson.level for lesson in demo_data.ALL_LESSONS}
+    order = list(demo_data.LEVELS)
+    for course in demo_data.COURSES:
+        hardest = max(order.index(levels[slug]) for slug in course.lessons)
+        assert order.index(course.level) >= hardest - 1, (
+            f"{course.title} is {course.level} with {order[hardest]} lessons"
+        )

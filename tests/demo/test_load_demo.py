@@ -9,7 +9,10 @@ from django.core.management import call_command
 from accounts.models import User
 from credits.selectors import wallet_summary
 from demo import data as demo_data
+from demo.load import demo_catalog_load
 from lessons.models import Category, Chapter, Course, CourseLesson, Lesson, RelatedLesson, Source
+from tests.factories import xp_give
+from tests.lessons.html import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +89,16 @@ def test_the_demo_users_start_with_the_welcome_bonus_once_however_often_the_demo
     load()
     for item in demo_data.USERS:
         assert wallet_summary(user=User.objects.get(email=item.email)).balance == settings.SIGNUP_BONUS
+
+
+def test_a_lone_learner_s_leaderboard_shows_the_demo_s_weekly_league(client):
+    demo_catalog_load()
+    demo_catalog_load()  # a second load in the same week adds no XP
+    learner = User.objects.get(email="learner@example.com")
+    xp_give(user=learner, amount=10, idempotency_key="first")
+    client.force_login(learner)
+
+    text = visible_text(client.get("/leaderboard/").content)
+
+    for name, xp in (("Grace", 140), ("Alan", 95), ("Barbara", 20)):
+        assert f"{name} {xp}" in text

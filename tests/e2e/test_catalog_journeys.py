@@ -143,7 +143,11 @@ def test_an_admin_imports_the_seed_lesson_and_gets_its_eleven_chapters(page, cel
 
     with page.expect_popup() as preview:
         page.get_by_role("link", name="View on site ↗").click()
-    expect(preview.value.get_by_text("Draft: only staff can see this page until it is published.")).to_be_visible()
+    expect(
+        preview.value.get_by_text(
+            "Not published (draft): a preview for staff; learners cannot see this page until it is published."
+        )
+    ).to_be_visible()
     expect(preview.value.get_by_role("heading", name="Chapters (11)")).to_be_visible()
 
 

@@ -46,8 +46,9 @@ def learner():
 
 def test_a_learner_reads_the_statement_from_the_header_balance(page, learner):
     sign_in(page, learner.email)
-    header_balance = page.get_by_role("link", name=re.compile(r"^Your credits: 70 \(see your statement\)$"))
-    expect(header_balance).to_have_text(re.compile(r"⚡\s*70"))
+    # The header shows what can be spent: the balance of 70 less the 30 held.
+    header_balance = page.get_by_role("link", name=re.compile(r"^Your credits: 40 \(see your statement\)$"))
+    expect(header_balance).to_have_text(re.compile(r"⚡\s*40"))
     header_balance.click()
 
     expect(page.get_by_role("heading", name="Your credits")).to_be_visible()

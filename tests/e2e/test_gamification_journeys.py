@@ -36,7 +36,7 @@ def test_a_learner_completes_a_lesson_sees_the_toast_and_streak_and_finds_the_re
 
     page.goto(f"/lessons/{quiz_lesson.slug}/")
     block = page.locator("#lesson-complete")
-    expect(block.get_by_role("heading", name="Check your understanding")).to_be_visible()  # swapped in by htmx
+    expect(block.get_by_role("heading", name="Quick check")).to_be_visible()  # swapped in by htmx
 
     block.get_by_label("Every token with every other token").check()
     block.get_by_role("button", name="Check answer").click()

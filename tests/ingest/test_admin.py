@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import Permission
 
@@ -31,7 +33,16 @@ def test_the_queue_lists_incoming_items_newest_first_with_the_material_found(sta
     assert "Agents that write their own tools" in html
     assert "Already published" not in html
     assert "transcript" in html
+
+
+def test_the_queue_shows_what_a_curator_decides_on_and_the_item_the_rest(staff_client, podcast):
+    columns = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', staff_client.get(QUEUE).content.decode())
+    assert columns == ["title", "source", "suggested_category", "suggested_level", "material_found", "created"]
+    item = Lesson.objects.get(identity_key="test-podcast-episode-1")
+    html = staff_client.get(f"{QUEUE}{item.pk}/change/").content.decode()
     assert "Open ↗" in html
+    assert "What the source brought" in html
+    assert "transcript" in html
 
 
 def test_bulk_publish_and_reject_from_the_queue(staff_client, podcast):
@@ -114,11 +125,12 @@ def test_the_queue_and_the_sources_list_stay_within_a_query_budget(
         assert staff_client.get(SOURCES).status_code == 200
 
 
-def test_the_queue_shows_related_published_lessons(staff_client, feed_server):
+def test_an_item_shows_related_published_lessons(staff_client, feed_server):
     LessonFactory(title="Agents and the tools they write for themselves")
     source = source_for(feed_server, "/podcast.rss", "podcast", name="Test Podcast")
     source_poll(source_id=source.pk, material_inline=True)
-    html = staff_client.get(QUEUE).content.decode()
+    item = Lesson.objects.get(identity_key="test-podcast-episode-1")
+    html = staff_client.get(f"{QUEUE}{item.pk}/change/").content.decode()
     assert "Agents and the tools they write for themselves" in html
 
 

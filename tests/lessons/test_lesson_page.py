@@ -237,7 +237,7 @@ def test_drafts_are_hidden_from_learners_but_staff_can_preview_them(client):
     assert client.get(draft.get_absolute_url()).status_code == 404
     client.force_login(StaffUserFactory())
     text = visible_text(page(client, draft).content)
-    assert "Draft: only staff can see this page until it is published." in text
+    assert "Not published (draft): a preview for staff; learners cannot see this page until it is published." in text
 
 
 def test_related_and_up_next_drafts_are_not_shown_to_learners(client):

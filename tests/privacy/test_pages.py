@@ -56,19 +56,30 @@ def test_a_wrong_password_or_no_confirmation_erases_nothing(client, learner):
     wrong = client.post("/me/delete/", {"password": "not-it", "confirm": "on"})
     unconfirmed = client.post("/me/delete/", {"password": DEFAULT_PASSWORD})
 
-    assert (wrong.status_code, unconfirmed.status_code) == (400, 400)
+    assert (wrong.status_code, unconfirmed.status_code) == (200, 200)  # the form again, with what to fix
     assert "That password is not right." in wrong.content.decode()
     assert User.objects.filter(pk=learner.pk).exists()
 
 
+def test_a_missing_password_shows_the_form_again_with_the_message(client, learner):
+    response = client.post("/me/delete/", {"confirm": "on"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Enter your password, or sign in again first." in page
+    assert '<button type="submit" class="button">Erase my account</button>' in page
+    assert User.objects.filter(pk=learner.pk).exists()
+
+
 def erase_refused(client, user) -> str:
-    """Open the erase page and confirm without a password: the erasure is refused (400) and the account stays.
+    """Open the erase page and confirm without a password: the erasure is refused (the form again) and the account
+    stays.
 
     Returns the page as the learner saw it before confirming.
     """
     page = client.get("/me/delete/").content.decode()
     refused = client.post("/me/delete/", {"confirm": "on"})
-    assert refused.status_code == 400
+    assert refused.status_code == 200
     assert User.objects.filter(pk=user.pk).exists()
     return page
 

@@ -89,3 +89,32 @@ def test_another_learners_question_is_404_on_the_page(client, seed, other_learne
     client.force_login(other_learner)
     assert client.get(f"/lessons/{seed.slug}/tutor/questions/{question.pk}").status_code == 404
     assert re.search("Your question", client.get(seed.get_absolute_url()).content.decode()) is None
+
+
+def test_each_question_carries_its_own_number_newest_first(client, seed, settings):
+    settings.TUTOR_QUESTIONS_PER_HOUR = 20
+    for n in range(8):
+        ask(client, seed, f"What is a Universal Transformer, take {n}?", **HTMX)
+    for question in Question.objects.all()[:4]:
+        services.question_answer(question_id=question.pk)  # answered ones carry a "Report a problem" summary
+
+    page = client.get(seed.get_absolute_url()).content.decode()
+
+    values = re.findall(r'<li id="tutor-question-\d+" value="(\d+)"', page)
+    assert values == ["8", "7", "6", "5", "4", "3", "2", "1"]
+    newest = Question.objects.order_by("-id").first()
+    polled = client.get(f"/lessons/{seed.slug}/tutor/questions/{newest.pk}", **HTMX).content.decode()
+    assert f'<li id="tutor-question-{newest.pk}" value="8"' in polled
+
+
+def test_a_not_covered_answer_gives_its_free_question_back_in_the_form_at_once(client, seed):
+    fragment = ask(client, seed, "What is the recipe for sourdough bread?", **HTMX).content.decode()
+    assert "2 free questions left" in fragment
+    question = Question.objects.get()
+
+    services.question_answer(question_id=question.pk)
+    question.refresh_from_db()
+    assert question.found is False
+    item = client.get(f"/lessons/{seed.slug}/tutor/questions/{question.pk}", **HTMX).content.decode()
+
+    assert re.search(r'<p class="muted" id="tutor-question-price" hx-swap-oob="true">\s*3 free questions left', item)

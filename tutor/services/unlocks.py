@@ -19,6 +19,7 @@ from accounts.models import User
 from credits.models import Hold
 from credits.services import HoldNotOpen, hold_capture, hold_place, hold_release
 from lessons.models import Lesson
+from tutor.charges import unlock_charged
 from tutor.exceptions import UnlockKeyReused
 from tutor.material import lesson_material
 from tutor.models import Explanation, ExplanationStatus, Unlock, UnlockStatus
@@ -93,6 +94,7 @@ def unlock(*, user: User, lesson: Lesson, idempotency_key: str) -> UnlockResult:
             row.hold = None
             row.status = UnlockStatus.CHARGED  # a free lesson: nothing to hold or capture
             row.settled_at = timezone.now()
+            unlock_charged(user_id=user.pk)
         row.save()
         if explanation.status == ExplanationStatus.READY:
             _settle(row)
@@ -146,6 +148,8 @@ def _settle(row: Unlock) -> None:
     row.status = status
     row.settled_at = timezone.now()
     row.save(update_fields=["status", "settled_at"])
+    if status == UnlockStatus.CHARGED:
+        unlock_charged(user_id=row.user_id)
 
 
 def unlocks_reconcile() -> int:

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from core.page_cache import fresh_key
 from lessons.models import Lesson
 from tutor.models import Question
-from tutor.selectors import question_html, tutor_panel_get
+from tutor.selectors import UnlockedLesson, question_html, tutor_panel_get, unlocked_lessons_for
 
 register = template.Library()
 
@@ -35,3 +35,11 @@ def tutor_block(context: template.Context, lesson: Lesson) -> dict[str, Any]:
 def answer_html(question: Question) -> str:
     """`{{ question|answer_html }}`: the tutor's answer as sanitised HTML (safe to output as is)."""
     return mark_safe(question_html(question))  # noqa: S308 - sanitised by markdown_render (nh3)
+
+
+@register.simple_tag
+def unlocked_lessons(user: Any) -> list[UnlockedLesson]:
+    """`{% unlocked_lessons user as unlocked %}`: the learner's unlocked explanations for /me/ (one query)."""
+    if user is None or not user.is_authenticated:
+        return []
+    return unlocked_lessons_for(user=user)
