@@ -20,6 +20,7 @@ from tutor.backends.base import (
     RelatedMaterial,
     TransientBackendError,
 )
+from tutor.backends.chat_calls import formats_forget
 from tutor.backends.openai_chat import OpenAIChatBackend
 from tutor.backends.study_guide import StudyGuideBackend
 
@@ -65,6 +66,7 @@ def chat_server():
 @pytest.fixture
 def server(chat_server):
     chat_server.reset()
+    formats_forget()  # what the server could do is remembered per base URL: each test starts from nothing
     return chat_server
 
 
@@ -84,15 +86,19 @@ def test_streamed_answer_has_every_section_and_the_servers_model_and_token_count
     assert server.requests[-1]["stream"] is True
 
 
-def test_progress_callback_receives_the_answer_growing_until_it_is_whole(server):
-    seen: list[str] = []
+def test_each_part_is_published_as_soon_as_it_is_written_and_stays_until_the_whole(server):
+    seen: list[tuple[int, str]] = []
 
-    result = backend_for(server).generate(MATERIAL, on_progress=seen.append)
+    result = backend_for(server).generate(MATERIAL, on_progress=lambda text: seen.append((len(server.requests), text)))
 
-    assert len(seen) > 5
-    assert all(later.startswith(earlier.rstrip()) for earlier, later in itertools.pairwise(seen))
-    assert len(seen[0]) < len(seen[-1])
-    assert seen[-1] == result.markdown
+    calls, first = seen[0]
+    assert calls == 1  # the first chapter is shown after the first call, not after all seven
+    assert f"### [0:00 Intro]({VIDEO}&t=0s)" in first
+    assert "## Overview" not in first
+    assert len(seen) == 8  # seven parts, then the whole
+    for (_, earlier), (_, later) in itertools.pairwise(seen):
+        assert all(block in later for block in earlier.split("\n\n") if block.startswith("###"))
+    assert seen[-1][1] == result.markdown
 
 
 def test_answer_without_streaming_is_assembled_part_by_part(server):
@@ -129,7 +135,7 @@ def test_timestamp_citations_link_to_their_chapter_and_unknown_ones_are_removed(
 
     assert f"from the material [14:06]({VIDEO}&t=846s)." in result.markdown
     assert "[99:59]" not in result.markdown
-    assert "- A second point." in result.markdown
+    assert "- A second point about it." in result.markdown
 
 
 def test_a_part_answered_malformed_is_asked_again_alone_and_the_rest_is_not_repeated(server):
@@ -154,13 +160,18 @@ def test_a_chapter_that_keeps_failing_is_listed_as_not_covered_and_the_parts_tha
     assert f"### [1:17 What “loops” in AI actually mean]({VIDEO}&t=77s)" in result.markdown
 
 
+def forms(server: ChatServer) -> list[str]:
+    return [(request.get("response_format") or {}).get("type", "text") for request in server.requests]
+
+
 def test_a_server_without_structured_output_is_asked_for_json_in_words(server):
     server.mode = "no_schema"
 
     result = backend_for(server).generate(MATERIAL)
 
-    assert "response_format" in server.requests[0]
-    assert all("response_format" not in request for request in server.requests[1:])
+    assert forms(server)[:3] == ["json_schema", "json_object", "text"]  # each refused once, with a 400
+    assert set(forms(server)[3:]) == {"text"}
+    assert '"required": ["points"]' in server.requests[2]["messages"][1]["content"]  # the schema, in words
     assert f"### [0:00 Intro]({VIDEO}&t=0s)" in result.markdown
 
 
