@@ -55,6 +55,9 @@ class ChatServer:
         self.slow_seconds = 5.0  # "slow": how long before the answer starts
         self.delay_seconds = 0.0  # in any mode: how long every answer takes before it starts (a slow, healthy server)
         self.drop_times = 0  # this many answers, whatever the mode, stop mid-stream with the connection dropped
+        self.slow_chapters: set[str] = set()  # chapter titles whose parts take slow_seconds before answering
+        self.points: list[str] | None = None  # the points every chapter's part answers, when a test wants its own
+        self.garbage: set[str] = set()  # part names answered in the right shape with nothing in it
         self.trickle_seconds = 0.15  # "trickle": the pause between streamed chunks
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
@@ -78,6 +81,9 @@ class ChatServer:
         self.slow_seconds = 5.0
         self.delay_seconds = 0.0
         self.drop_times = 0
+        self.slow_chapters = set()
+        self.points = None
+        self.garbage = set()
         self.trickle_seconds = 0.15
         self.requests.clear()
         self.headers.clear()
@@ -113,11 +119,13 @@ def part_answer(chat: ChatServer, name: str, prompt: str) -> str:
     chapter = _CHAPTER.search(prompt)
     if chapter and chapter["title"] in chat.bad_chapters:
         return "Sure! Here are the key points: loops."
+    if name in chat.garbage:
+        return json.dumps(GARBAGE.get(name, {}))
     if name in chat.flaky_once and name not in chat._flaked:
         chat._flaked.add(name)
         return '{"points": '
     if name in ("chapter_points", "summary"):
-        return json.dumps({"points": _points(chapter["time"] if chapter else "0:00", prompt)})
+        return json.dumps({"points": chat.points or _points(chapter["time"] if chapter else "0:00", prompt)})
     if name == "chapters_points":
         chapters = [
             {"time": match["time"], "points": _points(match["time"], prompt)} for match in _CHAPTER.finditer(prompt)
@@ -137,6 +145,15 @@ def part_answer(chat: ChatServer, name: str, prompt: str) -> str:
         found = "France" not in prompt
         return json.dumps({"found": found, "answer": "The passages say it reuses one block [1]." if found else ""})
     return json.dumps({"text": "unknown part"})
+
+
+# What a tiny model answered in the right shape with nothing in it (seen from SmolLM2 and Gemma 3 270M).
+GARBAGE: dict[str, dict[str, Any]] = {
+    "chapter_points": {"points": ["1", "2", "3", "4", "5"]},
+    "section_text": {"text": "pointers"},
+    "key_terms": {"terms": [{"term": "1", "meaning": "1"}] + [{"term": "loop", "meaning": "A loop."}] * 7},
+    "questions": {"questions": ["What?", "What?", "What?"]},
+}
 
 
 def _points(time_label: str, prompt: str) -> list[str]:
@@ -198,6 +215,9 @@ class _Handler(BaseHTTPRequestHandler):
                 if chat.delay_seconds and chat.stopping.wait(chat.delay_seconds):
                     return
                 prompt = next((m["content"] for m in body.get("messages", []) if m.get("role") == "user"), "")
+                chapter = _CHAPTER.search(prompt)
+                if chapter and chapter["title"] in chat.slow_chapters and chat.stopping.wait(chat.slow_seconds):
+                    return
                 system = next((m["content"] for m in body.get("messages", []) if m.get("role") == "system"), "")
                 schema = ((body.get("response_format") or {}).get("json_schema") or {}).get("name")
                 named = _PART_NAME.search(system)

@@ -36,7 +36,7 @@ def chapter_ends(chapters: Sequence[ChapterMaterial], duration: int | None) -> d
     """Where each chapter ends: the next one's start, the last one at the lesson's end (or never, if unknown)."""
     ordered = sorted(chapters, key=lambda chapter: chapter.start_seconds)
     ends: dict[int, float] = {}
-    for chapter, following in zip(ordered, [*ordered[1:], None], strict=True):
+    for chapter, following in zip(ordered, [*ordered[1:], None], strict=False):
         ends[chapter.start_seconds] = following.start_seconds if following else float(duration or "inf")
     return ends
 

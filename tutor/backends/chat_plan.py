@@ -18,8 +18,6 @@ PIECE_CHARS = 3_000
 PIECES_MAX = 12
 # Chapters in one call at most, however slow the server.
 GROUP_MAX = 6
-# Kept free before the task's soft time limit: storing the text and settling the credits take a moment too.
-DEADLINE_MARGIN_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -110,7 +108,7 @@ def calls_affordable(*, deadline: float | None, now: float, seconds_per_call: fl
     call was measured yet."""
     if deadline is None or seconds_per_call <= 0:
         return None
-    return max(0, math.floor((deadline - DEADLINE_MARGIN_SECONDS - now) / seconds_per_call))
+    return max(0, math.floor((deadline - now) / seconds_per_call))
 
 
 def group_size(*, chapters_left: int, sections_left: int, affordable: int | None) -> int:
