@@ -58,6 +58,8 @@ class ChatServer:
         self.slow_chapters: set[str] = set()  # chapter titles whose parts take slow_seconds before answering
         self.points: list[str] | None = None  # the points every chapter's part answers, when a test wants its own
         self.garbage: set[str] = set()  # part names answered in the right shape with nothing in it
+        self.fail_times = 0  # this many requests, whatever the mode, answer 500 (an outage that passes)
+        self.answer_found: bool | None = None  # the "answer" part's found, when a test wants the model to say it
         self.trickle_seconds = 0.15  # "trickle": the pause between streamed chunks
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
@@ -84,6 +86,8 @@ class ChatServer:
         self.slow_chapters = set()
         self.points = None
         self.garbage = set()
+        self.fail_times = 0
+        self.answer_found = None
         self.trickle_seconds = 0.15
         self.requests.clear()
         self.headers.clear()
@@ -142,7 +146,7 @@ def part_answer(chat: ChatServer, name: str, prompt: str) -> str:
     if name == "summary_line":
         return json.dumps({"line": chat.summary_line or "Learn how a looped model feeds its own output back in."})
     if name == "answer":
-        found = "France" not in prompt
+        found = "France" not in prompt if chat.answer_found is None else chat.answer_found
         return json.dumps({"found": found, "answer": "The passages say it reuses one block [1]." if found else ""})
     return json.dumps({"text": "unknown part"})
 
@@ -201,6 +205,9 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if self.path.rstrip("/") != "/v1/chat/completions":
                 self._error(404, "no such route")
+            elif chat.fail_times > 0:
+                chat.fail_times -= 1
+                self._error(500, "the loopback server is restarting")
             elif mode in ERROR_STATUSES:
                 self._error(ERROR_STATUSES[mode], f"the loopback server was told to answer {mode}")
             elif mode == "no_schema" and "response_format" in body:
