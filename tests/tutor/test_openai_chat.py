@@ -360,20 +360,64 @@ def test_the_worker_stores_the_tokens_and_cost_of_an_explanation_written_part_by
 REAL_SERVER = os.environ.get("TUTOR_TEST_REAL_BASE_URL", "")
 
 
+def seed_material() -> LessonMaterial:
+    from tests.seed import SEED_CHAPTERS, SEED_DESCRIPTION
+
+    video = "https://www.youtube.com/watch?v=Bo19sXssYXI"
+    return LessonMaterial(
+        title="AI is Already Building AI — Google DeepMind’s Mostafa Dehghani",
+        source_name="The MAD Podcast",
+        level="Intermediate",
+        category="Research Papers Explained",
+        url=video,
+        description=SEED_DESCRIPTION,
+        chapters=tuple(ChapterMaterial(start, title, f"{video}&t={start}s") for start, title in SEED_CHAPTERS),
+        transcript="",
+        related=(),
+        duration_seconds=3600,
+    )
+
+
 @pytest.mark.skipif(not REAL_SERVER, reason="set TUTOR_TEST_REAL_BASE_URL (and TUTOR_TEST_REAL_MODEL) to a real server")
-def test_a_real_openai_compatible_server_writes_an_explanation_part_by_part():
-    """Against llama.cpp's server (or any other) when one runs: e.g. SmolLM2-135M-Instruct on loopback."""
+@pytest.mark.parametrize("lesson", ["seed", "transcript"])
+def test_a_real_openai_compatible_server_writes_an_explanation_part_by_part(lesson):
+    """Against llama.cpp's servers (or any other) when one runs: e.g. SmolLM2-135M-Instruct on loopback. Prints the
+    time to the first part, the total time, the tokens and the text (run with -s to read them)."""
+    formats_forget()
     backend = OpenAIChatBackend(
         base_url=REAL_SERVER,
         api_key=os.environ.get("TUTOR_TEST_REAL_API_KEY", ""),
         model=os.environ.get("TUTOR_TEST_REAL_MODEL", "local"),
         timeout=float(os.environ.get("TUTOR_TEST_REAL_TIMEOUT", "120")),
     )
-    result = backend.generate(MATERIAL)
+    material = seed_material() if lesson == "seed" else MATERIAL
+    started = time.monotonic()
+    shown: list[tuple[float, str]] = []
 
+    result = backend.generate(
+        material,
+        on_part=lambda key, data, markdown: shown.append((time.monotonic() - started, key)),
+        deadline=started + 540,  # the task's soft time limit
+    )
+
+    total = time.monotonic() - started
+    passage = dataclasses.make_dataclass("P", ["text"])(material.description.split(". ")[0])
+    try:
+        answered = backend.answer("What is this lesson about?", [passage])
+        answer = f"(found={answered.found}) {answered.markdown}"
+    except TransientBackendError as error:  # the question service then quotes the passages instead
+        answer = f"(no usable answer: {error})"
+    first = f"{shown[0][0]:.1f} s" if shown else "never"
+    print(
+        f"\n[{lesson}] model {result.model}: first part after {first}, {len(shown)} parts kept, "
+        f"total {total:.1f} s, tokens {result.prompt_tokens} in / {result.completion_tokens} out, "
+        f"asked as {backend.caller.form}\n{result.markdown}\nAnswer {answer}"
+    )
     for heading in REQUIRED_SECTIONS:
         assert f"\n{heading}\n" in f"\n{result.markdown}"
+    assert shown  # at least one part came from the model, and it was handed over as soon as it was written
     assert result.prompt_tokens > 0
+    assert total < 540
 
 
 # --- What real servers do that the first fake did not (llama.cpp, issue "the tutor on a real model server") --------
