@@ -429,3 +429,8 @@ INGEST_MATERIAL_BACKOFF_SECONDS = env.float("INGEST_MATERIAL_BACKOFF_SECONDS", d
 INGEST_MATERIAL_THREADS = env.int("INGEST_MATERIAL_THREADS", default=8)  # fetches at once when polling in-process
 INGEST_MATERIAL_LEASE_SECONDS = env.int("INGEST_MATERIAL_LEASE_SECONDS", default=300)
 INGEST_MATERIAL_REQUEUE_SECONDS = env.int("INGEST_MATERIAL_REQUEUE_SECONDS", default=120)  # unclaimed this long
+
+# --- Tutor: the openai backend's output budget (docs/tutor.md) ----------------------------------------------------
+# Each part of an explanation may write at most (items it asks for × this + 48) tokens: a small model that repeats
+# itself is stopped by the server long before TUTOR_TIMEOUT_SECONDS.
+TUTOR_TOKENS_PER_ITEM = env.int("TUTOR_TOKENS_PER_ITEM", default=80)
