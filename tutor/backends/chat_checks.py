@@ -174,7 +174,7 @@ def key_terms_check(material_text: str) -> Callable[[dict[str, Any]], str]:
 
 
 def questions_check(data: dict[str, Any]) -> str:
-    questions = data.get("questions")
+    questions = data.get("questions") or []
     if not _strings(questions, least=3, most=5, words_min=QUESTION_WORDS_MIN):
         return f"questions must be 3 to 5 different questions of {QUESTION_WORDS_MIN} words or more"
     if not all(str(question).rstrip().endswith("?") for question in questions):

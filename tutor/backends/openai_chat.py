@@ -308,11 +308,11 @@ class _Writing:
                 )
             return
         chapters = [part.chapter for part in group if part.chapter is not None]
-        said = [backend.fit(part.said, usage) for part in group]
+        stretches = [backend.fit(part.said, usage) for part in group]
         times = [part.time_label for part in group]
         data = backend._part(
             "chapters_points",
-            chapters_prompt(self.facts, chapters, said),
+            chapters_prompt(self.facts, chapters, stretches),
             usage,
             chapters_points_check(times),
             items=PART_ITEMS["chapter_points"] * len(group),
