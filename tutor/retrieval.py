@@ -29,33 +29,9 @@ PASSAGE_WORDS = 50
 ANSWER_PASSAGES_MAX = 3
 # Words that make a question a question, not what it is about.
 QUESTION_WORDS = frozenset(
-    [
-        "what",
-        "which",
-        "who",
-        "whom",
-        "why",
-        "how",
-        "when",
-        "where",
-        "does",
-        "did",
-        "do",
-        "mean",
-        "meant",
-        "stand",
-        "explain",
-        "describe",
-        "say",
-        "said",
-        "talk",
-        "discuss",
-        "lesson",
-        "episode",
-        "video",
-        "speaker",
-        "tell",
-    ]
+    ("what", "which", "who", "whom", "why", "how", "when", "where", "does", "did", "do", "mean", "meant", "stand")
+) | frozenset(
+    ("explain", "describe", "say", "said", "talk", "discuss", "lesson", "episode", "video", "speaker", "tell")
 )
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
