@@ -435,6 +435,7 @@ def test_a_500_naming_the_response_format_steps_down_to_json_object_and_is_remem
     assert set(first[2:]) == {"json_object"}
     assert '"required": ["points"]' in server.requests[0]["messages"][1]["content"]  # the schema, in the prompt
     assert set(forms(server)) == {"json_object"}  # not asked with json_schema again
+    assert server.requests[0]["response_format"]["schema"]["required"] == ["points"]  # llama-cpp-python's grammar
     assert f"### [0:00 Intro]({VIDEO}&t=0s)" in result.markdown
 
 

@@ -172,7 +172,9 @@ class ChatCaller:
                 "json_schema": {"name": schema, "schema": SCHEMAS[schema], "strict": True},
             }
         elif form == JSON_OBJECT:
-            request["response_format"] = {"type": "json_object"}
+            # llama-cpp-python's server constrains json_object output with a "schema" beside it; others ignore it
+            # (or refuse it, and are asked in words).
+            request["response_format"] = {"type": "json_object", "schema": SCHEMAS[schema]}
         return request
 
     def send(self, request: dict[str, Any], *, stream: bool | None = None) -> Answer:
