@@ -52,8 +52,6 @@ def server_check(*, base_url: str | None, api_key: str | None, model: str, timeo
     }
 
     whole = _probe(report, "chat", lambda: caller.send(dict(plain), stream=False))
-    if whole is not None and whole.seconds and not whole.estimated:
-        report.tokens_per_second = whole.completion_tokens / whole.seconds
     streamed = _probe(report, "streaming", lambda: caller.send(dict(plain), stream=True))
     if streamed is not None:
         report.first_token_seconds = streamed.first_token_seconds
@@ -61,8 +59,12 @@ def server_check(*, base_url: str | None, api_key: str | None, model: str, timeo
         report.probes.append(
             Probe("usage", usage, "sent in the stream" if usage else "none sent: tokens are counted by the tutor")
         )
-        if not report.tokens_per_second and streamed.seconds:
-            report.tokens_per_second = streamed.completion_tokens / streamed.seconds
+        # The writing speed: tokens after the first one, over the time after it (prompt and warm-up left out).
+        writing = streamed.seconds - (streamed.first_token_seconds or 0)
+        if writing > 0 and streamed.completion_tokens > 1:
+            report.tokens_per_second = (streamed.completion_tokens - 1) / writing
+    if not report.tokens_per_second and whole is not None and whole.seconds:
+        report.tokens_per_second = whole.completion_tokens / whole.seconds
     for form in (JSON_SCHEMA, JSON_OBJECT):
         request = caller.request("summary_line", PROBE_PROMPT, form=form, max_tokens=PROBE_MAX_TOKENS * 2)
         answer = _probe(report, form, lambda request=request: caller.send(request, stream=False))
