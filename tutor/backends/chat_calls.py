@@ -144,12 +144,15 @@ class ChatCaller:
     def form(self) -> str:
         return format_known(self.base_url)
 
-    def call(self, schema: str, prompt: str, *, max_tokens: int | None, form: str | None = None) -> Answer:
-        """One part, in the best form the server takes (stepping down when it refuses one)."""
+    def call(
+        self, schema: str, prompt: str, *, max_tokens: int | None, form: str | None = None, timeout: float | None = None
+    ) -> Answer:
+        """One part, in the best form the server takes (stepping down when it refuses one); timeout: shorter than
+        TUTOR_TIMEOUT_SECONDS when the whole generation has less time left."""
         form = form or self.form
         while True:
             try:
-                answer = self.send(self.request(schema, prompt, form=form, max_tokens=max_tokens))
+                answer = self.send(self.request(schema, prompt, form=form, max_tokens=max_tokens), timeout=timeout)
                 answer.form = form
                 return answer
             except FormatRefusedError:
@@ -177,11 +180,11 @@ class ChatCaller:
             request["response_format"] = {"type": "json_object", "schema": SCHEMAS[schema]}
         return request
 
-    def send(self, request: dict[str, Any], *, stream: bool | None = None) -> Answer:
+    def send(self, request: dict[str, Any], *, stream: bool | None = None, timeout: float | None = None) -> Answer:
         started = time.monotonic()
-        answer = (
-            self._streamed(request, started) if (self.stream if stream is None else stream) else self._whole(request)
-        )
+        limit = min(self.timeout, timeout) if timeout is not None else self.timeout
+        streamed = self.stream if stream is None else stream
+        answer = self._streamed(request, started, limit) if streamed else self._whole(request, limit)
         answer.seconds = time.monotonic() - started
         if not answer.prompt_tokens and not answer.completion_tokens:
             # The server sent no usage (it ignored stream_options): count it ourselves, roughly.
@@ -190,12 +193,14 @@ class ChatCaller:
             answer.estimated = True
         return answer
 
-    def _streamed(self, request: dict[str, Any], started: float) -> Answer:
-        deadline = started + self.timeout
+    def _streamed(self, request: dict[str, Any], started: float, limit: float) -> Answer:
+        deadline = started + limit
         answer = Answer()
         written: list[str] = []
         with self._server_errors(request):
-            stream = self.client.chat.completions.create(**request, stream=True, stream_options={"include_usage": True})
+            stream = self.client.chat.completions.create(
+                **request, stream=True, stream_options={"include_usage": True}, timeout=limit
+            )
         with stream:
             chunks = iter(stream)
             while True:
@@ -205,7 +210,7 @@ class ChatCaller:
                     break
                 # The client's timeout bounds each wait for a chunk; this bounds the whole answer.
                 if time.monotonic() > deadline:
-                    raise CallTimedOutError(f"the model server did not finish within {self.timeout:g} s")
+                    raise CallTimedOutError(f"the model server did not finish within {limit:g} s")
                 answer.model = chunk.model or answer.model
                 if chunk.usage is not None:
                     answer.prompt_tokens = chunk.usage.prompt_tokens or 0
@@ -219,9 +224,9 @@ class ChatCaller:
         answer.text = "".join(written)
         return answer
 
-    def _whole(self, request: dict[str, Any]) -> Answer:
+    def _whole(self, request: dict[str, Any], limit: float) -> Answer:
         with self._server_errors(request):
-            completion = self.client.chat.completions.create(**request)
+            completion = self.client.chat.completions.create(**request, timeout=limit)
         answer = Answer(model=completion.model)
         if completion.usage is not None:
             answer.prompt_tokens = completion.usage.prompt_tokens or 0

@@ -103,6 +103,7 @@ class OpenAIChatBackend:
         self.max_input_tokens = int(max_input_tokens or 0)
         self.cost_per_1k_input = Decimal(str(cost_per_1k_input))
         self.cost_per_1k_output = Decimal(str(cost_per_1k_output))
+        self.deadline: float | None = None  # while generate() runs: the time.monotonic() to be done by
         self.unreachable = False  # the server timed out or refused once: later summary lines skip it (see summary_line)
         self.caller = ChatCaller(
             base_url=base_url, api_key=api_key, model=model, timeout=timeout, stream=stream, temperature=temperature
@@ -127,11 +128,15 @@ class OpenAIChatBackend:
         except TranscriptFormatError as error:
             raise PermanentBackendError(f"the lesson's transcript cannot be read: {error}") from error
         chapters = sorted(material.chapters, key=lambda chapter: chapter.start_seconds)
+        self.deadline = deadline
         writing = _Writing(self, material, chapter_parts(material, segments, chapters), on_progress, on_part, deadline)
         writing.draft.done.update({key: value for key, value in (kept or {}).items() if isinstance(value, dict)})
-        writing.chapters_write()
-        writing.sections_write()
-        return writing.result()
+        try:
+            writing.chapters_write()
+            writing.sections_write()
+            return writing.result()
+        finally:
+            self.deadline = None
 
     # --- Answering a question ----------------------------------------------------------------------------------
 
@@ -192,9 +197,15 @@ class OpenAIChatBackend:
         problem = ""
         max_tokens = part_max_tokens(schema, self.tokens_per_item, items)
         for attempt in range(PART_ATTEMPTS):
+            # No call may run past the generation's deadline: it is cut at the deadline, and the part left out.
+            left = self.deadline - time.monotonic() if self.deadline is not None else None
+            if left is not None and left < 1:
+                raise _OutOfTime
             try:
-                answer = self.caller.call(schema, prompt, max_tokens=max_tokens)
+                answer = self.caller.call(schema, prompt, max_tokens=max_tokens, timeout=left)
             except (CallTimedOutError, StreamBrokenError):
+                if self.deadline is not None and time.monotonic() >= self.deadline - 1:
+                    raise _OutOfTime from None
                 if not retry_stalls or attempt + 1 >= PART_ATTEMPTS:
                     raise
                 continue
