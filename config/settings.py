@@ -466,3 +466,8 @@ TUTOR_HEARTBEAT_SECONDS = env.float("TUTOR_HEARTBEAT_SECONDS", default=10.0)
 # The demo's bundled feeds, served by the app itself on loopback so a curator's Incoming queue works offline. Only
 # while debug is on too: with DJANGO_DEBUG off they are neither served, attached nor fetched. `make run` sets it.
 DEMO_FEEDS = env.bool("DEMO_FEEDS", default=False)
+
+# --- Tutor: the openai backend's output budget (docs/tutor.md) ----------------------------------------------------
+# Each part of an explanation may write at most (items it asks for × this + 48) tokens: a small model that repeats
+# itself is stopped by the server long before TUTOR_TIMEOUT_SECONDS.
+TUTOR_TOKENS_PER_ITEM = env.int("TUTOR_TOKENS_PER_ITEM", default=80)

@@ -43,6 +43,9 @@ class Explanation(models.Model):
     status = models.CharField(max_length=10, choices=ExplanationStatus.choices, default=ExplanationStatus.PENDING)
     markdown = models.TextField(blank=True)
     partial_markdown = models.TextField(blank=True, help_text="What the worker has written so far; the page polls it.")
+    parts = models.JSONField(
+        default=dict, blank=True, help_text="Parts the model finished, kept so that a retry asks only for the rest."
+    )
     backend = models.CharField(max_length=100, blank=True)
     model = models.CharField(max_length=200, blank=True)
     prompt_tokens = models.PositiveIntegerField(default=0)

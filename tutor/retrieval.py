@@ -28,7 +28,11 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 PASSAGE_WORDS = 50
 ANSWER_PASSAGES_MAX = 3
 # Words that make a question a question, not what it is about.
-QUESTION_WORDS = frozenset(("what", "which", "who", "whom", "why", "how", "when", "where", "does", "did", "do", "mean"))
+QUESTION_WORDS = frozenset(
+    ("what", "which", "who", "whom", "why", "how", "when", "where", "does", "did", "do", "mean", "meant", "stand")
+) | frozenset(
+    ("explain", "describe", "say", "said", "talk", "discuss", "lesson", "episode", "video", "speaker", "tell")
+)
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
 
@@ -109,6 +113,11 @@ def passages_rank(question: str, passages: Sequence[Passage], *, limit: int = AN
     if not query or not passages:
         return []
     tokens = [words_normalised(passage.text) for passage in passages]
+    # A question about things the material never names is not answered by passages that share its other words
+    # ("What did Dehghani eat for breakfast at Google?"): at most a third of its words may be missing.
+    vocabulary = set().union(*tokens)
+    if len(query - vocabulary) > len(query) // 3:
+        return []
     retriever = bm25s.BM25()
     retriever.index(tokens, show_progress=False)
     scores = np.asarray(retriever.get_scores(sorted(query)))

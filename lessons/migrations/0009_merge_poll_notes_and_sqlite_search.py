@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lessons', '0008_lesson_search_sqlite_fts'),
-        ('lessons', '0008_source_last_poll_notes'),
+        ("lessons", "0008_lesson_search_sqlite_fts"),
+        ("lessons", "0008_source_last_poll_notes"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -3,20 +3,44 @@
 It streams Server-Sent Events chunk by chunk as llama.cpp's server does, honours `response_format` json_schema
 requests by answering the JSON object the schema names (a small model constrained by a grammar), and can be told to
 misbehave: everything malformed, one chapter always malformed, each kind of part malformed once, refuse structured
-output, answer slowly, trickle, or fail with a status.
+output (with a 400 like a strict server, or with a 500 naming `response_format` like llama-cpp-python's server), send
+no usage, repeat itself until `max_tokens` stops it, answer slowly, trickle, drop the connection mid-answer, or fail
+with a status.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 ANSWERING_MODEL = "loopback-tutor-1"
-MODES = ("good", "malformed", "slow", "trickle", "wrapped", "no_schema", "429", "500", "401")
+MODES = (
+    "good",
+    "malformed",
+    "slow",
+    "trickle",
+    "wrapped",
+    "no_schema",
+    "schema_500",
+    "text_only",
+    "no_usage",
+    "runaway",
+    "drop",
+    "429",
+    "500",
+    "401",
+)
+# What llama-cpp-python's server answers a json_schema response_format it cannot turn into a grammar (HTTP 500).
+SCHEMA_500_MESSAGE = (
+    "1 validation error for CreateChatCompletionRequest\nresponse_format\n  Input should be a valid dictionary or "
+    "instance of ChatCompletionRequestResponseFormat [type=model_type, input_value={'type': 'json_schema', ...}]"
+)
+RUNAWAY_PIECE = "The subject is self-improvement. "
 ERROR_STATUSES = {"429": 429, "500": 500, "401": 401}
 
 # The backend lists chapters as "- m:ss Title | link: URL"; a good answer names each one back.
@@ -29,6 +53,13 @@ class ChatServer:
     def __init__(self) -> None:
         self.mode = "good"
         self.slow_seconds = 5.0  # "slow": how long before the answer starts
+        self.delay_seconds = 0.0  # in any mode: how long every answer takes before it starts (a slow, healthy server)
+        self.drop_times = 0  # this many answers, whatever the mode, stop mid-stream with the connection dropped
+        self.slow_chapters: set[str] = set()  # chapter titles whose parts take slow_seconds before answering
+        self.points: list[str] | None = None  # the points every chapter's part answers, when a test wants its own
+        self.garbage: set[str] = set()  # part names answered in the right shape with nothing in it
+        self.fail_times = 0  # this many requests, whatever the mode, answer 500 (an outage that passes)
+        self.answer_found: bool | None = None  # the "answer" part's found, when a test wants the model to say it
         self.trickle_seconds = 0.15  # "trickle": the pause between streamed chunks
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
@@ -49,6 +80,14 @@ class ChatServer:
 
     def reset(self) -> None:
         self.mode = "good"
+        self.slow_seconds = 5.0
+        self.delay_seconds = 0.0
+        self.drop_times = 0
+        self.slow_chapters = set()
+        self.points = None
+        self.garbage = set()
+        self.fail_times = 0
+        self.answer_found = None
         self.trickle_seconds = 0.15
         self.requests.clear()
         self.headers.clear()
@@ -76,6 +115,7 @@ class ChatServer:
 
 _PART_NAME = re.compile(r"JSON object named (\w+)")
 _CHAPTER = re.compile(r"^Chapter: (?P<time>\d+:\d{2}(?::\d{2})?) (?P<title>.+)$", re.MULTILINE)
+_SECTION = re.compile(r"^Section: (?P<heading>.+)$", re.MULTILINE)
 
 
 def part_answer(chat: ChatServer, name: str, prompt: str) -> str:
@@ -83,26 +123,49 @@ def part_answer(chat: ChatServer, name: str, prompt: str) -> str:
     chapter = _CHAPTER.search(prompt)
     if chapter and chapter["title"] in chat.bad_chapters:
         return "Sure! Here are the key points: loops."
+    if name in chat.garbage:
+        return json.dumps(GARBAGE.get(name, {}))
     if name in chat.flaky_once and name not in chat._flaked:
         chat._flaked.add(name)
         return '{"points": '
     if name in ("chapter_points", "summary"):
-        time_label = chapter["time"] if chapter else "0:00"
-        # One citation of the chapter's own start, one of a moment that is no chapter's.
-        points = [f"The chapter's main point, from the material [{time_label}].", "A second point [99:59]."]
-        return json.dumps({"points": points})
+        return json.dumps({"points": chat.points or _points(chapter["time"] if chapter else "0:00", prompt)})
+    if name == "chapters_points":
+        chapters = [
+            {"time": match["time"], "points": _points(match["time"], prompt)} for match in _CHAPTER.finditer(prompt)
+        ]
+        return json.dumps({"chapters": chapters})
     if name == "section_text":
-        return json.dumps({"text": "What the material says about the lesson [0:00]."})
+        return json.dumps({"text": "What the material says about the lesson and its loops [0:00]."})
     if name == "key_terms":
         return json.dumps({"terms": [{"term": "loop", "meaning": "Running the same block again [1:17]."}]})
     if name == "questions":
-        return json.dumps({"questions": ["What is a loop?", "Why does it matter?", "How would you check it?"]})
+        return json.dumps(
+            {"questions": ["What is a loop in a model?", "Why does it matter here?", "How would you check it?"]}
+        )
     if name == "summary_line":
         return json.dumps({"line": chat.summary_line or "Learn how a looped model feeds its own output back in."})
     if name == "answer":
-        found = "France" not in prompt
+        found = "France" not in prompt if chat.answer_found is None else chat.answer_found
         return json.dumps({"found": found, "answer": "The passages say it reuses one block [1]." if found else ""})
     return json.dumps({"text": "unknown part"})
+
+
+# What a tiny model answered in the right shape with nothing in it (seen from SmolLM2 and Gemma 3 270M).
+GARBAGE: dict[str, dict[str, Any]] = {
+    "chapter_points": {"points": ["1", "2", "3", "4", "5"]},
+    "section_text": {"text": "pointers"},
+    "key_terms": {"terms": [{"term": "1", "meaning": "1"}] + [{"term": "loop", "meaning": "A loop."}] * 7},
+    "questions": {"questions": ["What?", "What?", "What?"]},
+}
+
+
+def _points(time_label: str, prompt: str) -> list[str]:
+    # One citation of the chapter's own start, one of a moment that is no chapter's; a section names its heading.
+    section = _SECTION.search(prompt)
+    if section:
+        return [f"The section {section['heading']} makes its main point clearly.", "A second point from the section."]
+    return [f"The chapter's main point, from the material [{time_label}].", "A second point about it [99:59]."]
 
 
 def good_answer(prompt: str) -> str:
@@ -142,14 +205,26 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if self.path.rstrip("/") != "/v1/chat/completions":
                 self._error(404, "no such route")
+            elif chat.fail_times > 0:
+                chat.fail_times -= 1
+                self._error(500, "the loopback server is restarting")
             elif mode in ERROR_STATUSES:
                 self._error(ERROR_STATUSES[mode], f"the loopback server was told to answer {mode}")
             elif mode == "no_schema" and "response_format" in body:
                 self._error(400, "response_format is not supported by this server")
+            elif mode == "schema_500" and (body.get("response_format") or {}).get("type") == "json_schema":
+                self._error(500, SCHEMA_500_MESSAGE)
+            elif mode == "text_only" and "response_format" in body:
+                self._error(500, "Unsupported response_format: this server writes text only")
             else:
                 if mode == "slow" and chat.stopping.wait(chat.slow_seconds):
                     return
+                if chat.delay_seconds and chat.stopping.wait(chat.delay_seconds):
+                    return
                 prompt = next((m["content"] for m in body.get("messages", []) if m.get("role") == "user"), "")
+                chapter = _CHAPTER.search(prompt)
+                if chapter and chapter["title"] in chat.slow_chapters and chat.stopping.wait(chat.slow_seconds):
+                    return
                 system = next((m["content"] for m in body.get("messages", []) if m.get("role") == "system"), "")
                 schema = ((body.get("response_format") or {}).get("json_schema") or {}).get("name")
                 named = _PART_NAME.search(system)
@@ -159,12 +234,53 @@ class _Handler(BaseHTTPRequestHandler):
                     answer = "## Overview\n\nThis answer is no JSON at all."
                 elif mode == "wrapped":
                     answer = f"<think>The user wants a study guide.</think>\n```markdown\n{answer}\n```"
+                elif mode == "text_only" and part in ("chapter_points", "summary"):
+                    # A model asked in words: a list, not JSON.
+                    answer = "\n".join(f"- {point}" for point in json.loads(answer)["points"])
+                elif mode == "runaway":
+                    self._runaway(body)
+                    return
+                if chat.drop_times > 0:
+                    chat.drop_times -= 1
+                    self._drop(answer)
+                    return
                 if body.get("stream"):
                     self._stream(body, answer, prompt)
                 else:
                     self._whole(answer, prompt)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up first, as the timeout tests want it to
+
+    def _runaway(self, body: dict[str, Any]) -> None:
+        """A small model repeating itself: it writes until max_tokens (one word a token here) stops it, or for
+        ever (until the client hangs up) without one."""
+        limit = body.get("max_tokens")
+        pieces = 10_000 if limit is None else max(1, int(limit) // len(RUNAWAY_PIECE.split()))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        self._event(
+            _chunk([{"index": 0, "delta": {"role": "assistant", "content": '{"points": ["'}, "finish_reason": None}])
+        )
+        for _ in range(pieces):
+            self._event(_chunk([{"index": 0, "delta": {"content": RUNAWAY_PIECE}, "finish_reason": None}]))
+            if self.chat.stopping.wait(0.001):
+                return
+        self._event(_chunk([{"index": 0, "delta": {}, "finish_reason": "length"}]))
+        self.wfile.write(b"data: [DONE]\n\n")
+        self.wfile.flush()
+
+    def _drop(self, answer: str) -> None:
+        """Start the answer, then close the connection without ending it (a server restarted mid-answer)."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Content-Length", "100000")
+        self.end_headers()
+        self._event(
+            _chunk([{"index": 0, "delta": {"role": "assistant", "content": answer[:10]}, "finish_reason": None}])
+        )
+        self.close_connection = True
+        self.connection.shutdown(socket.SHUT_RDWR)
 
     def _whole(self, answer: str, prompt: str) -> None:
         self._json(
@@ -175,7 +291,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "created": int(time.time()),
                 "model": ANSWERING_MODEL,
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}],
-                "usage": _usage(prompt, answer),
+                **({} if self.chat.mode == "no_usage" else {"usage": _usage(prompt, answer)}),
             },
         )
 
@@ -191,7 +307,7 @@ class _Handler(BaseHTTPRequestHandler):
             if self.chat.mode == "trickle" and self.chat.stopping.wait(self.chat.trickle_seconds):
                 return
         self._event(_chunk([{"index": 0, "delta": {}, "finish_reason": "stop"}]))
-        if (body.get("stream_options") or {}).get("include_usage"):
+        if (body.get("stream_options") or {}).get("include_usage") and self.chat.mode != "no_usage":
             self._event(_chunk([], usage=_usage(prompt, answer)))
         self.wfile.write(b"data: [DONE]\n\n")
         self.wfile.flush()

@@ -20,6 +20,7 @@ from tutor.backends.base import (
     RelatedMaterial,
     TransientBackendError,
 )
+from tutor.backends.chat_calls import formats_forget
 from tutor.backends.openai_chat import OpenAIChatBackend
 from tutor.backends.study_guide import StudyGuideBackend
 
@@ -65,6 +66,7 @@ def chat_server():
 @pytest.fixture
 def server(chat_server):
     chat_server.reset()
+    formats_forget()  # what the server could do is remembered per base URL: each test starts from nothing
     return chat_server
 
 
@@ -84,15 +86,19 @@ def test_streamed_answer_has_every_section_and_the_servers_model_and_token_count
     assert server.requests[-1]["stream"] is True
 
 
-def test_progress_callback_receives_the_answer_growing_until_it_is_whole(server):
-    seen: list[str] = []
+def test_each_part_is_published_as_soon_as_it_is_written_and_stays_until_the_whole(server):
+    seen: list[tuple[int, str]] = []
 
-    result = backend_for(server).generate(MATERIAL, on_progress=seen.append)
+    result = backend_for(server).generate(MATERIAL, on_progress=lambda text: seen.append((len(server.requests), text)))
 
-    assert len(seen) > 5
-    assert all(later.startswith(earlier.rstrip()) for earlier, later in itertools.pairwise(seen))
-    assert len(seen[0]) < len(seen[-1])
-    assert seen[-1] == result.markdown
+    calls, first = seen[0]
+    assert calls == 1  # the first chapter is shown after the first call, not after all seven
+    assert f"### [0:00 Intro]({VIDEO}&t=0s)" in first
+    assert "## Overview" not in first
+    assert len(seen) == 8  # seven parts, then the whole
+    for (_, earlier), (_, later) in itertools.pairwise(seen):
+        assert all(block in later for block in earlier.split("\n\n") if block.startswith("###"))
+    assert seen[-1][1] == result.markdown
 
 
 def test_answer_without_streaming_is_assembled_part_by_part(server):
@@ -129,7 +135,7 @@ def test_timestamp_citations_link_to_their_chapter_and_unknown_ones_are_removed(
 
     assert f"from the material [14:06]({VIDEO}&t=846s)." in result.markdown
     assert "[99:59]" not in result.markdown
-    assert "- A second point." in result.markdown
+    assert "- A second point about it." in result.markdown
 
 
 def test_a_part_answered_malformed_is_asked_again_alone_and_the_rest_is_not_repeated(server):
@@ -154,13 +160,18 @@ def test_a_chapter_that_keeps_failing_is_listed_as_not_covered_and_the_parts_tha
     assert f"### [1:17 What “loops” in AI actually mean]({VIDEO}&t=77s)" in result.markdown
 
 
+def forms(server: ChatServer) -> list[str]:
+    return [(request.get("response_format") or {}).get("type", "text") for request in server.requests]
+
+
 def test_a_server_without_structured_output_is_asked_for_json_in_words(server):
     server.mode = "no_schema"
 
     result = backend_for(server).generate(MATERIAL)
 
-    assert "response_format" in server.requests[0]
-    assert all("response_format" not in request for request in server.requests[1:])
+    assert forms(server)[:3] == ["json_schema", "json_object", "text"]  # each refused once, with a 400
+    assert set(forms(server)[3:]) == {"text"}
+    assert '"required": ["points"]' in server.requests[2]["messages"][1]["content"]  # the schema, in words
     assert f"### [0:00 Intro]({VIDEO}&t=0s)" in result.markdown
 
 
@@ -349,17 +360,269 @@ def test_the_worker_stores_the_tokens_and_cost_of_an_explanation_written_part_by
 REAL_SERVER = os.environ.get("TUTOR_TEST_REAL_BASE_URL", "")
 
 
+def seed_material() -> LessonMaterial:
+    from tests.seed import SEED_CHAPTERS, SEED_DESCRIPTION
+
+    video = "https://www.youtube.com/watch?v=Bo19sXssYXI"
+    return LessonMaterial(
+        title="AI is Already Building AI — Google DeepMind’s Mostafa Dehghani",
+        source_name="The MAD Podcast",
+        level="Intermediate",
+        category="Research Papers Explained",
+        url=video,
+        description=SEED_DESCRIPTION,
+        chapters=tuple(ChapterMaterial(start, title, f"{video}&t={start}s") for start, title in SEED_CHAPTERS),
+        transcript="",
+        related=(),
+        duration_seconds=3600,
+    )
+
+
 @pytest.mark.skipif(not REAL_SERVER, reason="set TUTOR_TEST_REAL_BASE_URL (and TUTOR_TEST_REAL_MODEL) to a real server")
-def test_a_real_openai_compatible_server_writes_an_explanation_part_by_part():
-    """Against llama.cpp's server (or any other) when one runs: e.g. SmolLM2-135M-Instruct on loopback."""
+@pytest.mark.parametrize("lesson", ["seed", "transcript"])
+def test_a_real_openai_compatible_server_writes_an_explanation_part_by_part(lesson):
+    """Against llama.cpp's servers (or any other) when one runs: e.g. SmolLM2-135M-Instruct on loopback. Prints the
+    time to the first part, the total time, the tokens and the text (run with -s to read them)."""
+    formats_forget()
     backend = OpenAIChatBackend(
         base_url=REAL_SERVER,
         api_key=os.environ.get("TUTOR_TEST_REAL_API_KEY", ""),
         model=os.environ.get("TUTOR_TEST_REAL_MODEL", "local"),
         timeout=float(os.environ.get("TUTOR_TEST_REAL_TIMEOUT", "120")),
     )
-    result = backend.generate(MATERIAL)
+    material = seed_material() if lesson == "seed" else MATERIAL
+    started = time.monotonic()
+    shown: list[tuple[float, str]] = []
 
+    result = backend.generate(
+        material,
+        on_part=lambda key, data, markdown: shown.append((time.monotonic() - started, key)),
+        deadline=started + 540 - 15,  # the task's soft time limit, less the worker's margin
+    )
+
+    total = time.monotonic() - started
+    passage = dataclasses.make_dataclass("P", ["text"])(material.description.split(". ")[0])
+    try:
+        answered = backend.answer("What is this lesson about?", [passage])
+        answer = f"(found={answered.found}) {answered.markdown}"
+    except TransientBackendError as error:  # the question service then quotes the passages instead
+        answer = f"(no usable answer: {error})"
+    first = f"{shown[0][0]:.1f} s" if shown else "never"
+    print(
+        f"\n[{lesson}] model {result.model}: first part after {first}, {len(shown)} parts kept, "
+        f"total {total:.1f} s, tokens {result.prompt_tokens} in / {result.completion_tokens} out, "
+        f"asked as {backend.caller.form}\n{result.markdown}\nAnswer {answer}"
+    )
     for heading in REQUIRED_SECTIONS:
         assert f"\n{heading}\n" in f"\n{result.markdown}"
+    assert shown  # at least one part came from the model, and it was handed over as soon as it was written
     assert result.prompt_tokens > 0
+    assert total < 540
+
+
+# --- What real servers do that the first fake did not (llama.cpp, issue "the tutor on a real model server") --------
+
+
+def test_a_500_naming_the_response_format_steps_down_to_json_object_and_is_remembered_for_that_server(server):
+    server.mode = "schema_500"  # llama-cpp-python's server answers json_schema with a 500 naming response_format
+
+    result = backend_for(server).generate(MATERIAL)
+    first = forms(server)
+    server.requests.clear()
+    backend_for(server).generate(MATERIAL)  # a new backend object (the next task), same server
+
+    assert first[:2] == ["json_schema", "json_object"]
+    assert set(first[2:]) == {"json_object"}
+    assert '"required": ["points"]' in server.requests[0]["messages"][1]["content"]  # the schema, in the prompt
+    assert set(forms(server)) == {"json_object"}  # not asked with json_schema again
+    assert server.requests[0]["response_format"]["schema"]["required"] == ["points"]  # llama-cpp-python's grammar
+    assert f"### [0:00 Intro]({VIDEO}&t=0s)" in result.markdown
+
+
+def test_a_server_that_only_writes_text_is_asked_in_words_and_its_lists_are_read(server):
+    server.mode = "text_only"  # refuses every response_format; chapters come back as "- point" lines
+
+    result = backend_for(server).generate(MATERIAL)
+
+    assert forms(server)[:3] == ["json_schema", "json_object", "text"]
+    assert "- The chapter's main point, from the material" in result.markdown
+    assert f"### [14:06 What is model collapse?]({VIDEO}&t=846s)" in result.markdown
+
+
+def test_a_500_that_does_not_name_the_format_is_an_outage_not_a_refusal(server):
+    server.mode = "500"
+
+    with pytest.raises(TransientBackendError, match="answered 500"):
+        backend_for(server).generate(MATERIAL)
+
+    assert forms(server) == ["json_schema"]
+
+
+@pytest.mark.parametrize("stream", [True, False])
+def test_a_server_that_sends_no_usage_has_its_tokens_counted_by_us(server, stream):
+    server.mode = "no_usage"
+
+    result = backend_for(server, stream=stream).generate(MATERIAL)
+
+    prompt_chars = sum(len(m["content"]) for request in server.requests for m in request["messages"])
+    assert result.prompt_tokens == pytest.approx(prompt_chars / 4, rel=0.05)
+    assert result.completion_tokens > 20
+
+
+def test_every_part_carries_a_token_limit_from_its_size_so_a_runaway_model_stops_long_before_the_timeout(server):
+    server.mode = "runaway"  # "The subject is self-improvement. The subject is …" until max_tokens stops it
+    started = time.monotonic()
+
+    with pytest.raises(TransientBackendError, match="none of the 7 parts"):
+        backend_for(server, timeout=30, tokens_per_item=20).generate(MATERIAL)
+
+    assert time.monotonic() - started < 10
+    budgets = {request["response_format"]["json_schema"]["name"]: request["max_tokens"] for request in server.requests}
+    assert budgets["chapter_points"] == 5 * 20 + 48
+    assert budgets["key_terms"] == 8 * 20 + 48
+
+
+def test_the_token_budget_per_item_is_a_setting(server, settings):
+    settings.TUTOR_BACKEND = "openai"
+    settings.TUTOR_BASE_URL = server.base_url
+    settings.TUTOR_MODEL = "m"
+    settings.TUTOR_TOKENS_PER_ITEM = 30
+
+    backend_get().generate(MATERIAL)
+
+    assert server.requests[0]["max_tokens"] == 5 * 30 + 48
+
+
+def test_a_dropped_connection_mid_answer_is_asked_again_for_that_part_only(server):
+    server.drop_times = 1
+
+    result = backend_for(server).generate(MATERIAL)
+
+    assert len(server.requests) == 8  # seven parts, the first one twice
+    assert f"### [0:00 Intro]({VIDEO}&t=0s)" in result.markdown
+
+
+def test_a_part_slower_than_the_timeout_keeps_the_parts_already_written_and_the_retry_asks_only_for_the_rest(server):
+    server.slow_chapters = {"What is model collapse?"}
+    server.slow_seconds = 2.0
+    kept: dict[str, dict] = {}
+    shown: list[str] = []
+
+    def on_part(key, data, markdown):
+        kept[key] = data
+        shown.append(markdown)
+
+    with pytest.raises(TransientBackendError, match=r"within 1 s"):
+        backend_for(server, timeout=1).generate(MATERIAL, on_part=on_part)
+    assert set(kept) == {"chapter:0", "chapter:77"}
+    assert f"### [1:17 What “loops” in AI actually mean]({VIDEO}&t=77s)" in shown[-1]
+
+    server.slow_chapters.clear()
+    server.requests.clear()
+    result = backend_for(server, timeout=1).generate(MATERIAL, kept=kept, on_part=on_part)
+
+    names = [request["response_format"]["json_schema"]["name"] for request in server.requests]
+    assert names == ["chapter_points", "section_text", "key_terms", "section_text", "questions"]
+    assert "Chapter: 14:06 What is model collapse?" in server.requests[0]["messages"][1]["content"]
+    assert f"### [0:00 Intro]({VIDEO}&t=0s)" in result.markdown
+
+
+SIX_CHAPTERS = dataclasses.replace(
+    MATERIAL,
+    chapters=tuple(
+        ChapterMaterial(start, f"Part {start}", f"{VIDEO}&t={start}s") for start in (0, 60, 120, 180, 240, 300)
+    ),
+    transcript="WEBVTT\n\n"
+    + "\n".join(
+        f"00:0{minute}:05.000 --> 00:0{minute}:10.000\nIn minute {minute} the speakers explain loops in models.\n"
+        for minute in range(6)
+    ),
+)
+
+
+def test_a_slow_server_gets_fewer_larger_parts_so_the_whole_fits_the_time_left(server):
+    server.delay_seconds = 0.4
+    started = time.monotonic()
+
+    result = backend_for(server).generate(SIX_CHAPTERS, deadline=started + 3.0)
+
+    elapsed = time.monotonic() - started
+    names = [request["response_format"]["json_schema"]["name"] for request in server.requests]
+    assert "chapters_points" in names  # several chapters in one call
+    assert len(names) < 10  # one call each would be 6 + 4
+    assert elapsed < 3.5
+    for start in (0, 60, 120, 180, 240, 300):
+        assert f"### [{start // 60}:00 Part {start}]" in result.markdown
+    for heading in REQUIRED_SECTIONS:  # what did not fit came from the offline study guide
+        assert f"\n{heading}\n" in f"\n{result.markdown}"
+
+
+def test_parts_in_the_right_shape_with_nothing_in_them_are_refused(server):
+    server.garbage = {"chapter_points", "section_text", "key_terms", "questions"}
+
+    with pytest.raises(TransientBackendError, match="none of the 7 parts"):
+        backend_for(server).generate(MATERIAL)
+
+    assert len(server.requests) == 14  # each asked twice, each refused
+
+
+def test_key_terms_must_occur_in_the_material(server):
+    server.garbage = {"key_terms"}  # "1" (no word) and "loop" seven times
+    result = backend_for(server).generate(MATERIAL)
+
+    key_terms = result.markdown.split("## Key terms")[1].split("## ")[0]
+    assert "**1**" not in key_terms
+    assert key_terms.count("**loop**") <= 1
+    assert "**1**" not in result.markdown
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("At 14:10 the speakers define model collapse clearly.", f"At [14:10]({VIDEO}&t=846s) the speakers define"),
+        ("The speakers define model collapse at [14:30] clearly.", f"collapse at [14:30]({VIDEO}&t=846s) clearly."),
+        ("The speakers define model collapse (0:14:20) clearly.", f"collapse [14:20]({VIDEO}&t=846s) clearly."),
+        ("They return to loops at 1:20 in passing here.", "They return to loops in passing here."),
+        ("A ratio of 16:9 is not a moment in the lesson.", "A ratio of 16:9 is not a moment"),
+    ],
+)
+def test_every_timestamp_form_inside_the_chapter_is_linked_and_any_other_is_removed(server, written, shown):
+    server.points = [written]
+
+    result = backend_for(server).generate(MATERIAL)
+
+    collapse = result.markdown.split("### [14:06 What is model collapse?]")[1].split("###")[0].split("## ")[0]
+    assert shown in collapse
+
+
+def test_long_material_without_chapters_is_sent_in_sections(server):
+    spoken = " ".join(f"Sentence {number} says something about loops and checks." for number in range(400))
+    material = dataclasses.replace(
+        MATERIAL, chapters=(), transcript=f"WEBVTT\n\n00:00:01.000 --> 00:30:00.000\n{spoken}\n"
+    )
+
+    result = backend_for(server).generate(material)
+
+    prompts = [
+        request["messages"][1]["content"]
+        for request in server.requests
+        if "Section: " in request["messages"][1]["content"]
+    ]
+    assert len(prompts) >= 5
+    assert "Sentence 0 says" in prompts[0]
+    assert "Sentence 399 says" in prompts[-1]
+    assert "### The transcript (1 of" in result.markdown
+    assert "The lesson lists no chapters." not in result.markdown
+
+
+def test_no_call_runs_past_the_deadline_and_what_was_written_is_the_explanation(server):
+    server.slow_chapters = {"What is model collapse?"}  # 5 s, and the timeout is 30 s: only the deadline cuts it
+    started = time.monotonic()
+
+    result = backend_for(server, timeout=30).generate(MATERIAL, deadline=started + 1.5)
+
+    assert time.monotonic() - started < 2.0
+    assert f"### [1:17 What “loops” in AI actually mean]({VIDEO}&t=77s)" in result.markdown
+    assert f"watch them in the lesson: [14:06 What is model collapse?]({VIDEO}&t=846s)." in result.markdown
+    for heading in REQUIRED_SECTIONS:  # the sections that had no time left come from the offline study guide
+        assert f"\n{heading}\n" in f"\n{result.markdown}"

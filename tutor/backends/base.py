@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,9 @@ class PermanentBackendError(Exception):
 
 # Called with the Markdown written so far (cumulative, not a delta); the caller decides how often to store it.
 ProgressCallback = Callable[[str], None]
+# Called as each part of an explanation is finished: its key, its checked data (JSON-safe, handed back as `kept` to
+# a later attempt so it is not asked again) and the Markdown written so far. Backends with `keeps_parts` take it.
+PartCallback = Callable[[str, dict[str, Any], str], None]
 
 
 class ExplanationBackend(Protocol):

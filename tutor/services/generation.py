@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -35,6 +36,9 @@ from tutor.material import lesson_material, material_from_json, material_to_json
 from tutor.models import Explanation, ExplanationStatus, Unlock, UnlockStatus
 
 logger = logging.getLogger(__name__)
+
+# Kept free before the task's soft time limit when the backend plans its calls: storing and settling take a moment.
+DEADLINE_MARGIN_SECONDS = 15.0
 
 # Outcomes of explanation_write, for the task's log and the tests.
 WRITTEN, FAILED, SKIPPED, SUPERSEDED = "ready", "failed", "skipped", "superseded"
@@ -230,6 +234,30 @@ class _ProgressWriter:
             raise _ClaimLost
 
 
+class _PartWriter:
+    """Keeps each part the backend finished (so a retry asks only for the rest) and publishes the text so far at
+    once, not throttled: a part is seconds of a model's work, and the learner is waiting for it."""
+
+    def __init__(self, *, explanation_id: int, token: str, kept: dict[str, Any]) -> None:
+        self.explanation_id = explanation_id
+        self.token = token
+        self.parts = dict(kept)
+
+    def __call__(self, key: str, data: dict[str, Any], markdown: str) -> None:
+        self.parts[key] = data
+        written = Explanation.objects.filter(
+            pk=self.explanation_id, claim_token=self.token, status=ExplanationStatus.RUNNING
+        ).update(parts=self.parts, partial_markdown=markdown, progress_at=timezone.now())
+        if not written:
+            raise _ClaimLost
+
+
+def _generation_deadline(started: float) -> float | None:
+    """When the backend must be done: the task's soft time limit, less a margin for storing and settling."""
+    soft_limit = getattr(settings, "CELERY_TASK_SOFT_TIME_LIMIT", None)
+    return started + float(soft_limit) - DEADLINE_MARGIN_SECONDS if soft_limit else None
+
+
 def explanation_write(*, explanation_id: int, claimant: str, final_attempt: bool) -> str:
     """Claim the explanation, have the backend write it, store it and settle every unlock waiting on it.
 
@@ -246,13 +274,24 @@ def explanation_write(*, explanation_id: int, claimant: str, final_attempt: bool
         ).exists():
             explanation_unlocks_settle(explanation_id=explanation_id)
         return SKIPPED
+    started = time.monotonic()
     explanation = Explanation.objects.get(pk=explanation_id)
     material = _material_with_concepts(material_from_json(explanation.material), lesson_id=explanation.lesson_id)
     try:
         with _ClaimHeartbeat(explanation_id=explanation_id, token=token):
-            result = backend_get().generate(
-                material, on_progress=_ProgressWriter(explanation_id=explanation_id, token=token)
-            )
+            backend = backend_get()
+            progress = _ProgressWriter(explanation_id=explanation_id, token=token)
+            if getattr(backend, "keeps_parts", False):
+                # Parts an earlier attempt finished are not asked again; each new one is kept and shown as it is done.
+                result = backend.generate(  # type: ignore[call-arg]
+                    material,
+                    on_progress=progress,
+                    kept=explanation.parts or {},
+                    on_part=_PartWriter(explanation_id=explanation_id, token=token, kept=explanation.parts or {}),
+                    deadline=_generation_deadline(started),
+                )
+            else:
+                result = backend.generate(material, on_progress=progress)
         if not result.markdown.strip():
             raise PermanentBackendError("the backend answered with no text")
     except _ClaimLost:
@@ -277,6 +316,7 @@ def explanation_write(*, explanation_id: int, claimant: str, final_attempt: bool
         status=ExplanationStatus.READY,
         markdown=result.markdown,
         partial_markdown="",
+        parts={},
         backend=result.backend,
         model=result.model,
         prompt_tokens=result.prompt_tokens,
@@ -321,30 +361,46 @@ def _claim_give_back(*, explanation_id: int, token: str, error: str) -> None:
 
 
 def _explanation_fail(*, explanation_id: int, token: str, error: str) -> str:
-    failed = Explanation.objects.filter(pk=explanation_id, claim_token=token, status=ExplanationStatus.RUNNING).update(
-        status=ExplanationStatus.FAILED, error=error, finished_at=timezone.now(), claim_token=""
+    failed = _fail_after_release(
+        explanation_id=explanation_id, still=Q(claim_token=token, status=ExplanationStatus.RUNNING), error=error
     )
     if not failed:
         return SUPERSEDED
     logger.warning("Explanation #%s could not be written: %s", explanation_id, error)
-    explanation_unlocks_settle(explanation_id=explanation_id)
     return FAILED
+
+
+def _fail_after_release(*, explanation_id: int, still: Q, error: str) -> bool:
+    """Money first: release the hold of every unlock waiting on the explanation, then mark it failed, in one
+    transaction, so no reader ever sees "failed" while a learner's credits are still held. Returns False (nothing
+    done) when the explanation no longer matches `still` (another delivery took it over)."""
+    from tutor.services.unlocks import unlock_settle  # unlocks import this module
+
+    with transaction.atomic():
+        # Unlock rows before the explanation row: the order unlock() locks them in.
+        waiting = list(
+            Unlock.objects.select_for_update()
+            .filter(explanation_id=explanation_id, status=UnlockStatus.PENDING)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not Explanation.objects.select_for_update().filter(still, pk=explanation_id).exists():
+            return False
+        for unlock_id in waiting:
+            unlock_settle(unlock_id=unlock_id, failing=True)
+        Explanation.objects.filter(still, pk=explanation_id).update(
+            status=ExplanationStatus.FAILED, error=error, finished_at=timezone.now(), claim_token=""
+        )
+    explanation_unlocks_settle(explanation_id=explanation_id)  # an unlock that came in meanwhile; the pages
+    return True
 
 
 def _explanation_give_up(*, explanation_id: int, claimant: str) -> bool:
     """Fail a job that would be claimable but has used every attempt (a job that keeps killing its worker)."""
-    now = timezone.now()
-    failed = Explanation.objects.filter(
-        _claimable(claimant, now), pk=explanation_id, attempts__gte=settings.TUTOR_MAX_ATTEMPTS
-    ).update(
-        status=ExplanationStatus.FAILED,
-        error=f"gave up after {settings.TUTOR_MAX_ATTEMPTS} attempts",
-        finished_at=now,
-        claim_token="",
+    still = _claimable(claimant, timezone.now()) & Q(attempts__gte=settings.TUTOR_MAX_ATTEMPTS)
+    return _fail_after_release(
+        explanation_id=explanation_id, still=still, error=f"gave up after {settings.TUTOR_MAX_ATTEMPTS} attempts"
     )
-    if failed:
-        explanation_unlocks_settle(explanation_id=explanation_id)
-    return bool(failed)
 
 
 def explanation_unlocks_settle(*, explanation_id: int) -> int:

@@ -9,6 +9,7 @@ sweep re-sends questions no worker claimed, in case the broker lost them) does n
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import uuid
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from credits.models import Hold
 from credits.services import HoldNotOpen, hold_capture, hold_place, hold_release
 from lessons.models import Lesson
 from tutor.answers import answer_markdown
-from tutor.backends import backend_get
+from tutor.backends import PermanentBackendError, TransientBackendError, backend_get
 from tutor.exceptions import NotUnlocked, QuestionInvalid, QuestionKeyReused, QuestionRateLimited
 from tutor.free_questions import next_question_free
 from tutor.models import QUESTION_LENGTH_MAX, Question, QuestionStatus, ReportReason, Unlock
@@ -36,6 +37,8 @@ logger = logging.getLogger(__name__)
 NOTHING_FOUND_REASON = "the lesson's material does not cover the question"
 UNANSWERED_REASON = "the question could not be answered"
 ANSWERED, NOT_FOUND, FAILED, SKIPPED = "answered", "not found", "failed", "skipped"
+# Calls to the model server per question before the material's quotes are the answer instead.
+QUESTION_BACKEND_ATTEMPTS = 2
 
 
 @dataclass(frozen=True)
@@ -136,18 +139,20 @@ def question_answer(*, question_id: int) -> str:
         return SKIPPED
     question = Question.objects.select_related("lesson", "hold").get(pk=question_id)
     try:
-        markdown, citations, found, backend, model = _answer_write(question)
+        written_answer = _answer_write(question)
     except Exception as error:
         logger.exception("Question #%s could not be answered", question_id)
         return _question_fail(question_id=question_id, token=token, error=repr(error))
     with transaction.atomic():
         written = Question.objects.filter(pk=question_id, claim_token=token, status=QuestionStatus.WRITING).update(
             status=QuestionStatus.READY,
-            answer_markdown=markdown,
-            citations=citations,
-            found=found,
-            backend=backend,
-            model=model,
+            answer_markdown=written_answer.markdown,
+            citations=written_answer.citations,
+            found=written_answer.found,
+            backend=written_answer.backend,
+            model=written_answer.model,
+            prompt_tokens=written_answer.prompt_tokens,
+            completion_tokens=written_answer.completion_tokens,
             answered_at=timezone.now(),
             claim_token="",
             error="",
@@ -155,12 +160,24 @@ def question_answer(*, question_id: int) -> str:
         if not written:
             return SKIPPED
         _question_settle(question)
-    return ANSWERED if found else NOT_FOUND
+    return ANSWERED if written_answer.found else NOT_FOUND
 
 
-def _answer_write(question: Question) -> tuple[str, list[dict[str, object]], bool, str, str]:
-    """(markdown, citations, found, backend, model): the material's best passages, answered by the backend when it
-    can write answers (the openai one), else quoted as they are."""
+@dataclass(frozen=True)
+class _Answer:
+    markdown: str
+    citations: list[dict[str, object]]
+    found: bool
+    backend: str
+    model: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+def _answer_write(question: Question) -> _Answer:
+    """The material's best passages, answered by the backend when it can write answers (the openai one), else
+    quoted as they are. The quotes (with their moments) are also the answer when the model server is down or says
+    the passages do not hold the answer: retrieval found them relevant, and they are better than nothing."""
     from tutor.services.concepts import concepts_linked_lessons
 
     lesson = Lesson.objects.prefetch_related("chapters").get(pk=question.lesson_id)
@@ -168,17 +185,38 @@ def _answer_write(question: Question) -> tuple[str, list[dict[str, object]], boo
     for linked in concepts_linked_lessons(lesson=lesson):
         passages += lesson_passages(linked, own=False)
     best = passages_rank(question.text, passages)
-    citations = [passage.as_citation() for passage in best]
-    backend = backend_get()
+    quotes = _Answer(
+        answer_markdown(best), [passage.as_citation() for passage in best], bool(best), "study_guide", "retrieval-bm25"
+    )
+    if not best:
+        return quotes
+    try:
+        backend = backend_get()
+    except PermanentBackendError:
+        logger.warning("Question #%s: the backend is misconfigured; answered with the material's passages", question.pk)
+        return quotes
     answer = getattr(backend, "answer", None)
-    if best and answer is not None:
-        result = answer(question.text, best)
-        if not result.found:  # the model read the passages and says they do not hold the answer
-            return answer_markdown([]), [], False, backend.name, result.model
-        # The model's words, then the passages it was given, quoted with their sources.
-        sources = answer_markdown(best).split("\n", 1)[1]
-        return f"{result.markdown}\nFrom the lesson's material:\n{sources}", citations, True, backend.name, result.model
-    return answer_markdown(best), citations, bool(best), "study_guide", "retrieval-bm25"
+    if answer is None:
+        return quotes
+    result = None
+    for attempt in range(1, QUESTION_BACKEND_ATTEMPTS + 1):
+        try:
+            result = answer(question.text, best)
+            break
+        except TransientBackendError as error:
+            logger.warning("Question #%s: the model server failed (attempt %s): %s", question.pk, attempt, error)
+        except PermanentBackendError as error:
+            logger.warning("Question #%s: the model server refused: %s", question.pk, error)
+            break
+    if result is None:
+        return quotes
+    tokens = {"prompt_tokens": result.prompt_tokens, "completion_tokens": result.completion_tokens}
+    if not result.found:  # the model read the passages and says they do not hold it: quote them all the same
+        return dataclasses.replace(quotes, backend=backend.name, model=result.model, **tokens)
+    # The model's words, then the passages it was given, quoted with their sources.
+    sources = answer_markdown(best).split("\n", 1)[1]
+    markdown = f"{result.markdown}\nFrom the lesson's material:\n{sources}"
+    return dataclasses.replace(quotes, markdown=markdown, backend=backend.name, model=result.model, **tokens)
 
 
 def _question_settle(question: Question) -> None:

@@ -112,16 +112,17 @@ def _unlock_locked(*, user: User, lesson: Lesson) -> Unlock | None:
     )
 
 
-def unlock_settle(*, unlock_id: int) -> Unlock:
-    """Capture or release the unlock's hold according to its explanation, once; an unsettled unlock is left as is."""
+def unlock_settle(*, unlock_id: int, failing: bool = False) -> Unlock:
+    """Capture or release the unlock's hold according to its explanation, once; an unsettled unlock is left as is.
+    failing: the explanation is about to be marked failed, so release now (the money is settled before the status)."""
     with transaction.atomic():
         row = Unlock.objects.select_for_update(of=("self",)).select_related("hold", "explanation").get(pk=unlock_id)
         if row.status == UnlockStatus.PENDING:
-            _settle(row)
+            _settle(row, failing=failing)
         return row
 
 
-def _settle(row: Unlock) -> None:
+def _settle(row: Unlock, *, failing: bool = False) -> None:
     """Inside the unlock's row lock. The hold is the truth: it may have been returned by the credits sweeper."""
     hold = row.hold
     explanation_status = row.explanation.status
@@ -137,7 +138,7 @@ def _settle(row: Unlock) -> None:
             status = UnlockStatus.CHARGED
         except HoldNotOpen:
             status = UnlockStatus.RETURNED  # the hold ran out of time just before the text was ready
-    elif explanation_status == ExplanationStatus.FAILED:
+    elif explanation_status == ExplanationStatus.FAILED or failing:
         try:
             hold_release(hold=hold, reason=UNWRITTEN_REASON)
             status = UnlockStatus.RETURNED
