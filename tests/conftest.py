@@ -11,12 +11,6 @@ pytest_plugins = ["tests.stripe_fake.plugin", "tests.oidc_provider.plugin"]
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Factories set a password for every user; the production hasher would make these tests slow for nothing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _clean_cache():
     """allauth's rate limits count in the cache; each test starts with none spent."""
     cache.clear()

@@ -147,6 +147,13 @@ def crash_stack(fake_stripe) -> Iterator[dict[str, Any]]:
             "STRIPE_WEBHOOK_SECRET": STRIPE_TEST_WEBHOOK_SECRET,
             "STRIPE_API_BASE": fake_stripe.base_url,
             "TUTOR_BACKEND": "study_guide",
+            # Production settings on plain HTTP loopback, as config/settings/test.py has them for the suite.
+            "DJANGO_DEBUG": "0",
+            "SECURE_SSL_REDIRECT": "0",
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "STATIC_MANIFEST": "0",
         }
         if settings.REDIS_URL:
             env["REDIS_URL"] = settings.REDIS_URL

@@ -64,7 +64,7 @@ class OIDCProvider:
     rewrite_id_token: Callable[[str], str] | None = None
 
     def app_settings(self) -> dict[str, Any]:
-        """SOCIALACCOUNT_PROVIDERS for a site that uses this provider, as config/settings.py builds it."""
+        """SOCIALACCOUNT_PROVIDERS for a site that uses this provider, as config/settings/auth.py builds it."""
         return {
             "openid_connect": {
                 "APPS": [
