@@ -195,7 +195,7 @@ def test_the_profile_runs_a_fixed_number_of_queries_whatever_the_history(
 def test_the_profile_reads_the_wallet_once_for_its_freeze_button_and_the_header(client, settings):
     settings.SIGNUP_BONUS = 60
     settings.LEARNER_PAGE_SECONDS = 0  # each GET renders the page: what it reads, not the learner's cached copy
-    newcomer = UserFactory()
+    newcomer = UserFactory(signup_bonus=True)
     client.force_login(newcomer)
     first = client.get("/me/")  # the first page a learner sees opens the wallet, with the welcome bonus
     html = first.content.decode()

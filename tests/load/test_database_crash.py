@@ -38,9 +38,9 @@ from tests.load.postgres_cluster import OwnCluster, can_run_own_cluster, free_po
 from tests.stripe_fake.plugin import STRIPE_TEST_SECRET_KEY, STRIPE_TEST_WEBHOOK_SECRET
 
 pytestmark = [
-    pytest.mark.postgres,
+    pytest.mark.load,
+    pytest.mark.postgres,  # the production shape under test is PostgreSQL's
     pytest.mark.worker,
-    pytest.mark.skipif(not settings.IS_POSTGRES, reason="the production shape under test is PostgreSQL's"),
     pytest.mark.skipif(not can_run_own_cluster(), reason="needs PostgreSQL's server binaries (initdb, pg_ctl)"),
 ]
 
