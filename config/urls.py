@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from accounts.oidc import oidc_callback
 from api.v1 import api
-from config.health import healthz
+from config.health import healthz, readyz
 from credits.webhooks import stripe_webhook
 from lessons import views as lesson_views
 
@@ -16,6 +16,7 @@ admin.site.site_title = "Learn ⚡ admin"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     # Ahead of allauth's own route for the same URL: this one also checks the id token's signature (accounts/oidc.py).

@@ -1,9 +1,9 @@
 #!/bin/sh
-# Container entrypoint: web migrates and collects static files first; worker and beat just start.
+# Container entrypoint: web collects static files first; worker and beat just start. Migrations are a release step
+# that runs once before them (docker-compose.yml's `migrate` service), never in every web container.
 set -eu
 case "${1:-web}" in
   web)
-    python manage.py migrate --noinput
     python manage.py collectstatic --noinput
     exec gunicorn config.wsgi -c platform/gunicorn.conf.py
     ;;

@@ -106,9 +106,9 @@ def app_server(env: dict[str, str], folder: Path) -> Iterator[str]:
 
         def up() -> bool:
             assert process.poll() is None, f"gunicorn exited:\n{log_path.read_text(errors='replace')[-3000:]}"
-            return http("GET", f"{base}/healthz", headers={})[0] == 200
+            return http("GET", f"{base}/readyz", headers={})[0] == 200
 
-        wait_for(up, seconds=60, what="gunicorn to answer /healthz")
+        wait_for(up, seconds=60, what="gunicorn to answer /readyz")
         yield base
     finally:
         process.terminate()
