@@ -9,11 +9,11 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test test-sqlite lint format services browser migrate demo lock bench compose-check scale-check clean
+.PHONY: help install run test test-fast test-slow test-sqlite lint format services browser migrate demo lock bench compose-check scale-check clean
 
 help:
 	@echo "make run      install, migrate, load the demo catalog, start web + worker + beat (embedded defaults)"
-	@echo "make test     install, start services, lint, run the whole suite (set DATABASE_URL / REDIS_URL to pick them)"
+	@echo "make test     install, start services, lint, run both test lanes (set DATABASE_URL / REDIS_URL to pick them)"
 	@echo "make lint     ruff (lint + format check), import-linter contracts and mypy"
 	@echo "make bench    run the benchmarks in bench/"
 	@echo "make lock     re-pin requirements/constraints.txt after changing pyproject.toml"
@@ -57,12 +57,34 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install services browser lint
-	$(BIN)/pytest $(PYTEST_ARGS)
+# Two lanes (README.md, "Tests"). The fast lane runs in parallel (pytest-xdist; each worker process has its own test
+# database, Redis database and VAR_DIR folder: config/settings/test.py). The slow lane holds the tests marked slow,
+# worker, e2e, schemathesis, load or state_machine: real worker processes, browsers, whole stacks, long runs.
+PYTEST_WORKERS ?= auto
+FAST_LANE := -m "not slow" -n $(PYTEST_WORKERS)
+SLOW_LANE := -m slow
+# Line coverage of both lanes together may not fall below this (measured: README.md, "Tests").
+COVERAGE_FLOOR := 94
+# pytest exits 5 when it selects no test: a lane that PYTEST_ARGS (say -k) leaves empty has not failed.
+lane = $(1) $(BIN)/pytest $(2) $(PYTEST_ARGS) || { status=$$?; [ $$status -eq 5 ] && echo "(this lane has no test for PYTEST_ARGS)" || exit $$status; }
 
-# The same suite on the embedded defaults: SQLite and the filesystem broker.
-test-sqlite: install browser
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(PYTEST_ARGS)
+test: install services browser lint
+	@rm -f .coverage .coverage.*
+	$(call lane,,$(FAST_LANE) --cov --cov-report=)
+	$(call lane,,$(SLOW_LANE) --cov --cov-append --cov-report=)
+	@if [ -z "$(PYTEST_ARGS)" ]; then echo "coverage floor: $(COVERAGE_FLOOR) %"; \
+	  set -o pipefail; $(BIN)/coverage report --fail-under=$(COVERAGE_FLOOR) | grep -E '^TOTAL|fail-under'; fi
+
+# One lane on the configured database, without lint or coverage.
+test-fast: install
+	$(call lane,,$(FAST_LANE))
+
+test-slow: install services browser
+	$(call lane,,$(SLOW_LANE))
+
+# The fast lane on the embedded defaults (SQLite and the filesystem broker), which `make run` uses.
+test-sqlite: install
+	$(call lane,env -u DATABASE_URL -u REDIS_URL,$(FAST_LANE))
 
 bench: install services
 	@command -v wrk >/dev/null 2>&1 || { $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y -qq wrk >/dev/null; }
@@ -82,4 +104,4 @@ lock:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^learnplatform' > requirements/constraints.txt
 
 clean:
-	rm -rf var/cache var/celery var/test-db.sqlite3*
+	rm -rf var/cache var/celery var/xdist var/test-db.sqlite3* .coverage .coverage.*

@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 HEALTHZ_PATH = "/healthz"
+READYZ_PATH = "/readyz"
 # Bodies these paths read themselves (the Stripe webhook verifies the exact bytes and decides what it can store).
 RAW_BODY_PATHS = ("/stripe/webhook",)
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -79,17 +80,17 @@ class RefuseNulBytesMiddleware:
 
 
 class HealthzMiddleware:
-    """Answers GET /healthz before host validation and the HTTPS redirect, so the container's own probe
+    """Answers GET /healthz and /readyz before host validation and the HTTPS redirect, so the container's own probe
     (http://127.0.0.1:8000/healthz) works with the production settings, which stay as strict for everything else."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info == HEALTHZ_PATH and request.method in {"GET", "HEAD"}:
-            from config.health import healthz
+        if request.path_info in (HEALTHZ_PATH, READYZ_PATH) and request.method in {"GET", "HEAD"}:
+            from config.health import healthz, readyz
 
-            return healthz(request)
+            return healthz(request) if request.path_info == HEALTHZ_PATH else readyz(request)
         return self.get_response(request)
 
 

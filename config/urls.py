@@ -7,7 +7,7 @@ from django.urls import include, path
 from accounts.oidc import oidc_callback
 from api.v1 import api
 from config.favicon import favicon
-from config.health import healthz
+from config.health import healthz, readyz
 from credits.webhooks import stripe_webhook
 from demo.feeds import demo_feed_view
 from lessons import views as lesson_views
@@ -20,6 +20,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
     path("demo/feeds/<slug:name>.xml", demo_feed_view, name="demo_feed"),  # 404 unless the demo's feeds are on
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     # Ahead of allauth's own route for the same URL: this one also checks the id token's signature (accounts/oidc.py).

@@ -201,7 +201,7 @@ frontend one_node
 
 backend nodes
     balance roundrobin
-    option httpchk GET /healthz
+    option httpchk GET /readyz
     http-check expect status 200
     acl safe_method method GET HEAD OPTIONS
     acl keyed req.hdr(Idempotency-Key) -m found
@@ -213,7 +213,7 @@ backend nodes
 {servers}
 
 backend node1_only
-    option httpchk GET /healthz
+    option httpchk GET /readyz
     http-check expect status 200
     http-response set-header X-Served-By %s
     server node1 127.0.0.1:{nodes[0][1]} check inter 1s fall 3 rise 2

@@ -49,9 +49,15 @@ def celery_worker_running(
     concurrency: int = 1,
     ready_timeout: float = 60,
 ) -> Iterator[WorkerProcess]:
-    worker_env = {**os.environ, "DATABASE_URL": test_database_url(), **(env or {})}
-    if not settings.REDIS_URL and "REDIS_URL" not in (env or {}):
+    # The worker uses this test process's database, folder and Redis database (under pytest-xdist, this worker's own:
+    # config/settings/test.py), as given here rather than worked out again from PYTEST_XDIST_WORKER.
+    worker_env = {**os.environ, "DATABASE_URL": test_database_url(), "VAR_DIR": str(settings.VAR_DIR)}
+    worker_env.pop("PYTEST_XDIST_WORKER", None)
+    if settings.REDIS_URL:
+        worker_env["REDIS_URL"] = settings.REDIS_URL
+    else:
         worker_env.pop("REDIS_URL", None)
+    worker_env |= env or {}
     log_path = Path(tempfile.mkstemp(prefix="celery-worker-", suffix=".log")[1])
     name = f"test-{uuid.uuid4().hex[:8]}@%h"
     with log_path.open("w") as log:

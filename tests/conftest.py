@@ -1,4 +1,5 @@
-"""Fixtures shared by the whole suite: a clean cache per test, Debian's Chromium for Playwright, a real worker."""
+"""Fixtures shared by the whole suite: a clean cache per test, Debian's Chromium for Playwright, a real worker; and
+the markers that sort tests into lanes and skip what the database in use cannot run."""
 
 import shutil
 
@@ -9,11 +10,25 @@ from tests.celery_worker import celery_worker_running
 
 pytest_plugins = ["tests.stripe_fake.plugin", "tests.oidc_provider.plugin"]
 
+# Tests with any of these markers run in the slow lane (`-m slow`), once; the rest is the fast lane (`-m "not slow"`),
+# in parallel with pytest-xdist, on both databases. README.md, "Tests", says which command runs which.
+SLOW_LANE_MARKERS = ("slow", "worker", "e2e", "schemathesis", "load", "state_machine")
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Factories set a password for every user; the production hasher would make these tests slow for nothing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own -m selection reads the markers
+def pytest_collection_modifyitems(config, items):
+    """Sort tests into lanes, and skip `postgres` tests on SQLite and `sqlite` tests on PostgreSQL."""
+    from django.conf import settings
+
+    skip_postgres = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    skip_sqlite = pytest.mark.skip(reason="SQLite's own behaviour (runs without DATABASE_URL)")
+    for item in items:
+        if any(item.get_closest_marker(name) for name in SLOW_LANE_MARKERS):
+            item.add_marker(pytest.mark.slow)
+        if item.get_closest_marker("postgres") and not settings.IS_POSTGRES:
+            item.add_marker(skip_postgres)
+        if item.get_closest_marker("sqlite") and settings.IS_POSTGRES:
+            item.add_marker(skip_sqlite)
 
 
 @pytest.fixture(autouse=True)

@@ -43,7 +43,7 @@ def journey(client, settings, monkeypatch, fake_stripe):
     """A learner with a bonus, an unlocked and written explanation, a finished lesson, a course and a purchase."""
     settings.TUTOR_BACKEND = "tests.tutor.backends_for_tests.Quick"
     monkeypatch.setattr("tutor.services.generation._generation_send", lambda explanation_id: None)
-    learner = UserFactory()
+    learner = UserFactory(signup_bonus=True)
     lesson = LessonFactory(title="Loops", description="A lesson about loops.")
     ChapterFactory(lesson=lesson, start_seconds=0, title="Intro")
     course = CourseFactory()

@@ -163,6 +163,7 @@ def run_schemathesis(
     return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, cwd=workdir)
 
 
+@pytest.mark.schemathesis
 @pytest.mark.django_db(transaction=True)
 def test_schemathesis_finds_no_broken_promise_for_a_signed_in_learner(
     live_server, catalog, celery_eager, stripe_settings, tmp_path
@@ -176,6 +177,7 @@ def test_schemathesis_finds_no_broken_promise_for_a_signed_in_learner(
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
 
 
+@pytest.mark.schemathesis
 @pytest.mark.django_db(transaction=True)
 def test_schemathesis_finds_no_broken_promise_for_a_visitor(
     live_server, catalog, celery_eager, stripe_settings, tmp_path

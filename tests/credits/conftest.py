@@ -1,7 +1,6 @@
 """Fixtures for the ledger tests: learners with a wallet of a known balance, reached only through the services."""
 
 import pytest
-from django.conf import settings
 
 from tests.factories import UserFactory
 from tests.factories import wallet_fund as fund  # the name these tests use
@@ -9,7 +8,7 @@ from tests.factories import wallet_fund as fund  # the name these tests use
 
 @pytest.fixture
 def learner(db):
-    return UserFactory()
+    return UserFactory(signup_bonus=True)
 
 
 @pytest.fixture
@@ -17,9 +16,6 @@ def funded_learner(learner):
     """A learner with ⚡100."""
     fund(learner, 100)
     return learner
-
-
-postgres_only = pytest.mark.skipif(not settings.IS_POSTGRES, reason="needs PostgreSQL (set DATABASE_URL)")
 
 
 def assert_spent_once(user, *, balance: int) -> None:

@@ -55,7 +55,7 @@ def test_the_ledger_answers_balance_available_holds_and_entries_newest_first(cli
 
 
 def test_the_ledger_never_shows_another_learners_entries(client, token):
-    other = UserFactory()
+    other = UserFactory(signup_bonus=True)
     fund(other, 100)
     credits_spend(user=other, amount=10, reason="Someone else's quiz", idempotency_key="s")
     body = ledger(client, token).json()

@@ -26,7 +26,7 @@ from credits.services import (
     hold_release,
     wallet_get_or_create,
 )
-from tests.credits.conftest import assert_spent_once, fund, postgres_only
+from tests.credits.conftest import assert_spent_once, fund
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -113,27 +113,24 @@ def _many_holds_against_one_wallet(rounds: int, threads: int) -> None:
         assert ledger_audit() == []
 
 
+@pytest.mark.slow  # fifty threads, twenty rounds
 @pytest.mark.postgres
-@postgres_only
 def test_on_postgres_fifty_threads_spending_30_from_100_get_exactly_three_spends():
     _many_spends_against_one_wallet(rounds=20, threads=50)
 
 
+@pytest.mark.slow  # fifty threads, twenty rounds
 @pytest.mark.postgres
-@postgres_only
 def test_on_postgres_fifty_threads_holding_30_from_100_get_exactly_three_holds():
     _many_holds_against_one_wallet(rounds=20, threads=50)
 
 
-sqlite_only = pytest.mark.skipif(settings.IS_POSTGRES, reason="PostgreSQL runs the full-size tests above")
-
-
-@sqlite_only
+@pytest.mark.sqlite  # PostgreSQL runs the full-size tests above
 def test_on_sqlite_ten_threads_spending_30_from_100_get_exactly_three_spends():
     _many_spends_against_one_wallet(rounds=5, threads=10)
 
 
-@sqlite_only
+@pytest.mark.sqlite  # PostgreSQL runs the full-size tests above
 def test_on_sqlite_ten_threads_holding_30_from_100_get_exactly_three_holds():
     _many_holds_against_one_wallet(rounds=5, threads=10)
 
@@ -166,7 +163,7 @@ def test_one_hold_key_sent_fifty_times_at_once_places_one_hold():
 
 
 def test_a_new_learner_opening_many_pages_at_once_gets_one_wallet_and_one_bonus():
-    user = UserFactory()
+    user = UserFactory(signup_bonus=True)
     threads = 50 if settings.IS_POSTGRES else 20
     wallet_ids = run_together(threads, lambda index: wallet_get_or_create(user=user).pk)
     assert len(set(wallet_ids)) == 1
@@ -176,7 +173,7 @@ def test_a_new_learner_opening_many_pages_at_once_gets_one_wallet_and_one_bonus(
 
 
 def test_a_first_grant_racing_wallet_creation_still_gives_one_bonus():
-    user = UserFactory()
+    user = UserFactory(signup_bonus=True)
     threads = 30 if settings.IS_POSTGRES else 10
 
     def grant(index: int) -> str:

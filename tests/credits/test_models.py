@@ -7,7 +7,6 @@ from django.utils import timezone
 from credits.models import EntryKind, Hold, LedgerEntry
 from credits.selectors import wallet_summary
 from credits.services import LedgerIsAppendOnly, credits_spend, hold_capture, hold_place, hold_release
-from tests.credits.conftest import postgres_only
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +61,7 @@ def test_the_database_refuses_an_update_written_in_raw_sql(entry):
     assert stored(entry) == (-30, "Quiz", 70)
 
 
-@postgres_only
+@pytest.mark.postgres
 def test_postgres_refuses_a_delete_written_in_raw_sql(entry):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM credits_ledgerentry WHERE id = %s", [entry.pk])

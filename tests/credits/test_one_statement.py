@@ -22,10 +22,10 @@ from credits.services import (
     hold_place,
     hold_release,
 )
-from tests.credits.conftest import assert_spent_once, fund, postgres_only
+from tests.credits.conftest import assert_spent_once, fund
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.postgres, postgres_only, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_grant_a_spend_a_hold_and_its_capture_are_one_statement_each(django_assert_num_queries):

@@ -9,7 +9,6 @@ from django.db import connection
 
 from credits.models import Hold, LedgerEntry, Wallet
 from credits.services import one_statement
-from tests.credits.conftest import postgres_only
 
 PARAMETERS = {
     "amount": 1,
@@ -53,7 +52,7 @@ def test_the_insert_lists_name_every_column_of_the_model_in_order():
     assert values.split(", ")[columns.split(", ").index("amount")] == "%(amount)s"
 
 
-@postgres_only
+@pytest.mark.postgres
 @pytest.mark.postgres
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", [Wallet, LedgerEntry, Hold], ids=lambda model: model.__name__)
@@ -65,7 +64,7 @@ def test_the_migrated_tables_have_exactly_the_models_columns(model):
     assert sorted(in_database) == sorted(field.column for field in model._meta.concrete_fields)
 
 
-@postgres_only
+@pytest.mark.postgres
 @pytest.mark.postgres
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(one_statement.STATEMENTS))

@@ -157,7 +157,7 @@ def test_signing_up_pays_nothing_until_the_address_is_confirmed_then_pays_once(c
 
 
 def test_a_plus_tagged_copy_of_a_paid_address_gets_no_second_bonus(client):
-    UserFactory(email="alice@example.com")
+    UserFactory(signup_bonus=True, email="alice@example.com")
     farmer = sign_up(client, "Alice+farm1@example.com")
 
     confirm_last_email(client)

@@ -251,6 +251,7 @@ class LedgerMachine(RuleBasedStateMachine):
             assert ledger_audit() == []
 
 
+@pytest.mark.state_machine
 @pytest.mark.django_db
 def test_random_sequences_of_writes_keep_every_ledger_invariant(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

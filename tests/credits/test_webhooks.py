@@ -403,7 +403,7 @@ def test_the_webhook_and_the_success_page_check_at_the_same_moment_credit_once(l
 def test_the_local_stripe_delivers_payment_refund_and_dispute_to_the_running_app(live_server, fake_stripe, settings):
     settings.SITE_URL = live_server.url
     fake_stripe.set_webhook(live_server.url + WEBHOOK_URL)
-    learner = UserFactory()
+    learner = UserFactory(signup_bonus=True)
     purchase = start(learner, CreditPackFactory(credits=100, price=500))
 
     fake_stripe.complete(purchase.checkout_session_id, paid=True)

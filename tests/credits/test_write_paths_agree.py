@@ -32,10 +32,9 @@ from credits.exceptions import CreditsError
 from credits.models import EntryKind, Hold, LedgerEntry, Wallet
 from credits.selectors import ledger_audit
 from credits.services import one_statement
-from tests.credits.conftest import postgres_only
 from tests.factories import StaffUserFactory, UserFactory
 
-pytestmark = [pytest.mark.postgres, postgres_only]
+pytestmark = [pytest.mark.postgres]
 
 amounts = st.integers(min_value=1, max_value=150)
 MACHINE_SETTINGS = hypothesis_settings(

@@ -36,7 +36,7 @@ def shop(live_server, stripe_settings, fake_stripe):
 
 def test_a_learner_buys_a_pack_end_to_end_and_the_balance_rises_once(page, live_server, shop):
     shop.set_webhook(live_server.url + WEBHOOK_URL)
-    learner = LearnerWithCreditsFactory(credits=60)
+    learner = LearnerWithCreditsFactory(credits=60, signup_bonus=True)  # the bonus only: then the purchase
     sign_in(page, learner.email)
 
     page.get_by_role("link", name="Get more ⚡").click()
@@ -70,7 +70,7 @@ def test_the_success_page_waits_for_the_webhook_and_updates_without_a_reload(pag
 
     # The success page's own check cannot reach Stripe, and the event is held back: only the webhook can credit.
     monkeypatch.setattr(stripe_gateway, "checkout_session_retrieve", stripe_unreachable)
-    learner = LearnerWithCreditsFactory(credits=60)
+    learner = LearnerWithCreditsFactory(credits=60, signup_bonus=True)  # the bonus only: then the purchase
     sign_in(page, learner.email)
     page.goto("/credits/packs/")
     page.get_by_role("button", name="Buy ⚡100 for €4.99").click()

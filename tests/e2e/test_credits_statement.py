@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def learner():
-    learner = LearnerWithCreditsFactory(credits=100, display_name="Ada")
+    learner = LearnerWithCreditsFactory(credits=100, display_name="Ada", signup_bonus=True)
     unlocked = hold_place(
         user=learner,
         amount=30,

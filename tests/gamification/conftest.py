@@ -7,7 +7,7 @@ from tests.factories import CheckQuestionFactory, PublishedLessonFactory, UserFa
 
 @pytest.fixture
 def learner(db):
-    return UserFactory(time_zone="UTC")
+    return UserFactory(signup_bonus=True, time_zone="UTC")
 
 
 @pytest.fixture

@@ -175,6 +175,7 @@ def count_queries(client, url):
     return len(queries)
 
 
+@pytest.mark.slow  # builds years of history: about 100 s of one core
 def test_the_profile_runs_a_fixed_number_of_queries_whatever_the_history(
     client, django_assert_max_num_queries, time_machine
 ):
@@ -195,7 +196,7 @@ def test_the_profile_runs_a_fixed_number_of_queries_whatever_the_history(
 def test_the_profile_reads_the_wallet_once_for_its_freeze_button_and_the_header(client, settings):
     settings.SIGNUP_BONUS = 60
     settings.LEARNER_PAGE_SECONDS = 0  # each GET renders the page: what it reads, not the learner's cached copy
-    newcomer = UserFactory()
+    newcomer = UserFactory(signup_bonus=True)
     client.force_login(newcomer)
     first = client.get("/me/")  # the first page a learner sees opens the wallet, with the welcome bonus
     html = first.content.decode()
@@ -282,6 +283,7 @@ MISS_BUDGET = 8  # beyond those, with nothing cached
 HIT_BUDGET = 2  # beyond those, with the learner's year and standing cached: the profile and the wallet, read live
 
 
+@pytest.mark.slow  # builds years of history: about 100 s of one core
 def test_the_profile_stays_within_its_query_budgets_on_a_miss_and_a_hit(
     client, django_assert_max_num_queries, time_machine
 ):

@@ -151,7 +151,7 @@ def test_seven_days_in_a_row_earn_a_badge_a_freeze_and_credits_once():
 
 
 def test_buying_a_freeze_spends_credits_once_even_when_the_button_is_pressed_twice():
-    learner = UserFactory()
+    learner = UserFactory(signup_bonus=True)
     freeze_buy(user=learner, idempotency_key="form-1")
     freeze_buy(user=learner, idempotency_key="form-1")
     assert profile(learner).freezes == 1
@@ -160,7 +160,7 @@ def test_buying_a_freeze_spends_credits_once_even_when_the_button_is_pressed_twi
 
 
 def test_no_more_than_two_freezes_can_be_held():
-    learner = UserFactory()
+    learner = UserFactory(signup_bonus=True)
     freeze_buy(user=learner, idempotency_key="a")
     freeze_buy(user=learner, idempotency_key="b")
     with pytest.raises(FreezeLimitReached, match="already hold 2"):
@@ -169,7 +169,7 @@ def test_no_more_than_two_freezes_can_be_held():
 
 
 def test_a_freeze_cannot_be_bought_without_enough_credits(settings):
-    learner = UserFactory()
+    learner = UserFactory(signup_bonus=True)
     credits_spend(user=learner, amount=settings.SIGNUP_BONUS - 10, reason="Spent elsewhere", idempotency_key="x")
     with pytest.raises(InsufficientCredits):
         freeze_buy(user=learner, idempotency_key="d")

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 
 from ingest.services import source_poll
 from lessons.models import Chapter, Lesson
 from tests.ingest.conftest import source_for
 from tests.threads import at_once
 
-postgres_only = pytest.mark.skipif(not settings.IS_POSTGRES, reason="needs PostgreSQL (set DATABASE_URL)")
-
 
 @pytest.mark.postgres
-@postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_on_postgres_two_concurrent_polls_of_one_feed_create_each_item_once(feed_server):
     feed_server.routes["/podcast.rss"].etag = ""

@@ -8,7 +8,6 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -158,11 +157,8 @@ def test_fetches_to_one_host_are_bounded_per_minute_and_the_rest_deferred(feed_s
     assert statuses == [(MaterialStatus.DONE, 1), (MaterialStatus.PENDING, 0)]  # deferred, no attempt spent
 
 
-postgres_only = pytest.mark.skipif(not django_settings.IS_POSTGRES, reason="needs PostgreSQL (set DATABASE_URL)")
-
-
 @pytest.mark.postgres
-@postgres_only
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_sources_poll_reports_a_database_restart_as_one_failed_source_and_goes_on(feed_server):
     """Before: PostgreSQL restarting mid-poll ended the command with a traceback and exit 1 (the contract is exit 0).
@@ -194,7 +190,7 @@ def test_sources_poll_reports_a_database_restart_as_one_failed_source_and_goes_o
 
 
 @pytest.mark.postgres
-@postgres_only
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_material_fetch_task_retries_a_database_error_and_takes_back_its_own_claim(feed_server, settings):
     """Before: one short PostgreSQL outage failed every material task it met, for good (173 deliveries)."""

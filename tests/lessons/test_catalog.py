@@ -1,7 +1,6 @@
 """The catalog: filters by course, category, level and source, word search on either database, pages, marks."""
 
 import pytest
-from django.db import connection
 
 from lessons.models import Lesson, Level
 from lessons.services import lesson_progress_complete, lesson_start
@@ -101,7 +100,7 @@ def test_search_never_shows_drafts_and_combines_with_filters(client, shelf):
     assert titles(catalog(client, q="transformers", level="advanced")) == ["Switch Transformers"]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="stemming and ranking are PostgreSQL full-text search")
+@pytest.mark.postgres  # stemming and ranking are PostgreSQL full-text search
 def test_on_postgresql_search_stems_words_and_ranks_title_matches_first(client, shelf):
     # "transformer" in a title (weight A) outranks "transformers" in a description (weight C).
     found = titles(catalog(client, q="transformer"))
@@ -110,7 +109,7 @@ def test_on_postgresql_search_stems_words_and_ranks_title_matches_first(client, 
     assert titles(catalog(client, q="replacing recurrences")) == ["Attention Is All You Need"]  # stemmed
 
 
-@pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite fallback")
+@pytest.mark.sqlite  # the fallback
 def test_on_sqlite_every_word_must_appear_somewhere(client, shelf):
     assert titles(catalog(client, q="mixture routing")) == ["Switch Transformers"]
     assert titles(catalog(client, q="mixture attention")) == []

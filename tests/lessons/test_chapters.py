@@ -226,6 +226,7 @@ _PROSE = st.sampled_from(
     inline=st.booleans(),
     prose=_PROSE,
 )
+@pytest.mark.slow  # 400 examples; the parser is the same on every database
 @settings(max_examples=400)
 def test_rendered_chapter_lists_parse_back_to_the_same_starts_and_titles(chapters, padded, separator, inline, prose):
     lines = [f"{_stamp(start, padded)}{separator}{title}" for start, title in chapters]
@@ -247,6 +248,7 @@ _TIMESTAMPISH = st.lists(
 
 
 @given(text=st.one_of(st.text(), _TIMESTAMPISH))
+@pytest.mark.slow  # 500 examples; the parser is the same on every database
 @settings(max_examples=500)
 @example(text="0:00 0:00 0:00")
 @example(text="0:00\n\n0:00 a 0:01 b")

@@ -1,7 +1,6 @@
 """Related lessons by similarity: precomputed, curated ones left alone, drafts never suggested, stable when rerun."""
 
 import pytest
-from django.conf import settings
 
 from lessons.models import Lesson, RelatedLesson
 from lessons.related import COMPUTED_PER_LESSON, related_recompute
@@ -114,7 +113,7 @@ def test_the_task_recomputes_and_reports_the_rows_stored(topics, celery_eager):
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not settings.IS_POSTGRES, reason="needs PostgreSQL: SQLite runs one writer at a time")
+@pytest.mark.postgres  # SQLite runs one writer at a time
 @pytest.mark.django_db(transaction=True)
 def test_overlapping_recomputes_both_succeed_and_leave_one_set_of_rows(topics):
     """Two workers recomputing at once (publishing several items) deleted and inserted the same rows: the second

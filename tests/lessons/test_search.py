@@ -12,8 +12,6 @@ from tests.factories import CategoryFactory, LessonFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
-postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
-
 
 def index_names() -> set[str]:
     with connection.cursor() as cursor:
@@ -60,13 +58,13 @@ def test_bulk_created_lessons_get_their_vectors_too():
     assert all(stored_vector(lesson) for lesson in Lesson.objects.all())
 
 
-@postgresql_only
+@pytest.mark.postgres  # full-text search is PostgreSQL's
 def test_on_postgresql_the_vector_weighs_title_summary_and_description():
     lesson = LessonFactory(title="Attention", summary="Transformers", description="Recurrence")
     assert stored_vector(lesson) == "'attent':1A 'recurr':3C 'transform':2B"
 
 
-@postgresql_only
+@pytest.mark.postgres  # full-text search is PostgreSQL's
 def test_the_search_query_is_answered_from_the_gin_index_on_the_stored_column():
     for n in range(20):
         LessonFactory(title=f"Lesson {n}", description="Transformers and attention" if n % 5 == 0 else "Other")
@@ -86,7 +84,7 @@ def test_the_search_query_is_answered_from_the_gin_index_on_the_stored_column():
     assert lessons_search(Lesson.objects.all(), "attention").count() == 4
 
 
-@postgresql_only
+@pytest.mark.postgres  # full-text search is PostgreSQL's
 def test_a_search_matching_more_than_the_limit_ranks_the_most_recently_added_matches(client, monkeypatch):
     monkeypatch.setattr("lessons.search.SEARCH_MATCHES_AT_MOST", 3)
     oldest = LessonFactory(title="Attention", description="")  # the best match, but the first one added
@@ -102,7 +100,7 @@ def test_a_search_matching_more_than_the_limit_ranks_the_most_recently_added_mat
     assert "1 lesson for" in client.get("/lessons/", {"q": "unrelated"}).content.decode()  # under the limit: no +
 
 
-@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite's own index")
+@pytest.mark.sqlite  # SQLite's own index
 def test_sqlite_has_no_gin_index_and_searches_its_fts5_index_by_stemmed_word():
     assert not full_text_available()
     assert SEARCH_INDEX_NAME not in index_names()
@@ -124,7 +122,7 @@ def test_a_very_long_search_answers_without_error():
     assert list(lessons_search(Lesson.objects.all(), "attention " + "x" * 5000)) == []
 
 
-@postgresql_only
+@pytest.mark.postgres  # full-text search is PostgreSQL's
 def test_a_phrase_finds_the_words_side_by_side_in_that_order_only():
     LessonFactory(title="Attention layers", description="How an attention layer weighs the words.")
     LessonFactory(title="Reversed", description="A layer of attention, in the other order.")
@@ -140,7 +138,7 @@ def test_a_phrase_finds_the_words_side_by_side_in_that_order_only():
     assert found('"fields notes"') == ["Across fields"]
 
 
-@postgresql_only
+@pytest.mark.postgres  # full-text search is PostgreSQL's
 def test_a_phrase_is_answered_from_the_index_of_word_pairs():
     for n in range(20):
         LessonFactory(title=f"Lesson {n}", description="attention layer" if n % 5 == 0 else "layer, then attention")

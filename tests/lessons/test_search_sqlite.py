@@ -14,7 +14,7 @@ from tests.lessons.html import lesson_cards
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 index; PostgreSQL has its own search"),
+    pytest.mark.sqlite,  # SQLite's FTS5 index; PostgreSQL has its own search,
 ]
 
 

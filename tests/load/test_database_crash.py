@@ -38,9 +38,9 @@ from tests.load.postgres_cluster import OwnCluster, can_run_own_cluster, free_po
 from tests.stripe_fake.plugin import STRIPE_TEST_SECRET_KEY, STRIPE_TEST_WEBHOOK_SECRET
 
 pytestmark = [
-    pytest.mark.postgres,
+    pytest.mark.load,
+    pytest.mark.postgres,  # the production shape under test is PostgreSQL's
     pytest.mark.worker,
-    pytest.mark.skipif(not settings.IS_POSTGRES, reason="the production shape under test is PostgreSQL's"),
     pytest.mark.skipif(not can_run_own_cluster(), reason="needs PostgreSQL's server binaries (initdb, pg_ctl)"),
 ]
 
@@ -106,9 +106,9 @@ def app_server(env: dict[str, str], folder: Path) -> Iterator[str]:
 
         def up() -> bool:
             assert process.poll() is None, f"gunicorn exited:\n{log_path.read_text(errors='replace')[-3000:]}"
-            return http("GET", f"{base}/healthz", headers={})[0] == 200
+            return http("GET", f"{base}/readyz", headers={})[0] == 200
 
-        wait_for(up, seconds=60, what="gunicorn to answer /healthz")
+        wait_for(up, seconds=60, what="gunicorn to answer /readyz")
         yield base
     finally:
         process.terminate()
@@ -147,6 +147,13 @@ def crash_stack(fake_stripe) -> Iterator[dict[str, Any]]:
             "STRIPE_WEBHOOK_SECRET": STRIPE_TEST_WEBHOOK_SECRET,
             "STRIPE_API_BASE": fake_stripe.base_url,
             "TUTOR_BACKEND": "study_guide",
+            # Production settings on plain HTTP loopback, as config/settings/test.py has them for the suite.
+            "DJANGO_DEBUG": "0",
+            "SECURE_SSL_REDIRECT": "0",
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "STATIC_MANIFEST": "0",
         }
         if settings.REDIS_URL:
             env["REDIS_URL"] = settings.REDIS_URL

@@ -22,7 +22,7 @@ def oidc_provider(settings: Any) -> Iterator[OIDCProvider]:
     """A running provider that knows Ada, Mallory and Victim, and the site's settings pointing at it."""
     with oidc_provider_running(users=[ADA, MALLORY, VICTIM]) as provider:
         settings.SOCIALACCOUNT_PROVIDERS = provider.app_settings()
-        # As config/settings.py does for a configured provider: the sign-in form may lead to its origin.
+        # As config/settings/auth.py does for a configured provider: the sign-in form may lead to its origin.
         policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
         policy["DIRECTIVES"]["form-action"].append(provider.url)
         settings.CONTENT_SECURITY_POLICY = policy

@@ -94,7 +94,7 @@ class OIDCProvider:
         assert answer.status_code == 204, answer.text
 
     def app_settings(self) -> dict[str, Any]:
-        """SOCIALACCOUNT_PROVIDERS for a site that uses this provider, as config/settings.py builds it."""
+        """SOCIALACCOUNT_PROVIDERS for a site that uses this provider, as config/settings/auth.py builds it."""
         return {
             "openid_connect": {
                 "APPS": [

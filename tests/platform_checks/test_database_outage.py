@@ -5,7 +5,6 @@ cancelled statement, SQLite's missing table) stay server errors."""
 import socket
 
 import pytest
-from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.utils import ConnectionHandler
 from django.test import Client
@@ -33,8 +32,7 @@ def take_database_down():
 
 class TestWhilePostgresqlIsDown:
     pytestmark = [
-        pytest.mark.postgres,
-        pytest.mark.skipif(not settings.IS_POSTGRES, reason="the outage under test is PostgreSQL's"),
+        pytest.mark.postgres,  # the outage under test is PostgreSQL's
         pytest.mark.django_db(transaction=True),
     ]
 

@@ -44,8 +44,9 @@ def production(settings):
     return settings
 
 
-def test_the_container_probe_gets_its_health_answer_under_production_settings(client, production):
-    response = client.get("/healthz", HTTP_HOST="127.0.0.1:8000")
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_the_container_probes_get_their_answer_under_production_settings(client, production, path):
+    response = client.get(path, HTTP_HOST="127.0.0.1:8000")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
 

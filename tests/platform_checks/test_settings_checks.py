@@ -1,6 +1,7 @@
 """The project's system checks: timings that must keep their order, and folders made where they are used."""
 
 import importlib
+import sys
 
 from django.core.checks import run_checks
 
@@ -28,17 +29,25 @@ def test_a_visibility_timeout_shorter_than_the_hold_is_refused_on_redis(settings
     ]
 
 
+def settings_reloaded() -> list[str]:
+    """Run every module of the settings package again, concern modules first; returns the VAR_DIR they read."""
+    import config.settings
+
+    modules = [module for name, module in sorted(sys.modules.items()) if name.startswith("config.settings.")]
+    for module in [*modules, config.settings]:
+        importlib.reload(module)
+    return [str(module.VAR_DIR) for module in modules if hasattr(module, "VAR_DIR")]
+
+
 def test_importing_the_settings_creates_no_folder(tmp_path, monkeypatch):
     var = tmp_path / "var"
     monkeypatch.setenv("VAR_DIR", str(var))
-    import config.settings
-
-    importlib.reload(config.settings)
     try:
+        assert str(var) in settings_reloaded()
         assert not var.exists()
     finally:
         monkeypatch.delenv("VAR_DIR")
-        importlib.reload(config.settings)
+        settings_reloaded()
 
 
 def test_loading_the_apps_creates_the_static_root(tmp_path, settings):

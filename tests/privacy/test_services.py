@@ -164,7 +164,7 @@ def test_an_erased_learners_mailbox_gets_no_second_welcome_bonus_and_the_address
     from credits.models import SignupBonus
     from credits.services.signup_bonus import signup_bonus_grant
 
-    first = UserFactory(email="alice@example.com")
+    first = UserFactory(signup_bonus=True, email="alice@example.com")
     assert wallet_summary(user=first).balance > 0  # a verified factory user was paid the bonus
     account_erase(user=first)
     assert not SignupBonus.objects.filter(address__contains="alice").exists()

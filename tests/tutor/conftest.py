@@ -1,7 +1,6 @@
 """Fixtures for the tutor's Django tests: funded learners, a lesson with chapters, a test backend."""
 
 import pytest
-from django.conf import settings
 
 from config.celery import app
 from tests.factories import ChapterFactory, LearnerWithCreditsFactory, LessonFactory
@@ -10,8 +9,6 @@ QUICK = "tests.tutor.backends_for_tests.Quick"
 ALWAYS_FAILS = "tests.tutor.backends_for_tests.AlwaysFails"
 REFUSES = "tests.tutor.backends_for_tests.Refuses"
 SLOW = "tests.tutor.backends_for_tests.Slow"
-
-postgres_only = pytest.mark.skipif(not settings.IS_POSTGRES, reason="needs PostgreSQL (set DATABASE_URL)")
 
 
 @pytest.fixture

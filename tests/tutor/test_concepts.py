@@ -4,7 +4,6 @@ lesson's terms linked to the papers it names, each explained by that paper's own
 import threading
 
 import pytest
-from django.conf import settings
 
 from lessons.models import Lesson
 from tests.threads import at_once
@@ -105,8 +104,7 @@ def test_the_index_is_stale_after_a_lesson_changes_and_fresh_after_a_refresh(pap
     assert "/lessons/universal-transformers/" not in {c.url for c in lesson_concepts(lesson=paper_catalog["seed"])}
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(not settings.IS_POSTGRES, reason="row locks and a waiting unique index are PostgreSQL's")
+@pytest.mark.postgres  # row locks and a waiting unique index are PostgreSQL's
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_refreshing_at_once_index_each_lesson_once(paper_catalog, monkeypatch):
     """Both workers read the same stale lessons and work out their terms before either writes (held at a barrier):

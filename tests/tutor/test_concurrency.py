@@ -12,7 +12,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from credits.models import Hold
@@ -24,7 +23,7 @@ from tutor.models import Explanation, Unlock
 pytestmark = pytest.mark.django_db(transaction=True)
 
 THREADS = 10
-ON_POSTGRES = [pytest.mark.postgres, pytest.mark.skipif(not settings.IS_POSTGRES, reason="needs PostgreSQL")]
+ON_POSTGRES = [pytest.mark.postgres]
 
 
 @pytest.fixture(autouse=True)

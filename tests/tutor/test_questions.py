@@ -12,7 +12,7 @@ from credits.models import Hold
 from credits.selectors import wallet_summary
 from tests.factories import LearnerWithCreditsFactory
 from tests.threads import at_once
-from tests.tutor.conftest import ALWAYS_FAILS, postgres_only
+from tests.tutor.conftest import ALWAYS_FAILS
 from tutor import services
 from tutor.exceptions import QuestionRateLimited
 from tutor.models import Question, QuestionStatus
@@ -206,7 +206,7 @@ def test_the_explanation_of_a_failed_unlock_says_failed_and_returned_instead_of_
     assert wallet_summary(user=learner).available == 70
 
 
-@postgres_only
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_ten_simultaneous_submits_of_the_fourth_question_hold_five_once(paper_catalog, settings):
     settings.TUTOR_FREE_QUESTIONS = 0
@@ -228,7 +228,6 @@ def test_ten_simultaneous_submits_of_the_fourth_question_hold_five_once(paper_ca
 
 
 @pytest.mark.postgres
-@postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_forty_questions_at_once_over_four_lessons_accept_exactly_the_hourly_limit(paper_catalog, settings):
     """The limit is per learner, not per lesson: questions on different lessons counted each other only by luck."""

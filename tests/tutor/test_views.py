@@ -96,7 +96,7 @@ def test_a_learner_sees_the_price_and_the_balance_after_unlocking_before_confirm
 
 
 def test_each_page_view_carries_its_own_idempotency_key(client, lesson):
-    signed_in(client, UserFactory())
+    signed_in(client, UserFactory(signup_bonus=True))
     assert unlock_key(lesson_page(client, lesson)) != unlock_key(lesson_page(client, lesson))
 
 
@@ -117,7 +117,7 @@ def test_a_learner_short_of_credits_gets_a_disabled_button_and_ways_to_get_more(
 
 
 def test_unlocking_without_javascript_redirects_back_to_the_block_which_then_polls(client, lesson):
-    user = signed_in(client, UserFactory())
+    user = signed_in(client, UserFactory(signup_bonus=True))
     key = unlock_key(lesson_page(client, lesson))
     response = post_unlock(client, lesson, key)
     assert response.status_code == 302
@@ -132,7 +132,7 @@ def test_unlocking_without_javascript_redirects_back_to_the_block_which_then_pol
 
 
 def test_a_double_submit_of_the_same_form_holds_the_price_once(client, lesson):
-    user = signed_in(client, UserFactory())
+    user = signed_in(client, UserFactory(signup_bonus=True))
     key = unlock_key(lesson_page(client, lesson))
     post_unlock(client, lesson, key, **HTMX)
     post_unlock(client, lesson, key, **HTMX)
@@ -162,7 +162,7 @@ def test_with_htmx_the_block_follows_the_explanation_from_queued_to_ready_and_st
 
 
 def test_while_it_is_written_the_text_so_far_shows(client, lesson):
-    signed_in(client, UserFactory())
+    signed_in(client, UserFactory(signup_bonus=True))
     post_unlock(client, lesson)
     explanation = Explanation.objects.get()
     token = services.explanation_claim(explanation_id=explanation.pk, claimant="test-task")
@@ -179,7 +179,7 @@ def test_while_it_is_written_the_text_so_far_shows(client, lesson):
 
 def test_coming_back_later_shows_the_ready_explanation_with_the_study_guide_byline(client, lesson, settings):
     settings.TUTOR_BACKEND = "study_guide"
-    signed_in(client, UserFactory())
+    signed_in(client, UserFactory(signup_bonus=True))
     post_unlock(client, lesson)
     run_worker(lesson)
     text = visible_text(lesson_page(client, lesson).content)
@@ -191,7 +191,7 @@ def test_coming_back_later_shows_the_ready_explanation_with_the_study_guide_byli
 def unlock_that_fails(client, lesson, settings):
     """A new learner unlocks while the backend refuses; the worker runs: the learner and the block it then shows."""
     settings.TUTOR_BACKEND = REFUSES
-    user = signed_in(client, UserFactory())
+    user = signed_in(client, UserFactory(signup_bonus=True))
     post_unlock(client, lesson)
     run_worker(lesson)
     return user, status(client, lesson)
@@ -222,7 +222,7 @@ def test_after_a_failure_one_tap_on_try_again_places_a_new_hold(client, lesson, 
 
 
 def test_posting_an_unlock_without_enough_credits_says_so_and_holds_nothing(client):
-    user = signed_in(client, UserFactory())
+    user = signed_in(client, UserFactory(signup_bonus=True))
     lesson = LessonFactory(unlock_price=90)
     response = post_unlock(client, lesson, **HTMX)
     assert "Not enough credits: ⚡60 available, ⚡90 needed." in visible_text(response.content, main_only=False)
@@ -255,7 +255,7 @@ def test_a_draft_lesson_cannot_be_unlocked_and_staff_previewing_it_are_told_why(
 
 
 def test_links_the_text_makes_outside_the_lesson_are_not_links_on_the_page(client, lesson):
-    signed_in(client, UserFactory())
+    signed_in(client, UserFactory(signup_bonus=True))
     post_unlock(client, lesson)
     run_worker(lesson)
     Explanation.objects.filter(lesson=lesson).update(
@@ -272,7 +272,7 @@ def test_links_the_text_makes_outside_the_lesson_are_not_links_on_the_page(clien
 
 
 def test_a_learner_who_paid_rates_and_reports_the_explanation(client, lesson):
-    user = signed_in(client, UserFactory())
+    user = signed_in(client, UserFactory(signup_bonus=True))
     post_unlock(client, lesson)
     run_worker(lesson)
 
@@ -293,7 +293,7 @@ def test_rating_and_reporting_are_rate_limited_per_learner(client, lesson, time_
     from tutor.services.feedback import RATING_LIMIT, REPORT_LIMIT
 
     time_machine.move_to("2026-03-10 12:00:00+00:00", tick=False)
-    signed_in(client, UserFactory())
+    signed_in(client, UserFactory(signup_bonus=True))
     post_unlock(client, lesson)
     run_worker(lesson)
     for stars in range(RATING_LIMIT.times):
@@ -315,7 +315,7 @@ def test_rating_and_reporting_are_rate_limited_per_learner(client, lesson, time_
 
 
 def test_a_rating_out_of_range_is_refused(client, lesson):
-    signed_in(client, UserFactory())
+    signed_in(client, UserFactory(signup_bonus=True))
     post_unlock(client, lesson)
     run_worker(lesson)
     response = client.post(f"/lessons/{lesson.slug}/tutor/rate", {"stars": "9"}, **HTMX)
@@ -331,7 +331,7 @@ def test_a_learner_who_did_not_unlock_cannot_rate(client, lesson):
 
 
 def test_a_report_without_a_reason_is_refused(client, lesson):
-    signed_in(client, UserFactory())
+    signed_in(client, UserFactory(signup_bonus=True))
     post_unlock(client, lesson)
     run_worker(lesson)
     response = client.post(f"/lessons/{lesson.slug}/tutor/report", {"reason": "boring"}, **HTMX)
@@ -358,7 +358,7 @@ def test_the_status_fragment_of_a_visitor_is_the_sign_in_call(client, lesson):
 def test_the_lesson_page_with_a_ready_explanation_stays_within_its_query_budget(
     client, lesson, django_assert_max_num_queries
 ):
-    signed_in(client, UserFactory())
+    signed_in(client, UserFactory(signup_bonus=True))
     post_unlock(client, lesson)
     run_worker(lesson)
     assert Explanation.objects.get().status == ExplanationStatus.READY

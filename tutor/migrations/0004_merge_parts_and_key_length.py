@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tutor', '0003_explanation_parts'),
-        ('tutor', '0003_question_key_as_long_as_every_key_column'),
+        ("tutor", "0003_explanation_parts"),
+        ("tutor", "0003_question_key_as_long_as_every_key_column"),
     ]
 
-    operations = [
-    ]
+    operations = []
