@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from core.learner_pages import LearnerRowsQuerySet
 from credits.models import IDEMPOTENCY_KEY_LENGTH
 
 
@@ -19,6 +20,8 @@ class FirstAnswer(models.Model):
     status = models.PositiveSmallIntegerField()
     body = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = LearnerRowsQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -186,8 +186,10 @@ def _resolve(host: str) -> list[str]:
 def address_check(url: str) -> list[str]:
     """The addresses to connect to for ``url``'s host; FetchError when one of them is not public (unless allowed by
     settings, when nothing is resolved here: [])."""
-    if settings.INGEST_ALLOW_PRIVATE_ADDRESSES or any(allowed(url) for allowed in _local_exceptions):
+    if settings.INGEST_ALLOW_PRIVATE_ADDRESSES:
         return []
+    # A narrow exception (the demo's own feed) is resolved and pinned like any link; only its loopback address passes.
+    local_allowed = any(allowed(url) for allowed in _local_exceptions)
     host = urlsplit(url).hostname or ""
     try:
         addresses = _resolve(host)
@@ -196,7 +198,7 @@ def address_check(url: str) -> list[str]:
     if not addresses:
         raise FetchError(f"unreachable: {host}: no address")
     for address in addresses:
-        reason = address_refusal(address)
+        reason = None if local_allowed else address_refusal(address)
         if reason is not None:
             raise FetchError(f"refused: {host} is a private or local address ({address}{reason})", transient=False)
     return addresses

@@ -76,8 +76,9 @@ class LessonDetail:
         return self.lesson.link_label
 
 
-def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None) -> LessonDetail:
-    """The lesson page's content for ``user`` (anonymous allowed); raises LessonNotFound.
+def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None, preview: bool = True) -> LessonDetail:
+    """The lesson page's content for ``user`` (anonymous allowed); raises LessonNotFound. With ``preview`` (the
+    page) staff open a lesson of any status; without it (the API) the lesson must be one ``user`` may see.
 
     "Up next" is the next lesson of the course the learner follows through this lesson (``course_slug`` when the
     lesson is in it, else the learner's latest enrolment that holds it), else the curated up-next lesson, else the
@@ -95,7 +96,7 @@ def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None) -
     )
     try:
         lesson = (
-            Lesson.objects.previewable_by(user)
+            (Lesson.objects.previewable_by(user) if preview else Lesson.objects.visible_to(user))
             .select_related("source", "category", "up_next__source", "up_next__category")
             .defer("transcript", "material", *(f"up_next__{name}" for name in CARD_DEFERRED))
             .annotate(**_marks(learner, "pk"), **up_next_marks)

@@ -103,7 +103,7 @@ def test_a_mailbox_whose_ascii_spelling_outgrows_the_column_is_paid_once(client,
 def test_a_social_sign_up_with_another_spelling_of_a_paid_mailbox_gets_no_second_bonus(
     client, oidc_provider, paid, again
 ):
-    first = UserFactory(email=paid)  # verified, so paid
+    first = UserFactory(email=paid, signup_bonus=True)  # verified, so paid
     assert bonus_entries(first) == [60]
     oidc_provider.user_set("farmer", {"email": again, "email_verified": True})
 

@@ -68,7 +68,7 @@ def test_one_learner_s_welcome_is_never_shown_to_another(newcomer):
 
 
 def test_an_address_that_had_its_bonus_on_an_erased_account_is_told_why_it_has_none(client):
-    account_erase(user=UserFactory(email="grace@example.com"))  # had its ⚡60, then left
+    account_erase(user=UserFactory(email="grace@example.com", signup_bonus=True))  # had its ⚡60, then left
     again = UserFactory(email="Grace+again@example.com")  # the same mailbox signs up again
     assert not SignupBonus.objects.filter(user=again).exists()
     client.force_login(again)

@@ -74,7 +74,10 @@ def test_publishing_takes_the_suggested_category_and_summary_where_none_was_set(
     Lesson.objects.filter(pk=lesson.pk).update(suggested_category=category, suggested_summary="Learn: planning.")
     staff_client.post(f"{INCOMING}/{lesson.slug}/publish")
     lesson.refresh_from_db()
-    assert (lesson.category, lesson.summary) == (category, "Learn: planning.")
+    assert (lesson.category, lesson.summary) == (
+        category,
+        "Planning.",
+    )  # the suggestion's label is the curator's, not the learner's
 
 
 def test_rejecting_keeps_it_out_of_the_catalog_and_the_queue(staff_client, incoming):
@@ -87,13 +90,14 @@ def test_rejecting_keeps_it_out_of_the_catalog_and_the_queue(staff_client, incom
     assert staff_client.post(f"{INCOMING}/{lesson.slug}/publish").status_code == 409
 
 
-def test_incoming_lessons_stay_out_of_the_catalog_even_for_staff(staff_client, incoming):
+def test_incoming_lessons_stay_out_of_the_catalog_and_the_api_even_for_staff(staff_client, incoming):
     LessonFactory(title="A published one")
     listed = staff_client.get("/api/v1/lessons").json()
     assert [item["title"] for item in listed["items"]] == ["A published one"]
     lesson = incoming.first()
     assert staff_client.get(f"/api/v1/lessons/{lesson.slug}").status_code == 404
-    assert staff_client.get(f"/lessons/{lesson.slug}/").status_code == 404
+    # Its own page is the curator's preview before publishing, under a banner (tests/lessons/test_staff_preview.py).
+    assert "Not published (incoming" in staff_client.get(f"/lessons/{lesson.slug}/").content.decode()
 
 
 def test_unknown_slugs_answer_404(staff_client, db):

@@ -38,6 +38,7 @@ def server(django_db_setup, tmp_path_factory) -> Iterator[int]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback
         "DATABASE_URL": url,
         "VAR_DIR": str(tmp_path / "var"),
         "ALLOWED_HOSTS": "127.0.0.1",

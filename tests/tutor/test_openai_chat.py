@@ -596,10 +596,15 @@ def test_every_timestamp_form_inside_the_chapter_is_linked_and_any_other_is_remo
 
 
 def test_long_material_without_chapters_is_sent_in_sections(server):
-    spoken = " ".join(f"Sentence {number} says something about loops and checks." for number in range(400))
-    material = dataclasses.replace(
-        MATERIAL, chapters=(), transcript=f"WEBVTT\n\n00:00:01.000 --> 00:30:00.000\n{spoken}\n"
-    )
+    # Twenty cues of twenty sentences, as captions come (one line is cut at TRANSCRIPT_MAX_LINE_CHARS before parsing).
+    cues = [
+        f"00:{cue:02d}:00.000 --> 00:{cue:02d}:59.000\n"
+        + " ".join(
+            f"Sentence {number} says something about loops and checks." for number in range(cue * 20, cue * 20 + 20)
+        )
+        for cue in range(20)
+    ]
+    material = dataclasses.replace(MATERIAL, chapters=(), transcript="WEBVTT\n\n" + "\n\n".join(cues) + "\n")
 
     result = backend_for(server).generate(material)
 
