@@ -27,7 +27,7 @@ def test_a_newcomer_unlocks_asks_earns_and_finds_their_way_back(page, celery_wor
     lesson = seed_lesson_create()
     CheckQuestionFactory(lesson=lesson)  # answers "wrong" and "right"
     other = PublishedLessonFactory(title="Scaling laws, explained")
-    learner = UserFactory(display_name="Ada")  # a verified address: the ⚡60 welcome bonus
+    learner = UserFactory(display_name="Ada", signup_bonus=True)  # a verified address: the ⚡60 welcome bonus
     sign_in(page, learner.email)
 
     # The welcome says what the ⚡60 are for, and goes away for good when closed.
