@@ -7,6 +7,7 @@ import itertools
 import os
 import socket
 import time
+from collections import Counter
 
 import pytest
 
@@ -498,7 +499,11 @@ def test_a_dropped_connection_mid_answer_is_asked_again_for_that_part_only(serve
 
     result = backend_for(server).generate(MATERIAL)
 
-    assert len(server.requests) == 8  # seven parts, the first one twice
+    # The dropped part alone is asked again: one prompt twice, every other once (how many parts there are depends on
+    # how the plan groups chapters, which follows how fast the server answered on this machine).
+    asked = Counter(request["messages"][-1]["content"] for request in server.requests)
+    assert sorted(asked.values())[-2:] == [1, 2]
+    assert asked[server.requests[0]["messages"][-1]["content"]] == 2
     assert f"### [0:00 Intro]({VIDEO}&t=0s)" in result.markdown
 
 
