@@ -192,7 +192,7 @@ def lesson_get_endpoint(
     """The lesson with its chapters, related lessons and "up next" (within ``course`` when the lesson is in it)."""
     user = request_user(request)
     # No preview through the API: an app lists what learners see; staff preview a draft on its page.
-    detail = lesson_detail_get(slug=slug, user=user, course_slug=course, preview=False)
+    detail = lesson_detail_get(slug=slug, user=user, course_slug=course)
     payload = lesson_detail_payload(detail, signed_in=user is not None)
     # `unlocked` and `explanation` come from the tutor (tutor.selectors), the app above lessons.
     return payload | lesson_unlock_fields(user=user, lesson=detail.lesson).as_payload()

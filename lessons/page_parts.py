@@ -51,7 +51,9 @@ class SharedBody:
 
 def _shared_body_render(*, slug: str, user: Any) -> SharedBody:
     """Raises LessonNotFound. ``user`` only decides what is visible (staff see drafts); no learner data is read."""
-    detail = lesson_detail_get(slug=slug, user=user if getattr(user, "is_staff", False) else AnonymousUser())
+    detail = lesson_detail_get(
+        slug=slug, user=user if getattr(user, "is_staff", False) else AnonymousUser(), preview=True
+    )
     lesson = detail.lesson
     up_next = detail.up_next
     html = render_to_string("lessons/_lesson_body.html", {"detail": detail, "lesson": lesson})

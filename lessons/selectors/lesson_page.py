@@ -76,7 +76,7 @@ class LessonDetail:
         return self.lesson.link_label
 
 
-def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None, preview: bool = True) -> LessonDetail:
+def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None, preview: bool = False) -> LessonDetail:
     """The lesson page's content for ``user`` (anonymous allowed); raises LessonNotFound. With ``preview`` (the
     page) staff open a lesson of any status; without it (the API) the lesson must be one ``user`` may see.
 
