@@ -20,7 +20,18 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 
 from core.content_version import content_changed
-from lessons.models import Category, Chapter, Course, CourseLesson, Lesson, LessonStatus, RelatedLesson, Source
+from lessons.models import (
+    Category,
+    Chapter,
+    Course,
+    CourseLesson,
+    Lesson,
+    LessonSkill,
+    LessonStatus,
+    RelatedLesson,
+    Skill,
+    Source,
+)
 
 
 def _changed(sender: type, instance: Any, **kwargs: Any) -> None:
@@ -31,7 +42,7 @@ def _changed(sender: type, instance: Any, **kwargs: Any) -> None:
 
 # What a visitor can see of the catalog; each has a ContentRowsQuerySet manager (tests/platform_checks/
 # test_invalidation.py checks it).
-CONTENT_MODELS = (Lesson, Chapter, RelatedLesson, Course, CourseLesson, Source, Category)
+CONTENT_MODELS = (Lesson, Chapter, RelatedLesson, Course, CourseLesson, Source, Category, Skill, LessonSkill)
 
 
 def invalidation_connect() -> None:

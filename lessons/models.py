@@ -307,6 +307,48 @@ class Chapter(models.Model):
         return f"{self.start_seconds}s {self.title}"
 
 
+class Skill(models.Model):
+    """Something a learner gets better at across lessons ("Reading ML papers", "Transformers"), kept by curators."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+
+    objects = ContentRowsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("lessons:skill", args=[self.slug])
+
+
+class LessonSkill(models.Model):
+    """How much of a lesson is about a skill (1–100, the seed page's "Reading ML Papers 90 %")."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="lesson_skills")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="lesson_skills")
+    weight = models.PositiveSmallIntegerField(help_text="1–100: how much of the lesson is about this skill.")
+    suggested = models.BooleanField(
+        default=False, help_text="Suggested from the lesson's concepts and category; a curator has not confirmed it."
+    )
+
+    objects = ContentRowsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-weight", "skill__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "skill"], name="lessons_skill_once_per_lesson"),
+            models.CheckConstraint(condition=Q(weight__gte=1) & Q(weight__lte=100), name="lessons_skill_weight_1_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson_id} · {self.skill_id} {self.weight}%"
+
+
 class RelatedLesson(models.Model):
     """A lesson worth reading next to another: chosen by a curator (curated) or computed by similarity."""
 

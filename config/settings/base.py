@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "gamification",
     "privacy",
     "ingest",
+    "practice",
     "api",
     "demo",
     "config.apps.ProjectConfig",

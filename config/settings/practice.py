@@ -1,0 +1,14 @@
+"""Practice: check questions and spaced review (docs/learning.md)."""
+
+from config.settings.base import env
+
+# FSRS (practice/scheduling.py): the recall probability reviews aim for, and whether the library spreads due dates
+# a little so cards learned together do not all come back on one day.
+REVIEW_DESIRED_RETENTION = env.float("REVIEW_DESIRED_RETENTION", default=0.9)
+REVIEW_INTERVAL_FUZZING = env.bool("REVIEW_INTERVAL_FUZZING", default=True)
+# A right answer within this many seconds is rated Easy; one that took at least the second figure, Hard; Good between.
+REVIEW_EASY_SECONDS = env.float("REVIEW_EASY_SECONDS", default=8.0)
+REVIEW_HARD_SECONDS = env.float("REVIEW_HARD_SECONDS", default=45.0)
+
+# --- Later additions ------------------------------------------------------------------------------------------------
+# New settings of this concern go below, each in a commented block of its own (and in README.md's configuration).
