@@ -57,7 +57,7 @@ def test_every_demo_lesson_trains_a_skill_and_the_seed_lesson_is_mostly_about_re
     assert Skill.objects.count() == 12
     assert not Lesson.objects.published().filter(lesson_skills__isnull=True).exists()
     seed = LessonSkill.objects.filter(lesson__slug=demo_data.SEED_SLUG).order_by("-weight").select_related("skill")
-    assert [(row.skill.name, row.weight) for row in seed][0] == ("Reading ML papers", 90)
+    assert next((row.skill.name, row.weight) for row in seed) == ("Reading ML papers", 90)
 
 
 def test_the_seed_lesson_is_loaded_with_its_chapters_related_lessons_and_up_next():

@@ -28,7 +28,8 @@ def test_the_lesson_page_shows_its_skills_heaviest_first_with_links(client, pape
     papers_at, agents_at = page.index("Reading ML papers"), page.index("Agents")
     assert papers_at < agents_at
     assert 'href="/skills/reading-ml-papers/"' in page
-    assert "90 %" in page and "40 %" in page
+    assert "90 %" in page
+    assert "40 %" in page
 
 
 def test_a_lesson_without_skills_shows_no_skill_list(client):
@@ -58,7 +59,8 @@ def test_the_catalog_filters_by_skill(client, papers):
     tagged = LessonSkillFactory(skill=papers, lesson=LessonFactory(title="Tagged lesson")).lesson
     other = LessonFactory(title="Untagged lesson")
     page = client.get("/lessons/", {"skill": "reading-ml-papers"}).content.decode()
-    assert tagged.title in page and other.title not in page
+    assert tagged.title in page
+    assert other.title not in page
     # An unknown skill (an old link) is dropped from the filters, not an error page.
     assert other.title in client.get("/lessons/", {"skill": "gone"}).content.decode()
 
@@ -75,7 +77,8 @@ def test_the_api_gives_a_lessons_skills_and_the_skills(client, papers):
     one = client.get("/api/v1/skills/reading-ml-papers").json()
     assert [(item["weight"], item["lesson"]["slug"]) for item in one["items"]] == [(90, lesson.slug)]
     missing = client.get("/api/v1/skills/nope")
-    assert missing.status_code == 404 and missing.json() == {"detail": "No skill with slug “nope”."}
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "No skill with slug “nope”."}
     filtered = client.get("/api/v1/lessons", {"skill": "reading-ml-papers"}).json()
     assert [item["slug"] for item in filtered["items"]] == [lesson.slug]
 
@@ -155,3 +158,13 @@ def test_suggestions_leave_a_lesson_with_skills_alone(papers):
     LessonSkillFactory(lesson=lesson, skill=SkillFactory(slug="kept"), weight=10)
     assert lesson_skills_suggest(lessons=[lesson]) == 0
     assert list(lesson.lesson_skills.values_list("skill__slug", flat=True)) == ["kept"]
+
+
+def test_curators_edit_skills_in_the_admin(staff_client, papers):
+    lesson = LessonFactory()
+    LessonSkillFactory(lesson=lesson, skill=papers, weight=70)
+    listing = staff_client.get("/admin/lessons/skill/").content.decode()
+    assert "Reading ML papers" in listing
+    form = staff_client.get(f"/admin/lessons/lesson/{lesson.pk}/change/").content.decode()
+    assert 'name="lesson_skills-TOTAL_FORMS"' in form
+    assert 'value="70"' in form
