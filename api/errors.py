@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from accounts.exceptions import AccountNotErasable
 from credits.exceptions import CheckoutRateLimited, CreditsError, InsufficientCredits
 from gamification.exceptions import CompletionTooSoon, GamificationError
-from lessons.exceptions import LessonNotAvailable, LessonNotFound, LessonNotIncoming, LessonsError
+from lessons.exceptions import LessonNotAvailable, LessonNotFound, LessonNotIncoming, LessonsError, SkillNotFound
 from tutor.exceptions import TutorError
 
 if TYPE_CHECKING:
@@ -31,6 +31,8 @@ def error_body(error: Exception) -> dict[str, Any]:
     if isinstance(error, LessonNotFound | LessonNotAvailable):
         # Raised with the slug alone; a lesson the caller may not see reads as one that does not exist.
         return {"detail": f"No lesson with slug “{error}”."}
+    if isinstance(error, SkillNotFound):
+        return {"detail": f"No skill with slug “{error}”."}
     if isinstance(error, LessonNotIncoming):
         return {"detail": f"“{error}” is no longer in the incoming queue; it cannot be changed here."}
     body: dict[str, Any] = {"detail": str(error)}

@@ -70,6 +70,12 @@ class ChapterOut(Schema):
     url: str
 
 
+class SkillWeightOut(Schema):
+    slug: str
+    name: str
+    weight: int = Field(ge=1, le=100, description="How much of the lesson is about the skill, 1–100.")
+
+
 class ExplanationOut(Schema):
     status: str
 
@@ -78,6 +84,7 @@ class LessonDetailOut(LessonSummaryOut):
     description: str
     link_label: str
     chapters: list[ChapterOut]
+    skills: list[SkillWeightOut] = Field(description="The skills the lesson trains, heaviest first.")
     related: list[LessonSummaryOut]
     up_next: LessonSummaryOut | None
     up_next_reason: str | None
@@ -97,6 +104,7 @@ class LessonFilters(Schema):
     level: LevelParam | None = Field(None, description="beginner, intermediate or advanced (or its label, Beginner…).")
     category: str | None = Field(None, max_length=200, pattern=NO_NUL_PATTERN, description="A category slug.")
     q: str | None = Field(None, max_length=QUERY_MAX_LENGTH, pattern=NO_NUL_PATTERN, description="Words to search for.")
+    skill: str | None = Field(None, max_length=80, pattern=NO_NUL_PATTERN, description="A skill slug: its lessons.")
     page: int = Field(1, ge=1, le=100_000, description=f"1-based; {CATALOG_PAGE_SIZE} lessons a page.")
 
 
@@ -132,6 +140,7 @@ def lesson_detail_payload(detail: LessonDetail, *, signed_in: bool) -> dict[str,
             {"start_seconds": chapter.start_seconds, "title": chapter.title, "url": chapter.url}
             for chapter in detail.chapters
         ],
+        "skills": [skill.as_payload() for skill in detail.skills],
         "related": [lesson_summary(card, signed_in=signed_in) for card in detail.related],
         "up_next": lesson_summary(up_next.card, signed_in=signed_in) if up_next else None,
         "up_next_reason": up_next.reason if up_next else None,
@@ -169,6 +178,7 @@ def lessons_list_endpoint(request: HttpRequest, filters: Query[LessonFilters]) -
             category=filters.category or "",
             level=(filters.level or "").lower(),
             q=(filters.q or "").strip(),
+            skill=filters.skill or "",
         ),
         page=filters.page,
     )

@@ -12,6 +12,7 @@ from api.gamification import router as gamification_router
 from api.lessons import router as lessons_router
 from api.openapi import ContractNinjaAPI
 from api.privacy import router as privacy_router
+from api.skills import router as skills_router
 from api.tutor import router as tutor_router
 
 api = ContractNinjaAPI(
@@ -55,6 +56,7 @@ domain_errors_handle(api)
 api.add_router("", credits_router)
 api.add_router("", credit_packs_router)
 api.add_router("", lessons_router)
+api.add_router("", skills_router)
 api.add_router("", tutor_router)
 api.add_router("", gamification_router)
 api.add_router("", privacy_router)

@@ -14,6 +14,7 @@ from credits.services import signup_bonus_grant
 from demo import data as demo_data
 from demo.material import DEMO_MATERIAL
 from demo.questions import DEMO_QUESTIONS
+from demo.skills import DEMO_LESSON_SKILLS, DEMO_SKILLS
 from demo.sources import demo_feeds_attach
 from gamification.leagues import week_key
 from gamification.services import ChoiceText, Gains, check_question_add, profile_locked
@@ -28,6 +29,8 @@ from lessons.services import (
     course_save,
     lesson_curation_set,
     lesson_save,
+    lesson_skills_set,
+    skill_save,
     source_save,
 )
 
@@ -48,12 +51,14 @@ class DemoLoaded:
     curated_related: int
     computed_related: int
     users: list[str]
+    skills: int = 0
 
     def summary(self) -> str:
         return (
             f"Demo catalog loaded: {self.categories} categories, {self.sources} sources, {self.lessons} lessons "
-            f"({self.chapters} chapters), {self.courses} courses, {self.curated_related} curated and "
-            f"{self.computed_related} computed related lessons; users: {', '.join(self.users)}."
+            f"({self.chapters} chapters), {self.skills} skills, {self.courses} courses, "
+            f"{self.curated_related} curated and {self.computed_related} computed related lessons; "
+            f"users: {', '.join(self.users)}."
         )
 
 
@@ -101,6 +106,17 @@ def demo_catalog_load(*, today: date | None = None) -> DemoLoaded:
             for item in demo_data.ALL_LESSONS
         )
 
+        for skill in DEMO_SKILLS:
+            skill_save(
+                name=skill.name,
+                slug=skill.slug,
+                description=skill.description,
+                keywords=skill.keywords,
+                category_slugs=skill.categories,
+            )
+        for slug, weights in DEMO_LESSON_SKILLS.items():
+            lesson_skills_set(lesson=lessons[slug], weights=weights)
+
         for course_item in demo_data.COURSES:
             course = course_save(
                 slug=course_item.slug,
@@ -122,6 +138,7 @@ def demo_catalog_load(*, today: date | None = None) -> DemoLoaded:
         curated_related=curated,
         computed_related=computed.rows,
         users=emails,
+        skills=len(DEMO_SKILLS),
     )
 
 

@@ -26,7 +26,9 @@ from lessons.models import (
     Enrollment,
     Lesson,
     LessonProgress,
+    LessonSkill,
     RelatedLesson,
+    Skill,
     Source,
 )
 from lessons.slots import lesson_admin_tools
@@ -52,6 +54,32 @@ class SourceAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "url")
     list_filter = ("kind",)
     search_fields = ("name", "url")
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "lesson_count")
+    search_fields = ("name", "slug", "description", "keywords")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("categories",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Skill]:
+        return super().get_queryset(request).annotate(lessons=Count("lesson_skills"))
+
+    @admin.display(description="Lessons", ordering="lessons")
+    def lesson_count(self, obj: Skill) -> int:
+        return getattr(obj, "lessons", 0)
+
+
+class LessonSkillInline(admin.TabularInline):
+    """A lesson's skills with their weights; "suggested" rows came from the lesson's words and category and are
+    confirmed by saving them with the box cleared."""
+
+    model = LessonSkill
+    fields = ("skill", "weight", "suggested")
+    autocomplete_fields = ("skill",)
+    ordering = ("-weight",)
+    extra = 0
 
 
 class ChapterInline(admin.TabularInline):
@@ -119,7 +147,7 @@ class LessonAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("source", "category", "up_next")
     readonly_fields = ("preview", "created", "updated", "identity_key", "curator_edited_at")
-    inlines = (ChapterInline, CuratedRelatedInline, ComputedRelatedInline)
+    inlines = (LessonSkillInline, ChapterInline, CuratedRelatedInline, ComputedRelatedInline)
     actions = ("publish", "unpublish", "chapters_from_description")
     fieldsets = (
         (None, {"fields": ("title", "slug", "status", "preview")}),

@@ -23,6 +23,12 @@ class CourseNotFound(LessonsError):
     http_status = 404
 
 
+class SkillNotFound(LessonsError):
+    """No skill with this slug."""
+
+    http_status = 404
+
+
 class LessonNotAvailable(LessonsError):
     """The lesson is not published, so a learner cannot record progress on it."""
 

@@ -17,6 +17,7 @@ class CatalogFilterForm(forms.Form):
     category = forms.ChoiceField(label="Category", required=False)
     level = forms.ChoiceField(label="Level", required=False)
     source = forms.ChoiceField(label="Source", required=False)
+    skill = forms.ChoiceField(label="Skill", required=False)
 
     def __init__(self, *args: Any, choices: FilterChoices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -25,18 +26,22 @@ class CatalogFilterForm(forms.Form):
         self.fields["category"].choices = any_choice + choices.categories  # type: ignore[attr-defined]
         self.fields["level"].choices = any_choice + choices.levels  # type: ignore[attr-defined]
         self.fields["source"].choices = any_choice + choices.sources  # type: ignore[attr-defined]
+        self.fields["skill"].choices = any_choice + choices.skills  # type: ignore[attr-defined]
         self.fields["q"].widget.attrs.update({"type": "search", "placeholder": "Words in titles and descriptions"})
 
     def filters(self) -> CatalogFilters:
         """The valid filters; a value that is not a choice (an old link, a typo) is dropped, not an error page."""
         self.is_valid()
-        data = {name: self.cleaned_data.get(name) or "" for name in ("q", "course", "category", "level", "source")}
+        data = {
+            name: self.cleaned_data.get(name) or "" for name in ("q", "course", "category", "level", "source", "skill")
+        }
         return CatalogFilters(
             q=data["q"].strip(),
             course=data["course"],
             category=data["category"],
             level=data["level"],
             source=int(data["source"]) if data["source"] else None,
+            skill=data["skill"],
         )
 
 

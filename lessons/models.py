@@ -313,6 +313,14 @@ class Skill(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
+    keywords = models.TextField(
+        blank=True,
+        help_text="Words and phrases that say a lesson is about this skill, one per line; new lessons get the skill "
+        "suggested when their title, summary or description uses them.",
+    )
+    categories = models.ManyToManyField(
+        Category, blank=True, related_name="skills", help_text="New lessons of these categories get it suggested."
+    )
 
     objects = ContentRowsQuerySet.as_manager()
 

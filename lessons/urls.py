@@ -15,4 +15,6 @@ urlpatterns = [
     path("courses/<slug:slug>/", views.course_detail, name="course"),
     path("courses/<slug:slug>/enrol", views.course_enrol, name="course_enrol"),
     path("my/courses/", views.my_courses, name="my_courses"),
+    path("skills/", views.skills_index, name="skills"),
+    path("skills/<slug:slug>/", views.skill_detail, name="skill"),
 ]

@@ -20,7 +20,7 @@ from core.htmx import sign_in_first
 from core.learner_pages import learner_page
 from core.page_cache import shared_page
 from lessons import page_parts, selectors, services
-from lessons.exceptions import CourseNotFound, LessonNotAvailable, LessonNotFound
+from lessons.exceptions import CourseNotFound, LessonNotAvailable, LessonNotFound, SkillNotFound
 from lessons.forms import CatalogFilterForm
 
 _SLUG = re.compile(r"^[-a-z0-9_]{1,200}$")
@@ -118,6 +118,22 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except CourseNotFound:
         raise Http404("No such course.") from None
     return render(request, "lessons/course_detail.html", {"detail": detail, "course": detail.course})
+
+
+@require_safe
+@shared_page(version=content_version)
+def skills_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "lessons/skills.html", {"skills": selectors.skills_list()})
+
+
+@require_safe
+@shared_page(version=content_version)
+def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        detail = selectors.skill_detail_get(slug=slug, user=request.user)
+    except SkillNotFound:
+        raise Http404("No such skill.") from None
+    return render(request, "lessons/skill_detail.html", {"detail": detail, "skill": detail.skill})
 
 
 @require_POST

@@ -41,6 +41,14 @@ from lessons.selectors.lesson_page import (
     lesson_get_visible,
     lesson_published_get,
 )
+from lessons.selectors.skills import (
+    SkillDetail,
+    SkillLesson,
+    SkillSummary,
+    SkillWeight,
+    skill_detail_get,
+    skills_list,
+)
 
 __all__ = [
     "CARD_DEFERRED",
@@ -58,6 +66,10 @@ __all__ = [
     "LearnerParts",
     "LessonCard",
     "LessonDetail",
+    "SkillDetail",
+    "SkillLesson",
+    "SkillSummary",
+    "SkillWeight",
     "UpNext",
     "catalog_filter_choices",
     "catalog_page_get",
@@ -77,4 +89,6 @@ __all__ = [
     "lesson_published_get",
     "lessons_in_progress_for",
     "my_courses_list",
+    "skill_detail_get",
+    "skills_list",
 ]

@@ -62,3 +62,13 @@ def lesson_cards_queryset(*, user: Any) -> QuerySet[Lesson]:
         .defer(*CARD_DEFERRED)
         .annotate(**_marks(signed_in_user(user), "pk"))
     )
+
+
+def _row_card(row: Any, field: str) -> LessonCard:
+    """The card of the lesson a row points at (``row.<field>``), with the marks annotated on the row as
+    ``<field>_is_started`` / ``<field>_is_completed`` by ``_marks(user, field)``."""
+    return LessonCard(
+        lesson=getattr(row, field),
+        started=bool(getattr(row, f"{field}_is_started", False)),
+        completed=bool(getattr(row, f"{field}_is_completed", False)),
+    )

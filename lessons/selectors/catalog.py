@@ -21,6 +21,7 @@ from lessons.models import (
     CourseLesson,
     Lesson,
     Level,
+    Skill,
     Source,
 )
 from lessons.search import lessons_search, search_count_capped
@@ -36,10 +37,11 @@ class CatalogFilters:
     level: str = ""
     source: int | None = None
     q: str = ""
+    skill: str = ""
 
     @property
     def active(self) -> bool:
-        return bool(self.course or self.category or self.level or self.source or self.q)
+        return bool(self.course or self.category or self.level or self.source or self.q or self.skill)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class FilterChoices:
     courses: list[tuple[str, str]] = field(default_factory=list)  # (slug, title)
     categories: list[tuple[str, str]] = field(default_factory=list)  # (slug, "icon name")
     sources: list[tuple[str, str]] = field(default_factory=list)  # (id, name)
+    skills: list[tuple[str, str]] = field(default_factory=list)  # (slug, name)
     levels: list[tuple[str, str]] = field(default_factory=lambda: list(Level.choices))
 
 
@@ -67,6 +70,8 @@ def catalog_queryset(*, user: Any, filters: CatalogFilters) -> QuerySet[Lesson]:
         lessons = lessons.filter(level=filters.level)
     if filters.source:
         lessons = lessons.filter(source_id=filters.source)
+    if filters.skill:
+        lessons = lessons.filter(lesson_skills__skill__slug=filters.skill)  # at most one row per lesson and skill
     if filters.course:
         position = CourseLesson.objects.filter(course__slug=filters.course, lesson=OuterRef("pk")).values("position")
         lessons = (
@@ -103,7 +108,7 @@ def catalog_slice_get(*, user: Any, filters: CatalogFilters, page: int) -> tuple
 
 
 def catalog_filter_choices() -> FilterChoices:
-    """Courses, categories and sources for the catalog's filters, in one query (a UNION of the three tables)."""
+    """Courses, categories, sources and skills for the catalog's filters, in one query (a UNION of the four tables)."""
     courses = (
         Course.objects.annotate(group=Value("course"), key=Cast("slug", CharField()), label=Cast("title", CharField()))
         .order_by()
@@ -123,8 +128,15 @@ def catalog_filter_choices() -> FilterChoices:
         .order_by()
         .values_list("group", "key", "label", "name")
     )
-    rows: dict[str, list[tuple[str, str, str]]] = {"course": [], "category": [], "source": []}
-    for group, key, label, name in courses.union(categories, sources, all=True):
+    skills = (
+        Skill.objects.annotate(group=Value("skill"), key=Cast("slug", CharField()), label=Cast("name", CharField()))
+        .order_by()
+        .values_list("group", "key", "label", "name")
+    )
+    rows: dict[str, list[tuple[str, str, str]]] = {"course": [], "category": [], "source": [], "skill": []}
+    for group, key, label, name in courses.union(categories, sources, skills, all=True):
         rows[group].append((name.casefold(), key, label.strip()))
     ordered = {group: [(key, label) for _, key, label in sorted(items)] for group, items in rows.items()}
-    return FilterChoices(courses=ordered["course"], categories=ordered["category"], sources=ordered["source"])
+    return FilterChoices(
+        courses=ordered["course"], categories=ordered["category"], sources=ordered["source"], skills=ordered["skill"]
+    )

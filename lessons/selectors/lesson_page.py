@@ -33,7 +33,8 @@ from lessons.models import (
     RelatedLesson,
     lessons_visible_to,
 )
-from lessons.selectors.cards import CARD_DEFERRED, LessonCard, _card, _marks
+from lessons.selectors.cards import CARD_DEFERRED, LessonCard, _card, _marks, _row_card
+from lessons.selectors.skills import SkillWeight, lesson_skills_prefetch, skill_weights
 
 RELATED_SHOWN = 4
 
@@ -66,6 +67,7 @@ class LessonDetail:
     course: Course | None  # the course the learner follows through this lesson, if any
     course_position: int | None = None  # 1-based place of the lesson in that course
     course_length: int | None = None
+    skills: list[SkillWeight] = dataclasses.field(default_factory=list)  # heaviest first
 
     @property
     def lesson(self) -> Lesson:
@@ -100,7 +102,11 @@ def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None, p
             .select_related("source", "category", "up_next__source", "up_next__category")
             .defer("transcript", "material", *(f"up_next__{name}" for name in CARD_DEFERRED))
             .annotate(**_marks(learner, "pk"), **up_next_marks)
-            .prefetch_related("chapters", Prefetch("related_links", queryset=related_rows, to_attr="related_rows"))
+            .prefetch_related(
+                "chapters",
+                Prefetch("related_links", queryset=related_rows, to_attr="related_rows"),
+                lesson_skills_prefetch(),
+            )
             .get(slug=slug)
         )
     except Lesson.DoesNotExist:
@@ -148,6 +154,7 @@ def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None, p
         course=course,
         course_position=position,
         course_length=length,
+        skills=skill_weights(getattr(lesson, "skill_rows", [])),
     )
 
 
@@ -155,16 +162,6 @@ def course_up_next(*, course: Course, position: int | None, length: int | None, 
     """ "Up next" when the learner follows a course through the lesson: the course's next lesson."""
     return UpNext(
         card=card, reason=f"Next in “{course.title}”: lesson {(position or 0) + 1} of {length}.", course=course
-    )
-
-
-def _row_card(row: Any, field: str) -> LessonCard:
-    """The card of the lesson a row points at (``row.<field>``), with the marks annotated on the row as
-    ``<field>_is_started`` / ``<field>_is_completed`` by ``_marks(user, field)``."""
-    return LessonCard(
-        lesson=getattr(row, field),
-        started=bool(getattr(row, f"{field}_is_started", False)),
-        completed=bool(getattr(row, f"{field}_is_completed", False)),
     )
 
 

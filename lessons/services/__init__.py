@@ -47,6 +47,9 @@ from lessons.services.publishing import related_recompute_enqueue
 from lessons.services.publishing import source_feed_set
 from lessons.services.publishing import source_save
 from lessons.services.publishing import summary_for_learners
+from lessons.services.skills import lesson_skills_set
+from lessons.services.skills import lesson_skills_suggest
+from lessons.services.skills import skill_save
 from lessons.tasks import related_recompute_task
 
 __all__ = [
@@ -77,6 +80,8 @@ __all__ = [
     "lesson_publish",
     "lesson_reject",
     "lesson_save",
+    "lesson_skills_set",
+    "lesson_skills_suggest",
     "lesson_start",
     "lesson_transcript_set",
     "lessons_publish",
@@ -84,6 +89,7 @@ __all__ = [
     "related_computed_replace",
     "related_recompute_enqueue",
     "related_recompute_task",
+    "skill_save",
     "source_feed_set",
     "source_poll_failed",
     "source_poll_lease_take",

@@ -20,6 +20,7 @@ from lessons.models import (
     Source,
 )
 from lessons.services.publishing import chapter_rows_build, chapters_replace
+from lessons.services.skills import lesson_skills_suggest
 
 # What an incoming lesson keeps of a feed item's text and of its fetched material.
 INCOMING_DESCRIPTION_MAX = 20_000
@@ -72,6 +73,7 @@ def incoming_items_create(*, source: Source, items: Sequence[IncomingItem], now:
                 for lesson, item in zip(lessons, items, strict=True)
                 for row in chapter_rows_build(lesson, item.chapters)
             )
+            lesson_skills_suggest(lessons=lessons)
     except IntegrityError:
         return None
     return lessons
@@ -84,6 +86,7 @@ def incoming_item_create(*, source: Source, item: IncomingItem, now: datetime) -
         with transaction.atomic():
             lesson = Lesson.objects.create(**_incoming_fields(source, item, now=now))
             Chapter.objects.bulk_create(chapter_rows_build(lesson, item.chapters))
+            lesson_skills_suggest(lessons=[lesson])
     except IntegrityError:
         return None
     return lesson

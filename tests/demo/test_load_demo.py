@@ -10,7 +10,7 @@ from accounts.models import User
 from credits.selectors import wallet_summary
 from demo import data as demo_data
 from demo.load import demo_catalog_load
-from lessons.models import Category, Chapter, Course, CourseLesson, Lesson, RelatedLesson, Source
+from lessons.models import Category, Chapter, Course, CourseLesson, Lesson, LessonSkill, RelatedLesson, Skill, Source
 from tests.factories import xp_give
 from tests.lessons.html import visible_text
 
@@ -18,7 +18,19 @@ pytestmark = pytest.mark.django_db
 
 
 def counts() -> dict[str, int]:
-    models = (Category, Source, Lesson, Chapter, Course, CourseLesson, RelatedLesson, User, EmailAddress)
+    models = (
+        Category,
+        Source,
+        Lesson,
+        Chapter,
+        Course,
+        CourseLesson,
+        RelatedLesson,
+        Skill,
+        LessonSkill,
+        User,
+        EmailAddress,
+    )
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -35,7 +47,17 @@ def test_loading_twice_leaves_the_same_rows():
     assert counts() == first
     assert first["Lesson"] == len(demo_data.ALL_LESSONS) >= 35
     assert first["Course"] == len(demo_data.COURSES) >= 4
-    assert "Demo catalog loaded: 6 categories, 13 sources, 51 lessons (11 chapters), 5 courses" in first_output
+    assert (
+        "Demo catalog loaded: 6 categories, 13 sources, 51 lessons (11 chapters), 12 skills, 5 courses" in first_output
+    )
+
+
+def test_every_demo_lesson_trains_a_skill_and_the_seed_lesson_is_mostly_about_reading_papers():
+    demo_catalog_load()
+    assert Skill.objects.count() == 12
+    assert not Lesson.objects.published().filter(lesson_skills__isnull=True).exists()
+    seed = LessonSkill.objects.filter(lesson__slug=demo_data.SEED_SLUG).order_by("-weight").select_related("skill")
+    assert next((row.skill.name, row.weight) for row in seed) == ("Reading ML papers", 90)
 
 
 def test_the_seed_lesson_is_loaded_with_its_chapters_related_lessons_and_up_next():

@@ -91,6 +91,7 @@ def test_a_curators_edit_marks_the_item_so_polls_leave_it_alone(staff_client, po
         "duration_seconds": item.duration_seconds or "", "summary": "", "level": item.level, "category": "",
         "description": item.description, "transcript": item.transcript, "unlock_price": item.unlock_price,
         "up_next": "", "up_next_reason": "",
+        "lesson_skills-TOTAL_FORMS": 0, "lesson_skills-INITIAL_FORMS": 0,
         "chapters-TOTAL_FORMS": 0, "chapters-INITIAL_FORMS": 0,
         "related_links-TOTAL_FORMS": 0, "related_links-INITIAL_FORMS": 0,
         "related_links-2-TOTAL_FORMS": 0, "related_links-2-INITIAL_FORMS": 0,

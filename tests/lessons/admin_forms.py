@@ -10,6 +10,7 @@ def lesson_change_form(lesson: Lesson, **changes: str) -> dict[str, object]:
         "kind": "article", "source": lesson.source_id, "authors": "", "published_at": "2024-01-01",
         "duration_seconds": "", "summary": lesson.summary, "level": "beginner", "category": lesson.category_id,
         "description": "", "transcript": "", "unlock_price": "30", "up_next": "", "up_next_reason": "",
+        "lesson_skills-TOTAL_FORMS": "0", "lesson_skills-INITIAL_FORMS": "0",
         "chapters-TOTAL_FORMS": "0", "chapters-INITIAL_FORMS": "0", "chapters-MIN_NUM_FORMS": "0",
         "chapters-MAX_NUM_FORMS": "1000",
         "related_links-TOTAL_FORMS": "0", "related_links-INITIAL_FORMS": "0", "related_links-MIN_NUM_FORMS": "0",

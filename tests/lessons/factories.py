@@ -12,8 +12,10 @@ from lessons.models import (
     Kind,
     Lesson,
     LessonProgress,
+    LessonSkill,
     Level,
     RelatedLesson,
+    Skill,
     Source,
 )
 from tests.accounts.factories import UserFactory
@@ -118,3 +120,22 @@ class PublishedLessonFactory(LessonFactory):
 
     slug = factory.Sequence(lambda n: f"xp-lesson-{n}")
     duration_seconds = 20 * 60
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Skill {n}")
+    slug = factory.Sequence(lambda n: f"skill-{n}")
+    description = "A skill written for the tests."
+
+
+class LessonSkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LessonSkill
+
+    lesson = factory.SubFactory(LessonFactory)
+    skill = factory.SubFactory(SkillFactory)
+    weight = 50

@@ -1,4 +1,4 @@
-"""Query budgets: the lesson page, the catalog, courses, home and the API run a fixed number of queries (≤ 8),
+"""Query budgets: the lesson page, the catalog, courses, home and the API run a fixed number of queries (≤ 9),
 whatever the number of chapters, related lessons and results. Each case is measured small and large: same count."""
 
 import re
@@ -22,7 +22,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-BUDGET = 8
+# 9 since the lesson page shows the lesson's skills (one query for them, however many).
+BUDGET = 9
 # A visitor's page the cache has costs no query at all; two would be the most we accept (docs/performance.md).
 HIT_BUDGET = 2
 
