@@ -18,83 +18,11 @@ from ingest.services import material_fetch, material_fetch_request, materials_fe
 from ingest.tasks import material_fetch_task
 from lessons.models import Kind, Lesson, LessonStatus
 from lessons.transcripts import transcript_parse
-from tests.ingest.conftest import source_for
-from tests.ingest.youtube_fake import Track, Video, YouTubeFake, cue_xml
-from tests.lessons.factories import ChapterFactory, LessonFactory, SourceFactory
+from tests.ingest.conftest import source_for, video_lesson
+from tests.ingest.youtube_fake import THREE_HOURS
+from tests.lessons.factories import ChapterFactory, LessonFactory
 
 pytestmark = pytest.mark.django_db
-
-THREE_HOURS = 3 * 3600
-
-
-def _long_track() -> Track:
-    """Three hours of rolling automatic captions, in the shapes YouTube serves: a cue every 2 s lasting 4 s (so each
-    overlaps the next), entities, tags, empty and blank cues, line breaks inside a cue."""
-    cues = []
-    for n in range(THREE_HOURS // 2):
-        start = n * 2.0
-        if n % 97 == 0:
-            cues.append((f"{start:g}", "4", ""))  # empty: <text ...></text>
-            continue
-        if n % 89 == 0:
-            cues.append(cue_xml(start, 4.0, "   "))
-            continue
-        text = f"part {n} of the lecture"
-        if n == 1:
-            text = 'Q&A about what\'s "attention" <b>really</b>'
-        if n == 3:
-            text = "first line\nsecond line"
-        cues.append(cue_xml(start, 4.0, text))
-    cues.append(cue_xml(THREE_HOURS - 1.5, 0.0, "the very end"))  # no length: lasts until the end
-    return Track(language="en", name="English (auto-generated)", cues=cues, generated=True)
-
-
-def _videos() -> dict[str, Video]:
-    def track(language: str, text: str, *, generated: bool = False) -> Track:
-        name = f"{language} (auto-generated)" if generated else language
-        cues = [cue_xml(0.0, 2.5, f"{text} one"), cue_xml(2.0, 3.0, f"{text} two"), cue_xml(77.0, 4.0, f"{text} loops")]
-        return Track(language=language, name=name, cues=cues, generated=generated)
-
-    return {
-        "Manual_en01": Video(
-            tracks=[track("de", "Deutsch"), track("en", "Creator"), track("en", "Machine", generated=True)],
-            length_seconds=3725,
-            chapters=[(0, "Intro"), (77_000, 'Loops & "planning"'), (304_000, "Wrap-up")],
-        ),
-        "AutoOnly_en": Video(tracks=[track("fr", "Français"), track("en", "Machine", generated=True)]),
-        "OnlyGerman1": Video(tracks=[track("de", "Deutsch")]),
-        "DescChapter": Video(
-            tracks=[track("en", "Creator")], description="Links first.\n\n0:00 Intro\n1:17 Loops\n5:04 The end\n"
-        ),
-        "NoCaptions1": Video(captions=False),
-        "GoneVideo01": Video(playable=False),
-        "ThreeHours1": Video(
-            tracks=[_long_track()], length_seconds=THREE_HOURS, chapters=[(0, "Start"), (3_600_000, "Hour two")]
-        ),
-        "Flaky503xx1": Video(tracks=[track("en", "Creator")], failures=[503]),
-        "Blocked429x": Video(tracks=[track("en", "Creator")], failures=[429]),
-        "AbCdEf12345": Video(tracks=[track("en", "Feed video", generated=True)], length_seconds=1500),
-    }
-
-
-@pytest.fixture
-def youtube(settings):
-    fake = YouTubeFake()
-    fake.videos.update(_videos())
-    fake.start()
-    settings.INGEST_YOUTUBE_BASE = fake.base
-    yield fake
-    fake.stop()
-
-
-def video_lesson(video_id: str, **fields) -> Lesson:
-    fields.setdefault("duration_seconds", None)
-    return LessonFactory(
-        kind=Kind.YOUTUBE,
-        source=SourceFactory(name="YouTube", kind=Kind.YOUTUBE),
-        external_url=f"https://www.youtube.com/watch?v={video_id}",
-        **fields,
-    )
 
 
 def fetch_now(*lessons: Lesson) -> list[MaterialFetch]:

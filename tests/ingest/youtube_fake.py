@@ -191,3 +191,58 @@ class YouTubeFake:
     def track_xml(track: Track) -> str:
         cues = "".join(f'<text start="{start}" dur="{dur}">{text}</text>' for start, dur, text in track.cues)
         return f'<?xml version="1.0" encoding="utf-8" ?><transcript>{cues}</transcript>'
+
+
+THREE_HOURS = 3 * 3600
+
+
+def _long_track() -> Track:
+    """Three hours of rolling automatic captions, in the shapes YouTube serves: a cue every 2 s lasting 4 s (so each
+    overlaps the next), entities, tags, empty and blank cues, line breaks inside a cue."""
+    cues = []
+    for n in range(THREE_HOURS // 2):
+        start = n * 2.0
+        if n % 97 == 0:
+            cues.append((f"{start:g}", "4", ""))  # empty: <text ...></text>
+            continue
+        if n % 89 == 0:
+            cues.append(cue_xml(start, 4.0, "   "))
+            continue
+        text = f"part {n} of the lecture"
+        if n == 1:
+            text = 'Q&A about what\'s "attention" <b>really</b>'
+        if n == 3:
+            text = "first line\nsecond line"
+        cues.append(cue_xml(start, 4.0, text))
+    cues.append(cue_xml(THREE_HOURS - 1.5, 0.0, "the very end"))  # no length: lasts until the end
+    return Track(language="en", name="English (auto-generated)", cues=cues, generated=True)
+
+
+def videos_for_tests() -> dict[str, Video]:
+    """The videos the tests ask about, each a shape the world serves."""
+
+    def track(language: str, text: str, *, generated: bool = False) -> Track:
+        name = f"{language} (auto-generated)" if generated else language
+        cues = [cue_xml(0.0, 2.5, f"{text} one"), cue_xml(2.0, 3.0, f"{text} two"), cue_xml(77.0, 4.0, f"{text} loops")]
+        return Track(language=language, name=name, cues=cues, generated=generated)
+
+    return {
+        "Manual_en01": Video(
+            tracks=[track("de", "Deutsch"), track("en", "Creator"), track("en", "Machine", generated=True)],
+            length_seconds=3725,
+            chapters=[(0, "Intro"), (77_000, 'Loops & "planning"'), (304_000, "Wrap-up")],
+        ),
+        "AutoOnly_en": Video(tracks=[track("fr", "Français"), track("en", "Machine", generated=True)]),
+        "OnlyGerman1": Video(tracks=[track("de", "Deutsch")]),
+        "DescChapter": Video(
+            tracks=[track("en", "Creator")], description="Links first.\n\n0:00 Intro\n1:17 Loops\n5:04 The end\n"
+        ),
+        "NoCaptions1": Video(captions=False),
+        "GoneVideo01": Video(playable=False),
+        "ThreeHours1": Video(
+            tracks=[_long_track()], length_seconds=THREE_HOURS, chapters=[(0, "Start"), (3_600_000, "Hour two")]
+        ),
+        "Flaky503xx1": Video(tracks=[track("en", "Creator")], failures=[503]),
+        "Blocked429x": Video(tracks=[track("en", "Creator")], failures=[429]),
+        "AbCdEf12345": Video(tracks=[track("en", "Feed video", generated=True)], length_seconds=1500),
+    }
