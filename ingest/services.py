@@ -409,7 +409,9 @@ def material_fetch_request(*, lessons: Iterable[Lesson], now: datetime | None = 
             if not any(wants.values()):
                 asked.append(MaterialAsked(lesson=lesson, fetch_id=None, note=_nothing_to_fetch(lesson)))
                 continue
-            if job is not None and job.status == MaterialStatus.PENDING and job.claimed_at is not None:
+            lease = timedelta(seconds=int(settings.INGEST_MATERIAL_LEASE_SECONDS))
+            held = job is not None and job.claimed_at is not None and job.claimed_at > now - lease
+            if job is not None and job.status == MaterialStatus.PENDING and held:
                 asked.append(MaterialAsked(lesson=lesson, fetch_id=job.pk, note="already being fetched"))
                 continue
             job = job or MaterialFetch(lesson=lesson)

@@ -208,6 +208,24 @@ def test_the_librarys_requests_go_through_the_address_check(youtube, settings):
     assert sum(youtube.hits.values()) == 0
 
 
+def test_the_librarys_answers_are_capped_like_any_fetch(youtube, settings):
+    settings.INGEST_MAX_BYTES = 100_000  # the three-hour track is larger
+    lesson = video_lesson("ThreeHours1")
+    (job,) = fetch_now(lesson)
+    assert job.status == MaterialStatus.FAILED
+    assert job.error.startswith("captions: too large:")
+    assert job.attempts == 1  # not retried
+
+
+def test_a_job_a_worker_holds_is_left_to_it(youtube):
+    lesson = video_lesson("Manual_en01")
+    (first,) = material_fetch_request(lessons=[lesson])
+    MaterialFetch.objects.filter(pk=first.fetch_id).update(claimed_at=timezone.now(), claimed_by="task-1")
+    (again,) = material_fetch_request(lessons=[lesson])
+    assert (again.fetch_id, again.note) == (first.fetch_id, "already being fetched")
+    assert MaterialFetch.objects.get(pk=first.fetch_id).claimed_by == "task-1"
+
+
 def test_captions_count_against_youtubes_own_budget_per_minute(youtube, settings):
     settings.INGEST_FETCHES_PER_HOST_MINUTE = 5  # one video's three requests fit, not two videos'
     first, second = video_lesson("Manual_en01"), video_lesson("AutoOnly_en")
