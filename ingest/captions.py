@@ -95,10 +95,10 @@ class _Seen:
         self.last_retry_after = retry_after_seconds(response.headers.get("Retry-After", ""))
         if response.status_code != 200:
             return
-        path = urlsplit(response.url).path
-        if path == "/watch":
+        path = urlsplit(response.url).path  # under INGEST_YOUTUBE_BASE's own path, if it has one
+        if path.endswith("/watch"):
             self.watch_page = response.text
-        elif path == "/youtubei/v1/player":
+        elif path.endswith("/youtubei/v1/player"):
             try:
                 data = response.json()
             except ValueError:
