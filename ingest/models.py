@@ -38,6 +38,11 @@ class MaterialFetch(models.Model):
     captions = models.CharField(
         max_length=300, blank=True, help_text="The video's captions: their language and kind, or why there are none."
     )
+    requested = models.BooleanField(
+        default=False,
+        help_text="Asked for by a curator (Fetch captions, material_fetch): fills what the lesson lacks, whatever its "
+        "status. A poll's own job reaches only an incoming lesson no curator touched.",
+    )
     status = models.CharField(max_length=16, choices=MaterialStatus.choices, default=MaterialStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     enqueued_at = models.DateTimeField(default=timezone.now, help_text="Last handed to the broker.")

@@ -419,7 +419,7 @@ def material_fetch_request(*, lessons: Iterable[Lesson], now: datetime | None = 
                 setattr(job, name, url[:1000])
             job.status, job.attempts, job.error, job.captions = MaterialStatus.PENDING, 0, "", ""
             job.retry_at = job.finished_at = job.claimed_at = None
-            job.claimed_by, job.enqueued_at = "", now
+            job.claimed_by, job.enqueued_at, job.requested = "", now, True
             job.save()
         asked.append(MaterialAsked(lesson=lesson, fetch_id=job.pk))
     return asked
@@ -658,16 +658,23 @@ def _materials_write(jobs: list[MaterialFetch], reads: list[_Read]) -> list[str]
         if read.material.text or read.material.transcript or read.material.chapters
     ]
     written = incoming_materials_set(materials=fetched, now=now)
-    # A lesson in the catalog (published, a draft, or edited by a curator) only gains what it lacks; so does every
-    # lesson from its video's captions.
+    # A video's captions only fill what its lesson lacks; so does what a curator asked for a lesson in the catalog
+    # (published, a draft, or edited by a curator). What a poll brought reaches only untouched incoming lessons.
+    requested = {job.lesson_id for job in jobs if job.requested}
+    captions = [
+        _incoming_material(job.lesson_id, read.captions)
+        for job, read in zip(jobs, reads, strict=True)
+        if read.captions.transcript or read.captions.chapters or read.captions.duration_seconds
+    ]
     lesson_material_fill(
-        materials=[found for found in fetched if found.lesson_id not in written]
-        + [
-            _incoming_material(job.lesson_id, read.captions)
-            for job, read in zip(jobs, reads, strict=True)
-            if read.captions.transcript or read.captions.chapters or read.captions.duration_seconds
-        ],
+        materials=[found for found in fetched if found.lesson_id in requested and found.lesson_id not in written]
+        + [found for found in captions if found.lesson_id in requested],
         now=now,
+    )
+    lesson_material_fill(
+        materials=[found for found in captions if found.lesson_id not in requested],
+        now=now,
+        untouched_incoming_only=True,
     )
     statuses: list[str] = []
     for job, read in zip(jobs, reads, strict=True):

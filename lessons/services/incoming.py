@@ -163,19 +163,24 @@ def incoming_materials_set(*, materials: Sequence[IncomingMaterial], now: dateti
     return untouched
 
 
-def lesson_material_fill(*, materials: Sequence[IncomingMaterial], now: datetime) -> set[int]:
+def lesson_material_fill(
+    *, materials: Sequence[IncomingMaterial], now: datetime, untouched_incoming_only: bool = False
+) -> set[int]:
     """Fill what a lesson lacks from fetched material (a video's captions, or what a curator asked to fetch for a
     lesson in the catalog), overwriting nothing: the transcript and the text only when empty, the chapters only when
-    it has none, the duration only when unknown. Any lesson but a rejected one; the ids of the lessons written."""
+    it has none, the duration only when unknown. Any lesson but a rejected one, or with ``untouched_incoming_only``
+    (what a poll brought) only incoming lessons no curator touched; the ids of the lessons written."""
     if not materials:
         return set()
     with transaction.atomic():
+        rows = Lesson.objects.select_for_update().filter(pk__in=[found.lesson_id for found in materials])
+        if untouched_incoming_only:
+            rows = rows.filter(status=Lesson.Status.INCOMING, curator_edited_at__isnull=True)
         lessons = {
             lesson.pk: lesson
-            for lesson in Lesson.objects.select_for_update()
-            .filter(pk__in=[found.lesson_id for found in materials])
-            .exclude(status=Lesson.Status.REJECTED)
-            .only("pk", "transcript", "material", "duration_seconds")
+            for lesson in rows.exclude(status=Lesson.Status.REJECTED).only(
+                "pk", "transcript", "material", "duration_seconds"
+            )
         }
         chaptered = set(
             Chapter.objects.filter(lesson_id__in=list(lessons)).values_list("lesson_id", flat=True).distinct()

@@ -267,6 +267,21 @@ def test_a_poll_only_queues_the_captions(feed_server, youtube, django_capture_on
     assert (job.status, job.video_url) == (MaterialStatus.PENDING, "https://www.youtube.com/watch?v=AbCdEf12345")
 
 
+def test_a_polls_captions_never_reach_an_item_a_curator_edited_meanwhile(feed_server, youtube):
+    source = source_for(feed_server, "/channel.xml", "youtube", name="Test Channel")
+    source_poll(source_id=source.pk)
+    lesson = Lesson.objects.get(source=source)
+    Lesson.objects.filter(pk=lesson.pk).update(curator_edited_at=timezone.now())
+    assert material_fetch(fetch_id=lesson.material_fetch.pk) == MaterialStatus.DONE
+    lesson.refresh_from_db()
+    assert lesson.transcript == ""
+    assert lesson.duration_seconds is None
+    # A curator who wants them asks: then they fill what the lesson lacks.
+    fetch_now(lesson)
+    lesson.refresh_from_db()
+    assert "Feed video loops" in lesson.transcript
+
+
 # --- The command -----------------------------------------------------------------------------------------------
 
 
