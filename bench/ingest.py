@@ -4,9 +4,10 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/learnplatform .venv/bin/python bench/ingest.py
 
 The feeds are 10 blogs (each item's article page fetched and its main text extracted), 4 podcasts (a WebVTT
-transcript and a chapters file per episode), 3 arXiv listings and 3 YouTube channels (everything in the feed). The
-demo catalog is loaded first, so category and level suggestions are trained as in a real deployment. The first poll
-is a mixed run measured in three parts: the feeds that bring everything with them (arXiv, YouTube: no page), the
+transcript and a chapters file per episode), 3 arXiv listings (everything in the feed) and 3 YouTube channels (each
+video's captions fetched through youtube-transcript-api from the tests' local YouTube fake: three requests a video).
+The demo catalog is loaded first, so category and level suggestions are trained as in a real deployment. The first
+poll is a mixed run measured in four parts: the feeds that bring everything with them (arXiv), the videos, the
 podcasts (a transcript and a chapters file per item), then the blogs, whose article pages are fetched and their
 main text extracted (pages of --page-kb kB, shaped like a real article page: navigation, scripts, comments, a
 table); each part's items/s and the process's peak memory after it are printed. Then every feed is polled again:
@@ -80,9 +81,13 @@ xmlns:arxiv="http://arxiv.org/schemas/atom"><title>Listing {feed}</title><id>urn
 <updated>2026-11-21T00:00:00Z</updated>{entries}</feed>""".encode()
 
 
+def video_id(feed: int, n: int) -> str:
+    return f"v{feed:02d}x{n:07d}"  # 11 characters, as YouTube's
+
+
 def youtube_feed(feed: int, count: int) -> bytes:
     entries = "".join(
-        f"""<entry><id>yt:video:v{feed:02d}x{n:05d}</id><yt:videoId>v{feed:02d}x{n:05d}</yt:videoId>
+        f"""<entry><id>yt:video:{video_id(feed, n)}</id><yt:videoId>{video_id(feed, n)}</yt:videoId>
 <title>Video {n} of channel {feed}: planning in small models</title>
 <published>2026-11-18T15:00:00+00:00</published><author><name>Channel {feed}</name></author>
 <media:group><media:description>How small models learn to plan.
@@ -131,6 +136,16 @@ def serve(conn: Connection, items: int, page_kb: int) -> None:
     sys.path.insert(0, str(ROOT))
     from tests.ingest import feed_texts
     from tests.ingest.server import FeedServer, Route
+    from tests.ingest.youtube_fake import Track, Video, YouTubeFake, cue_xml
+
+    # Every video: a 10-minute talk with automatic English captions, a cue every 2 s.
+    talk = Track(
+        language="en",
+        name="English (auto-generated)",
+        cues=[cue_xml(n * 2.0, 2.5, f"sentence {n} about planning & search") for n in range(300)],
+        generated=True,
+    )
+    youtube = YouTubeFake()
 
     server = FeedServer()
     base = server.base
@@ -150,19 +165,23 @@ def serve(conn: Connection, items: int, page_kb: int) -> None:
             body = arxiv_feed(feed, items)
         else:
             body = youtube_feed(feed, items)
+            youtube.videos.update({video_id(feed, n): Video(tracks=[talk]) for n in range(items)})
         server.routes[f"/feed/{feed}"] = Route(body=body, etag=f'"feed-{feed}-v1"')
     server.start()
-    conn.send(base)
+    youtube.start()
+    conn.send((base, youtube.base))
     conn.recv()  # until the benchmark says stop
     server.stop()
+    youtube.stop()
 
 
-def server_process_start(items: int, page_kb: int) -> tuple[str, Callable[[], dict[str, int]], Callable[[], None]]:
-    """(base URL, a function reading the request counts per path, a function stopping the server)."""
+def server_process_start(items: int, page_kb: int) -> tuple[str, str, Callable[[], dict[str, int]], Callable[[], None]]:
+    """(base URL, the YouTube fake's, a function reading the feed server's request counts per path, a function
+    stopping both)."""
     parent, child = multiprocessing.Pipe()
     process = multiprocessing.get_context("spawn").Process(target=serve, args=(child, items, page_kb), daemon=True)
     process.start()
-    base = parent.recv()
+    base, youtube_base = parent.recv()
 
     def hits() -> dict[str, int]:
         with urllib.request.urlopen(f"{base}/_hits") as response:  # noqa: S310 - our own loopback server
@@ -174,13 +193,14 @@ def server_process_start(items: int, page_kb: int) -> tuple[str, Callable[[], di
         parent.send("stop")
         process.join(timeout=10)
 
-    return base, hits, stop
+    return base, youtube_base, hits, stop
 
 
 def run(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -193,7 +213,8 @@ def run(args: argparse.Namespace) -> None:
     call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115 - lives for the run
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}, made for this run)")
 
-    base, hits, stop = server_process_start(args.items, args.page_kb)
+    base, youtube_base, hits, stop = server_process_start(args.items, args.page_kb)
+    settings.INGEST_YOUTUBE_BASE = youtube_base  # read at each fetch: the videos' captions come from the fake
     sources = [
         source_add(name=f"Bench feed {feed}", feed_format=FORMATS[feed], feed_url=f"{base}/feed/{feed}")[0]
         for feed in range(20)
@@ -201,7 +222,8 @@ def run(args: argparse.Namespace) -> None:
     print(f"feeds: 20 × {args.items} items (10 blogs, 4 podcasts, 3 arXiv listings, 3 YouTube channels)")
 
     parts = {
-        "no page (arXiv, YouTube)": ("arxiv", "youtube"),
+        "no page (arXiv)": ("arxiv",),
+        "videos (captions: 3 requests each)": ("youtube",),
         "podcasts (transcript + chapters)": ("podcast",),
         "blogs (article pages fetched)": ("rss",),
     }

@@ -10,15 +10,16 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from ingest.models import TRANSCRIPT_CUT, IncomingLesson, MaterialFetch, MaterialStatus
 from ingest.selectors import incoming_queryset, sources_with_health
+from ingest.services import material_fetch_enqueue, material_fetch_request
 from lessons.admin import URL_FIELDS_HTTPS, ChapterInline
 from lessons.exceptions import LessonNotIncoming
 from lessons.models import Lesson, LessonStatus, RelatedLesson, Source
@@ -305,3 +306,91 @@ class SourceHealthAdmin(admin.ModelAdmin):
             f"Polling {len(polled)} source(s) in the background{note}; reload to see their health.",
             messages.SUCCESS,
         )
+
+
+# --- Material of lessons: what was fetched, and why not ------------------------------------------------------------
+
+
+@admin.action(description="Fetch captions (and missing material) in the background", permissions=["change"])
+def fetch_captions(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Lesson]) -> None:
+    """Offered on the lessons' list (lessons.slots): a job per lesson that lacks something a fetch can bring, run by
+    the worker on the pipeline's budgets and backoff; what it finds fills what the lesson lacks."""
+    asked = material_fetch_request(lessons=queryset.order_by("pk"))
+    queued = [entry.fetch_id for entry in asked if entry.fetch_id is not None and not entry.note]
+    material_fetch_enqueue(fetch_ids=queued)
+    if queued:
+        plural = "s" if len(queued) != 1 else ""
+        modeladmin.message_user(
+            request,
+            f"Fetching captions and material for {len(queued)} lesson{plural} in the background; each lesson's "
+            "“Material and captions” link says what was found, or why nothing was.",
+            messages.SUCCESS,
+        )
+    for entry in asked:
+        if entry.note:
+            modeladmin.message_user(request, f"“{entry.lesson.title}”: {entry.note}.", messages.WARNING)
+
+
+@admin.register(MaterialFetch)
+class MaterialFetchAdmin(admin.ModelAdmin):
+    """Each lesson's material job: what it fetches, its state, and for a video what became of its captions."""
+
+    list_display = ("lesson", "status", "captions_state", "attempts", "retry_at", "finished_at", "problem")
+    list_filter = ("status",)
+    list_select_related = ("lesson",)
+    search_fields = ("lesson__title", "lesson__slug", "video_url", "article_url", "transcript_url")
+    ordering = ("-pk",)
+    fields = (
+        "lesson",
+        "status",
+        "captions",
+        "error",
+        "video_url",
+        "article_url",
+        "transcript_url",
+        "chapters_url",
+        "attempts",
+        "retry_at",
+        "enqueued_at",
+        "claimed_at",
+        "finished_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="captions")
+    def captions_state(self, obj: MaterialFetch) -> str:
+        if not obj.video_url:
+            return "—"
+        if obj.captions:
+            warning = "⚠ " if obj.captions.startswith("unavailable") else "✓ "
+            return warning + obj.captions
+        return "fetching…" if obj.status == MaterialStatus.PENDING else "—"
+
+    @admin.display(description="problem")
+    def problem(self, obj: MaterialFetch) -> str:
+        return Truncator(obj.error).chars(120) if obj.error else "—"
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "lesson/<int:lesson_id>/",
+                self.admin_site.admin_view(self.lesson_material_view),
+                name="ingest_lesson_material",
+            )
+        ]
+        return own + super().get_urls()
+
+    def lesson_material_view(self, request: HttpRequest, lesson_id: int) -> HttpResponseRedirect:
+        """From a lesson's admin page: its material job, or the empty list when it never had one."""
+        job_id = MaterialFetch.objects.filter(lesson_id=lesson_id).values_list("pk", flat=True).first()
+        if job_id is None:
+            return HttpResponseRedirect(
+                reverse("admin:ingest_materialfetch_changelist") + f"?lesson__id__exact={lesson_id}"
+            )
+        return HttpResponseRedirect(reverse("admin:ingest_materialfetch_change", args=[job_id]))

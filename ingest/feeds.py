@@ -97,11 +97,12 @@ class FeedItem:
     transcript_url: str = ""
     transcript_type: str = ""
     chapters_url: str = ""
+    video_url: str = ""  # a YouTube video whose captions are the transcript
     category_hint: str = ""  # arXiv's primary category, a feed's first tag
 
     @property
     def needs_material(self) -> bool:
-        return bool(self.article_url or self.transcript_url or self.chapters_url)
+        return bool(self.article_url or self.transcript_url or self.chapters_url or self.video_url)
 
 
 @dataclass(frozen=True)
@@ -324,6 +325,7 @@ def _youtube_item(entry: Any, context: _Context) -> FeedItem | None:
         published_on=_date(entry),
         summary=description,
         chapters=chapters_parse(description),
+        video_url=_YOUTUBE_WATCH.format(video),
     )
 
 

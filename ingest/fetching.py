@@ -306,26 +306,13 @@ def _get(
                 raise FetchError(
                     f"HTTP {response.status_code} from {_short(response.url)}",
                     transient=transient,
-                    retry_after=_retry_after(response.headers.get("Retry-After", "")),
+                    retry_after=retry_after_seconds(response.headers.get("Retry-After", "")),
                 )
-            declared = response.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > limit:
-                raise FetchError(f"too large: {int(declared)} bytes declared, the limit is {limit}", transient=False)
-            chunks: list[bytes] = []
-            size = 0
-            # read1 returns what has arrived (up to 64 kB) instead of waiting for a full chunk; decoding (gzip)
-            # happens first, so the cap counts what we keep.
-            while chunk := response.raw.read1(65536, decode_content=True):
-                size += len(chunk)
-                if size > limit:
-                    raise FetchError(f"too large: more than {limit} bytes", transient=False)
-                chunks.append(chunk)
-            if exchange.expired:  # the deadline shut the socket: what was read is not the whole body
-                raise FetchError(f"timed out after {timeout:g} s (the server sends too slowly)")
+            body = _body_read(response, limit=limit, exchange=exchange, timeout=timeout)
             return Fetched(
                 url=response.url,
                 status=response.status_code,
-                body=b"".join(chunks),
+                body=body,
                 content_type=response.headers.get("Content-Type", ""),
                 etag=response.headers.get("ETag", ""),
                 last_modified=response.headers.get("Last-Modified", ""),
@@ -342,7 +329,91 @@ def _get(
         raise FetchError(f"fetch failed: {_reason(error)}", transient=False) from None
 
 
-def _retry_after(value: str) -> float | None:
+def _body_read(response: requests.Response, *, limit: int, exchange: _Exchange, timeout: float) -> bytes:
+    """The whole body of a streamed answer, refused once past ``limit`` bytes or when the deadline cut it short."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise FetchError(f"too large: {int(declared)} bytes declared, the limit is {limit}", transient=False)
+    chunks: list[bytes] = []
+    size = 0
+    # read1 returns what has arrived (up to 64 kB) instead of waiting for a full chunk; decoding (gzip) happens first,
+    # so the cap counts what we keep.
+    while chunk := response.raw.read1(65536, decode_content=True):
+        size += len(chunk)
+        if size > limit:
+            raise FetchError(f"too large: more than {limit} bytes", transient=False)
+        chunks.append(chunk)
+    if exchange.expired:  # the deadline shut the socket: what was read is not the whole body
+        raise FetchError(f"timed out after {timeout:g} s (the server sends too slowly)")
+    return b"".join(chunks)
+
+
+# --- A session for a library that sends its own requests -----------------------------------------------------------
+
+# Services whose address a setting may replace (tests and offline development point them at a local server, as
+# STRIPE_API_BASE does for Stripe): the origin a library writes, and the setting naming where it goes instead.
+_ORIGIN_SETTINGS = {"https://www.youtube.com": "INGEST_YOUTUBE_BASE"}
+
+
+def _origin_replaced(url: str) -> str:
+    for origin, setting in _ORIGIN_SETTINGS.items():
+        base = str(getattr(settings, setting, "") or "").rstrip("/")
+        if base and (url == origin or url.startswith(origin + "/")):
+            return base + url[len(origin) :]
+    return url
+
+
+class _LibraryTransport(_PublicAddressesOnly):
+    """The transport of a session lent to a library (youtube-transcript-api): every request it sends, redirects
+    included, is checked and pinned like fetch()'s, has fetch()'s deadline and size cap, and is read whole here; a
+    request to a service a setting points elsewhere (``_ORIGIN_SETTINGS``) goes there. What fails is a FetchError,
+    raised through the library's own code to its caller."""
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        request.url = _origin_replaced(request.url or "")
+        timeout = float(settings.INGEST_TIMEOUT_SECONDS)
+        limit = int(settings.INGEST_MAX_BYTES)
+        kwargs.update(stream=True, timeout=(timeout, timeout))  # whatever the library asked: ours
+        try:
+            with _Exchange(timeout) as exchange:
+                try:
+                    response = super().send(request, **kwargs)
+                    try:
+                        body = _body_read(response, limit=limit, exchange=exchange, timeout=timeout)
+                    finally:
+                        response.close()
+                except requests.Timeout:
+                    raise FetchError(f"timed out after {timeout:g} s") from None
+                except requests.ConnectionError as error:
+                    if exchange.expired:
+                        raise FetchError(f"timed out after {timeout:g} s (the whole exchange)") from None
+                    raise FetchError(f"unreachable: {_reason(error)}") from None
+                except requests.RequestException as error:
+                    raise FetchError(f"fetch failed: {_reason(error)}") from None
+                except Urllib3Error as error:
+                    raise FetchError(f"fetch failed: {_reason(error)}", transient=False) from None
+        except FetchError:
+            self.close()  # a connection abandoned mid-body is never reused
+            raise
+        response._content = body  # read here, within the cap; the library reads .text and .json() as usual
+        response._content_consumed = True
+        return response
+
+
+def library_session() -> requests.Session:
+    """A new requests session for a library that fetches on its own (one per use: such libraries keep state on it),
+    whose every request goes through this module's rules (``_LibraryTransport``)."""
+    session = requests.Session()
+    session.max_redirects = int(settings.INGEST_MAX_REDIRECTS)
+    session.headers["User-Agent"] = settings.INGEST_USER_AGENT
+    session.trust_env = False
+    transport = _LibraryTransport()
+    session.mount("http://", transport)
+    session.mount("https://", transport)
+    return session
+
+
+def retry_after_seconds(value: str) -> float | None:
     """Retry-After in seconds (RFC 9110: a number of seconds or an HTTP date), None when absent or unreadable."""
     value = value.strip()
     if value.isdigit():

@@ -40,6 +40,7 @@ class Material:
     text: str = ""  # the work's own text (an article's body)
     transcript: str = ""  # WebVTT, SRT or plain text, as the tutor reads it
     chapters: tuple[ParsedChapter, ...] = ()
+    duration_seconds: int | None = None  # a video's own length (its captions' player data)
 
 
 def decoded(fetched: Fetched) -> str:

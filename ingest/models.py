@@ -24,13 +24,25 @@ TRANSCRIPT_CUT = "INGEST_MAX_TRANSCRIPT_CHARS"
 
 
 class MaterialFetch(models.Model):
-    """What to fetch for one new item (article page, transcript, chapters JSON), claimed by one worker at a time."""
+    """What to fetch for one lesson (article page, transcript, chapters JSON, a video's captions), claimed by one
+    worker at a time: a new item's, or a catalog lesson's that a curator asked for (Fetch captions, material_fetch)."""
 
     lesson = models.OneToOneField(Lesson, on_delete=models.CASCADE, related_name="material_fetch")
     article_url = models.URLField(max_length=1000, blank=True)
     transcript_url = models.URLField(max_length=1000, blank=True)
     transcript_type = models.CharField(max_length=100, blank=True)
     chapters_url = models.URLField(max_length=1000, blank=True)
+    video_url = models.URLField(
+        max_length=1000, blank=True, help_text="A YouTube video whose captions, chapters and duration to fetch."
+    )
+    captions = models.CharField(
+        max_length=300, blank=True, help_text="The video's captions: their language and kind, or why there are none."
+    )
+    requested = models.BooleanField(
+        default=False,
+        help_text="Asked for by a curator (Fetch captions, material_fetch): fills what the lesson lacks, whatever its "
+        "status. A poll's own job reaches only an incoming lesson no curator touched.",
+    )
     status = models.CharField(max_length=16, choices=MaterialStatus.choices, default=MaterialStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     enqueued_at = models.DateTimeField(default=timezone.now, help_text="Last handed to the broker.")

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from ingest.models import TRANSCRIPT_CUT
+from ingest.models import TRANSCRIPT_CUT, MaterialFetch, MaterialStatus
 from lessons.chapters import chapter_url
-from lessons.models import Chapter, Lesson, LessonStatus, Source
+from lessons.models import Chapter, Kind, Lesson, LessonStatus, Source
+
+if TYPE_CHECKING:
+    from ingest.services import MaterialAsked
 
 INCOMING_PAGE_SIZE = 50
 
@@ -97,3 +102,56 @@ def sources_with_health(queryset: QuerySet[Source], *, now: datetime | None = No
             ),
         ),
     )
+
+
+def lessons_missing_transcript() -> QuerySet[Lesson]:
+    """Published lessons without a transcript that a fetch may give one (or, for an article, its text): YouTube
+    videos, lessons whose feed named a transcript file, articles and pages without their text."""
+    return (
+        Lesson.objects.filter(status=LessonStatus.PUBLISHED, transcript="")
+        .filter(
+            Q(kind=Kind.YOUTUBE)
+            | Q(external_url__contains="youtube.com/")
+            | Q(external_url__contains="youtu.be/")
+            | Q(material_fetch__transcript_url__gt="")
+            | Q(kind__in=(Kind.ARTICLE, Kind.URL), material="")
+        )
+        .order_by("pk")
+    )
+
+
+def material_fetch_lines(*, asked: Sequence[MaterialAsked]) -> list[str]:
+    """One line per lesson asked for, saying what its job found now: "SLUG: done; captions: en, automatic;
+    transcript 12,345 characters; 5 chapters", "SLUG: failed; captions: unavailable: …", or why it waits."""
+    ids = [entry.fetch_id for entry in asked if entry.fetch_id is not None]
+    jobs = {job.pk: job for job in MaterialFetch.objects.filter(pk__in=ids)}
+    lessons = {
+        lesson.pk: lesson
+        for lesson in Lesson.objects.filter(pk__in=[entry.lesson.pk for entry in asked])
+        .annotate(transcript_chars=Length("transcript"), chapter_total=Count("chapters"))
+        .only("pk", "slug")
+    }
+    lines = []
+    for entry in asked:
+        job = jobs.get(entry.fetch_id) if entry.fetch_id is not None else None
+        lesson = lessons.get(entry.lesson.pk, entry.lesson)
+        if entry.note or job is None:
+            lines.append(f"{lesson.slug}: {entry.note or 'nothing to fetch'}")
+            continue
+        parts = [job.status]
+        if job.captions:
+            parts.append(f"captions: {job.captions}")
+        if job.status == MaterialStatus.DONE:
+            parts.append(f"transcript {getattr(lesson, 'transcript_chars', 0):,} characters")
+            parts.append(f"{getattr(lesson, 'chapter_total', 0)} chapters")
+        if job.error and not (job.captions and job.error == f"captions: {job.captions}"):
+            parts.append(job.error)
+        if job.status == MaterialStatus.PENDING:
+            if job.retry_at is not None:
+                parts.append(f"next try at {job.retry_at:%Y-%m-%d %H:%M:%S} UTC (the worker's sweep takes it then)")
+            else:
+                parts.append(
+                    "its host's fetches this minute are spent (INGEST_FETCHES_PER_HOST_MINUTE): the sweep takes it"
+                )
+        lines.append(f"{lesson.slug}: " + "; ".join(parts))
+    return lines

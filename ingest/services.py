@@ -13,7 +13,7 @@ Outcomes, in the words docs/sources.md uses:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,6 +27,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from ingest.captions import FETCHES_PER_VIDEO, WATCH_URL, Captions, captions_read, youtube_video_id
 from ingest.exceptions import MaterialRetry, SourceConflict
 from ingest.feeds import FeedError, FeedItem, feed_parse
 from ingest.fetching import Fetched, FetchError, fetch
@@ -34,7 +35,7 @@ from ingest.material import Material, MaterialError, article_text, chapters_from
 from ingest.models import TRANSCRIPT_CUT, MaterialFetch, MaterialStatus
 from ingest.suggestions import Suggester, Suggestion
 from lessons.exceptions import SourceNameTaken
-from lessons.models import Category, Lesson, LessonStatus, Source
+from lessons.models import Category, Kind, Lesson, LessonStatus, Source
 from lessons.related import related_recompute
 from lessons.services import (
     IncomingItem,
@@ -43,6 +44,7 @@ from lessons.services import (
     incoming_item_refresh,
     incoming_items_create,
     incoming_materials_set,
+    lesson_material_fill,
     source_poll_failed,
     source_poll_lease_take,
     source_poll_succeeded,
@@ -354,6 +356,7 @@ def _material_job(lesson: Lesson, item: FeedItem) -> MaterialFetch:
         transcript_url=item.transcript_url[:1000],
         transcript_type=item.transcript_type[:100],
         chapters_url=item.chapters_url[:1000],
+        video_url=item.video_url[:1000],
     )
 
 
@@ -380,6 +383,74 @@ def material_fetch(*, fetch_id: int, final_attempt: bool = False, claim_owner: s
         delay = _material_retry_later(job, read)
         raise MaterialRetry(read.error, countdown=delay)
     return _material_store(job, read)
+
+
+@dataclass(frozen=True)
+class MaterialAsked:
+    """One lesson a curator asked material for: its job (None when there is nothing to fetch) and why not."""
+
+    lesson: Lesson
+    fetch_id: int | None
+    note: str = ""
+
+
+def material_fetch_request(*, lessons: Iterable[Lesson], now: datetime | None = None) -> list[MaterialAsked]:
+    """Make a material job pending for each lesson that lacks something a fetch can bring: a YouTube video's captions
+    (with its chapters and duration) when it has no transcript, an article's text when it has none, and the
+    transcript or chapters file its feed named. A lesson's earlier job is reused, its attempts and error cleared; a
+    job a worker is fetching right now is left to it. What is found fills what the lesson lacks and overwrites
+    nothing (an incoming item no curator touched gets its feed's material as a poll would)."""
+    now = now or timezone.now()
+    asked: list[MaterialAsked] = []
+    for lesson in lessons:
+        with transaction.atomic():
+            job = MaterialFetch.objects.select_for_update().filter(lesson=lesson).first()
+            wants = _material_wanted(lesson, job)
+            if not any(wants.values()):
+                asked.append(MaterialAsked(lesson=lesson, fetch_id=None, note=_nothing_to_fetch(lesson)))
+                continue
+            lease = timedelta(seconds=int(settings.INGEST_MATERIAL_LEASE_SECONDS))
+            held = job is not None and job.claimed_at is not None and job.claimed_at > now - lease
+            if job is not None and job.status == MaterialStatus.PENDING and held:
+                asked.append(MaterialAsked(lesson=lesson, fetch_id=job.pk, note="already being fetched"))
+                continue
+            job = job or MaterialFetch(lesson=lesson)
+            for name, url in wants.items():
+                setattr(job, name, url[:1000])
+            job.status, job.attempts, job.error, job.captions = MaterialStatus.PENDING, 0, "", ""
+            job.retry_at = job.finished_at = job.claimed_at = None
+            job.claimed_by, job.enqueued_at, job.requested = "", now, True
+            job.save()
+        asked.append(MaterialAsked(lesson=lesson, fetch_id=job.pk))
+    return asked
+
+
+def _material_wanted(lesson: Lesson, job: MaterialFetch | None) -> dict[str, str]:
+    """The job's URLs for what the lesson lacks ("" for a part it has or no fetch can bring)."""
+    lacks_transcript = not lesson.transcript
+    video = youtube_video_id(lesson.external_url) if lacks_transcript else ""
+    article = ""
+    if (
+        not lesson.material
+        and lesson.kind in _ARTICLE_KINDS
+        and lesson.external_url.startswith(("http://", "https://"))
+    ):
+        article = job.article_url if job is not None and job.article_url else lesson.external_url
+    return {
+        "video_url": WATCH_URL.format(video) if video else "",
+        "article_url": article,
+        "transcript_url": job.transcript_url if job is not None and lacks_transcript else "",
+        "chapters_url": job.chapters_url if job is not None and lacks_transcript else "",
+    }
+
+
+_ARTICLE_KINDS = frozenset({Kind.ARTICLE, Kind.URL})
+
+
+def _nothing_to_fetch(lesson: Lesson) -> str:
+    if lesson.transcript:
+        return "nothing to fetch: it has a transcript"
+    return "nothing to fetch: not a YouTube video, and no article or transcript link to read"
 
 
 def materials_fetch_now(*, fetch_ids: list[int]) -> list[str]:
@@ -465,7 +536,13 @@ def _material_claim(fetch_ids: list[int], *, owner: str = "") -> list[MaterialFe
 
 
 def _job_urls(job: MaterialFetch) -> list[str]:
-    return [url for url in (job.article_url, job.transcript_url, job.chapters_url) if url]
+    """Every request the job will send, by URL (a video's captions are FETCHES_PER_VIDEO requests to its host)."""
+    return _urls_cost(job.article_url, job.transcript_url, job.chapters_url, job.video_url)
+
+
+def _urls_cost(article_url: str, transcript_url: str, chapters_url: str, video_url: str) -> list[str]:
+    urls = [url for url in (article_url, transcript_url, chapters_url) if url]
+    return urls + [video_url] * FETCHES_PER_VIDEO if video_url else urls
 
 
 def fetch_budget_take(urls: list[str]) -> bool:
@@ -495,6 +572,13 @@ class _Read:
     errors: tuple[str, ...]
     transient: bool
     retry_after: float | None = None
+    # A video's captions, chapters and duration: they fill what the lesson lacks, never replace.
+    captions: Material = field(default_factory=Material)
+    captions_note: str = ""  # "en, automatic", or why there are none
+
+    @property
+    def found_nothing(self) -> bool:
+        return not any((part.text or part.transcript or part.chapters) for part in (self.material, self.captions))
 
     @property
     def error(self) -> str:
@@ -515,9 +599,40 @@ def _material_read(job: MaterialFetch) -> _Read:
     if cut:
         attempts.errors.append(f"transcript: {cut}")
     found = Material(text=text or "", transcript=transcript, chapters=chapters or ())
+    captions, note = _captions_read(job, attempts)
     return _Read(
-        material=found, errors=tuple(attempts.errors), transient=attempts.transient, retry_after=attempts.retry_after
+        material=found,
+        errors=tuple(attempts.errors),
+        transient=attempts.transient,
+        retry_after=attempts.retry_after,
+        captions=captions,
+        captions_note=note,
     )
+
+
+def _captions_read(job: MaterialFetch, attempts: _Attempts) -> tuple[Material, str]:
+    """The video's captions (bounded like any transcript) and the note the admin shows: "en, automatic", or why
+    there are none ("unavailable: turned off for this video")."""
+    if not job.video_url:
+        return Material(), ""
+
+    def read() -> Captions:
+        video_id = youtube_video_id(job.video_url)
+        if not video_id:
+            raise MaterialError("unavailable: not a YouTube video link")
+        return captions_read(video_id)
+
+    failures = len(attempts.errors)
+    captions = attempts.run("captions", job.video_url, read)
+    if captions is None:
+        reason = attempts.errors[failures].removeprefix("captions: ")
+        return Material(), (reason if reason.startswith("unavailable") else f"unavailable: {reason}")[:300]
+    transcript, cut = _transcript_bounded(captions.material.transcript)
+    if cut:
+        attempts.errors.append(f"transcript: {cut}")
+    found = captions.material
+    material = Material(transcript=transcript, chapters=found.chapters, duration_seconds=found.duration_seconds)
+    return material, captions.line()
 
 
 def _transcript_bounded(transcript: str) -> tuple[str, str]:
@@ -537,28 +652,48 @@ def _materials_write(jobs: list[MaterialFetch], reads: list[_Read]) -> list[str]
     curator touched it) and close the jobs: a handful of statements however many jobs, inside the caller's
     transaction."""
     now = timezone.now()
-    incoming_materials_set(
-        materials=[
-            IncomingMaterial(
-                lesson_id=job.lesson_id,
-                text=read.material.text,
-                transcript=read.material.transcript,
-                chapters=tuple(read.material.chapters),
-            )
-            for job, read in zip(jobs, reads, strict=True)
-            if read.material.text or read.material.transcript or read.material.chapters
-        ],
+    fetched = [
+        _incoming_material(job.lesson_id, read.material)
+        for job, read in zip(jobs, reads, strict=True)
+        if read.material.text or read.material.transcript or read.material.chapters
+    ]
+    written = incoming_materials_set(materials=fetched, now=now)
+    # A video's captions only fill what its lesson lacks; so does what a curator asked for a lesson in the catalog
+    # (published, a draft, or edited by a curator). What a poll brought reaches only untouched incoming lessons.
+    requested = {job.lesson_id for job in jobs if job.requested}
+    captions = [
+        _incoming_material(job.lesson_id, read.captions)
+        for job, read in zip(jobs, reads, strict=True)
+        if read.captions.transcript or read.captions.chapters or read.captions.duration_seconds
+    ]
+    lesson_material_fill(
+        materials=[found for found in fetched if found.lesson_id in requested and found.lesson_id not in written]
+        + [found for found in captions if found.lesson_id in requested],
         now=now,
+    )
+    lesson_material_fill(
+        materials=[found for found in captions if found.lesson_id not in requested],
+        now=now,
+        untouched_incoming_only=True,
     )
     statuses: list[str] = []
     for job, read in zip(jobs, reads, strict=True):
-        found = read.material
-        nothing = not (found.text or found.transcript or found.chapters)
-        job.status = MaterialStatus.FAILED if read.errors and nothing else MaterialStatus.DONE
+        job.status = MaterialStatus.FAILED if read.errors and read.found_nothing else MaterialStatus.DONE
         job.finished_at, job.error, job.claimed_at, job.claimed_by = now, read.error, None, ""
+        job.captions = read.captions_note or job.captions
         statuses.append(job.status)
-    MaterialFetch.objects.bulk_update(jobs, ["status", "finished_at", "error", "claimed_at", "claimed_by"])
+    MaterialFetch.objects.bulk_update(jobs, ["status", "finished_at", "error", "claimed_at", "claimed_by", "captions"])
     return statuses
+
+
+def _incoming_material(lesson_id: int, found: Material) -> IncomingMaterial:
+    return IncomingMaterial(
+        lesson_id=lesson_id,
+        text=found.text,
+        transcript=found.transcript,
+        chapters=tuple(found.chapters),
+        duration_seconds=found.duration_seconds,
+    )
 
 
 class _Attempts:
@@ -601,6 +736,13 @@ def _related_enqueue(lesson_ids: list[int]) -> None:
     transaction.on_commit(lambda: incoming_related_task.delay(lesson_ids), robust=True)
 
 
+def material_fetch_enqueue(*, fetch_ids: list[int]) -> None:
+    """Hand the jobs to the worker once the transaction commits; with the broker down, the beat's sweep hands them out
+    once it is back (their ``enqueued_at`` was set when they were asked for)."""
+    for fetch_id in fetch_ids:
+        _material_enqueue(fetch_id)
+
+
 def _material_enqueue(fetch_id: int) -> None:
     from ingest.tasks import material_fetch_task
 
@@ -638,14 +780,14 @@ def ingest_sweep(*, now: datetime | None = None) -> SweepResult:
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale_claim))
         .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
         .order_by("pk")
-        .values_list("pk", "lesson__source_id", "article_url", "transcript_url", "chapters_url")[:2000]
+        .values_list("pk", "lesson__source_id", "article_url", "transcript_url", "chapters_url", "video_url")[:2000]
     )
     # At most INGEST_FETCHES_PER_SOURCE_POLL fetches per source per sweep: one feed's backlog cannot flood the queue.
     budget: dict[int | None, int] = {}
     lost: list[int] = []
     for fetch_id, source_id, *urls in overdue:
         left = budget.setdefault(source_id, int(settings.INGEST_FETCHES_PER_SOURCE_POLL))
-        cost = sum(1 for url in urls if url)
+        cost = len(_urls_cost(*urls))
         if cost <= left and len(lost) < 500:
             budget[source_id] = left - cost
             lost.append(fetch_id)

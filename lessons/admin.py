@@ -31,7 +31,7 @@ from lessons.models import (
     Skill,
     Source,
 )
-from lessons.slots import lesson_admin_tools
+from lessons.slots import lesson_admin_actions, lesson_admin_tools
 
 # Links typed without a scheme are taken as https (Django 6's default; silences 5.2's warning).
 URL_FIELDS_HTTPS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
@@ -148,7 +148,6 @@ class LessonAdmin(admin.ModelAdmin):
     autocomplete_fields = ("source", "category", "up_next")
     readonly_fields = ("preview", "created", "updated", "identity_key", "curator_edited_at")
     inlines = (LessonSkillInline, ChapterInline, CuratedRelatedInline, ComputedRelatedInline)
-    actions = ("publish", "unpublish", "chapters_from_description")
     fieldsets = (
         (None, {"fields": ("title", "slug", "status", "preview")}),
         ("The work", {"fields": ("external_url", "kind", "source", "authors", "published_at", "duration_seconds")}),
@@ -156,6 +155,11 @@ class LessonAdmin(admin.ModelAdmin):
         ("Up next", {"fields": ("up_next", "up_next_reason")}),
         ("Record", {"fields": ("created", "updated", "identity_key", "curator_edited_at"), "classes": ("collapse",)}),
     )
+
+    @property
+    def actions(self) -> tuple[Any, ...]:  # type: ignore[override]
+        """Ours, then those the apps above add (lessons.slots.lesson_admin_action_add), read when a list is shown."""
+        return ("publish", "unpublish", "chapters_from_description", *lesson_admin_actions())
 
     def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
         context["lesson_admin_tools"] = lesson_admin_tools()

@@ -6,10 +6,13 @@ An upper app adds a template to a slot in its AppConfig.ready():
 
 `{% lesson_slot "after_link" %}` (lessons/templatetags/lesson_slots.py) then includes it with the page's context, in
 the order the apps were loaded. A slot only shows fillers whose app is installed, so the page renders (and tests run)
-with `tutor` or `gamification` left out. The lessons admin offers the same kind of hook: `lesson_admin_tool_add`.
+with `tutor` or `gamification` left out. The lessons admin offers the same kind of hook: `lesson_admin_tool_add` (a
+link on a lesson's page) and `lesson_admin_action_add` (an action on the list of lessons).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 
@@ -60,3 +63,23 @@ def lesson_admin_tool_add(*, app: str, label: str, url_name: str) -> None:
 
 def lesson_admin_tools() -> list[AdminTool]:
     return [tool for tool in _admin_tools if apps.is_installed(tool.app)]
+
+
+@dataclass(frozen=True)
+class AdminAction:
+    app: str
+    action: Callable[..., Any]  # an admin action function (modeladmin, request, queryset), decorated @admin.action
+
+
+_admin_actions: list[AdminAction] = []
+
+
+def lesson_admin_action_add(*, app: str, action: Callable[..., Any]) -> None:
+    """Add an action to the lessons' list in the admin, on behalf of the installed app. Idempotent."""
+    entry = AdminAction(app=app, action=action)
+    if entry not in _admin_actions:
+        _admin_actions.append(entry)
+
+
+def lesson_admin_actions() -> list[Callable[..., Any]]:
+    return [entry.action for entry in _admin_actions if apps.is_installed(entry.app)]

@@ -37,6 +37,11 @@ TRANSCRIPT_MAX_LINE_CHARS = env.int("TRANSCRIPT_MAX_LINE_CHARS", default=10_000)
 INGEST_FETCHES_PER_SOURCE_POLL = env.int("INGEST_FETCHES_PER_SOURCE_POLL", default=60)
 INGEST_FETCHES_PER_HOST_MINUTE = env.int("INGEST_FETCHES_PER_HOST_MINUTE", default=60)
 
+# --- Captions of video lessons (docs/sources.md) --------------------------------------------------------------------
+# Where YouTube's requests for captions go instead of https://www.youtube.com: a local fake in tests, as
+# STRIPE_API_BASE does for Stripe. Empty (the default): YouTube itself.
+INGEST_YOUTUBE_BASE = env.str("INGEST_YOUTUBE_BASE", default="")
+
 # --- Demo feeds (demo/feeds.py) ------------------------------------------------------------------------------------
 # The demo's bundled feeds, served by the app itself on loopback so a curator's Incoming queue works offline. Only
 # while debug is on too: with DJANGO_DEBUG off they are neither served, attached nor fetched. `make run` sets it.

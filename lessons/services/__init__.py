@@ -12,6 +12,7 @@ from lessons.services.incoming import incoming_item_create
 from lessons.services.incoming import incoming_item_refresh
 from lessons.services.incoming import incoming_items_create
 from lessons.services.incoming import incoming_materials_set
+from lessons.services.incoming import lesson_material_fill
 from lessons.services.poll_health import source_poll_failed
 from lessons.services.poll_health import source_poll_lease_take
 from lessons.services.poll_health import source_poll_succeeded
@@ -74,6 +75,7 @@ __all__ = [
     "lesson_curation_set",
     "lesson_curator_edited",
     "lesson_import",
+    "lesson_material_fill",
     "lesson_merge",
     "lesson_open",
     "lesson_progress_complete",

@@ -55,6 +55,7 @@ class IncomingMaterial:
     text: str = ""
     transcript: str = ""
     chapters: tuple[ParsedChapter, ...] = ()
+    duration_seconds: int | None = None
 
 
 def incoming_items_create(*, source: Source, items: Sequence[IncomingItem], now: datetime) -> list[Lesson] | None:
@@ -163,6 +164,53 @@ def incoming_materials_set(*, materials: Sequence[IncomingMaterial], now: dateti
             Chapter.objects.filter(lesson_id__in=chaptered).delete()
             Chapter.objects.bulk_create(chapter_rows)
     return untouched
+
+
+def lesson_material_fill(
+    *, materials: Sequence[IncomingMaterial], now: datetime, untouched_incoming_only: bool = False
+) -> set[int]:
+    """Fill what a lesson lacks from fetched material (a video's captions, or what a curator asked to fetch for a
+    lesson in the catalog), overwriting nothing: the transcript and the text only when empty, the chapters only when
+    it has none, the duration only when unknown. Any lesson but a rejected one, or with ``untouched_incoming_only``
+    (what a poll brought) only incoming lessons no curator touched; the ids of the lessons written."""
+    if not materials:
+        return set()
+    with transaction.atomic():
+        rows = Lesson.objects.select_for_update().filter(pk__in=[found.lesson_id for found in materials])
+        if untouched_incoming_only:
+            rows = rows.filter(status=Lesson.Status.INCOMING, curator_edited_at__isnull=True)
+        lessons = {
+            lesson.pk: lesson
+            for lesson in rows.exclude(status=Lesson.Status.REJECTED).only(
+                "pk", "transcript", "material", "duration_seconds"
+            )
+        }
+        chaptered = set(
+            Chapter.objects.filter(lesson_id__in=list(lessons)).values_list("lesson_id", flat=True).distinct()
+        )
+        written: set[int] = set()
+        chapter_rows: list[Chapter] = []
+        for found in materials:
+            lesson = lessons.get(found.lesson_id)
+            if lesson is None:
+                continue
+            fields: list[str] = []
+            if found.transcript and not lesson.transcript:
+                lesson.transcript, fields = found.transcript, [*fields, "transcript"]
+            if found.text and not lesson.material:
+                lesson.material, fields = found.text[:INCOMING_MATERIAL_MAX], [*fields, "material"]
+            if found.duration_seconds and not lesson.duration_seconds:
+                lesson.duration_seconds, fields = found.duration_seconds, [*fields, "duration_seconds"]
+            if found.chapters and lesson.pk not in chaptered:
+                chaptered.add(lesson.pk)
+                chapter_rows += chapter_rows_build(lesson, found.chapters)
+                written.add(lesson.pk)
+            if fields:
+                lesson.updated = now
+                lesson.save(update_fields=[*fields, "updated"])
+                written.add(lesson.pk)
+        Chapter.objects.bulk_create(chapter_rows)
+    return written
 
 
 def _incoming_fields(source: Source, item: IncomingItem, *, now: datetime) -> dict[str, object]:

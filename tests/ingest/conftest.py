@@ -1,13 +1,16 @@
-"""Fixtures of the pipeline's tests: the local feed server with every format and bad case, and sources reading it."""
+"""Fixtures of the pipeline's tests: the local feed server with every format and bad case, sources reading it, and
+the local YouTube fake with video lessons asking it for captions."""
 
 from __future__ import annotations
 
 import pytest
 
 from ingest.services import source_add
-from lessons.models import Source
+from lessons.models import Kind, Lesson, Source
 from tests.ingest import feed_texts
 from tests.ingest.server import FeedServer, Route
+from tests.ingest.youtube_fake import YouTubeFake, videos_for_tests
+from tests.lessons.factories import LessonFactory, SourceFactory
 
 
 def routes_install(server: FeedServer) -> None:
@@ -41,10 +44,12 @@ def _local_feeds_allowed(settings):
 
 
 @pytest.fixture
-def feed_server():
+def feed_server(settings):
     server = FeedServer()
     routes_install(server)
     server.start()
+    # The channel's videos ask YouTube for captions: here, the feed server, which has none (404: not retried).
+    settings.INGEST_YOUTUBE_BASE = server.base
     yield server
     server.stop()
 
@@ -61,3 +66,26 @@ def fast_fetch(settings):
 def source_for(server: FeedServer, path: str, fmt: str, name: str | None = None) -> Source:
     source, _ = source_add(name=name or f"Test {fmt} {path}", feed_format=fmt, feed_url=server.url(path))
     return source
+
+
+@pytest.fixture
+def youtube(settings):
+    """The local YouTube fake with the tests' videos; YouTube's requests for captions go to it (list it after
+    feed_server, which points them at itself)."""
+    fake = YouTubeFake()
+    fake.videos.update(videos_for_tests())
+    fake.start()
+    settings.INGEST_YOUTUBE_BASE = fake.base
+    yield fake
+    fake.stop()
+
+
+def video_lesson(video_id: str, **fields) -> Lesson:
+    """A published YouTube lesson of the video, curated by hand (no source feed), duration unknown."""
+    fields.setdefault("duration_seconds", None)
+    return LessonFactory(
+        kind=Kind.YOUTUBE,
+        source=SourceFactory(name="YouTube", kind=Kind.YOUTUBE),
+        external_url=f"https://www.youtube.com/watch?v={video_id}",
+        **fields,
+    )

@@ -15,9 +15,10 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def celery_worker(transactional_db):
-    """A real worker that may fetch from the loopback feed server."""
-    with celery_worker_running(env={"INGEST_ALLOW_PRIVATE_ADDRESSES": "1"}) as worker:
+def celery_worker(transactional_db, feed_server):
+    """A real worker that may fetch from the loopback feed server (which answers YouTube's caption requests: 404)."""
+    env = {"INGEST_ALLOW_PRIVATE_ADDRESSES": "1", "INGEST_YOUTUBE_BASE": feed_server.base}
+    with celery_worker_running(env=env) as worker:
         yield worker
 
 
@@ -38,7 +39,7 @@ def test_a_sweep_polls_through_the_worker_and_a_curator_publishes_an_item(celery
         wait_for(lambda source=source: polled_since(source, None), what=f"a poll of {source.name}")
     wait_for(
         lambda: (
-            MaterialFetch.objects.count() == 6
+            MaterialFetch.objects.count() == 7  # the video's captions too
             and not MaterialFetch.objects.filter(status=MaterialStatus.PENDING).exists()
         ),
         what="the material",

@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from lessons.slots import lesson_admin_tools
+from lessons.slots import lesson_admin_actions, lesson_admin_tools
 from tests.factories import ChapterFactory, LessonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,13 @@ def test_the_lesson_admin_hook_offers_the_transcript_upload_only_while_the_tutor
     assert lesson_admin_tools() == []
 
 
-def test_the_lesson_admin_hook_carries_the_tutors_link():
+def test_the_lesson_admin_hooks_carry_the_upper_apps_links_and_actions():
     assert [(tool.label, tool.url_name) for tool in lesson_admin_tools()] == [
-        ("Upload transcript", "admin:tutor_transcript_upload")
+        ("Upload transcript", "admin:tutor_transcript_upload"),
+        ("Material and captions", "admin:ingest_lesson_material"),
     ]
+    assert [action.__name__ for action in lesson_admin_actions()] == ["fetch_captions"]
+
+
+def test_without_the_pipeline_the_lessons_admin_offers_no_fetch_captions(without_upper_apps):
+    assert lesson_admin_actions() == []
