@@ -39,7 +39,7 @@ run: demo
 	@echo "  Learn ⚡ is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and beat)"
 	@echo "  Demo sign-ins are listed in README.md. Emails (verification, reset) are printed below."
 	@echo ""
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} DEMO_FEEDS=$${DEMO_FEEDS:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho -f platform/Procfile -d . start
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} DEMO_FEEDS=$${DEMO_FEEDS:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} HOST=$(HOST) PORT=$(PORT) $(BIN)/python platform/honcho_run.py -f platform/Procfile -d . start
 
 services:
 	@bash scripts/services.sh
