@@ -88,7 +88,7 @@ test-sqlite: install
 
 bench: install services
 	@command -v wrk >/dev/null 2>&1 || { $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y -qq wrk >/dev/null; }
-	@for f in bench/ledger.py bench/tutor.py bench/tutor_quality.py bench/pages.py bench/ingest.py bench/suggestions.py bench/search.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@for f in bench/ledger.py bench/tutor.py bench/tutor_quality.py bench/pages.py bench/ingest.py bench/suggestions.py bench/search.py bench/worker_stop.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 # Two gunicorn nodes and two Celery workers behind HAProxy on PostgreSQL + Redis (set DATABASE_URL and REDIS_URL).
 scale-check: install services
