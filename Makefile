@@ -39,7 +39,7 @@ run: demo
 	@echo "  Learn ⚡ is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and beat)"
 	@echo "  Demo sign-ins are listed in README.md. Emails (verification, reset) are printed below."
 	@echo ""
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} DEMO_FEEDS=$${DEMO_FEEDS:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho -f platform/Procfile -d . start
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} DEMO_FEEDS=$${DEMO_FEEDS:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} HOST=$(HOST) PORT=$(PORT) $(BIN)/python platform/honcho_run.py -f platform/Procfile -d . start
 
 services:
 	@bash scripts/services.sh
@@ -88,7 +88,7 @@ test-sqlite: install
 
 bench: install services
 	@command -v wrk >/dev/null 2>&1 || { $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y -qq wrk >/dev/null; }
-	@for f in bench/ledger.py bench/tutor.py bench/tutor_quality.py bench/pages.py bench/ingest.py bench/search.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@for f in bench/ledger.py bench/tutor.py bench/tutor_quality.py bench/pages.py bench/ingest.py bench/suggestions.py bench/search.py bench/worker_stop.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 # Two gunicorn nodes and two Celery workers behind HAProxy on PostgreSQL + Redis (set DATABASE_URL and REDIS_URL).
 scale-check: install services

@@ -36,6 +36,10 @@ class IncomingOut(Schema):
     suggested_category: str | None = Field(description="Slug of the suggested category.")
     suggested_level: str | None
     suggested_summary: str
+    suggestion_confidence: float | None = Field(
+        description="How closely the item reads like the published lesson nearest to it, 0 to 1 (null: nothing to "
+        "compare with). Below the server's threshold no category or level is suggested."
+    )
     chapters: list[ChapterOut]
     material: MaterialOut
 
@@ -90,6 +94,7 @@ def incoming_list_endpoint(
                 "suggested_category": item.lesson.suggested_category.slug if item.lesson.suggested_category else None,
                 "suggested_level": item.lesson.suggested_level or None,
                 "suggested_summary": item.lesson.suggested_summary,
+                "suggestion_confidence": item.lesson.suggestion_confidence,
                 "chapters": [{"start_seconds": c.start_seconds, "title": c.title, "url": c.url} for c in item.chapters],
                 "material": {"transcript": item.has_transcript, "text_chars": item.text_chars},
             }

@@ -1,9 +1,11 @@
 """The Celery app: configured from Django settings (CELERY_*), tasks discovered in every installed app."""
 
+import gc
 import os
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -32,3 +34,11 @@ embedded_broker_folders_create()
 def health_ping(payload: str = "ping") -> str:
     """A round trip through the broker and a worker: the health check and the tests use it."""
     return f"pong:{payload}"
+
+
+@worker_init.connect
+def _objects_freeze(**_: object) -> None:
+    """Move everything the start-up made (settings, models, thousands of modules) out of the garbage collector's
+    sight, before the pool forks: the children share those pages instead of copying them as the collector touches
+    them, and the worker's exit no longer walks them all (a warm stop took seconds less, bench/worker_stop.py)."""
+    gc.freeze()

@@ -59,7 +59,7 @@ class IncomingLessonAdmin(admin.ModelAdmin):
     list_display = (
         "title",
         "source",
-        "suggested_category",
+        "suggestion",
         "suggested_level",
         "material_found",
         "created",
@@ -77,6 +77,7 @@ class IncomingLessonAdmin(admin.ModelAdmin):
         "suggested_category",
         "suggested_level",
         "suggested_summary",
+        "confidence",
         "created",
         "original",
         "material_found",
@@ -90,7 +91,7 @@ class IncomingLessonAdmin(admin.ModelAdmin):
             {"fields": ("original", "external_url", "kind", "source", "authors", "published_at", "duration_seconds")},
         ),
         ("What the source brought", {"fields": ("material_found", "chapter_count", "related")}),
-        ("Suggested", {"fields": ("suggested_category", "suggested_level", "suggested_summary")}),
+        ("Suggested", {"fields": ("suggested_category", "suggested_level", "confidence", "suggested_summary")}),
         ("For learners", {"fields": ("summary", "level", "category", "description")}),
         ("Record", {"fields": ("identity_key", "created"), "classes": ("collapse",)}),
     )
@@ -103,6 +104,23 @@ class IncomingLessonAdmin(admin.ModelAdmin):
             .prefetch_related(Prefetch("related_links", queryset=computed, to_attr="computed_related"))
             .annotate(chapter_total=Count("chapters"))
         )
+
+    @admin.display(description="confidence", ordering="suggestion_confidence")
+    def confidence(self, obj: Lesson) -> str:
+        """How sure the category and level suggestion is, and why there is none when it is too unsure."""
+        value = obj.suggestion_confidence
+        if value is None:
+            return "—"
+        if obj.suggested_category_id is None:  # below INGEST_SUGGESTION_MIN_CONFIDENCE when it was polled
+            return f"{value:.0%}: reads like no lesson, nothing suggested"
+        return f"{value:.0%}"
+
+    @admin.display(description="suggested category", ordering="suggestion_confidence")
+    def suggestion(self, obj: Lesson) -> str:
+        """The suggested category with its confidence, in one column so the list still fits at 1280 px."""
+        if obj.suggestion_confidence is None:
+            return str(obj.suggested_category or "—")
+        return f"{obj.suggested_category or 'none'} · {self.confidence(obj)}"
 
     @admin.display(description="related lessons")
     def related(self, obj: Lesson) -> str:

@@ -346,6 +346,7 @@ def _incoming(item: FeedItem, suggestion: Suggestion | None, *, refresh: bool = 
         suggested_category_id=suggestion.category_id if suggestion else None,
         suggested_level=suggestion.level if suggestion else "",
         suggested_summary=suggestion.summary if suggestion else "",
+        suggestion_confidence=suggestion.confidence if suggestion else None,
     )
 
 

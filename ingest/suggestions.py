@@ -1,9 +1,19 @@
 """Suggestions for the curator: category and level predicted from the published catalog, and a one-line summary.
 
-The classifier is TF-IDF and logistic regression (scikit-learn), trained on the published lessons' titles, summaries and
-descriptions; it is rebuilt only when the published catalog changed, so a poll of fifty items trains it once. The
+Both read the published lessons' titles, summaries and descriptions as TF-IDF vectors (scikit-learn), rebuilt only
+when the published catalog changed, so a poll of fifty items builds them once. The category is the one of the
+published lesson the item reads most like (nearest by cosine similarity); the level is predicted by logistic
+regression. The
 summary line comes from the tutor through the hook in lessons.summaries: extractive with the offline backend (the
 sentence of the item's own text closest to the whole), written by the model when the `openai` backend is configured.
+
+Confidence: that cosine similarity, 0 (no word in common) to 1 (the same words). Below
+`INGEST_SUGGESTION_MIN_CONFIDENCE` the item reads like no lesson of the catalog (a productivity post in a feed of
+papers), so neither a category nor a level is suggested and nothing is pre-selected for the curator; the confidence
+is kept either way so the queue can show it. A classifier's probability is no such measure: on the demo catalog
+logistic regression was *surer* of off-topic items (they fall back to the largest category) than of papers.
+`bench/suggestions.py` measures both on a labelled set (docs/sources.md). A catalog with no categorised lesson gives
+no category and no confidence (`None`).
 """
 
 from __future__ import annotations
@@ -12,6 +22,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Max
 
 from lessons.models import Lesson
@@ -26,6 +37,7 @@ class Suggestion:
     category_id: int | None
     level: str
     summary: str
+    confidence: float | None = None  # of the category, 0 to 1; None when there was nothing to weigh
 
 
 def _document(title: str, summary: str, description: str) -> str:
@@ -35,8 +47,22 @@ def _document(title: str, summary: str, description: str) -> str:
 class _Classifier:
     def __init__(self) -> None:
         rows = list(Lesson.objects.published().values_list("title", "summary", "description", "category_id", "level"))
-        self.category_model = self._train([(r[0], r[1], r[2], r[3]) for r in rows if r[3] is not None])
+        self._nearest_fit([(r[0], r[1], r[2], r[3]) for r in rows if r[3] is not None])
         self.level_model = self._train([(r[0], r[1], r[2], r[4]) for r in rows])
+
+    def _nearest_fit(self, rows: list[tuple[str, str, str, Any]]) -> None:
+        """The published lessons with a category as TF-IDF vectors, to find the one an item reads most like."""
+        self.categories = [row[3] for row in rows]
+        self.vectorizer: Any = None
+        if not rows:
+            return
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
+        try:
+            self.lessons = self.vectorizer.fit_transform([_document(*row[:3]) for row in rows])
+        except ValueError:  # no word of the catalog is left once stop words are dropped
+            self.vectorizer = None
 
     @staticmethod
     def _train(rows: list[tuple[str, str, str, Any]]) -> Any:
@@ -59,15 +85,23 @@ class _Classifier:
             return [model] * len(documents)
         return list(model.predict(documents))
 
-    def suggest_many(self, documents: list[str]) -> list[tuple[int | None, str]]:
-        """(category id, level) per document; one call per model for the whole batch (a call costs milliseconds)."""
+    def _nearest(self, documents: list[str]) -> list[tuple[int | None, float | None]]:
+        """(category of the published lesson most like the document, their cosine similarity) per document."""
+        if self.vectorizer is None:
+            return [(None, None)] * len(documents)
+        similarities = (self.vectorizer.transform(documents) @ self.lessons.T).toarray()  # rows are L2-normalised
+        return [(int(self.categories[row.argmax()]), float(row.max())) for row in similarities]
+
+    def suggest_many(self, documents: list[str]) -> list[tuple[int | None, str, float | None]]:
+        """(category id, level, confidence) per document, before any threshold; one call per model for the whole
+        batch (a call costs milliseconds)."""
         if not documents:
             return []
-        categories = self._predict(self.category_model, documents)
+        nearest = self._nearest(documents)
         levels = self._predict(self.level_model, documents)
         return [
-            (int(category) if category is not None else None, str(level or ""))
-            for category, level in zip(categories, levels, strict=True)
+            (category, str(level or ""), confidence)
+            for (category, confidence), level in zip(nearest, levels, strict=True)
         ]
 
 
@@ -92,7 +126,16 @@ class Suggester:
         """Suggestions for (title, summary, text) triples, in order."""
         predicted = self._classifier.suggest_many([_document(title, summary, text) for title, summary, text in items])
         lines = summary_lines(items=[(title, summary or text) for title, summary, text in items])
-        return [
-            Suggestion(category_id=category_id, level=level, summary=line)
-            for (category_id, level), line in zip(predicted, lines, strict=True)
-        ]
+        threshold = settings.INGEST_SUGGESTION_MIN_CONFIDENCE
+        suggestions = []
+        for (category_id, level, confidence), line in zip(predicted, lines, strict=True):
+            if confidence is not None and confidence < threshold:
+                category_id, level = None, ""  # reads like no part of the catalog: pre-select nothing
+            suggestions.append(Suggestion(category_id=category_id, level=level, summary=line, confidence=confidence))
+        return suggestions
+
+
+def suggestions_raw(documents: list[tuple[str, str, str]]) -> list[tuple[int | None, str, float | None]]:
+    """(category id, level, confidence) for (title, summary, text) triples before the threshold: what
+    `bench/suggestions.py` measures the threshold on."""
+    return _classifier().suggest_many([_document(title, summary, text) for title, summary, text in documents])

@@ -11,6 +11,13 @@ _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "bl
 _CELLS = {"td", "th"}
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+# HTML whose last line was ended by its author: it stops with a <br> or a block's closing tag, perhaps inside other
+# closing tags ("…Outro<br/></p></div>"). Whitespace in HTML is no line break, and a cut-off fragment
+# ("…Could top AI rese" or "…rese</a>") ends with text or an inline tag.
+_ENDS_WITH_BREAK = re.compile(
+    r"(?:<br\b[^>]*>|</(?:p|div|li|ul|ol|h[1-6]|tr|table|blockquote|pre|section)\s*>)(?:\s*</[a-z][a-z0-9]*\s*>)*\s*\Z",
+    re.IGNORECASE,
+)
 
 
 def html_to_text(html: str) -> str:
@@ -18,7 +25,20 @@ def html_to_text(html: str) -> str:
 
     Character references are decoded exactly once, tags or not: "Q&amp;A" and "&quot;" read "Q&A" and '"', while
     "&amp;lt;" reads "&lt;" (the author wrote those four characters).
+
+    A text whose last line was ended keeps one final line break: HTML that closes its last block or ends with a
+    ``<br>``, or text without tags that ends with a newline. That line break is how the chapter parser
+    (`lessons/chapters.py`) tells a complete last chapter title from one the source cut off mid-word.
     """
+    if "<" not in html:
+        ended = "\n" in html[len(html.rstrip()) :] or "\r" in html[len(html.rstrip()) :]
+    else:
+        ended = _ENDS_WITH_BREAK.search(html) is not None
+    text = _text(html)
+    return text + "\n" if text and ended else text
+
+
+def _text(html: str) -> str:
     if "<" not in html and "&" not in html:
         return _lines(html)
     try:

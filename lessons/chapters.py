@@ -90,6 +90,23 @@ def chapters_parse(text: str) -> list[ParsedChapter]:
     return _chapters_build(text, best)
 
 
+def chapters_span(text: str) -> tuple[int, int] | None:
+    """Where the chapter list ``chapters_parse`` reads sits in ``text``: (start of its first timestamp, end of its last
+    title's line), or None when the text holds no list. ``text`` must use "\\n" line ends, as stored descriptions do."""
+    marks = _marks_find(text)
+    best: list[_Mark] = []
+    for index, mark in enumerate(marks):
+        if mark.seconds != 0:
+            continue
+        run = _run_from(text, marks, index)
+        if run is not None and len(run) > len(best):
+            best = run
+    if len(best) < MIN_CHAPTERS:
+        return None
+    line_end = text.find("\n", best[-1].end)
+    return best[0].start, len(text) if line_end == -1 else line_end
+
+
 def timestamp_format(seconds: int) -> str:
     """Format seconds as a chapter timestamp: ``0:00``, ``1:17``, ``1:02:03``."""
     if seconds < 0:

@@ -229,6 +229,12 @@ class Lesson(models.Model):
     suggested_category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     suggested_level = models.CharField(max_length=16, choices=Level.choices, blank=True)
     suggested_summary = models.CharField(max_length=300, blank=True)
+    suggestion_confidence = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="How closely the item reads like the published lesson nearest to it (0 to 1); below the threshold "
+        "nothing is suggested.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     # Written by the database on every insert and update, bulk ones included: what search matches and ranks

@@ -46,3 +46,8 @@ INGEST_YOUTUBE_BASE = env.str("INGEST_YOUTUBE_BASE", default="")
 # The demo's bundled feeds, served by the app itself on loopback so a curator's Incoming queue works offline. Only
 # while debug is on too: with DJANGO_DEBUG off they are neither served, attached nor fetched. `make run` sets it.
 DEMO_FEEDS = env.bool("DEMO_FEEDS", default=False)
+
+# --- Suggestions (docs/sources.md, "Suggestions") -------------------------------------------------------------------
+# How closely an incoming item must read like a published lesson (cosine similarity of their TF-IDF vectors, 0 to 1)
+# for a category and level to be suggested; below it nothing is pre-selected. Measured by bench/suggestions.py.
+INGEST_SUGGESTION_MIN_CONFIDENCE = env.float("INGEST_SUGGESTION_MIN_CONFIDENCE", default=0.20)

@@ -23,6 +23,7 @@ from django.db.models import (
 from accounts.models import User
 from accounts.selectors import signed_in_user
 from lessons.chapters import chapter_url, timestamp_format, title_cut_off
+from lessons.description import DescriptionParts, description_read
 from lessons.exceptions import LessonNotFound
 from lessons.models import (
     Course,
@@ -76,6 +77,11 @@ class LessonDetail:
     @property
     def link_label(self) -> str:
         return self.lesson.link_label
+
+    @property
+    def description_parts(self) -> DescriptionParts:
+        """The description's paragraphs and links, without the chapter list the page already shows."""
+        return description_read(self.lesson.description, without_chapters=bool(self.chapters))
 
 
 def lesson_detail_get(*, slug: str, user: Any, course_slug: str | None = None, preview: bool = False) -> LessonDetail:

@@ -45,6 +45,7 @@ class IncomingItem:
     suggested_category_id: int | None = None
     suggested_level: str = ""
     suggested_summary: str = ""
+    suggestion_confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -233,6 +234,7 @@ def _incoming_fields(source: Source, item: IncomingItem, *, now: datetime) -> di
         "suggested_category_id": item.suggested_category_id,
         "suggested_level": item.suggested_level,
         "suggested_summary": item.suggested_summary[:300],
+        "suggestion_confidence": item.suggestion_confidence,
     }
     if not source.default_level and item.suggested_level:
         fields["level"] = item.suggested_level

@@ -48,7 +48,11 @@ def test_a_visitor_sees_every_element_of_the_seed_lesson(page):
     for text in ("The MAD Podcast with Matt Turck", "Beginner", "📄 Research Papers Explained", "1mo ago"):
         expect(meta).to_contain_text(text)
     expect(page.get_by_text("Are we truly on the verge of AI automating its own research")).to_be_visible()
-    expect(page.get_by_role("link", name="https://x.com/m__dehghani")).to_be_visible()  # links made clickable
+    links = page.locator(".description-links")  # the description's links, listed
+    expect(links.get_by_role("link", name="Mostafa Dehghani LinkedIn")).to_have_attribute(
+        "href", "https://www.linkedin.com/in/dehghani-mostafa"
+    )
+    expect(links.locator("li")).to_have_count(11)
     expect(page.get_by_role("link", name="Watch on YouTube")).to_be_visible()
     expect(page.get_by_text("(saves to browser)")).to_be_visible()
     expect(page.get_by_role("link", name="Sign in to unlock AI tutor explanation · ⚡30")).to_be_visible()
@@ -202,3 +206,21 @@ def test_the_lesson_page_stacks_on_a_phone_and_is_usable_by_keyboard(page):
     expect(watch).to_be_focused()
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("", "none")
+
+
+def test_on_a_phone_the_chapters_are_one_tap_away_from_the_top_of_the_description(page):
+    lesson = seed_lesson_create()
+    page.set_viewport_size({"width": 375, "height": 700})
+    page.goto(lesson.get_absolute_url())
+    jump = page.get_by_role("link", name=re.compile(r"^Chapters \(11\)"))
+    box = jump.bounding_box()
+    assert box is not None
+    assert box["y"] + box["height"] <= 700  # in the first screen, above the description
+    assert box["height"] >= 24  # a target a thumb can hit
+    heading = page.get_by_role("heading", name="Chapters (11)")
+    assert heading.bounding_box()["y"] > 700  # the description pushes the chapters below the first screen
+
+    jump.click()
+
+    expect(heading).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # the link list does not overflow

@@ -37,7 +37,7 @@ def test_the_queue_lists_incoming_items_newest_first_with_the_material_found(sta
 
 def test_the_queue_shows_what_a_curator_decides_on_and_the_item_the_rest(staff_client, podcast):
     columns = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', staff_client.get(QUEUE).content.decode())
-    assert columns == ["title", "source", "suggested_category", "suggested_level", "material_found", "created"]
+    assert columns == ["title", "source", "suggestion", "suggested_level", "material_found", "created"]
     item = Lesson.objects.get(identity_key="test-podcast-episode-1")
     html = staff_client.get(f"{QUEUE}{item.pk}/change/").content.decode()
     assert "Open ↗" in html

@@ -121,7 +121,8 @@ def test_an_empty_content_encoded_does_not_hide_the_show_notes_in_the_descriptio
         (1120, "Questions from listeners"),
     ]
     longer = Lesson.objects.get(identity_key="sq-ep-2")
-    assert longer.description == "The long notes of this episode, with more to say than the teaser."
+    # The notes close their paragraph, so the text keeps its one final line break (ingest/text.py).
+    assert longer.description == "The long notes of this episode, with more to say than the teaser.\n"
 
 
 # --- 5. Plain text, decoded once ------------------------------------------------------------------------------
@@ -195,7 +196,9 @@ def test_atom_entries_inherit_the_feed_author_and_keep_the_feeds_full_text_when_
     gone = Lesson.objects.get(identity_key="urn:full:gone")
     here = Lesson.objects.get(identity_key="urn:full:here")
     assert {gone.authors, here.authors} == {"Feed-Level Author"}
-    assert gone.material == feed_shapes.FULL_CONTENT  # the page answered 404: the feed's own text is the material
+    assert (
+        gone.material == feed_shapes.FULL_CONTENT + "\n"
+    )  # the page answered 404: the feed's own text (its </p> ended)
     assert "HTTP 404" in gone.material_fetch.error
     assert "Paragraph 3 of the article about A post with a page" in here.material  # the page wins when it answers
 

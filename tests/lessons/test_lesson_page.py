@@ -76,7 +76,9 @@ def test_a_visitor_sees_every_element_of_the_seed_page_in_order(client, seed_les
         "📄 Research Papers Explained",
         "1mo ago",
         "Are we truly on the verge of AI automating its own research and development?",
-        "20:57 Could top AI rese",  # the description, cut off as pasted
+        "Links",  # the description's links as a list; its chapter list is shown once, below, as the chapters
+        "X/Twitter",
+        "Apple",
         "Watch on YouTube ↗ (saves to browser)",
         "Sign in to unlock AI tutor explanation · ⚡30",
         "Chapters (11)",
