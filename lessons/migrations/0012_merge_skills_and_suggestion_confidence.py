@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lessons', '0010_lesson_suggestion_confidence'),
-        ('lessons', '0011_skill_keywords_and_categories'),
+        ("lessons", "0010_lesson_suggestion_confidence"),
+        ("lessons", "0011_skill_keywords_and_categories"),
     ]
 
-    operations = [
-    ]
+    operations = []
