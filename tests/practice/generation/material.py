@@ -1,25 +1,86 @@
 """World-shaped lesson material for the generation tests: the kinds of text sources and curators really bring."""
+# ruff: noqa: E501 - sentences of material read best on one line each
 
 from __future__ import annotations
 
-from tests.seed import SEED_CHAPTERS, SEED_DESCRIPTION  # noqa: F401 - re-exported for the tests
 from practice.generation.offline import CatalogTerm
+from tests.seed import SEED_CHAPTERS, SEED_DESCRIPTION  # noqa: F401 - re-exported for the tests
 from tutor.backends import ChapterMaterial, LessonMaterial
 
 # Other lessons of a catalog: their key terms (some they are about) and their sentences about them.
 CATALOG = (
-    CatalogTerm("Low-Rank Adaptation", "low rank adaptation", "LoRA", "Low-Rank Adaptation (LoRA) freezes the pre-trained weights and learns a pair of small matrices.", True),
-    CatalogTerm("LoRA", "lora", "LoRA", "LoRA freezes the pre-trained weights and learns a pair of small matrices.", True),
-    CatalogTerm("Batch Normalization", "batch normalization", "Batch Normalization", "Batch Normalization normalises each layer's inputs over the mini-batch so training can use higher learning rates.", True),
-    CatalogTerm("Dropout", "dropout", "Dropout", "Dropout randomly switches off units during training so the network cannot rely on any one of them.", True),
-    CatalogTerm("Proximal Policy Optimization", "proximal policy optimization", "PPO", "Proximal Policy Optimization (PPO) clips each policy update so a step never moves too far.", True),
-    CatalogTerm("PPO", "ppo", "PPO", "PPO clips each policy update so a step never moves too far from the old policy.", True),
-    CatalogTerm("Retrieval-Augmented Generation", "retrieval augmented generation", "RAG", "Retrieval-Augmented Generation (RAG) combines a retriever with a generator that reads what it found.", True),
-    CatalogTerm("RAG", "rag", "RAG", "RAG combines a retriever over a document index with a generator that reads the passages it found.", True),
-    CatalogTerm("Elastic Weight Consolidation", "elastic weight consolidation", "Catastrophic forgetting", "Elastic Weight Consolidation slows learning on the weights that mattered most for earlier tasks.", False),
-    CatalogTerm("Adam", "adam", "Adam", "Adam keeps running averages of each gradient and its square to set a step size per parameter.", True),
-    CatalogTerm("Mixture of Experts", "mixture of expert", "Outrageously large networks", "A Mixture of Experts layer routes each token to a few of many expert networks.", True),
-    CatalogTerm("word2vec", "word2vec", "word2vec", "word2vec learns a vector for each word from the words around it.", True),
+    CatalogTerm(
+        "Low-Rank Adaptation",
+        "low rank adaptation",
+        "LoRA",
+        "Low-Rank Adaptation (LoRA) freezes the pre-trained weights and learns a pair of small matrices.",
+        True,
+    ),
+    CatalogTerm(
+        "LoRA", "lora", "LoRA", "LoRA freezes the pre-trained weights and learns a pair of small matrices.", True
+    ),
+    CatalogTerm(
+        "Batch Normalization",
+        "batch normalization",
+        "Batch Normalization",
+        "Batch Normalization normalises each layer's inputs over the mini-batch so training can use higher learning rates.",
+        True,
+    ),
+    CatalogTerm(
+        "Dropout",
+        "dropout",
+        "Dropout",
+        "Dropout randomly switches off units during training so the network cannot rely on any one of them.",
+        True,
+    ),
+    CatalogTerm(
+        "Proximal Policy Optimization",
+        "proximal policy optimization",
+        "PPO",
+        "Proximal Policy Optimization (PPO) clips each policy update so a step never moves too far.",
+        True,
+    ),
+    CatalogTerm(
+        "PPO", "ppo", "PPO", "PPO clips each policy update so a step never moves too far from the old policy.", True
+    ),
+    CatalogTerm(
+        "Retrieval-Augmented Generation",
+        "retrieval augmented generation",
+        "RAG",
+        "Retrieval-Augmented Generation (RAG) combines a retriever with a generator that reads what it found.",
+        True,
+    ),
+    CatalogTerm(
+        "RAG",
+        "rag",
+        "RAG",
+        "RAG combines a retriever over a document index with a generator that reads the passages it found.",
+        True,
+    ),
+    CatalogTerm(
+        "Elastic Weight Consolidation",
+        "elastic weight consolidation",
+        "Catastrophic forgetting",
+        "Elastic Weight Consolidation slows learning on the weights that mattered most for earlier tasks.",
+        False,
+    ),
+    CatalogTerm(
+        "Adam",
+        "adam",
+        "Adam",
+        "Adam keeps running averages of each gradient and its square to set a step size per parameter.",
+        True,
+    ),
+    CatalogTerm(
+        "Mixture of Experts",
+        "mixture of expert",
+        "Outrageously large networks",
+        "A Mixture of Experts layer routes each token to a few of many expert networks.",
+        True,
+    ),
+    CatalogTerm(
+        "word2vec", "word2vec", "word2vec", "word2vec learns a vector for each word from the words around it.", True
+    ),
 )
 
 
@@ -40,16 +101,30 @@ def material(**fields: object) -> LessonMaterial:
 
 
 def chapters(*rows: tuple[int, str]) -> tuple[ChapterMaterial, ...]:
-    return tuple(ChapterMaterial(start, title, f"https://www.youtube.com/watch?v=abc123&t={start}s") for start, title in rows)
+    return tuple(
+        ChapterMaterial(start, title, f"https://www.youtube.com/watch?v=abc123&t={start}s") for start, title in rows
+    )
 
 
 TOPICS = (
-    ("Vision Transformers", "The Vision Transformer (ViT) cuts an image into patches and reads them as a sequence of tokens."),
-    ("attention heads", "Each of the attention heads looks at every patch and weighs how much it matters to the others."),
+    (
+        "Vision Transformers",
+        "The Vision Transformer (ViT) cuts an image into patches and reads them as a sequence of tokens.",
+    ),
+    (
+        "attention heads",
+        "Each of the attention heads looks at every patch and weighs how much it matters to the others.",
+    ),
     ("positional embeddings", "Learned positional embeddings tell the encoder where each patch sat in the image."),
-    ("pre-training data", "With enough pre-training data the plain transformer beats convolutional networks on image benchmarks."),
+    (
+        "pre-training data",
+        "With enough pre-training data the plain transformer beats convolutional networks on image benchmarks.",
+    ),
     ("fine-tuning", "After pre-training, fine-tuning on a small labelled set adapts the model to a new task quickly."),
-    ("model collapse", "Model collapse is what happens when models are trained on the output of earlier models for generations."),
+    (
+        "model collapse",
+        "Model collapse is what happens when models are trained on the output of earlier models for generations.",
+    ),
 )
 
 
