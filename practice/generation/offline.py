@@ -63,6 +63,7 @@ _WEAK_WORDS = STOP_WORDS | frozenset(("learn", "lesson", "episode", "paper", "vi
 _CATALOG_COMMON = frozenset(("ai", "model", "learning", "machine", "data", "neural", "network", "deep", "paper"))
 _DEFINING_AFTER = re.compile(r"^\s*(?:\(|,?\s*(?:is|are|was|were|means|refers\s+to|describes|stands\s+for)\b)", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*s?$")
 # Words that end a key phrase cut in the middle of a clause: a verb, not the thing named.
 # fmt: off
@@ -70,7 +71,8 @@ _VERBISH = frozenset((
     "reads", "makes", "combines", "present", "presents", "builds", "generates", "uses", "shows", "learns", "runs",
     "set", "helps", "gives", "takes", "lets", "adds", "turns", "keeps", "finds", "asks", "says", "works", "trains",
     "applies", "cuts", "drops", "puts", "sets", "feeds", "embeds", "matches", "beats", "built", "made", "run",
-    "known", "drawn", "given", "taken", "seen", "called", "based", "done",
+    "known", "drawn", "given", "taken", "seen", "called", "based", "done", "won", "driven", "evaluate", "replaces",
+    "stored", "read", "present", "discuss", "introduces", "proposes", "shows", "build", "make", "use", "apply",
 ))
 # fmt: on
 # Markup that ends a line in a feed's HTML; other tags become a space.
@@ -186,10 +188,14 @@ def lesson_terms(material: LessonMaterial, sentences: Sequence[Sentence]) -> dic
         found += [long_form, acronym]
     found += title_subjects(material.title)
     found += key_terms(text, count=TERMS_PER_LESSON, stop_words=STOP_WORDS)
-    pairs = {term for pair in acronym_pairs(text) for term in pair} | set(title_subjects(material.title))
+    pairs = {
+        _ARTICLE.sub("", term)
+        for term in [*(t for pair in acronym_pairs(text) for t in pair), *title_subjects(material.title)]
+    }
     terms: list[str] = []
     keys: set[str] = set()
     for term in found:
+        term = _ARTICLE.sub("", term.strip())  # "The AI Scientist" is about "AI Scientist"
         key = concept_key(term)
         if term_usable(term) and key not in keys:
             keys.add(key)
@@ -231,6 +237,8 @@ def term_tier(term: str, *, sentence: str = "", subject: bool = False) -> int:
         return 0
     last = words[-1].casefold()
     if last in _VERBISH or (last.endswith(("ing", "ed")) and not words[-1][:1].isupper()):
+        return 3
+    if len(words) > 1 and words[0] in _VERBISH:  # "present and discuss", "won ImageNet" (lower case: a verb)
         return 3
     if all(word[:1].isupper() or word[:1].isdigit() for word in words) or any("-" in word for word in words):
         return 1
@@ -350,13 +358,32 @@ class _Builder:
 
     # term
 
+    def _enclosed(self, term: str, text: str) -> bool:
+        """Whether a longer term of the lesson holds this one where the sentence names it ("Scientist" in "The AI
+        Scientist", "Andrej" in "Andrej Karpathy"): the longer one is the thing to ask about."""
+        match = self.patterns[term].search(text)
+        if match is None:
+            return False
+        for other, pattern in self.patterns.items():
+            if self.terms[other] > self.terms[term]:
+                continue  # a worse phrase around it ("style Andrej Karpathy") does not stand in for it
+            if len(other) <= len(term) or f" {term.casefold()} " not in f" {other.casefold()} ":
+                continue
+            if any(m.start() <= match.start() and match.end() <= m.end() for m in pattern.finditer(text)):
+                return True
+        return False
+
     def _term_sentences(self) -> list[tuple[str, Sentence]]:
         """(term, a sentence using it) for every term, a sentence defining it first; then its other sentences."""
         first: list[tuple[str, Sentence]] = []
         later: list[tuple[str, Sentence]] = []
         for term in self.terms:
             pattern = self.patterns[term]
-            using = [s for s in self.sentences if len(s.text) <= CHOICE_MAX and pattern.search(s.text)]
+            using = [
+                s
+                for s in self.sentences
+                if len(s.text) <= CHOICE_MAX and pattern.search(s.text) and not self._enclosed(term, s.text)
+            ]
             defining = [s for s in using if _defines(pattern, s.text)]
             ordered = defining + [s for s in using if s not in defining]
             if ordered:
@@ -458,7 +485,7 @@ class _Builder:
             (
                 item
                 for item in self.pool
-                if item.sentence and term_tier(item.term, sentence=item.sentence, subject=item.subject) <= 1
+                if item.sentence and term_tier(item.term, sentence=item.sentence, subject=item.subject) == 0
             ),
             key=lambda item: _stable(sentence.text, item.key),
         )
@@ -469,6 +496,8 @@ class _Builder:
                 continue
             if other[match.end() :].lstrip().startswith("(") or other[: match.start()].rstrip().endswith("("):
                 continue  # "Vision Transformer (ViT)": the acronym beside it would give the near miss away
+            if term_pattern(name).search(other):
+                continue  # the other lesson names this term itself: swapping would say it twice, or say something true
             text = other[: match.start()] + name + other[match.end() :]
             if text[:1].islower():
                 text = text[:1].upper() + text[1:]
