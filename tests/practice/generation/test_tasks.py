@@ -82,3 +82,29 @@ def test_a_real_worker_makes_the_questions_of_a_lesson_when_it_is_published(cata
     with celery_worker_running(env={"TUTOR_BACKEND": "study_guide"}) as worker:
         lesson_publish(lesson=draft)
         wait_for(lambda: CheckQuestion.objects.filter(lesson=draft).count() >= 3, worker=worker, what="questions")
+
+
+@pytest.mark.django_db
+def test_a_transcript_uploaded_by_a_curator_makes_questions_tied_to_its_moments(
+    abstract_lesson, django_capture_on_commit_callbacks, celery_eager
+):
+    from tests.practice.generation.material import long_transcript
+    from tutor.services.curation import lesson_transcript_attach
+
+    transcript, _parts = long_transcript(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson_transcript_attach(lesson=abstract_lesson, raw=transcript)
+    moments = CheckQuestion.objects.filter(lesson=abstract_lesson, start_seconds__isnull=False)
+    assert moments.exists()
+
+
+@pytest.mark.django_db
+def test_regenerating_an_explanation_looks_at_the_questions_too(
+    abstract_lesson, django_capture_on_commit_callbacks, celery_eager, settings
+):
+    from tutor.services.curation import explanation_regenerate
+
+    settings.TUTOR_BACKEND = "tests.tutor.backends_for_tests.Quick"
+    with django_capture_on_commit_callbacks(execute=True):
+        explanation_regenerate(lesson=abstract_lesson)
+    assert CheckQuestion.objects.filter(lesson=abstract_lesson).count() >= 3
