@@ -18,6 +18,7 @@ database; `practice.generation.catalog` reads the catalog.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import math
 import random
@@ -260,7 +261,7 @@ def _distractor_pool(catalog: Iterable[CatalogTerm], *, own_terms: Iterable[str]
     # A long form and its acronym are one concept ("Low-Rank Adaptation (LoRA)"): mentioning either rules out both.
     aliases: dict[str, set[str]] = {}
     for item in catalog:
-        for long_form, acronym in acronym_pairs(text_clean(item.sentence)):
+        for long_form, acronym in _sentence_pairs(item.sentence):
             keys = {concept_key(long_form), concept_key(acronym)}
             for key in keys:
                 aliases.setdefault(key, set()).update(keys)
@@ -281,6 +282,12 @@ def _distractor_pool(catalog: Iterable[CatalogTerm], *, own_terms: Iterable[str]
         for key, item in candidates.items()
         if not ({key} | aliases.get(key, set())) & mentioned and f" {text_key(item.term)} " not in own_words
     ]
+
+
+@functools.lru_cache(maxsize=8192)
+def _sentence_pairs(sentence: str) -> tuple[tuple[str, str], ...]:
+    """The acronym pairs of a catalog sentence (the same sentences come back for every lesson generated)."""
+    return tuple(acronym_pairs(text_clean(sentence)))
 
 
 def _stable(*parts: str) -> int:
@@ -312,6 +319,11 @@ class _Builder:
         self.terms = terms
         self.pool = pool
         self.patterns = {term: term_pattern(term) for term in terms}
+        # What ranking wrong choices asks of every catalog term, worked out once per lesson.
+        self.pool_shape = {
+            item.key: (term_tier(item.term, sentence=item.sentence, subject=item.subject), _acronym_like(item.term))
+            for item in pool
+        }
         self.questions: list[GeneratedQuestion] = []
         self.prompts: set[str] = set()
 
@@ -427,10 +439,10 @@ class _Builder:
         prompt_key = text_key(prompt)
 
         def rank(item: CatalogTerm) -> tuple[int, int, int, int]:
-            item_tier = term_tier(item.term, sentence=item.sentence, subject=item.subject)
+            item_tier, item_acronym = self.pool_shape[item.key]
             shape = abs(min(item_tier, 1) - min(tier, 1))  # a name against names, a phrase against phrases
             length = abs(len(item.term.split()) - answer_words)
-            return (int(_acronym_like(item.term) != acronym), shape, length, _stable(answer, item.key))
+            return (int(item_acronym != acronym), shape, length, _stable(answer, item.key))
 
         chosen: list[CatalogTerm] = []
         keys = {answer_key, text_key(answer)}
@@ -482,11 +494,7 @@ class _Builder:
         texts = {text_key(sentence.text)}
         lessons: set[str] = set()
         candidates = sorted(
-            (
-                item
-                for item in self.pool
-                if item.sentence and term_tier(item.term, sentence=item.sentence, subject=item.subject) == 0
-            ),
+            (item for item in self.pool if item.sentence and self.pool_shape[item.key][0] == 0),
             key=lambda item: _stable(sentence.text, item.key),
         )
         for item in candidates:
