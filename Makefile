@@ -33,6 +33,7 @@ migrate: install
 demo: migrate
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} DEMO_FEEDS=$${DEMO_FEEDS:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py load_demo_questions
+	$(BIN)/python manage.py checks_generate
 
 run: demo
 	@echo ""

@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from lessons import services
 from lessons.chapters import chapters_parse
 from lessons.forms import LessonImportForm
+from lessons.material_changes import lesson_material_changed
 from lessons.models import (
     Category,
     Chapter,
@@ -183,6 +184,9 @@ class LessonAdmin(admin.ModelAdmin):
             services.lesson_curator_edited(lesson=form.instance)
         # After the inlines, so the recompute sees the chapters as saved; it runs in the worker after commit.
         services.related_recompute_enqueue(lesson_id=form.instance.pk)
+        # Whoever reads the material (check questions) looks whether it changed, after commit too.
+        if form.instance.status == Lesson.Status.PUBLISHED:
+            lesson_material_changed(lesson_ids=[form.instance.pk])
 
     @admin.action(description="Publish the selected lessons")
     def publish(self, request: HttpRequest, queryset: QuerySet[Lesson]) -> None:

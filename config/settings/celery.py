@@ -71,3 +71,7 @@ CELERY_BEAT_SCHEDULE["ingest-sweep"] = {"task": "ingest.tasks.ingest_sweep_task"
 
 # --- Later additions ------------------------------------------------------------------------------------------------
 # New settings of this concern go below, each in a commented block of its own (and in README.md's configuration).
+
+# Check questions are made from a lesson's material in the worker (practice/tasks.py); with the `openai` backend they
+# wait on the model server, so they share the explanations' queue rather than holding up the default one.
+CELERY_TASK_ROUTES["practice.tasks.lesson_checks_generate_task"] = {"queue": "tutor"}

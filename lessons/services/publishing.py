@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from lessons.chapters import ParsedChapter, chapters_parse
 from lessons.exceptions import LessonNotIncoming
+from lessons.material_changes import lesson_material_changed
 from lessons.models import (
     FEED_FORMAT_KINDS,
     Category,
@@ -45,9 +46,11 @@ class LessonImported:
 def lessons_publish(*, lessons: QuerySet[Lesson], published: bool) -> int:
     """Publish or unpublish lessons; return how many changed. Related lessons are recomputed after commit."""
     status = Lesson.Status.PUBLISHED if published else Lesson.Status.DRAFT
+    publishing = list(lessons.exclude(status=status).values_list("pk", flat=True)) if published else []
     changed = lessons.exclude(status=status).update(status=status, updated=timezone.now())
     if changed:
         related_recompute_enqueue(lesson_id=None)
+        lesson_material_changed(lesson_ids=publishing)
     return changed
 
 
@@ -58,6 +61,7 @@ def lesson_publish(*, lesson: Lesson) -> bool:
         changed = _lesson_publish_row(lesson)
         if changed:
             related_recompute_enqueue(lesson_id=None)
+            lesson_material_changed(lesson_ids=[lesson.pk])
     lesson.refresh_from_db()
     return changed
 
@@ -66,15 +70,19 @@ def incoming_lessons_publish(*, lessons: Iterable[Lesson]) -> int:
     """Publish several lessons from the Incoming queue (a curator's bulk action), skipping rejected ones; returns how
     many changed. The related lessons of the catalog are recomputed once for the lot, not once per lesson."""
     published = 0
+    published_ids: list[int] = []
     with transaction.atomic():
         for lesson in lessons:
             try:
                 with transaction.atomic():
-                    published += _lesson_publish_row(lesson)
+                    if _lesson_publish_row(lesson):
+                        published += 1
+                        published_ids.append(lesson.pk)
             except LessonNotIncoming:
                 continue
         if published:
             related_recompute_enqueue(lesson_id=None)
+            lesson_material_changed(lesson_ids=published_ids)
     return published
 
 
@@ -125,6 +133,7 @@ def lesson_merge(*, lesson: Lesson, into: Lesson) -> None:
             setattr(target, name, getattr(lesson, name))
         if fields:
             target.save(update_fields=[*fields, "updated"])
+            _published_material_changed(target)
         if not target.chapters.exists() and lesson.chapters.exists():
             chapters_replace(
                 lesson=target,
@@ -147,6 +156,7 @@ def chapters_replace(*, lesson: Lesson, chapters: Iterable[ParsedChapter]) -> in
     with transaction.atomic():
         Chapter.objects.filter(lesson=lesson).delete()
         Chapter.objects.bulk_create(rows)
+        _published_material_changed(lesson)
     return len(rows)
 
 
@@ -283,6 +293,13 @@ def lesson_transcript_set(*, lesson: Lesson, text: str) -> None:
     """Store the lesson's transcript (the tutor checks it parses first); it is read as the tutor's material."""
     lesson.transcript = text
     lesson.save(update_fields=["transcript", "updated"])
+    _published_material_changed(lesson)
+
+
+def _published_material_changed(lesson: Lesson) -> None:
+    """Tell who reads a published lesson's material that it changed (a draft's is read when it is published)."""
+    if lesson.status == Lesson.Status.PUBLISHED:
+        lesson_material_changed(lesson_ids=[lesson.pk])
 
 
 def chapter_rows_build(lesson: Lesson, chapters: Iterable[ParsedChapter]) -> list[Chapter]:

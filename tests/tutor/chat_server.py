@@ -145,10 +145,46 @@ def part_answer(chat: ChatServer, name: str, prompt: str) -> str:
         )
     if name == "summary_line":
         return json.dumps({"line": chat.summary_line or "Learn how a looped model feeds its own output back in."})
+    if name == "check_questions":
+        return json.dumps({"questions": check_questions(prompt)})
     if name == "answer":
         found = "France" not in prompt if chat.answer_found is None else chat.answer_found
         return json.dumps({"found": found, "answer": "The passages say it reuses one block [1]." if found else ""})
     return json.dumps({"text": "unknown part"})
+
+
+_NUMBERED_PASSAGE = re.compile(r"^\[(?P<number>\d+)\] (?P<text>.+)$", re.MULTILINE)
+
+
+def check_questions(prompt: str) -> list[dict[str, Any]]:
+    """A small model's check questions: one per numbered passage whose answer is copied from it (so the material
+    supports it), one about something no passage says, and one naming a passage that does not exist."""
+    questions = []
+    for match in list(_NUMBERED_PASSAGE.finditer(prompt))[:3]:
+        words = re.findall(r"[A-Za-z][A-Za-z-]+", match["text"])
+        if len(words) < 8:
+            continue
+        about, answer = " ".join(words[1:5]), " ".join(words[5:8])
+        questions.append(
+            {
+                "question": f"In the lesson, what follows {about}?",
+                "answer": answer,
+                "wrong": ["a lookup table", "a random guess", "a hand-written rule"],
+                "passage": int(match["number"]),
+                "explanation": f"The lesson says {about} {answer}.",
+            }
+        )
+    questions.append(
+        {
+            "question": "What is the capital of France?",
+            "answer": "Paris",
+            "wrong": ["Lyon", "Marseille"],
+            "passage": 1,
+            "explanation": "Everybody knows that.",
+        }
+    )
+    questions.append({"question": "Which passage is missing?", "answer": "x", "wrong": ["y", "z"], "passage": 99})
+    return questions
 
 
 # What a tiny model answered in the right shape with nothing in it (seen from SmolLM2 and Gemma 3 270M).

@@ -73,6 +73,29 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "required": ["found", "answer"],
     },
     "summary_line": {"type": "object", "properties": {"line": {"type": "string"}}, "required": ["line"]},
+    # Check questions (practice): multiple choice, each naming the passage its answer is found in.
+    "check_questions": {
+        "type": "object",
+        "properties": {
+            "questions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "question": {"type": "string"},
+                        "answer": {"type": "string"},
+                        "wrong": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 3},
+                        "passage": {"type": "integer"},
+                        "explanation": {"type": "string"},
+                    },
+                    "required": ["question", "answer", "wrong", "passage", "explanation"],
+                },
+                "minItems": 1,
+                "maxItems": 8,
+            }
+        },
+        "required": ["questions"],
+    },
 }
 
 # How many items (points, terms, questions, sentences) each part asks for at most: its output token budget.
@@ -84,6 +107,7 @@ PART_ITEMS: dict[str, int] = {
     "questions": 5,
     "answer": 4,
     "summary_line": 1,
+    "check_questions": 6,
 }
 
 # The sections written from the chapters' points: (schema, what to ask).
@@ -159,6 +183,17 @@ def answer_prompt(question: str, passages: Sequence[str]) -> str:
     return (
         f"Passages from the lesson's material:\n{numbered}\n\nQuestion: {question}\n\n"
         "Answer from these passages only, in 1 to 4 sentences. If they do not hold the answer, set found to false."
+    )
+
+
+def check_questions_prompt(facts: str, passages: Sequence[str], count: int) -> str:
+    numbered = "\n".join(f"[{number}] {text}" for number, text in enumerate(passages, 1))
+    return (
+        f"{facts}\n\nPassages from the lesson's material:\n{numbered}\n\n"
+        f"Write {count} multiple-choice questions that check a learner understood the lesson. For each: the question, "
+        "its answer in words copied from one passage (a short phrase, not a whole sentence), 2 or 3 wrong answers "
+        "that are plausible but not said by the passages, the number of the passage the answer is copied from, and "
+        "one sentence explaining the answer. Never ask about something the passages do not say."
     )
 
 

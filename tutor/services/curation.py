@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from credits.models import EntryKind, LedgerEntry
 from credits.services import credits_grant
+from lessons.material_changes import lesson_material_changed
 from lessons.models import Lesson
 from lessons.services import lesson_transcript_set
 from lessons.transcripts import TranscriptFormatError, transcript_parse
@@ -41,6 +42,9 @@ def explanation_regenerate(*, lesson: Lesson) -> Explanation:
         if current is not None:
             Unlock.objects.filter(explanation=current, status=UnlockStatus.PENDING).update(explanation=new)
         explanation_enqueue(explanation=new)
+        # A curator regenerates when the material changed: what else is made from it (check questions) follows.
+        if lesson.status == Lesson.Status.PUBLISHED:
+            lesson_material_changed(lesson_ids=[lesson.pk])
     return new
 
 
