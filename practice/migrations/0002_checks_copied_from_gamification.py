@@ -98,6 +98,7 @@ def checks_copy_back(apps, schema_editor):
     old_choice = apps.get_model("gamification", "CheckChoice")
     old_answer = apps.get_model("gamification", "CheckAnswer")
     hand = question.objects.filter(origin="hand")
+    hand_ids = list(hand.values_list("id", flat=True))
     old_question.objects.bulk_create(
         old_question(id=row.id, lesson_id=row.lesson_id, prompt=row.prompt, position=row.position)
         for row in hand.order_by("id").iterator(chunk_size=BATCH)
@@ -111,7 +112,7 @@ def checks_copy_back(apps, schema_editor):
             explanation=row.explanation,
             position=row.position,
         )
-        for row in choice.objects.filter(question__in=hand).order_by("id").iterator(chunk_size=BATCH)
+        for row in choice.objects.filter(question_id__in=hand_ids).order_by("id").iterator(chunk_size=BATCH)
     )
     old_answer.objects.bulk_create(
         old_answer(
@@ -125,7 +126,7 @@ def checks_copy_back(apps, schema_editor):
             attempts=row.attempts,
             answered_at=row.answered_at,
         )
-        for row in answer.objects.filter(question__in=hand).order_by("id").iterator(chunk_size=BATCH)
+        for row in answer.objects.filter(question_id__in=hand_ids).order_by("id").iterator(chunk_size=BATCH)
     )
     hand.delete()
     _sequences_reset(schema_editor, [old_question, old_choice, old_answer])

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from gamification.models import CheckQuestion
+from practice.models import CheckQuestion
 from tests.e2e.conftest import sign_in
 from tests.factories import LessonFactory, UserFactory
 
