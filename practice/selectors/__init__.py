@@ -5,6 +5,7 @@ Import from here (`from practice.selectors import lesson_checks_for`)."""
 from practice.selectors.checks import (
     QuestionView,
     check_answerable_get,
+    check_lesson_get,
     check_source_url,
     checks_export_for,
     checks_live,
@@ -16,6 +17,7 @@ from practice.selectors.checks import (
 __all__ = [
     "QuestionView",
     "check_answerable_get",
+    "check_lesson_get",
     "check_source_url",
     "checks_export_for",
     "checks_live",

@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.selectors import signed_in_user
 from gamification.lesson_checks import LessonChecks
 from lessons.chapters import chapter_url, timestamp_format
+from lessons.exceptions import LessonNotFound
 from lessons.models import Lesson, lessons_visible_to
 from practice.check_exceptions import CheckNotFound
 from practice.models import CheckAnswer, CheckChoice, CheckQuestion, QuestionOrigin, QuestionStatus
@@ -115,6 +116,14 @@ def lesson_checks_state(*, user: User, lesson: Lesson | int) -> LessonChecks:
 def checks_right_first_time() -> QuerySet[CheckAnswer]:
     """Every answer that was right at the first try (the badge facts count a learner's)."""
     return CheckAnswer.objects.filter(first_correct=True)
+
+
+def check_lesson_get(*, slug: str, user: Any) -> Lesson:
+    """The lesson with this slug when the caller can see it (staff preview drafts); raises LessonNotFound."""
+    try:
+        return Lesson.objects.visible_to(user).get(slug=slug)
+    except Lesson.DoesNotExist:
+        raise LessonNotFound(slug) from None
 
 
 def check_answerable_get(*, question_id: int, user: Any) -> CheckQuestion:
