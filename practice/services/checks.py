@@ -67,8 +67,10 @@ def check_question_add(
     passage: str = "",
     start_seconds: int | None = None,
     explanation: str = "",
+    material_digest: str = "",
 ) -> bool:
-    """Add the question (keyed by lesson and prompt) with its choices, unless it is there; returns whether it added."""
+    """Add the question (keyed by lesson and prompt) with its choices, unless it is there; returns whether it added.
+    Its status follows `check_status_for_new`: live for a curator's, CHECKS_LIVE_AT_ONCE for a generated one."""
     with transaction.atomic():
         question, created = CheckQuestion.objects.get_or_create(
             lesson=lesson,
@@ -81,6 +83,7 @@ def check_question_add(
                 "passage": passage,
                 "start_seconds": start_seconds,
                 "explanation": explanation,
+                "material_digest": material_digest,
             },
         )
         if created:

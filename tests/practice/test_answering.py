@@ -130,3 +130,19 @@ def test_a_review_of_a_question_never_answered_or_already_right_changes_nothing(
     pick(learner, question, "right")
     assert check_review_record(user=learner, question=question, correct=True) is None
     assert check_review_record(user=learner, question=question, correct=False) is None
+
+
+@pytest.mark.parametrize(("live_at_once", "generated_status"), [(True, "live"), (False, "draft")])
+def test_generated_questions_start_live_or_as_drafts_by_the_setting(settings, live_at_once, generated_status):
+    from practice.services import ChoiceText, check_question_add
+
+    settings.CHECKS_LIVE_AT_ONCE = live_at_once
+    lesson = PublishedLessonFactory()
+    choices = [ChoiceText("yes", correct=True), ChoiceText("no")]
+    assert check_question_add(lesson=lesson, prompt="By hand?", position=0, choices=choices)
+    assert check_question_add(
+        lesson=lesson, prompt="Generated?", position=1, choices=choices, origin=QuestionOrigin.OFFLINE
+    )
+    assert not check_question_add(lesson=lesson, prompt="By hand?", position=0, choices=choices)  # there already
+    statuses = dict(lesson.checks.values_list("prompt", "status"))
+    assert statuses == {"By hand?": "live", "Generated?": generated_status}
