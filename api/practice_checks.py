@@ -151,7 +151,7 @@ def check_answer_endpoint(
     """Answer with one of the question's choices. The first answer makes the question's review card and, when right,
     earns the first-try bonus; the answer that makes every question of the lesson right completes it. A retry with
     the same Idempotency-Key gets the first answer again, status and body, and earns nothing twice. 404 for a question
-    of a lesson the caller cannot see, or one no longer live."""
+    of a lesson the caller cannot see, one no longer live, or a choice that is not the question's."""
     user = require_user(request)
     key = idempotency_key_parse(idempotency_key)
     if key is None:

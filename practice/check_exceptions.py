@@ -18,6 +18,7 @@ class CheckNotFound(CheckError):
 
 
 class ChoiceNotInQuestion(CheckError):
-    """The chosen answer is not one of the question's choices."""
+    """The chosen answer is not one of the question's choices: no such choice here, as for any id that names
+    nothing (a well-formed request, so not a 400)."""
 
-    http_status = 400
+    http_status = 404

@@ -155,10 +155,10 @@ def test_malformed_answers_are_400(api, quiz, body, key):
     assert not CheckAnswer.objects.exists()
 
 
-def test_a_choice_of_another_question_is_400(api, quiz):
+def test_a_choice_of_another_question_is_404(api, quiz):
     _, timed, untimed = quiz
     response = api.answer(timed.pk, {"choice": right_of(untimed)})
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert "not one of this question's answers" in response.json()["detail"]
 
 
@@ -167,6 +167,7 @@ def test_a_choice_of_another_question_is_400(api, quiz):
 def test_ids_beyond_a_bigint_and_the_longest_key_are_answered_not_crashed(api, quiz, question_id):
     status = api.answer(question_id, {"choice": 2**63 - 1}, key="k" * IDEMPOTENCY_KEY_MAX_LENGTH).status_code
     assert status == (404 if question_id < 2**63 else 400)
+    assert api.answer(quiz[1].pk, {"choice": 2**63 - 1}).status_code == 404
     _, timed, _ = quiz
     assert api.answer(timed.pk, {"choice": 1}, key="k" * (IDEMPOTENCY_KEY_MAX_LENGTH + 1)).status_code == 400
     long_key = api.answer(timed.pk, {"choice": right_of(timed)}, key="k" * IDEMPOTENCY_KEY_MAX_LENGTH)
