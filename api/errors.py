@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse
 
 from accounts.exceptions import AccountNotErasable
 from credits.exceptions import CheckoutRateLimited, CreditsError, InsufficientCredits
-from gamification.exceptions import CompletionTooSoon, GamificationError
+from gamification.exceptions import ChecksLeft, CompletionTooSoon, GamificationError
 from lessons.exceptions import LessonNotAvailable, LessonNotFound, LessonNotIncoming, LessonsError, SkillNotFound
+from practice.check_exceptions import CheckError
 from tutor.exceptions import TutorError
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ DOMAIN_ERRORS: tuple[type[Exception], ...] = (
     TutorError,
     LessonsError,
     GamificationError,
+    CheckError,
     AccountNotErasable,
 )
 
@@ -41,6 +43,8 @@ def error_body(error: Exception) -> dict[str, Any]:
         body |= {"available": error.available, "price": error.required}
     elif isinstance(error, CompletionTooSoon):
         body["seconds_left"] = error.seconds_left
+    elif isinstance(error, ChecksLeft):
+        body |= {"seconds_left": 0, "checks_left": error.left}
     return body
 
 

@@ -22,7 +22,8 @@ router = Router(tags=["gamification"])
 
 class TooSoonOut(Schema):
     detail: str
-    seconds_left: int
+    seconds_left: int = Field(description="Seconds the lesson must still stay open (0 for a lesson with questions).")
+    checks_left: int = Field(0, description="Check questions still to answer right, for a lesson that has them.")
 
 
 class OpenedOut(Schema):
@@ -98,9 +99,10 @@ def opened_endpoint(request: HttpRequest, slug: str) -> dict[str, Any]:
     summary="Mark a lesson done",
 )
 def complete_endpoint(request: HttpRequest, slug: str) -> dict[str, Any]:
-    """Counts once per learner: it needs a check question answered right at the first try, or the lesson open long
-    enough (a quarter of its duration, 1 to 10 minutes, counted from `POST …/opened` or the lesson page; completing
-    never starts the clock). 409 says how many seconds are left, with Retry-After while the lesson is open."""
+    """Counts once per learner. A lesson with check questions completes when they are all answered right (answering
+    the last one completes it by itself: `POST /checks/{id}/answer`); one without needs the lesson open long enough (a
+    quarter of its duration, 1 to 10 minutes, counted from `POST …/opened` or the lesson page; completing never starts
+    the clock). 409 says how many seconds or questions are left, with Retry-After while the lesson is open."""
     user = require_user(request)
     result = lesson_complete(user=user, lesson=lesson_published_get(slug=slug))
     return {

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("tutor.urls")),
     path("", include("lessons.urls")),
     path("", include("gamification.urls")),
+    path("", include("practice.check_urls")),
     path("", include("privacy.urls")),
     path("", lesson_views.home, name="home"),
 ]

@@ -17,7 +17,7 @@ from demo.questions import DEMO_QUESTIONS
 from demo.skills import DEMO_LESSON_SKILLS, DEMO_SKILLS
 from demo.sources import demo_feeds_attach
 from gamification.leagues import week_key
-from gamification.services import ChoiceText, Gains, check_question_add, profile_locked
+from gamification.services import Gains, profile_locked
 from gamification.services.xp import xp_add
 from lessons.chapters import chapters_parse
 from lessons.models import Lesson, Level
@@ -33,6 +33,7 @@ from lessons.services import (
     skill_save,
     source_save,
 )
+from practice.services import ChoiceText, check_question_add
 
 _LEVELS = {
     demo_data.BEGINNER: Level.BEGINNER,

@@ -1,7 +1,7 @@
-"""Admin: check questions with their answers (edited inline), and read-only views of XP history, badges and leagues.
+"""Admin: read-only views of XP history, badges and leagues (check questions are practice's).
 
-Everything but check questions is history or a cache of it, so the admin shows it and never edits it: a learner's XP
-is corrected with a new event through a service, not by changing a row.
+All of it is history or a cache of it, so the admin shows it and never edits it: a learner's XP is corrected with a
+new event through a service, not by changing a row.
 """
 
 from __future__ import annotations
@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -18,8 +16,6 @@ from core.read_only_admin import ReadOnlyAdmin, ReadOnlyInline
 from gamification.badges import BADGES_BY_SLUG
 from gamification.models import (
     BadgeAward,
-    CheckChoice,
-    CheckQuestion,
     CourseCompletion,
     League,
     LeagueMembership,
@@ -28,43 +24,6 @@ from gamification.models import (
     LessonCompletion,
     XPEvent,
 )
-
-# --- Check questions -------------------------------------------------------------------------------------------------
-
-
-class CheckChoiceFormSet(BaseInlineFormSet):
-    def clean(self) -> None:
-        super().clean()
-        kept = [
-            form.cleaned_data
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("text")
-        ]
-        if len(kept) < 2:
-            raise ValidationError("A question needs at least two answers to choose from.")
-        if not any(data.get("is_correct") for data in kept):
-            raise ValidationError("Mark at least one answer as correct.")
-
-
-class CheckChoiceInline(admin.TabularInline):
-    model = CheckChoice
-    formset = CheckChoiceFormSet
-    extra = 3
-    fields = ("position", "text", "is_correct", "explanation")
-
-
-@admin.register(CheckQuestion)
-class CheckQuestionAdmin(admin.ModelAdmin):
-    list_display = ("prompt", "lesson", "position", "choice_count")
-    list_select_related = ("lesson",)
-    search_fields = ("prompt", "lesson__title", "lesson__slug")
-    raw_id_fields = ("lesson",)
-    inlines = (CheckChoiceInline,)
-
-    @admin.display(description="answers")
-    def choice_count(self, obj: CheckQuestion) -> int:
-        return obj.choices.count()
-
 
 # --- Learners' history -----------------------------------------------------------------------------------------------
 

@@ -14,32 +14,37 @@ class GamificationError(Exception):
 
 
 class CompletionTooSoon(GamificationError):
-    """The lesson was not open long enough to count as done, and no check question was answered right."""
+    """A lesson without check questions was not open long enough to count as done."""
 
     http_status = 409
 
-    def __init__(
-        self, *, lesson_title: str, seconds_left: int, questions_can_help: bool, not_open: bool = False
-    ) -> None:
+    def __init__(self, *, lesson_title: str, seconds_left: int, not_open: bool = False) -> None:
         self.seconds_left = seconds_left
-        self.questions_can_help = questions_can_help  # answering the check questions could still open the gate
         self.not_open = not_open  # the lesson is not open at all: its clock has not started
-        alternative = ", or answer its check question" if questions_can_help else ""
         if not_open:
             message = (
                 f"Open “{lesson_title}” first: once it has been open for {wait_in_words(seconds_left)} it can be "
-                f"marked as done{alternative}."
+                "marked as done."
             )
         else:
             message = (
-                f"Too soon to mark “{lesson_title}” as done: keep it open for another {wait_in_words(seconds_left)}"
-                f"{alternative}."
+                f"Too soon to mark “{lesson_title}” as done: keep it open for another {wait_in_words(seconds_left)}."
             )
         super().__init__(message)
 
 
-class ChoiceNotInQuestion(GamificationError):
-    """The chosen answer belongs to another question."""
+class ChecksLeft(GamificationError):
+    """A lesson with check questions completes when they are all answered right; some are not yet."""
+
+    http_status = 409
+
+    def __init__(self, *, lesson_title: str, questions: int, left: int) -> None:
+        self.questions = questions
+        self.left = left
+        super().__init__(
+            f"“{lesson_title}” completes when its check question{'s' if questions != 1 else ''} "
+            f"{'are' if questions != 1 else 'is'} answered right: {left} of {questions} still to go."
+        )
 
 
 class InvalidDailyGoal(GamificationError):

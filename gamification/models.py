@@ -1,5 +1,5 @@
 """Tables of the gamification app: XP events and the profile that caches their totals, daily activity, lesson
-completions and check questions, badges awarded, and weekly leagues."""
+completions, badges awarded, and weekly leagues. (Check questions live in practice.)"""
 
 from __future__ import annotations
 
@@ -187,55 +187,6 @@ class CourseCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} finished course {self.course_id}"
-
-
-class CheckQuestion(models.Model):
-    """A multiple-choice question that checks a lesson was understood; answering it right allows completion."""
-
-    lesson = models.ForeignKey("lessons.Lesson", on_delete=models.CASCADE, related_name="check_questions")
-    prompt = models.CharField(max_length=500)
-    position = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["lesson", "position", "id"]
-
-    def __str__(self) -> str:
-        return self.prompt
-
-
-class CheckChoice(models.Model):
-    question = models.ForeignKey(CheckQuestion, on_delete=models.CASCADE, related_name="choices")
-    text = models.CharField(max_length=300)
-    is_correct = models.BooleanField(default=False)
-    explanation = models.TextField(blank=True, help_text="Why this answer is right or wrong; shown after answering.")
-    position = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["question", "position", "id"]
-
-    def __str__(self) -> str:
-        return self.text
-
-
-class CheckAnswer(models.Model):
-    """A learner's record on one question: the first answer (which decides the bonus) and whether they got it."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="check_answers")
-    question = models.ForeignKey(CheckQuestion, on_delete=models.CASCADE, related_name="answers")
-    first_choice = models.ForeignKey(CheckChoice, on_delete=models.SET_NULL, null=True, related_name="+")
-    first_correct = models.BooleanField()
-    last_choice = models.ForeignKey(CheckChoice, on_delete=models.SET_NULL, null=True, related_name="+")
-    correct_at = models.DateTimeField(null=True, blank=True, help_text="When the learner first chose the right answer.")
-    attempts = models.PositiveIntegerField(default=1)
-    answered_at = models.DateTimeField(default=timezone.now)
-
-    objects = LearnerRowsQuerySet.as_manager()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "question"], name="gamification_answer_once")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} on question {self.question_id}"
 
 
 class BadgeAward(models.Model):

@@ -30,16 +30,20 @@ LEAGUE_PODIUM_CREDITS = (30, 20, 10)  # 1st, 2nd, 3rd of each weekly league
 FREEZE_PRICE_CREDITS = 20
 FREEZES_MAX = 2  # held at once; each covers one missed day
 
-# --- Completing a lesson without a check question: time with it open ---------------------------------------------
+# --- Completing a lesson without check questions: time with it open ---------------------------------------------
 MIN_OPEN_SHARE = 0.25  # of the lesson's duration
 MIN_OPEN_FLOOR_SECONDS = 60
 MIN_OPEN_CAP_SECONDS = 600
 
 
-def check_gate_open(*, questions: int, right_first_time: int) -> bool:
-    """Check questions stand in for time with the lesson open when more than half were answered right at the first
-    try (so the one question of most lessons must be). Only first tries count: a wrong answer shows the right one."""
-    return questions > 0 and right_first_time * 2 > questions
+def lesson_xp_for_checks(level: str, *, questions: int, right_first_time: int) -> int:
+    """XP for completing a lesson by answering its check questions: half the lesson's XP for getting them all right in
+    the end, the other half in proportion to those right at the first try (rounded up). Without questions, all of it."""
+    full = lesson_xp(level)
+    if questions <= 0:
+        return full
+    right_first_time = max(0, min(right_first_time, questions))
+    return ceil(full * (questions + right_first_time) / (2 * questions))
 
 
 def lesson_xp(level: str) -> int:

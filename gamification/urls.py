@@ -16,5 +16,4 @@ urlpatterns = [
     path("lessons/<slug:slug>/opened", views.lesson_opened, name="lesson_opened"),
     path("lessons/<slug:slug>/check", views.lesson_check, name="lesson_check"),
     path("lessons/<slug:slug>/complete", views.lesson_complete, name="lesson_complete"),
-    path("lessons/<slug:slug>/check/<int:question_id>", views.check_answer, name="check_answer"),
 ]

@@ -1,4 +1,5 @@
-"""Pages and htmx endpoints: the profile (/me/), the leaderboard, and the lesson page's completion block.
+"""Pages and htmx endpoints: the profile (/me/), the leaderboard, and the lesson page's completion block (its check
+questions are practice's part of the block, answered through practice's own endpoint).
 
 Thin: each parses the request, calls one service or selector and renders. htmx requests get the block back with an
 HX-Trigger "toast" event listing what was earned; plain form posts get Django messages and a redirect.
@@ -25,8 +26,7 @@ from core.page_cache import fresh_key
 from credits.selectors import wallet_summary
 from credits.services import InsufficientCredits
 from gamification import selectors, services, welcome
-from gamification.exceptions import CompletionTooSoon, FreezeLimitReached, InvalidDailyGoal
-from gamification.models import CheckChoice, CheckQuestion
+from gamification.exceptions import ChecksLeft, CompletionTooSoon, FreezeLimitReached, InvalidDailyGoal
 from gamification.profile_parts import profile_part_templates
 from gamification.rewards import FREEZE_PRICE_CREDITS
 from lessons.exceptions import LessonNotAvailable, LessonNotFound
@@ -94,34 +94,12 @@ def lesson_complete(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         return sign_in_first(request, next_url=lesson.get_absolute_url())
     try:
         result = services.lesson_complete(user=learner, lesson=lesson)
-    except CompletionTooSoon as too_soon:
-        return _block(request, lesson, error=str(too_soon))
+    except (CompletionTooSoon, ChecksLeft) as not_yet:
+        return _block(request, lesson, error=str(not_yet))
     except LessonNotAvailable:
         raise Http404("No such lesson.") from None
     toasts = result.gains.messages if result.created else ["You completed this lesson already."]
     return _block(request, lesson, toasts=toasts)
-
-
-@require_POST
-def check_answer(request: HtmxHttpRequest, slug: str, question_id: int) -> HttpResponse:
-    lesson = _lesson(slug)
-    learner = signed_in_user(request.user)
-    if learner is None:
-        return sign_in_first(request, next_url=lesson.get_absolute_url())
-    question = CheckQuestion.objects.filter(pk=question_id, lesson=lesson).first()
-    if question is None:
-        raise Http404("No such question.")
-    raw_choice = request.POST.get("choice", "").strip()
-    # A hand-made form may send anything: only a choice id of this question counts as an answer.
-    choice = (
-        CheckChoice.objects.filter(pk=int(raw_choice), question=question).first()
-        if raw_choice.isdecimal() and raw_choice.isascii() and len(raw_choice) < 19
-        else None
-    )
-    if choice is None:
-        return _block(request, lesson, error="Pick an answer first.")
-    result = services.check_answer(user=learner, question=question, choice=choice)
-    return _block(request, lesson, toasts=result.gains.messages)
 
 
 # --- Profile ----------------------------------------------------------------------------------------------------------

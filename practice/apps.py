@@ -14,3 +14,19 @@ class PracticeConfig(AppConfig):
         from practice.tasks import lessons_checks_enqueue
 
         lesson_material_listen(lessons_checks_enqueue)
+        checks_connect()
+
+
+def checks_connect() -> None:
+    """Gamification sits below practice and never imports it: tell it how a learner stands on a lesson's check
+    questions (completion), which answers were right at the first try (badges), and where the questions show (the
+    completion block)."""
+    from gamification.lesson_checks import lesson_checks_connect
+    from practice.selectors import checks_right_first_time, lesson_checks_state
+
+    lesson_checks_connect(
+        app="practice",
+        reader=lambda user, lesson: lesson_checks_state(user=user, lesson=lesson),
+        right_first_time=checks_right_first_time,
+        part_template="practice/_lesson_checks.html",
+    )

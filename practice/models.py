@@ -78,7 +78,7 @@ class CheckChoice(models.Model):
 class CheckAnswer(models.Model):
     """A learner's record on one question: the first answer (which decides the bonus) and whether they got it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_answers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="check_answers")
     question = models.ForeignKey(CheckQuestion, on_delete=models.CASCADE, related_name="answers")
     first_choice = models.ForeignKey(CheckChoice, on_delete=models.SET_NULL, null=True, related_name="+")
     first_correct = models.BooleanField()

@@ -1,8 +1,9 @@
 """A learner's data across every app: the export gathers each app's own part, the erasure asks each app to erase or
 hand on its own rows. Both leave an audit line.
 
-This module sits above the apps it calls (config → api → privacy → tutor, gamification → lessons, credits → accounts),
-so each app keeps the knowledge of its own tables: `<app>.selectors.export_for` and `<app>` erasure services.
+This module sits above the apps it calls (config → api → privacy → practice → tutor, gamification → lessons,
+credits → accounts), so each app keeps the knowledge of its own tables: `<app>.selectors.export_for` and `<app>`
+erasure services.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ import accounts.selectors
 import credits.selectors
 import gamification.selectors
 import lessons.selectors
+import practice.selectors
 import tutor.selectors
 from accounts.models import User
 from accounts.services import erased_owner_create, user_delete, user_erase_check
 from credits.services import credits_owner_transfer
 from gamification.services.erasure import user_erase as gamification_erase
 from lessons.services import user_erase as lessons_erase
+from practice.services.erasure import user_erase as practice_erase
 from privacy.models import AccountRequest, AccountRequestKind
 from tutor.services.erasure import user_erase as tutor_erase
 
@@ -49,6 +52,7 @@ def account_export(*, user: User, actor: User | None = None) -> dict[str, Any]:
         "account": accounts.selectors.export_for(user=user),
         "learning": lessons.selectors.export_for(user=user),
         "gamification": gamification.selectors.export_for(user=user),
+        "practice": practice.selectors.checks_export_for(user=user),
         "tutor": tutor.selectors.export_for(user=user),
         "credits": credits.selectors.export_for(user=user),
     }
@@ -70,6 +74,7 @@ def account_erase(*, user: User, actor: User | None = None) -> AccountRequest:
         owner = erased_owner_create()
         credits_owner_transfer(user=user, owner=owner)
         tutor_erase(user=user, owner=owner)
+        practice_erase(user=user)
         gamification_erase(user=user)
         lessons_erase(user=user)
         user_delete(user=user)

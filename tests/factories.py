@@ -3,7 +3,7 @@ moved to tests/<app>/factories.py). New factories go in their app's module; impo
 
 from tests.accounts.factories import DEFAULT_PASSWORD, StaffUserFactory, UserFactory
 from tests.credits.factories import CreditPackFactory, LearnerWithCreditsFactory, wallet_fund
-from tests.gamification.factories import CheckQuestionFactory, xp_give
+from tests.gamification.factories import xp_give
 from tests.lessons.factories import (
     CategoryFactory,
     ChapterFactory,
@@ -16,6 +16,7 @@ from tests.lessons.factories import (
     RelatedLessonFactory,
     SourceFactory,
 )
+from tests.practice.factories import CheckQuestionFactory
 
 __all__ = [
     "DEFAULT_PASSWORD",

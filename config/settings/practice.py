@@ -12,3 +12,7 @@ REVIEW_HARD_SECONDS = env.float("REVIEW_HARD_SECONDS", default=45.0)
 
 # --- Later additions ------------------------------------------------------------------------------------------------
 # New settings of this concern go below, each in a commented block of its own (and in README.md's configuration).
+
+# Check questions generated from a lesson's material (practice/generation): live for learners as soon as they are
+# stored, or drafts that wait for a curator to approve them in the admin. Hand-written questions are always live.
+CHECKS_LIVE_AT_ONCE = env.bool("CHECKS_LIVE_AT_ONCE", default=True)

@@ -5,7 +5,6 @@ Import from here (`from gamification.selectors import profile_page_for`)."""
 
 from gamification.selectors.completion import (
     CompletionPanel,
-    QuestionView,
     completion_panel_for,
     course_lessons_done_in_their_own_time,
     courses_finished_by,
@@ -25,7 +24,6 @@ __all__ = [
     "LeagueStanding",
     "MeSummary",
     "ProfilePage",
-    "QuestionView",
     "completion_panel_for",
     "course_lessons_done_in_their_own_time",
     "courses_finished_by",

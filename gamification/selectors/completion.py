@@ -11,21 +11,16 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import signed_in_user
+from gamification.lesson_checks import LessonChecks, completion_part_templates, lesson_checks
 from gamification.local_days import local_date
-from gamification.models import (
-    CheckAnswer,
-    CheckChoice,
-    CheckQuestion,
-    DailyActivity,
-    LessonCompletion,
-)
+from gamification.models import DailyActivity, LessonCompletion
 from gamification.rewards import (
     DAILY_GOAL_DEFAULT,
     LESSON_REWARD_CREDITS,
     LESSON_REWARDS_PER_DAY,
-    check_gate_open,
     completion_wait_seconds,
     lesson_xp,
+    lesson_xp_for_checks,
 )
 from gamification.selectors.facts import _count_by, profile_for
 from gamification.streaks import streak_shown
@@ -76,39 +71,14 @@ def courses_finished_by(*, user: User, lesson: Lesson) -> QuerySet[Course]:
 
 
 @dataclass(frozen=True)
-class QuestionView:
-    question: CheckQuestion
-    choices: list[CheckChoice]
-    answer: CheckAnswer | None
-
-    @property
-    def answered(self) -> bool:
-        return self.answer is not None
-
-    @property
-    def right_first_time(self) -> bool:
-        return self.answer is not None and self.answer.first_correct
-
-    @property
-    def last_choice_id(self) -> int | None:
-        return self.answer.last_choice_id if self.answer else None
-
-    @property
-    def last_choice(self) -> CheckChoice | None:
-        return next((choice for choice in self.choices if choice.pk == self.last_choice_id), None)
-
-    @property
-    def right_choices(self) -> list[CheckChoice]:
-        return [choice for choice in self.choices if choice.is_correct]
-
-
-@dataclass(frozen=True)
 class CompletionPanel:
-    """The lesson page's block: check questions, the “Mark as done” button and what completing pays."""
+    """The lesson page's block: the check questions (practice's part, `parts`), the “Mark as done” button and what
+    completing pays."""
 
     lesson: Lesson
     signed_in: bool
-    questions: list[QuestionView]
+    checks: LessonChecks
+    parts: list[str]
     completion: LessonCompletion | None = None
     opened_at: datetime | None = None
     wait_seconds: int = 0
@@ -125,19 +95,14 @@ class CompletionPanel:
         return self.completion is not None
 
     @property
-    def checks_passed(self) -> bool:
-        right = sum(1 for question in self.questions if question.right_first_time)
-        return check_gate_open(questions=len(self.questions), right_first_time=right)
-
-    @property
-    def questions_can_help(self) -> bool:
-        """Whether answering the questions still left could open the gate (first tries only)."""
-        open_chances = sum(1 for q in self.questions if q.right_first_time or not q.answered)
-        return check_gate_open(questions=len(self.questions), right_first_time=open_chances)
+    def has_checks(self) -> bool:
+        return self.checks.questions > 0
 
     @property
     def ready(self) -> bool:
-        return self.checks_passed or (self.opened_at is not None and self.seconds_left == 0)
+        if self.has_checks:
+            return self.checks.passed
+        return self.opened_at is not None and self.seconds_left == 0
 
     @property
     def complete_after(self) -> datetime | None:
@@ -145,19 +110,16 @@ class CompletionPanel:
 
 
 def completion_panel_for(*, user: Any, lesson: Lesson, now: datetime | None = None, error: str = "") -> CompletionPanel:
-    """Everything the block shows, in 2 queries for visitors and at most 8 for a learner."""
+    """Everything the block shows but the questions themselves (the part practice renders): no query for visitors,
+    at most 7 for a learner."""
     now = now or timezone.now()
-    questions = list(CheckQuestion.objects.filter(lesson=lesson).prefetch_related("choices"))
     learner = signed_in_user(user)
+    parts = completion_part_templates()
     if learner is None:
         return CompletionPanel(
-            lesson=lesson,
-            signed_in=False,
-            questions=[QuestionView(q, list(q.choices.all()), None) for q in questions],
-            xp_on_offer=lesson_xp(lesson.level),
+            lesson=lesson, signed_in=False, checks=LessonChecks(), parts=parts, xp_on_offer=lesson_xp(lesson.level)
         )
-    answers = {a.question_id: a for a in CheckAnswer.objects.filter(user=learner, question__lesson=lesson)}
-    views = [QuestionView(q, list(q.choices.all()), answers.get(q.pk)) for q in questions]
+    checks = lesson_checks(user=learner, lesson=lesson)
     completion = LessonCompletion.objects.filter(user=learner, lesson=lesson).select_related("progress").first()
     profile = profile_for(user=learner)
     today = local_date(now, learner.time_zone_at(now))
@@ -167,7 +129,8 @@ def completion_panel_for(*, user: Any, lesson: Lesson, now: datetime | None = No
         return CompletionPanel(
             lesson=lesson,
             signed_in=True,
-            questions=views,
+            checks=checks,
+            parts=parts,
             completion=completion,
             streak=streak,
             today_xp=today_xp,
@@ -181,11 +144,16 @@ def completion_panel_for(*, user: Any, lesson: Lesson, now: datetime | None = No
     return CompletionPanel(
         lesson=lesson,
         signed_in=True,
-        questions=views,
+        checks=checks,
+        parts=parts,
         opened_at=opened_at,
         wait_seconds=wait,
         seconds_left=max(0, int(wait - waited + 0.999)) if opened_at else wait,
-        xp_on_offer=lesson_xp(lesson.level),
+        xp_on_offer=lesson_xp_for_checks(
+            lesson.level,
+            questions=checks.questions,
+            right_first_time=checks.right_first_time + checks.questions - checks.answered,
+        ),
         credits_on_offer=LESSON_REWARD_CREDITS if paid_today < LESSON_REWARDS_PER_DAY else 0,
         streak=streak,
         daily_goal=profile.daily_goal,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from accounts.models import User
 from gamification.models import (
     BadgeAward,
-    CheckAnswer,
     CourseCompletion,
     DailyActivity,
     FreezePurchase,
@@ -18,9 +17,8 @@ from gamification.models import (
 
 def export_for(*, user: User) -> dict[str, object]:
     """The gamification part of the learner's data export: totals, every XP event, the streak's days, badges,
-    completions, check answers, league weeks and freezes bought. Reads only: a learner without a profile has none."""
+    completions, league weeks and freezes bought. Reads only: a learner without a profile has none."""
     profile = LearnerProfile.objects.filter(user=user).first()
-    answers = CheckAnswer.objects.filter(user=user).select_related("question", "first_choice", "last_choice")
     return {
         "profile": None
         if profile is None
@@ -67,17 +65,6 @@ def export_for(*, user: User) -> dict[str, object]:
         "course_completions": [
             {"course": row.course.slug, "completed_at": row.completed_at.isoformat(), "credits": row.credits_awarded}
             for row in CourseCompletion.objects.filter(user=user).select_related("course").order_by("completed_at")
-        ],
-        "check_answers": [
-            {
-                "question": answer.question.prompt,
-                "first_answer": answer.first_choice.text if answer.first_choice else None,
-                "first_correct": answer.first_correct,
-                "last_answer": answer.last_choice.text if answer.last_choice else None,
-                "attempts": answer.attempts,
-                "answered_at": answer.answered_at.isoformat(),
-            }
-            for answer in answers.order_by("answered_at", "id")
         ],
         "league_weeks": [
             {"week": row.week.key, "xp": row.xp, "rank": row.rank, "outcome": row.outcome}

@@ -10,8 +10,8 @@ from django.db.models.functions import Coalesce
 from accounts.models import User
 from gamification.badges import LearnerFacts
 from gamification.leagues import Outcome
+from gamification.lesson_checks import checks_right_first_time
 from gamification.models import (
-    CheckAnswer,
     CourseCompletion,
     DailyActivity,
     LeagueMembership,
@@ -39,12 +39,14 @@ def _count(queryset: QuerySet[Any]) -> Coalesce:
 def learner_facts(*, user: User, profile: LearnerProfile | None = None) -> LearnerFacts:
     """What the badge rules look at, in two queries (counts as subqueries of one row, and the unlock count)."""
     me = OuterRef("pk")
+    right_first_time = checks_right_first_time()  # practice's answers, through the hook practice fills
+    checks = _count(right_first_time.filter(user=me)) if right_first_time is not None else Value(0)
     counts = (
         User.objects.filter(pk=user.pk)
         .annotate(
             lessons=_count(LessonCompletion.objects.filter(user=me)),
             courses=_count(CourseCompletion.objects.filter(user=me)),
-            checks=_count(CheckAnswer.objects.filter(user=me, first_correct=True)),
+            checks=checks,
             goal_days=_count(DailyActivity.objects.filter(user=me, goal_met=True)),
             promotions=_count(LeagueMembership.objects.filter(user=me, outcome=Outcome.PROMOTED)),
             podiums=_count(LeagueMembership.objects.filter(user=me, rank__lte=3, rank__isnull=False)),

@@ -1,4 +1,4 @@
-"""Writes of the gamification app: XP, lesson completion and check questions, streaks and freezes, badges, leagues.
+"""Writes of the gamification app: XP, lesson completion and the check bonus, streaks and freezes, badges, leagues.
 
 Every write locks the learner's LearnerProfile row first (then, where credits move, the wallet inside
 credits.services), so one learner's awards are serialised and totals cached on the profile stay equal to the sum of
@@ -16,26 +16,21 @@ from gamification.services.leagues import (
     league_weeks_close_due,
 )
 from gamification.services.lessons import (
-    CheckResult,
     CompletionResult,
-    check_answer,
+    check_right_first_time_reward,
     lesson_complete,
     lesson_open,
 )
 from gamification.services.profiles import profile_locked, welcome_dismiss
-from gamification.services.questions import ChoiceText, check_question_add
 from gamification.services.streaks import daily_goal_set, freeze_buy, streak_settle, streaks_settle_due
 
 __all__ = [
-    "CheckResult",
-    "ChoiceText",
     "CompletionResult",
     "Gains",
     "LeagueWeekClosed",
     "badges_award",
     "badges_check",
-    "check_answer",
-    "check_question_add",
+    "check_right_first_time_reward",
     "daily_goal_set",
     "freeze_buy",
     "league_opt_out_set",

@@ -1,4 +1,4 @@
-"""Erasing a learner from gamification: their XP, streak, badges and answers go, and they leave their league.
+"""Erasing a learner from gamification: their XP, streak and badges go, and they leave their league.
 
 XP events are append-only for the learner's own history; an erased learner has no history left to keep. The ⚡ they
 were paid stays in the ledger (credits keeps it, under an anonymous owner).
@@ -10,7 +10,6 @@ from django.db.models import F
 from accounts.models import User
 from gamification.models import (
     BadgeAward,
-    CheckAnswer,
     CourseCompletion,
     DailyActivity,
     FreezePurchase,
@@ -37,7 +36,6 @@ def user_erase(*, user: User) -> None:
             DailyActivity,
             LessonCompletion,
             CourseCompletion,
-            CheckAnswer,
             BadgeAward,
             FreezePurchase,
             LearnerProfile,

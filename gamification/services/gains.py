@@ -25,6 +25,20 @@ class Gains:
         self.credits += amount
         self.credit_reasons.append(reason)
 
+    def absorb(self, other: Gains) -> None:
+        """Add what another part of the same action earned (its XP, ⚡, badges and news) to this one."""
+        self.xp += other.xp
+        self.credits += other.credits
+        self.credit_reasons += other.credit_reasons
+        self.badges += [badge for badge in other.badges if badge not in self.badges]
+        self.level_reached = max(filter(None, (self.level_reached, other.level_reached)), default=None)
+        self.goal_met = self.goal_met or other.goal_met
+        self.streak = other.streak or self.streak
+        self.streak_extended = self.streak_extended or other.streak_extended
+        self.milestones += other.milestones
+        self.freezes_used += other.freezes_used
+        self.notes += other.notes
+
     @property
     def messages(self) -> list[str]:
         """Toasts, most exciting last so it stays on screen longest."""

@@ -1,9 +1,11 @@
-"""Completing lessons and answering their check questions: the gate against click-farming, then the rewards.
+"""Completing lessons, and the XP a check question right at the first try earns: the gate, then the rewards.
 
-A completion counts once per learner, and only when the lesson has been open long enough (a quarter of its
-duration, one to ten minutes, measured on the server from the first time the signed-in learner had it open) or when
-one of its check questions was answered right. It pays XP by the lesson's level, ⚡ for the first few lessons of the
-learner's day, and a course reward when it finishes an enrolled course.
+A completion counts once per learner. A lesson with live check questions (practice's, read through
+gamification/lesson_checks.py) completes when the learner has answered them all right, at the first try or later;
+a lesson without completes when it has been open long enough (a quarter of its duration, one to ten minutes,
+measured on the server from the first time the signed-in learner had it open). It pays XP by the lesson's level
+(scaled by the first tries when it has questions), ⚡ for the first few lessons of the learner's day, and a course
+reward when it finishes an enrolled course.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from gamification.exceptions import ChoiceNotInQuestion, CompletionTooSoon
+from gamification.exceptions import ChecksLeft, CompletionTooSoon
+from gamification.lesson_checks import LessonChecks, lesson_checks
 from gamification.local_days import local_date
-from gamification.models import CheckAnswer, CheckChoice, CheckQuestion, CourseCompletion, LessonCompletion
+from gamification.models import CourseCompletion, LessonCompletion
 from gamification.references import (
     check_first_try_xp_key,
     course_reference,
@@ -32,9 +35,8 @@ from gamification.rewards import (
     LESSON_REWARD_CREDITS,
     LESSON_REWARDS_PER_DAY,
     OPEN_LESSONS_MAX,
-    check_gate_open,
     completion_wait_seconds,
-    lesson_xp,
+    lesson_xp_for_checks,
 )
 from gamification.selectors import course_lessons_done_in_their_own_time, courses_finished_by, lesson_opened_at
 from gamification.services.badges import badges_award
@@ -74,44 +76,35 @@ class CompletionResult:
         return self.gains.credits if self.created else 0
 
 
-def _completion_route(*, user: User, lesson: Lesson, now: datetime) -> str:
-    """How this completion earns its place (check questions, or time), or CompletionTooSoon saying how long to go."""
-    questions = CheckQuestion.objects.filter(lesson=lesson).count()
-    answers = CheckAnswer.objects.filter(user=user, question__lesson=lesson)
-    answered, right_first_time = answers.count(), answers.filter(first_correct=True).count()
-    if check_gate_open(questions=questions, right_first_time=right_first_time):
-        return LessonCompletion.Via.CHECK
+def _completion_route(*, user: User, lesson: Lesson, checks: LessonChecks, now: datetime) -> str:
+    """How this completion earns its place (check questions, or time), or the error saying what is still to do."""
+    if checks.questions:
+        if checks.passed:
+            return LessonCompletion.Via.CHECK
+        raise ChecksLeft(lesson_title=lesson.title, questions=checks.questions, left=checks.left)
     opened_at = lesson_opened_at(user=user, lesson=lesson)
     needed = completion_wait_seconds(lesson.duration_seconds)
     if opened_at is None:
         # Completing never starts the clock: only opening the lesson does (the page does it; apps call "opened").
-        raise CompletionTooSoon(
-            lesson_title=lesson.title,
-            seconds_left=needed,
-            questions_can_help=check_gate_open(questions=questions, right_first_time=right_first_time + questions),
-            not_open=True,
-        )
+        raise CompletionTooSoon(lesson_title=lesson.title, seconds_left=needed, not_open=True)
     waited = (now - opened_at).total_seconds()
     if waited < needed:
-        unanswered = questions - answered
-        raise CompletionTooSoon(
-            lesson_title=lesson.title,
-            seconds_left=int(needed - waited + 0.999),
-            questions_can_help=check_gate_open(questions=questions, right_first_time=right_first_time + unanswered),
-        )
+        raise CompletionTooSoon(lesson_title=lesson.title, seconds_left=int(needed - waited + 0.999))
     return LessonCompletion.Via.TIME
 
 
 def lesson_complete(*, user: User, lesson: Lesson, now: datetime | None = None) -> CompletionResult:
-    """Mark the lesson done for the learner once and pay for it (CompletionTooSoon when it came too fast;
-    lessons.exceptions.LessonNotAvailable for a draft). Completing it again returns the first completion."""
+    """Mark the lesson done for the learner once and pay for it (ChecksLeft while its check questions are not all
+    answered right, CompletionTooSoon when a lesson without came too fast; lessons.exceptions.LessonNotAvailable for
+    a draft). Completing it again returns the first completion."""
     now = now or timezone.now()
     if not lesson.is_published:
         raise LessonNotAvailable(lesson.slug)
     existing = LessonCompletion.objects.filter(user=user, lesson=lesson).first()
     if existing is not None:
         return _already_done(user=user, completion=existing, now=now)
-    via = _completion_route(user=user, lesson=lesson, now=now)
+    checks = lesson_checks(user=user, lesson=lesson)
+    via = _completion_route(user=user, lesson=lesson, checks=checks, now=now)
     gains = Gains()
     with transaction.atomic():
         profile = profile_locked(user=user)
@@ -123,7 +116,7 @@ def lesson_complete(*, user: User, lesson: Lesson, now: datetime | None = None) 
         # Under the profile lock, so two completions at once cannot both take the day's last ⚡.
         paid_today = LessonCompletion.objects.filter(user=user, local_date=day, credits_awarded__gt=0).count()
         credits = LESSON_REWARD_CREDITS if paid_today < LESSON_REWARDS_PER_DAY else 0
-        xp = lesson_xp(lesson.level)
+        xp = lesson_xp_for_checks(lesson.level, questions=checks.questions, right_first_time=checks.right_first_time)
         completion = LessonCompletion.objects.create(
             user=user,
             lesson=lesson,
@@ -191,52 +184,21 @@ def _courses_reward(*, user: User, lesson: Lesson, now: datetime, gains: Gains) 
     return finished
 
 
-@dataclass
-class CheckResult:
-    question: CheckQuestion
-    chosen: CheckChoice
-    correct: bool
-    first_try: bool
-    gains: Gains = field(default_factory=Gains)
-
-
-def check_answer(
-    *, user: User, question: CheckQuestion, choice: CheckChoice, now: datetime | None = None
-) -> CheckResult:
-    """Record an answer to a check question; right at the first try earns bonus XP, once."""
-    if choice.question_id != question.pk:
-        raise ChoiceNotInQuestion("That answer belongs to another question.")
+def check_right_first_time_reward(*, user: User, question_id: int, now: datetime | None = None) -> Gains:
+    """A check question answered right at the first try earns CHECK_RIGHT_FIRST_TIME_XP, once per question (its key),
+    and may earn a badge. Practice calls it in the transaction that records the answer."""
     now = now or timezone.now()
     gains = Gains()
     with transaction.atomic():
         profile = profile_locked(user=user)
-        answer = CheckAnswer.objects.filter(user=user, question=question).first()
-        first_try = answer is None
-        if answer is None:
-            CheckAnswer.objects.create(
-                user=user,
-                question=question,
-                first_choice=choice,
-                first_correct=choice.is_correct,
-                last_choice=choice,
-                correct_at=now if choice.is_correct else None,
-                answered_at=now,
-            )
-        else:
-            answer.attempts += 1
-            answer.last_choice = choice
-            if choice.is_correct and answer.correct_at is None:
-                answer.correct_at = now
-            answer.save(update_fields=["attempts", "last_choice", "correct_at"])
-        if first_try and choice.is_correct:
-            xp_add(
-                profile=profile,
-                amount=CHECK_RIGHT_FIRST_TIME_XP,
-                reason="Check question right at the first try",
-                reference=f"check:{question.pk}",
-                idempotency_key=check_first_try_xp_key(question_id=question.pk),
-                now=now,
-                gains=gains,
-            )
+        if xp_add(
+            profile=profile,
+            amount=CHECK_RIGHT_FIRST_TIME_XP,
+            reason="Check question right at the first try",
+            reference=f"check:{question_id}",
+            idempotency_key=check_first_try_xp_key(question_id=question_id),
+            now=now,
+            gains=gains,
+        ):
             gains.badges = badges_award(user=user, profile=profile, now=now)
-    return CheckResult(question=question, chosen=choice, correct=choice.is_correct, first_try=first_try, gains=gains)
+    return gains

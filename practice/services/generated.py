@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
@@ -26,6 +25,7 @@ from practice.models import (
     QuestionStatus,
     ReviewCard,
 )
+from practice.services.checks import check_status_for_new
 from tutor.material import lesson_material
 
 logger = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ def lesson_checks_generate(*, lesson_id: int) -> int:
             .exclude(origin__in=GENERATED_ORIGINS)
             .values_list("prompt", flat=True)
         }
-        status = QuestionStatus.LIVE if getattr(settings, "CHECKS_LIVE_AT_ONCE", True) else QuestionStatus.DRAFT
+        status = check_status_for_new(origin=QuestionOrigin.OFFLINE)  # any generated origin: the same rule
         stored = 0
         position = _position_after(lesson_id)
         for question in generated.questions:

@@ -5,7 +5,6 @@ import uuid
 
 import pytest
 
-from gamification.services import check_answer
 from tests.factories import CheckQuestionFactory, LearnerWithCreditsFactory, PublishedLessonFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,11 +41,13 @@ def test_while_an_unlock_is_held_the_header_shows_what_is_left_to_spend(client):
 def test_completing_a_lesson_live_updates_the_header_with_the_reward(client):
     learner = LearnerWithCreditsFactory(credits=25)
     lesson = CheckQuestionFactory(lesson=PublishedLessonFactory(level="intermediate")).lesson
-    question = lesson.check_questions.get()
-    check_answer(user=learner, question=question, choice=question.choices.get(text="right"))
+    question = lesson.checks.get()
     client.force_login(learner)
 
-    completed = client.post(f"/lessons/{lesson.slug}/complete", headers=HTMX)
+    # The right answer to its only question completes the lesson.
+    completed = client.post(
+        f"/lessons/{lesson.slug}/check/{question.pk}", {"choice": question.choices.get(text="right").pk}, headers=HTMX
+    )
 
     assert "⚡5 earned" in completed.headers["HX-Trigger"].encode().decode("unicode_escape")
     assert swapped_balance(completed) == 30

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from demo.questions import DEMO_QUESTIONS
-from gamification.models import CheckChoice, CheckQuestion
+from practice.models import CheckChoice, CheckQuestion
 
 pytestmark = pytest.mark.django_db
 

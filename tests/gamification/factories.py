@@ -1,27 +1,6 @@
-"""factory_boy factories and helpers for gamification: check questions, and XP earned the way a completion earns it."""
+"""factory_boy helpers for gamification: XP earned the way a completion earns it."""
 
-import factory
 from django.utils import timezone
-
-from tests.lessons.factories import PublishedLessonFactory
-
-
-class CheckQuestionFactory(factory.django.DjangoModelFactory):
-    """A check question with one right answer ("right") and one wrong answer ("wrong")."""
-
-    class Meta:
-        model = "gamification.CheckQuestion"
-        skip_postgeneration_save = True
-
-    lesson = factory.SubFactory(PublishedLessonFactory)
-    prompt = factory.Sequence(lambda n: f"Question {n}?")
-
-    @factory.post_generation
-    def choices(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy's post-generation signature
-        if not create:
-            return
-        obj.choices.create(text="wrong", is_correct=False, explanation="Not this one.", position=1)
-        obj.choices.create(text="right", is_correct=True, explanation="This is what the lesson shows.", position=2)
 
 
 def xp_give(*, user, amount: int, idempotency_key: str, reason: str = "Practice", now=None):

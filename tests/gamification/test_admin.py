@@ -1,56 +1,11 @@
-"""The admin: check questions edited with their answers inline, and read-only XP history, badges and leagues."""
+"""The admin: read-only XP history, badges and leagues (check questions: tests/practice/test_admin.py)."""
 
 import pytest
 
-from gamification.models import CheckQuestion, XPEvent
-from tests.factories import PublishedLessonFactory, xp_give
+from gamification.models import XPEvent
+from tests.factories import xp_give
 
 pytestmark = pytest.mark.django_db
-
-
-def question_form(lesson, choices):
-    data = {
-        "lesson": lesson.pk,
-        "prompt": "What does attention compare?",
-        "position": 1,
-        "choices-TOTAL_FORMS": len(choices),
-        "choices-INITIAL_FORMS": 0,
-        "choices-MIN_NUM_FORMS": 0,
-        "choices-MAX_NUM_FORMS": 1000,
-    }
-    for index, (text, correct) in enumerate(choices):
-        data |= {
-            f"choices-{index}-text": text,
-            f"choices-{index}-position": index,
-            f"choices-{index}-explanation": f"Because {text}.",
-        }
-        if correct:
-            data[f"choices-{index}-is_correct"] = "on"
-    return data
-
-
-def test_a_curator_writes_a_check_question_with_its_answers_in_one_form(staff_client):
-    lesson = PublishedLessonFactory()
-    response = staff_client.post(
-        "/admin/gamification/checkquestion/add/",
-        question_form(lesson, [("every token with every other", True), ("only neighbours", False)]),
-    )
-    assert response.status_code == 302
-    question = CheckQuestion.objects.get(lesson=lesson)
-    assert [(c.text, c.is_correct) for c in question.choices.all()] == [
-        ("every token with every other", True),
-        ("only neighbours", False),
-    ]
-
-
-def test_a_question_without_a_right_answer_is_refused(staff_client):
-    lesson = PublishedLessonFactory()
-    response = staff_client.post(
-        "/admin/gamification/checkquestion/add/", question_form(lesson, [("a", False), ("b", False)])
-    )
-    assert response.status_code == 200
-    assert "Mark at least one answer as correct." in response.content.decode()
-    assert not CheckQuestion.objects.exists()
 
 
 def test_a_learners_xp_history_is_shown_and_cannot_be_edited(staff_client, learner):

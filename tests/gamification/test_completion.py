@@ -9,10 +9,11 @@ from credits.selectors import wallet_summary
 from gamification.exceptions import CompletionTooSoon
 from gamification.models import BadgeAward, CourseCompletion, LessonCompletion, XPEvent
 from gamification.references import lesson_reference
-from gamification.services import check_answer, lesson_complete, lesson_open
+from gamification.services import lesson_complete, lesson_open
 from lessons.exceptions import LessonNotAvailable
 from lessons.models import Course, CourseLesson, Enrollment, LessonProgress
-from tests.factories import CheckQuestionFactory, PublishedLessonFactory, UserFactory
+from practice.services import check_answer
+from tests.factories import PublishedLessonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def rewards_of(user):
 
 
 def answer(user, lesson, text):
-    question = lesson.check_questions.get()
+    question = lesson.checks.get()
     return check_answer(user=user, question=question, choice=question.choices.get(text=text))
 
 
@@ -112,46 +113,6 @@ def test_a_course_whose_lessons_were_opened_together_and_completed_together_pays
     assert not BadgeAward.objects.filter(user=learner, badge="course-finished").exists()
 
 
-def test_a_right_answer_completes_at_once_and_right_first_time_earns_bonus_xp(learner, quiz_lesson, time_machine):
-    time_machine.move_to(NOON, tick=False)
-    checked = answer(learner, quiz_lesson, "right")
-    assert (checked.correct, checked.first_try, checked.gains.xp) == (True, True, 5)
-
-    result = lesson_complete(user=learner, lesson=quiz_lesson)
-
-    assert result.completion.via == LessonCompletion.Via.CHECK
-    assert result.xp_awarded == 20  # intermediate
-    assert learner.learner_profile.xp == 25
-    assert BadgeAward.objects.filter(user=learner, badge="sharp-eye").exists()
-
-
-def test_a_wrong_first_answer_earns_no_bonus_and_leaves_only_the_time_gate(learner, quiz_lesson, time_machine):
-    time_machine.move_to(NOON, tick=False)
-    lesson_open(user=learner, lesson=quiz_lesson)
-    assert not answer(learner, quiz_lesson, "wrong").correct
-    again = answer(learner, quiz_lesson, "right")  # the right answer was shown: choosing it now proves nothing
-    assert (again.correct, again.first_try, again.gains.xp) == (True, False, 0)
-
-    with pytest.raises(CompletionTooSoon) as refused:
-        lesson_complete(user=learner, lesson=quiz_lesson)
-    assert str(refused.value).endswith("keep it open for another 5 min.")
-
-    time_machine.shift(5 * 60)
-    assert lesson_complete(user=learner, lesson=quiz_lesson).completion.via == LessonCompletion.Via.TIME
-    assert not XPEvent.objects.filter(user=learner, reference__startswith="check:").exists()
-
-
-def test_with_three_questions_two_right_at_the_first_try_open_the_gate(learner):
-    lesson = PublishedLessonFactory()
-    first, second, third = (CheckQuestionFactory(lesson=lesson) for _ in range(3))
-    for question, text in ((first, "right"), (second, "wrong")):
-        check_answer(user=learner, question=question, choice=question.choices.get(text=text))
-    with pytest.raises(CompletionTooSoon, match="or answer its check question"):
-        lesson_complete(user=learner, lesson=lesson)
-    check_answer(user=learner, question=third, choice=third.choices.get(text="right"))
-    assert lesson_complete(user=learner, lesson=lesson).completion.via == LessonCompletion.Via.CHECK
-
-
 def test_completing_a_lesson_twice_counts_once(learner, quiz_lesson):
     answer(learner, quiz_lesson, "right")
     first = lesson_complete(user=learner, lesson=quiz_lesson)
@@ -231,8 +192,8 @@ def test_a_course_the_learner_did_not_enrol_in_pays_nothing(learner, quiz_lesson
 
 
 def test_a_first_lesson_earns_the_first_steps_badge_once(learner, quiz_lesson):
-    answer(learner, quiz_lesson, "right")
-    result = lesson_complete(user=learner, lesson=quiz_lesson)
+    result = answer(learner, quiz_lesson, "right")  # its only question right: the lesson completes
+    lesson_complete(user=learner, lesson=quiz_lesson)
     assert "first-lesson" in [badge.slug for badge in result.gains.badges]
     assert BadgeAward.objects.filter(user=learner, badge="first-lesson").count() == 1
 

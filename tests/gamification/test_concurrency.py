@@ -11,12 +11,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 from django.db.models import Sum
+from django.utils import timezone
 
 from credits.models import LedgerEntry
 from gamification.models import League, LeagueMembership, LearnerProfile, LessonCompletion, XPEvent
 from gamification.references import LESSON_PREFIX, lesson_reference
-from gamification.services import check_answer, lesson_complete
-from tests.factories import CheckQuestionFactory, UserFactory, xp_give
+from gamification.services import lesson_complete, lesson_open
+from practice.services import check_answer
+from tests.factories import CheckQuestionFactory, PublishedLessonFactory, UserFactory, xp_give
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,20 +37,15 @@ def run_together(threads, work):
         return list(pool.map(one, range(threads)))
 
 
-def solved_lessons(user, count):
-    lessons = []
-    for _ in range(count):
-        question = CheckQuestionFactory()
-        check_answer(user=user, question=question, choice=question.choices.get(text="right"))
-        lessons.append(question.lesson)
-    return lessons
+def right_answer(user, question):
+    return check_answer(user=user, question=question, choice=question.choices.get(text="right"))
 
 
-def test_eight_completions_at_once_pay_the_daily_credits_three_times_and_keep_the_totals_right():
+def test_eight_lessons_completed_by_their_answers_at_once_pay_the_daily_credits_three_times():
     learner = UserFactory()
-    lessons = solved_lessons(learner, 8)
+    questions = [CheckQuestionFactory() for _ in range(8)]
 
-    results = run_together(8, lambda index: lesson_complete(user=learner, lesson=lessons[index]).credits_awarded)
+    results = run_together(8, lambda index: right_answer(learner, questions[index]).gains.credits)
 
     assert sorted(results) == [0, 0, 0, 0, 0, 5, 5, 5]
     rewards = LedgerEntry.objects.filter(wallet__user=learner, reference__startswith=LESSON_PREFIX)
@@ -57,9 +54,24 @@ def test_eight_completions_at_once_pay_the_daily_credits_three_times_and_keep_th
     assert profile.xp == XPEvent.objects.filter(user=learner).aggregate(total=Sum("amount"))["total"] == 8 * (10 + 5)
 
 
-def test_the_same_lesson_completed_from_two_tabs_at_once_counts_once():
+def test_the_same_question_answered_from_two_tabs_at_once_completes_and_pays_once():
     learner = UserFactory()
-    (lesson,) = solved_lessons(learner, 1)
+    question = CheckQuestionFactory()
+
+    first_tries = run_together(6, lambda _: right_answer(learner, question).first_try)
+
+    assert sorted(first_tries) == [False] * 5 + [True]
+    assert LessonCompletion.objects.filter(user=learner).count() == 1
+    assert XPEvent.objects.filter(user=learner, reference=lesson_reference(question.lesson)).count() == 1
+    assert XPEvent.objects.filter(user=learner, reference=f"check:{question.pk}").count() == 1
+
+
+def test_completing_from_two_tabs_at_once_counts_once(time_machine):
+    learner = UserFactory()
+    lesson = PublishedLessonFactory(duration_seconds=600)
+    time_machine.move_to(timezone.now(), tick=False)
+    lesson_open(user=learner, lesson=lesson)
+    time_machine.shift(10 * 60)
 
     created = run_together(6, lambda _: lesson_complete(user=learner, lesson=lesson).created)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gamification.rewards import check_gate_open, completion_wait_seconds, lesson_xp, wait_in_words
+from gamification.rewards import completion_wait_seconds, lesson_xp, lesson_xp_for_checks, wait_in_words
 
 
 def test_harder_lessons_are_worth_more_xp():
@@ -24,8 +24,16 @@ def test_waits_read_in_minutes_and_seconds(seconds, words):
 
 
 @pytest.mark.parametrize(
-    ("questions", "right", "open_"),
-    [(0, 0, False), (1, 0, False), (1, 1, True), (2, 1, False), (2, 2, True), (3, 2, True)],
+    ("level", "questions", "right", "xp"),
+    [
+        ("intermediate", 0, 0, 20),  # no questions: the lesson's XP
+        ("intermediate", 1, 1, 20),  # all right at the first try: all of it
+        ("intermediate", 1, 0, 10),  # right only later: half
+        ("intermediate", 3, 2, 17),  # 20 × 5/6, rounded up
+        ("beginner", 3, 0, 5),
+        ("advanced", 4, 1, 19),  # 30 × 5/8 = 18.75
+        ("advanced", 2, 5, 30),  # never more than all of it
+    ],
 )
-def test_check_questions_open_the_gate_when_more_than_half_were_right_at_the_first_try(questions, right, open_):
-    assert check_gate_open(questions=questions, right_first_time=right) is open_
+def test_xp_for_completing_by_check_questions_scales_with_first_tries(level, questions, right, xp):
+    assert lesson_xp_for_checks(level, questions=questions, right_first_time=right) == xp

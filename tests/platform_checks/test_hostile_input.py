@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from gamification.models import CheckAnswer
+from practice.models import CheckAnswer
 from tests.factories import CheckQuestionFactory, PublishedLessonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_an_answered_question_marks_the_learner_s_answer_without_checking_it(client):
     lesson = CheckQuestionFactory(lesson=PublishedLessonFactory(level="intermediate")).lesson
-    question = lesson.check_questions.get()
+    question = lesson.checks.get()
     wrong = question.choices.get(text="wrong")
     client.force_login(UserFactory())
 
