@@ -19,8 +19,8 @@ Model collapse happens when models are trained on text that other models wrote, 
 
 
 def test_question_words_and_stop_words_do_not_count_and_plurals_fold():
-    assert words_normalised("What is a Universal Transformer?") == ["universal", "transformer"]
-    assert words_normalised("What are Universal Transformers?") == ["universal", "transformer"]
+    assert words_normalised("What is a Universal Transformer?") == ["universal", "transform"]
+    assert words_normalised("What are Universal Transformers?") == ["universal", "transform"]
 
 
 def test_transcript_passages_carry_their_moment_and_chapter(paper_catalog):
