@@ -94,9 +94,13 @@ def acronym_pairs_defined(sentence: str) -> list[tuple[str, str]]:
             continue
         opens_as_the = not before.strip() and long_form.split()[0].casefold() not in ("the", "a", "an")
         named_with_article = re.search(r"(?:^|\W)(?:the|a|an|our)\s*$", before, re.IGNORECASE) is not None
-        if _PAIR_DEFINED_AFTER.match(after) or _PAIR_INTRODUCED_BEFORE.search(before) or named_with_article:
-            defined.append((long_form, acronym))
-        elif opens_as_the and after.lstrip().startswith(("is ", "are ")):
+        opens_defining = opens_as_the and after.lstrip().startswith(("is ", "are "))
+        if (
+            _PAIR_DEFINED_AFTER.match(after)
+            or _PAIR_INTRODUCED_BEFORE.search(before)
+            or named_with_article
+            or opens_defining
+        ):
             defined.append((long_form, acronym))
     return defined
 

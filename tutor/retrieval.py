@@ -47,6 +47,8 @@ from tutor.backends.study_guide import STOP_WORDS, material_sentences, text_sect
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 PASSAGE_WORDS = 50
+# How far from a transcript window a moment named in a question may be and still point at it.
+MOMENT_SLACK_SECONDS = 30
 ANSWER_PASSAGES_MAX = 3
 # Words that make a question a question, not what it is about.
 QUESTION_WORDS = frozenset(
@@ -54,7 +56,8 @@ QUESTION_WORDS = frozenset(
 ) | frozenset(
     (
         *("explain", "describe", "say", "said", "says", "talk", "talks", "discuss", "lesson", "episode", "video"),
-        *("speaker", "speakers", "tell", "chapter", "part", "minute", "minutes", "happens", "happen", "define"),
+        *("speaker", "tell", "chapter", "part", "minute", "happen", "define", "lecture", "lecturer", "host"),
+        *("guest", "author", "podcast", "article", "paper", "abstract", "transcript", "mention", "cover"),
     )
 )
 # scikit-learn's English stop words include nouns a question may be about ("system", "fire", "computer").
@@ -62,11 +65,14 @@ _CONTENT_WORDS = frozenset(
     ("system", "fire", "bill", "computer", "interest", "mill", "detail", "amount", "bottom", "front", "side", "thick")
 ) | frozenset(("thin", "cry", "fill", "empty", "found", "call", "show", "part", "full", "top", "back", "find"))
 _STOP = (STOP_WORDS - _CONTENT_WORDS) | QUESTION_WORDS
+_QUESTION_STEMS = frozenset(snowballstemmer.stemmer("english").stemWords(sorted(QUESTION_WORDS)))
 # Every dash and hyphen Unicode has, and the minus sign: word breaks, like a plain hyphen.
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u00ad"), "-")
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_WORD = re.compile(r"[^\W_]+(?:['\u2063][^\W_]+)*")
 # A moment named in a question: "1:17", "at 01:17", "1:17:05" (minutes below 60 when hours are given).
-_MOMENT = re.compile(r"(?<![\d:])(?:(?P<hours>\d{1,2}):(?=[0-5]\d:))?(?P<minutes>\d{1,2}):(?P<seconds>[0-5]\d)(?![\d:])")
+_MOMENT = re.compile(
+    r"(?<![\d:])(?:(?P<hours>\d{1,2}):(?=[0-5]\d:))?(?P<minutes>\d{1,2}):(?P<seconds>[0-5]\d)(?![\d:])"
+)
 # "What is X?", "What are X?", "What is meant by X?", "Define X"; "What does X mean?", "What does X stand for?".
 _LEAD = r"^\s*(?:(?:so|and|but|ok|okay)[,\s]+)?"
 _WHAT_IS = re.compile(
@@ -112,10 +118,28 @@ def _word_forms(text: str) -> list[str]:
     return [word.removesuffix("'s").strip("'") for word in _WORD.findall(text_fold(text).replace("-", " "))]
 
 
+# British "-ise" spellings fold to "-ize" before stemming ("normalisation" is "normalization").
+_ISE = re.compile(r"(?<=\w\w)is(?=(?:e|es|ed|ing|ation|ations|er|ers)$)")
+
+
+def _stems(words: list[str]) -> list[str]:
+    return _stemmer().stemWords([_ISE.sub("iz", word) for word in words]) if words else []
+
+
 def words_normalised(text: str) -> list[str]:
-    """The words BM25 compares: folded, stemmed, without stop words and question words."""
-    words = [word for word in _word_forms(text) if word not in _STOP and len(word) > 1]
-    return _stemmer().stemWords(words) if words else []
+    """The words BM25 compares: folded, stemmed, without stop words and question words. A hyphenated word is its
+    parts and, after them, the parts joined ("self-attention": self, attent, selfattent), so that "self-attention"
+    is not found by "self-improvement"."""
+    words: list[str] = []
+    for compound in _WORD.findall(text_fold(text).replace("-", "\u2063")):
+        compound = compound.removesuffix("'s").strip("'")
+        parts = [part for part in compound.split("\u2063") if part]
+        kept = [part for part in parts if part not in _STOP and len(part) > 1]
+        stems = [stem for stem in _stems(kept) if stem not in _QUESTION_STEMS]
+        words += stems
+        if len(parts) > 1 and len(stems) > 1:
+            words.append("".join(stems))
+    return words
 
 
 def origin_of_text(kind: str) -> str:
@@ -140,6 +164,7 @@ class Passage:
     origin: str = ORIGIN_DESCRIPTION  # transcript, article, abstract, text or description
     chapter_start: int | None = None  # the start of the chapter the passage is in (or whose title it matches)
     chapter_url: str = ""
+    end_seconds: int | None = None  # a transcript window's last cue's start
     # Extra words the passage is found by: its chapter's title (for transcript windows and the text's sections).
     context: str = field(default="", compare=False)
 
@@ -192,7 +217,9 @@ def lesson_passages(lesson: Lesson, *, own: bool) -> list[Passage]:
     page = lesson.get_absolute_url()
     link = lambda start: chapter_url(lesson.external_url, start, lesson.kind)  # noqa: E731
 
-    def make(text: str, *, origin: str, start: int | None = None, chapter: int | None = None) -> Passage:
+    def make(
+        text: str, *, origin: str, start: int | None = None, chapter: int | None = None, end: int | None = None
+    ) -> Passage:
         chapter_row = chapters[chapter] if chapter is not None else None
         chapter_start = chapter_row.start_seconds if chapter_row is not None else None
         if not own:
@@ -215,6 +242,7 @@ def lesson_passages(lesson: Lesson, *, own: bool) -> list[Passage]:
             origin=origin,
             chapter_start=chapter_start,
             chapter_url=link(chapter_start) if chapter_start is not None else "",
+            end_seconds=end,
             context=chapter_row.title if chapter_row is not None and origin != ORIGIN_DESCRIPTION else "",
         )
 
@@ -232,11 +260,13 @@ def lesson_passages(lesson: Lesson, *, own: bool) -> list[Passage]:
         segments = []
     # About PASSAGE_WORDS words of speech each, never across a chapter's start.
     window: list[str] = []
-    window_start = 0.0
+    window_start = window_end = 0.0
 
     def flush() -> None:
-        start = int(window_start)
-        passages.append(make(" ".join(window), origin=ORIGIN_TRANSCRIPT, start=start, chapter=chapter_at(start)))
+        start, end = int(window_start), int(window_end)
+        passages.append(
+            make(" ".join(window), origin=ORIGIN_TRANSCRIPT, start=start, chapter=chapter_at(start), end=end)
+        )
         window.clear()
 
     for segment in segments:
@@ -245,6 +275,7 @@ def lesson_passages(lesson: Lesson, *, own: bool) -> list[Passage]:
         if not window:
             window_start = segment.start_seconds
         window.append(segment.text)
+        window_end = segment.start_seconds
         if sum(len(text.split()) for text in window) >= PASSAGE_WORDS:
             flush()
     if window:
@@ -289,7 +320,8 @@ def _term_pattern(term: str) -> str:
     parts = []
     for word in _word_forms(term):
         stem = _stemmer().stemWord(word)
-        prefix = os.path.commonprefix([word, stem]) or word
+        shared = next((index for index, (a, b) in enumerate(zip(word, stem, strict=False)) if a != b), None)
+        prefix = word[: shared if shared is not None else min(len(word), len(stem))] or word
         parts.append(re.escape(prefix) + r"\w*")
     return r"[\s-]+".join(parts)
 
@@ -302,13 +334,19 @@ def defines(term: str, text: str) -> bool:
     folded = text_fold(text)
     return bool(
         re.search(rf"(?<!\w){pattern}(?!\w){_DEFINING_AFTER}", folded)
+        or re.match(rf"\s*in\s+(?:an?\s+|the\s+)?{pattern}(?!\w)\s*,", folded)
+        # A sentence whose subject the term is ("Layer normalization computes …") says what it does.
+        or re.match(rf"\s*(?:an?\s+|the\s+)?{pattern}(?!\w)(?:\s*\([^)]{{1,40}}\))?\s+[a-z]+s\b", folded)
         or re.search(rf"{_DEFINING_BEFORE}{pattern}(?!\w)", folded)
     )
 
 
-def _moment_chapter(passages: Sequence[Passage], moment: int) -> int | None:
-    """The start of the chapter holding the moment, from the chapters the passages know."""
-    starts = sorted({p.chapter_start for p in passages if p.own and p.chapter_start is not None})
+def _moment_chapter(passages: Sequence[Passage], moment: int, chapter_starts: Sequence[int] | None) -> int | None:
+    """The start of the chapter holding the moment: from the lesson's chapters when given, else from those the
+    passages know."""
+    if chapter_starts is None:
+        chapter_starts = [p.chapter_start for p in passages if p.own and p.chapter_start is not None]
+    starts = sorted(set(chapter_starts))
     holding = [start for start in starts if start <= moment]
     return holding[-1] if holding else None
 
@@ -331,8 +369,15 @@ def _named_chapter(passages: Sequence[Passage], words: frozenset[str]) -> int | 
     return None if tie else best
 
 
-def passages_rank(question: str, passages: Sequence[Passage], *, limit: int = ANSWER_PASSAGES_MAX) -> list[Passage]:
-    """The passages that answer the question best, most relevant first; [] when none is relevant."""
+def passages_rank(
+    question: str,
+    passages: Sequence[Passage],
+    *,
+    limit: int = ANSWER_PASSAGES_MAX,
+    chapter_starts: Sequence[int] | None = None,
+) -> list[Passage]:
+    """The passages that answer the question best, most relevant first; [] when none is relevant. ``chapter_starts``
+    are the asked lesson's chapters (a moment in a chapter with no passage of its own then points at nothing)."""
     parts = question_parse(question)
     query = set(parts.words)
     if (not query and parts.moment is None) or not passages:
@@ -340,16 +385,28 @@ def passages_rank(question: str, passages: Sequence[Passage], *, limit: int = AN
     tokens = [words_normalised(f"{passage.text} {passage.context}") for passage in passages]
     target: set[int] = set()  # passages in the chapter (or the stretch of transcript) the question points at
     if parts.moment is not None:
-        chapter = _moment_chapter(passages, parts.moment)
+        moment = parts.moment
+        chapter = _moment_chapter(passages, moment, chapter_starts)
         for index, passage in enumerate(passages):
             if not passage.own:
                 continue
-            near = passage.start_seconds is not None and abs(passage.start_seconds - parts.moment) <= 90
+            start, end = passage.start_seconds, passage.end_seconds
+            near = start is not None and start - MOMENT_SLACK_SECONDS <= moment <= (end or start) + MOMENT_SLACK_SECONDS
             if near or (chapter is not None and passage.chapter_start == chapter):
                 target.add(index)
-        if not query:  # "What happens at 1:17:05?": the moment's own passages, nearest first
-            ordered = sorted(target, key=lambda i: (abs((passages[i].start_seconds or 10**9) - parts.moment), i))
+
+        def distance(index: int) -> float:
+            start, end = passages[index].start_seconds, passages[index].end_seconds
+            if start is None:
+                return math.inf
+            return 0 if start <= moment <= (end or start) else min(abs(start - moment), abs((end or start) - moment))
+
+        if target and (not query or not any(query.intersection(tokens[index]) for index in target)):
+            # "What happens at 1:17:05?": the moment's own passages, nearest first.
+            ordered = sorted(target, key=lambda index: (distance(index), index))
             return [passages[index] for index in ordered[:limit]]
+        if not query:
+            return []
     else:
         chapter = _named_chapter(passages, parts.words)
         if chapter is not None:
@@ -423,5 +480,6 @@ def answer_passages(lesson: Lesson, question: str) -> Retrieved:
     passages = lesson_passages(lesson, own=True)
     for linked in concepts_linked_lessons(lesson=lesson):
         passages += lesson_passages(linked, own=False)
-    best = passages_rank(question, passages)
+    starts = [chapter.start_seconds for chapter in lesson.chapters.all()]
+    best = passages_rank(question, passages, chapter_starts=starts)
     return Retrieved(passages=best, found=answer_found(best), chapter=chapter_citation(lesson, best))

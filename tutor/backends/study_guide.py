@@ -58,6 +58,27 @@ STOP_WORDS = ENGLISH_STOP_WORDS | SPOKEN_FILLER
 
 _URL_OR_HANDLE = re.compile(r"https?://|www\.|(?<![\w.])@\w|\w\.(?:com|org|net|io|ai|dev)\b", re.IGNORECASE)
 _CLOCK_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")  # a chapter list pasted into a description
+# What a channel says about itself rather than about the subject: support, sponsors, subscribing, links.
+_BOILERPLATE = re.compile(
+    r"\b(?:patreon|patrons?|sponsor(?:s|ed|ship)?|subscrib\w*|like\s+and\s+(?:share|subscribe)|supporters?|"
+    r"support\s+(?:the|this|our|my)\s+(?:channel|show|podcast|course|work|videos?)|form\s+of\s+support|"
+    r"share\s+(?:some\s+of\s+)?(?:the|this|these|our|my)\s+videos?|links?\s+(?:are\s+|is\s+)?(?:in|below)|"
+    r"in\s+the\s+description|description\s+below|promo\s+code|discount\s+code|use\s+code|affiliate|merch|"
+    r"newsletter|follow\s+(?:us|me)\s+on|join\s+(?:the|our|my)\s+(?:discord|community|membership)|"
+    r"notification\s+bell|hit\s+the\s+bell|thanks?\s+(?:you\s+)?(?:all\s+)?for\s+watching)\b",
+    re.IGNORECASE,
+)
+# A line of a reference list: authors and a year at the end, or a DOI, an arXiv id, "In Proceedings of".
+_REFERENCE_LINE = re.compile(
+    r"(?:(?:et\s+al\.?|\b[A-Z][\w'’-]+(?:,\s*[A-Z][\w'’-]+)*,?\s+(?:and|&)\s+(?:[A-Z][\w'’-]+|others))"
+    r",?\s*\(?(?:19|20)\d{2}[a-z]?\)?\.?\s*$)|\bdoi:|\barxiv:\s*\d|\bIn\s+Proceedings\s+of\b|\bpp\.\s*\d"
+)
+# Headings of the parts of a text that are not its content.
+_BACK_MATTER_HEADING = re.compile(
+    r"^\W*(?:references|bibliography|works\s+cited|citations|further\s+reading|acknowledge?ments|footnotes|"
+    r"notes\s+and\s+references|sources)\W*$",
+    re.IGNORECASE,
+)
 _LETTER = re.compile(r"[^\W\d_]")
 # Words with which a speaker or writer marks why something is worth knowing.
 _WHY_CUES = re.compile(
@@ -489,7 +510,8 @@ def material_sentences(text: str) -> list[str]:
 
 
 def text_sections(text: str) -> list[tuple[str, str]]:
-    """(heading, body) of a text split at its own headings; text before the first heading has the heading ""."""
+    """(heading, body) of a text split at its own headings; text before the first heading has the heading "".
+    Back matter (references, bibliography, acknowledgements) is not the text's content and is left out."""
     sections: list[tuple[str, list[str]]] = [("", [])]
     for line in text.splitlines():
         heading = _MARKDOWN_HEADING.match(line)
@@ -497,7 +519,11 @@ def text_sections(text: str) -> list[tuple[str, str]]:
             sections.append((heading["title"], []))
         else:
             sections[-1][1].append(line)
-    return [(heading, "\n".join(lines)) for heading, lines in sections if heading or "".join(lines).strip()]
+    return [
+        (heading, "\n".join(lines))
+        for heading, lines in sections
+        if (heading or "".join(lines).strip()) and not _BACK_MATTER_HEADING.match(heading)
+    ]
 
 
 def chapter_for_heading(heading: str, chapters: Sequence[ChapterMaterial]) -> int | None:
@@ -609,14 +635,21 @@ def _term_pattern(term: str) -> re.Pattern[str]:
 
 
 def _usable(sentence: str) -> bool:
-    """A sentence worth quoting: prose of a readable length, not a link list, a handle or a pasted chapter list."""
+    """A sentence worth quoting: prose of a readable length, not a link list, a handle, a pasted chapter list, the
+    channel's own boilerplate (support, sponsors, subscribing) or a line of a reference list."""
     words = len(sentence.split())
     return (
         SENTENCE_WORDS_MIN <= words <= SENTENCE_WORDS_MAX
         and _LETTER.search(sentence) is not None
         and not _URL_OR_HANDLE.search(sentence)
         and not _CLOCK_TIME.search(sentence)
+        and not boilerplate(sentence)
     )
+
+
+def boilerplate(sentence: str) -> bool:
+    """Whether a sentence is about the channel or the references rather than the subject."""
+    return bool(_BOILERPLATE.search(sentence) or _REFERENCE_LINE.search(sentence))
 
 
 def _ranking_build(texts: list[str]) -> _Ranking:
