@@ -341,11 +341,13 @@ def defines(term: str, text: str) -> bool:
     )
 
 
-def _moment_chapter(passages: Sequence[Passage], moment: int, chapter_starts: Sequence[int] | None) -> int | None:
+def _moment_chapter(passages: Sequence[Passage], moment: int, chapters: Sequence[tuple[int, str]] | None) -> int | None:
     """The start of the chapter holding the moment: from the lesson's chapters when given, else from those the
     passages know."""
-    if chapter_starts is None:
+    if chapters is None:
         chapter_starts = [p.chapter_start for p in passages if p.own and p.chapter_start is not None]
+    else:
+        chapter_starts = [start for start, _title in chapters]
     starts = sorted(set(chapter_starts))
     holding = [start for start in starts if start <= moment]
     return holding[-1] if holding else None
@@ -374,10 +376,11 @@ def passages_rank(
     passages: Sequence[Passage],
     *,
     limit: int = ANSWER_PASSAGES_MAX,
-    chapter_starts: Sequence[int] | None = None,
+    chapters: Sequence[tuple[int, str]] | None = None,
 ) -> list[Passage]:
-    """The passages that answer the question best, most relevant first; [] when none is relevant. ``chapter_starts``
-    are the asked lesson's chapters (a moment in a chapter with no passage of its own then points at nothing)."""
+    """The passages that answer the question best, most relevant first; [] when none is relevant. ``chapters`` are
+    the asked lesson's (start, title): a moment in a chapter no passage belongs to then points at the passages
+    sharing that chapter title's words."""
     parts = question_parse(question)
     query = set(parts.words)
     if (not query and parts.moment is None) or not passages:
@@ -386,7 +389,7 @@ def passages_rank(
     target: set[int] = set()  # passages in the chapter (or the stretch of transcript) the question points at
     if parts.moment is not None:
         moment = parts.moment
-        chapter = _moment_chapter(passages, moment, chapter_starts)
+        chapter = _moment_chapter(passages, moment, chapters)
         for index, passage in enumerate(passages):
             if not passage.own:
                 continue
@@ -394,6 +397,9 @@ def passages_rank(
             near = start is not None and start - MOMENT_SLACK_SECONDS <= moment <= (end or start) + MOMENT_SLACK_SECONDS
             if near or (chapter is not None and passage.chapter_start == chapter):
                 target.add(index)
+        if not target and chapter is not None and chapters:
+            title = set(words_normalised(dict(chapters).get(chapter, "")))
+            target = {i for i, p in enumerate(passages) if p.own and title.intersection(tokens[i])}
 
         def distance(index: int) -> float:
             start, end = passages[index].start_seconds, passages[index].end_seconds
@@ -438,19 +444,27 @@ def answer_found(passages: Iterable[Passage]) -> bool:
     return any(passage.own for passage in passages)
 
 
-def chapter_citation(lesson: Lesson, best: Sequence[Passage]) -> Passage | None:
-    """For an answer from the lesson none of whose passages links to a moment of it: the lesson's chapter whose title
-    shares the most words with the best own passage, so an answer in a lesson with chapters cites one. None when the
-    answer already has a moment, the lesson has no chapters, or no chapter shares a word with it."""
+def chapter_citation(lesson: Lesson, best: Sequence[Passage], *, moment: int | None = None) -> Passage | None:
+    """The chapter an answer from the lesson cites besides its passages: the one holding the moment the question
+    named, when no passage is in it; else, when no passage links to a moment, the chapter whose title shares the most
+    words with the passages. None when the lesson has no chapters or there is nothing to add."""
     own = [passage for passage in best if passage.own]
-    if not own or any(p.chapter_start is not None or p.start_seconds is not None for p in own):
-        return None
     chapters = sorted(lesson.chapters.all(), key=lambda chapter: chapter.start_seconds)
-    words = set(words_normalised(" ".join(passage.text for passage in own)))
-    shared = [(len(words & set(words_normalised(chapter.title))), -index) for index, chapter in enumerate(chapters)]
-    if not shared or max(shared)[0] == 0:
+    if not own or not chapters:
         return None
-    chapter = chapters[-max(shared)[1]]
+    holding = [chapter for chapter in chapters if moment is not None and chapter.start_seconds <= moment]
+    if holding:
+        chapter = holding[-1]
+        if any(p.chapter_start == chapter.start_seconds for p in own):
+            return None
+    elif any(p.chapter_start is not None or p.start_seconds is not None for p in own):
+        return None
+    else:
+        words = set(words_normalised(" ".join(passage.text for passage in own)))
+        shared = [(len(words & set(words_normalised(c.title))), -index) for index, c in enumerate(chapters)]
+        if max(shared)[0] == 0:
+            return None
+        chapter = chapters[-max(shared)[1]]
     url = chapter_url(lesson.external_url, chapter.start_seconds, lesson.kind)
     return replace(
         own[0],
@@ -480,6 +494,7 @@ def answer_passages(lesson: Lesson, question: str) -> Retrieved:
     passages = lesson_passages(lesson, own=True)
     for linked in concepts_linked_lessons(lesson=lesson):
         passages += lesson_passages(linked, own=False)
-    starts = [chapter.start_seconds for chapter in lesson.chapters.all()]
-    best = passages_rank(question, passages, chapter_starts=starts)
-    return Retrieved(passages=best, found=answer_found(best), chapter=chapter_citation(lesson, best))
+    chapters = [(chapter.start_seconds, chapter.title) for chapter in lesson.chapters.all()]
+    best = passages_rank(question, passages, chapters=chapters)
+    moment = question_parse(question).moment
+    return Retrieved(passages=best, found=answer_found(best), chapter=chapter_citation(lesson, best, moment=moment))

@@ -183,7 +183,8 @@ def test_why_it_matters_quotes_only_what_no_earlier_section_quoted(guide):
 
     if why.startswith("Here is how the lesson itself puts why this is worth your time:"):
         points = [line[2:] for line in why.splitlines() if line.startswith("- ")]
-        assert points and not set(points) & set(earlier)
+        assert points
+        assert not set(points) & set(earlier)
     else:
         assert why == "The lesson's material does not say yet why its subject matters."
 
@@ -452,7 +453,8 @@ def test_a_three_hour_lecture_without_chapters_gets_key_points_throughout():
     assert chapters.startswith("The lesson lists no chapters; here are its key points, stretch by stretch")
     stretches = re.findall(r"^### \[(\d+:\d{2}(?::\d{2})?) – ", chapters, flags=re.MULTILINE)
     assert 6 <= len(stretches) <= 12
-    assert stretches[0] == "0:00" and stretches[-1].startswith("2:")
+    assert stretches[0] == "0:00"
+    assert stretches[-1].startswith("2:")
     assert f"]({VIDEO}&t=0s)" in chapters  # each stretch links to its moment
     for _topic, sentence in LECTURE_TOPICS:  # every part of the lecture, not only its start, has key points
         assert sentence.rstrip(".") in chapters
