@@ -51,6 +51,7 @@ TITLE_WEIGHT = 0.5
 LONG_WITHOUT_CHAPTERS_SECONDS = 20 * 60
 TIME_SECTION_SECONDS_MIN = 10 * 60
 TIME_SECTIONS_MAX = 12
+ALL_QUOTED_ABOVE = "The lesson lists no chapters, and the overview above already quotes all of its material."
 DEFINED_ABOVE = "defined in the sentence quoted above"
 TIME_SECTIONS_INTRO = "The lesson lists no chapters; here are its key points, stretch by stretch of its recording:"
 
@@ -279,6 +280,8 @@ class _GuideWriter:
             if chosen:
                 lines += ["", "The lesson lists no chapters. Its key points, in the order it makes them:", ""]
                 lines += [f"- {self._quote(row)}" for row in chosen]
+            elif self.sentences:
+                lines += ["", ALL_QUOTED_ABOVE]
             else:
                 lines += ["", "The lesson lists no chapters, and its material has no sentence to quote."]
             return "\n".join(lines)
