@@ -32,6 +32,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from urllib.parse import quote
 
 import bm25s
@@ -122,8 +123,10 @@ def _word_forms(text: str) -> list[str]:
 _ISE = re.compile(r"(?<=\w\w)is(?=(?:e|es|ed|ing|ation|ations|er|ers)$)")
 
 
-def _stems(words: list[str]) -> list[str]:
-    return _stemmer().stemWords([_ISE.sub("iz", word) for word in words]) if words else []
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    """A word's Snowball stem, remembered: a lecture says the same words again and again."""
+    return str(_stemmer().stemWord(_ISE.sub("iz", word)))
 
 
 def words_normalised(text: str) -> list[str]:
@@ -134,8 +137,8 @@ def words_normalised(text: str) -> list[str]:
     for compound in _WORD.findall(text_fold(text).replace("-", "\u2063")):
         compound = compound.removesuffix("'s").strip("'")
         parts = [part for part in compound.split("\u2063") if part]
-        kept = [part for part in parts if part not in _STOP and len(part) > 1]
-        stems = [stem for stem in _stems(kept) if stem not in _QUESTION_STEMS]
+        stems = [_stem(part) for part in parts if part not in _STOP and len(part) > 1]
+        stems = [stem for stem in stems if stem not in _QUESTION_STEMS]
         words += stems
         if len(parts) > 1 and len(stems) > 1:
             words.append("".join(stems))
