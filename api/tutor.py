@@ -73,9 +73,16 @@ class QuestionAskedOut(Schema):
 
 class CitationOut(Schema):
     lesson: str
+    # The moment of the passage, or the start of the chapter it belongs to; null for text no chapter holds.
     start_seconds: int | None
     url: str
     text: str
+    # Where the passage comes from: transcript, article, abstract, text, description, or chapter (the chapter cited
+    # besides the passages). Answers written before this field read "" (unknown).
+    origin: str = ""
+    chapter: str = ""
+    lesson_title: str = ""
+    linked: bool = False  # from a lesson the asked one links to, not from the lesson itself
 
 
 class QuestionOut(Schema):

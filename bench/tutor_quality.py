@@ -37,6 +37,9 @@ TEMPLATES = (
     "The material is too short to pick out key terms.",
     "This lesson's description and transcript have no sentence to quote yet.",
     "The lesson's material does not say yet why its subject matters.",
+    "defined in the sentence quoted above",
+    "The lesson lists no chapters, and the overview above already quotes all of its material.",
+    "The lesson lists no chapters; here are its key points, stretch by stretch of its recording:",
 )
 # Fixed wordings inside a line, around a term and another lesson's title (after links are reduced to their text).
 TEMPLATE_PATTERNS = (

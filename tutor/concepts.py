@@ -65,6 +65,46 @@ def acronym_pairs(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
+# After "Long Form (LF)": words that say what it is ("is", "refers to") or that it is the work's own thing.
+_PAIR_DEFINED_AFTER = re.compile(
+    r"^\s*(?:,[^,.;]{1,80},\s*)?(?:is|are|refers\s+to|means|denotes|stands\s+for|describes)\b", re.IGNORECASE
+)
+# Before it: the text introduces it ("We propose the …", "we call it …", "called …").
+_PAIR_INTRODUCED_BEFORE = re.compile(
+    r"\b(?:we\s+(?:propose|introduce|present|call|name|describe|define)|this\s+(?:paper|work|article)\s+"
+    r"(?:proposes|introduces|presents|describes)|called|named|known\s+as|dubbed)\b[^.;]{0,60}$",
+    re.IGNORECASE,
+)
+# "Deep Learning (DL) has revolutionized …", "Large language models (LLMs) have become …": a field the text opens
+# with, not what it defines.
+_FIELD_AFTER = re.compile(r"^\s*(?:,[^,.;]{1,80},\s*)?(?:has|have|had)\b", re.IGNORECASE)
+
+
+def acronym_pairs_defined(sentence: str) -> list[tuple[str, str]]:
+    """The "Long Form (LF)" pairs a sentence defines or introduces as its own, not a field it merely opens with:
+    "The Vision Transformer (ViT) reads …", "We propose the Universal Transformer (UT)", "X (X) is a …" are;
+    "Deep Learning (DL) has revolutionized …" is not."""
+    defined = []
+    for long_form, acronym in acronym_pairs(sentence):
+        match = re.search(re.escape(long_form) + r"\s*\(\s*" + re.escape(acronym) + r"s?\s*\)", sentence)
+        if match is None:
+            continue
+        before, after = sentence[: match.start()], sentence[match.end() :]
+        if _FIELD_AFTER.match(after):
+            continue
+        opens_as_the = not before.strip() and long_form.split()[0].casefold() not in ("the", "a", "an")
+        named_with_article = re.search(r"(?:^|\W)(?:the|a|an|our)\s*$", before, re.IGNORECASE) is not None
+        opens_defining = opens_as_the and after.lstrip().startswith(("is ", "are "))
+        if (
+            _PAIR_DEFINED_AFTER.match(after)
+            or _PAIR_INTRODUCED_BEFORE.search(before)
+            or named_with_article
+            or opens_defining
+        ):
+            defined.append((long_form, acronym))
+    return defined
+
+
 def title_subjects(title: str) -> list[str]:
     """What a lesson's title names as its subject: a short title itself, or the short part before a colon."""
     subjects = []

@@ -7,7 +7,7 @@ import pytest
 
 from lessons.models import Lesson
 from tests.threads import at_once
-from tutor.concepts import acronym_pairs, concept_key, mentions_find, title_subjects
+from tutor.concepts import acronym_pairs, acronym_pairs_defined, concept_key, mentions_find, title_subjects
 from tutor.models import ConceptIndexState, ConceptTerm
 from tutor.services import concepts as concept_services
 from tutor.services.concepts import concepts_refresh, concepts_stale, lesson_concepts
@@ -130,3 +130,39 @@ def test_two_workers_refreshing_at_once_index_each_lesson_once(paper_catalog, mo
     assert not concepts_stale()
     keys = list(ConceptTerm.objects.values_list("lesson_id", "key"))
     assert len(keys) == len(set(keys)) > 0
+
+
+@pytest.mark.parametrize(
+    ("opening", "defined"),
+    [
+        ("The Vision Transformer (ViT) reads an image as a sequence of patches.", [("Vision Transformer", "ViT")]),
+        ("We propose the Universal Transformer (UT), a parallel recurrent model.", [("Universal Transformer", "UT")]),
+        ("Layer normalization (LN) is a way to rescale activations.", [("Layer normalization", "LN")]),
+        ("Deep Learning (DL) has revolutionized computer vision and language.", []),
+        ("Large language models (LLMs) have transformed how software is written.", []),
+        ("Recent work on Recursive Self-Improvement (RSI) shows promise.", []),
+    ],
+)
+def test_an_opening_defines_a_name_it_introduces_not_a_field_it_opens_with(opening, defined):
+    assert acronym_pairs_defined(opening) == defined
+
+
+@pytest.mark.django_db
+def test_an_abstract_opening_with_a_field_does_not_become_the_catalogs_lesson_for_it(paper_catalog):
+    from tests.factories import LessonFactory
+
+    survey = LessonFactory(
+        slug="efficient-training-survey",
+        title="Efficient Training of Deep Networks: A Survey of Mixed Precision and Checkpointing",
+        kind="paper",
+        material=(
+            "Deep Learning (DL) has revolutionized computer vision, speech recognition and language processing. "
+            "In this survey we review mixed precision training and gradient checkpointing."
+        ),
+    )
+    talk = LessonFactory(description="Why deep learning keeps surprising its own researchers, in one hour.")
+    concepts_refresh()
+
+    assert not ConceptTerm.objects.filter(lesson=survey, subject=True, key__in=["deep learning", "dl"]).exists()
+    assert ConceptTerm.objects.filter(lesson=survey, key="deep learning", subject=False).exists()
+    assert "/lessons/efficient-training-survey/" not in {concept.url for concept in lesson_concepts(lesson=talk)}

@@ -276,3 +276,42 @@ def test_with_the_openai_backend_the_model_answers_from_the_retrieved_passages_o
     assert found["citations"][0]["text"] in prompts[0]
     assert len(prompts) == 1  # France matched no passage: the model was not even asked
     assert api.get(f"/api/v1/questions/{missing_id}").json()["found"] is False
+
+
+def test_every_citation_of_a_found_answer_carries_its_moment_url_and_origin(api, seed):
+    question_id = ask(api, seed.slug, "What do they mean by loops at 1:17?").json()["id"]
+    answer_all()
+    detail = api.get(f"/api/v1/questions/{question_id}").json()
+
+    assert detail["found"] is True
+    for citation in detail["citations"]:
+        assert {"lesson", "start_seconds", "url", "text", "origin", "chapter", "lesson_title", "linked"} <= set(
+            citation
+        )
+        assert citation["url"]
+    chapter = next(citation for citation in detail["citations"] if citation["start_seconds"] == 77)
+    assert chapter["url"].endswith("&t=77s")
+    assert 'href="https://www.youtube.com/watch?v=Bo19sXssYXI&amp;t=77s"' in detail["answer_html"]
+    own = [citation for citation in detail["citations"] if not citation["linked"]]
+    assert {citation["origin"] for citation in own} <= {"description", "chapter"}
+    linked = [citation for citation in detail["citations"] if citation["linked"]]
+    assert all(citation["origin"] == "abstract" and citation["url"].startswith("/lessons/") for citation in linked)
+
+
+def test_a_question_only_a_linked_lesson_answers_says_so_and_returns_the_price(api, seed, learner):
+    for number in range(3):
+        ask(api, seed.slug, f"Question {number} about Universal Transformers?")
+    answer_all()
+    before = wallet_summary(user=learner)
+
+    question_id = ask(api, seed.slug, "How does adaptive computation time decide when to stop?").json()["id"]
+    answer_all()
+    detail = api.get(f"/api/v1/questions/{question_id}").json()
+
+    assert (detail["found"], detail["charged"]) == (False, 0)
+    assert detail["answer_markdown"].startswith("The lesson's own material does not cover this question")
+    assert detail["citations"]
+    assert all(citation["linked"] for citation in detail["citations"])
+    assert detail["citations"][0]["lesson"] == "universal-transformers"
+    assert wallet_summary(user=learner).available == before.available
+    assert Hold.objects.get(tutor_question__pk=question_id).status == Hold.Status.RELEASED

@@ -165,19 +165,33 @@ def test_links_and_handles_pasted_in_the_description_are_never_quoted(guide):
         assert leftover.casefold() not in guide.casefold()
 
 
-def test_key_terms_come_with_the_sentence_that_uses_them(guide):
-    terms = re.findall(r"^- \*\*(.+?)\*\* — “(.+)”", sections(guide)["## Key terms"], flags=re.MULTILINE)
+def test_key_terms_come_with_the_sentence_that_uses_them_or_point_to_the_one_quoted_above(guide):
+    key_terms = sections(guide)["## Key terms"]
+    quoted = re.findall(r"^- \*\*(.+?)\*\* — “(.+)”", key_terms, flags=re.MULTILINE)
+    pointed = re.findall(r"^- \*\*(.+?)\*\* — defined in the sentence quoted above", key_terms, flags=re.MULTILINE)
 
-    assert 3 <= len(terms) <= 6
-    for term, sentence in terms:
+    assert 3 <= len(quoted) + len(pointed) <= 6
+    for term, sentence in quoted:
         assert term.casefold() in sentence.casefold()
-    assert "Model collapse" in [term for term, _sentence in terms]
+    # Model collapse is defined in its chapter's key points, so the key terms point there instead of quoting it again.
+    assert f"- **Model collapse** — defined in the sentence quoted above ([14:06]({VIDEO}&t=846s))" in key_terms
 
 
-def test_why_it_matters_quotes_what_the_lesson_says_under_a_fixed_introduction(guide):
+def test_why_it_matters_quotes_only_what_no_earlier_section_quoted(guide):
     why = sections(guide)["## Why it matters"]
-    assert why.startswith("Here is how the lesson itself puts why this is worth your time:")
-    assert "- He explores the critical bottlenecks holding back true AGI" in why
+    earlier = [sentence for sentence in quoted_sentences(guide) if f"- {sentence}" not in why.splitlines()]
+
+    if why.startswith("Here is how the lesson itself puts why this is worth your time:"):
+        points = [line[2:] for line in why.splitlines() if line.startswith("- ")]
+        assert points
+        assert not set(points) & set(earlier)
+    else:
+        assert why == "The lesson's material does not say yet why its subject matters."
+
+
+def test_no_sentence_is_quoted_in_two_places(guide):
+    quoted = [text_normalise(sentence) for sentence in quoted_sentences(guide)]
+    assert len(quoted) == len(set(quoted))
 
 
 def test_check_your_understanding_asks_three_to_five_questions_on_the_lessons_terms_and_chapters(guide):
@@ -347,3 +361,103 @@ def test_a_lesson_without_chapters_gets_the_key_points_of_its_texts_own_sections
     ]
     for sentence in quoted_sentences(markdown):
         assert text_normalise(sentence) in text_normalise(DEMO_MATERIAL["universal-transformers"]), sentence
+
+
+# Real material's shapes, written for these tests: a channel's boilerplate, a reference list, an arXiv abstract that is
+# also the description, and a three-hour lecture without chapters.
+SPONSOR = "An equally valuable form of support is to simply share some of the videos with your friends."
+PATREON = "This series is made possible by our supporters on Patreon, so please like and share it."
+LECTURE_TOPICS = (
+    ("plate", "Tectonic plates drift a few centimetres every year and grind against each other at their edges."),
+    ("fault", "A fault is a crack in the crust where the two sides have slipped past each other."),
+    ("wave", "Primary waves squeeze the rock and arrive first, while secondary waves shake it sideways."),
+    ("richter", "The Richter scale takes the logarithm of the largest wave recorded on a standard seismometer."),
+    ("moment", "Moment magnitude measures the fault area times the slip times the rigidity of the rock."),
+    ("tsunami", "A tsunami forms when a large earthquake lifts the sea floor and the whole water column moves."),
+    ("warning", "Early warning networks detect primary waves near the source and alert cities seconds ahead."),
+    ("building", "Base isolation lets the ground move beneath a building without the structure following it."),
+    ("question", "A viewer asked whether animals feel earthquakes coming, and the evidence for that is weak."),
+)
+
+
+def three_hour_lecture() -> str:
+    """Cues every 40 seconds for three hours: a sponsor's line first, then nine topics of twenty minutes each."""
+    cues = [(0.0, 30.0, SPONSOR), (40.0, 70.0, PATREON)]
+    for number in range(2, 270):
+        start = number * 40.0
+        topic, sentence = LECTURE_TOPICS[min(int(start // 1200), len(LECTURE_TOPICS) - 1)]
+        cues.append((start, start + 30, f"{sentence.rstrip('.')}, as point {number} of the {topic} part shows."))
+    return webvtt_of(cues)
+
+
+def test_sponsor_and_support_lines_are_never_quoted_nor_taken_for_why_it_matters():
+    description = (
+        f"{SPONSOR} {PATREON} Subscribe for a new lecture every week. "
+        "Earthquakes release strain stored in the crust over decades. "
+        "Knowing why the ground shakes matters for every city built near a fault."
+    )
+    markdown = StudyGuideBackend().generate(seed_material(description=description, chapters=())).markdown
+
+    for boilerplate in ("support", "Patreon", "Subscribe", "share some of the videos"):
+        assert boilerplate.casefold() not in markdown.casefold()
+    assert "Earthquakes release strain stored in the crust over decades." in markdown
+
+
+def test_a_reference_list_is_never_quoted_nor_the_overview():
+    article = (
+        "Layer normalization rescales the activations of one example so each layer sees a stable mean and spread.\n"
+        "It does not depend on the batch, so it behaves the same way in training and at inference time.\n"
+        "# References\n"
+        "Layer Normalization. Ba, Kiros and Hinton, 2016.\n"
+        "Batch Normalization: Accelerating Deep Network Training by Reducing Internal Covariate Shift.\n"
+        "Root Mean Square Layer Normalization. Zhang and Sennrich, 2019.\n"
+    )
+    material = seed_material(title="Normalization layers, explained", description="", chapters=(), material=article)
+
+    markdown = StudyGuideBackend().generate(material).markdown
+
+    overview = sections(markdown)["## Overview"]
+    assert "> Layer normalization rescales the activations of one example" in overview
+    for reference in ("Ba, Kiros and Hinton", "Covariate Shift", "Zhang and Sennrich", "### References"):
+        assert reference not in markdown
+
+
+def test_an_abstract_that_is_also_the_description_is_quoted_once_sentence_by_sentence():
+    abstract = (
+        "Deep Learning (DL) has revolutionized computer vision, speech recognition and language processing. "
+        "Yet the cost of training deep networks grows quickly with the size of the model and of the data. "
+        "In this survey we review techniques that make training cheaper without changing what the network computes. "
+        "Mixed precision training stores activations in 16-bit floating point and keeps a 32-bit copy of the weights. "
+        "Gradient checkpointing saves memory by recomputing activations during the backward pass. "
+        "We compare data, tensor and pipeline parallelism for spreading one model over many accelerators."
+    )
+    material = seed_material(
+        title="Efficient Training of Deep Networks: A Survey", description=abstract, material=abstract, chapters=()
+    )
+
+    markdown = StudyGuideBackend().generate(material).markdown
+
+    for sentence in (
+        "Deep Learning (DL) has revolutionized computer vision",
+        "Yet the cost of training deep networks grows quickly",
+    ):
+        assert markdown.count(sentence) <= 1
+    quoted = [text_normalise(sentence) for sentence in quoted_sentences(markdown)]
+    assert len(quoted) == len(set(quoted))
+
+
+def test_a_three_hour_lecture_without_chapters_gets_key_points_throughout():
+    markdown = StudyGuideBackend().generate(seed_material(transcript=three_hour_lecture(), chapters=())).markdown
+
+    chapters = sections(markdown)["## Chapter by chapter"]
+    assert chapters.startswith("The lesson lists no chapters; here are its key points, stretch by stretch")
+    stretches = re.findall(r"^### \[(\d+:\d{2}(?::\d{2})?) – ", chapters, flags=re.MULTILINE)
+    assert 6 <= len(stretches) <= 12
+    assert stretches[0] == "0:00"
+    assert stretches[-1].startswith("2:")
+    assert f"]({VIDEO}&t=0s)" in chapters  # each stretch links to its moment
+    for _topic, sentence in LECTURE_TOPICS:  # every part of the lecture, not only its start, has key points
+        assert sentence.rstrip(".") in chapters
+    assert "support" not in chapters.casefold()
+    quoted = [text_normalise(sentence) for sentence in quoted_sentences(markdown)]
+    assert len(quoted) == len(set(quoted))

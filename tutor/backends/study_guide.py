@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -14,6 +15,7 @@ import pysbd
 import yake
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from lessons.chapters import chapter_url
 from lessons.transcripts import TranscriptFormatError, transcript_parse, transcript_text_by_chapter
 from tutor.backends.base import (
     REQUIRED_SECTIONS,
@@ -44,6 +46,14 @@ SENTENCE_WORDS_MAX = 60
 SEGMENTER_WINDOW_WORDS = 200
 # How much closeness to the chapter's (or lesson's) title counts next to closeness to the text around it.
 TITLE_WEIGHT = 0.5
+# A transcript without chapters that runs at least this long is split into stretches of time of its own, so a long
+# lecture gets key points throughout rather than five for the whole of it; between these many stretches.
+LONG_WITHOUT_CHAPTERS_SECONDS = 20 * 60
+TIME_SECTION_SECONDS_MIN = 10 * 60
+TIME_SECTIONS_MAX = 12
+ALL_QUOTED_ABOVE = "The lesson lists no chapters, and the overview above already quotes all of its material."
+DEFINED_ABOVE = "defined in the sentence quoted above"
+TIME_SECTIONS_INTRO = "The lesson lists no chapters; here are its key points, stretch by stretch of its recording:"
 
 # Words that carry no subject in speech or in a title: fillers, hedges, time and size words.
 # fmt: off
@@ -58,6 +68,27 @@ STOP_WORDS = ENGLISH_STOP_WORDS | SPOKEN_FILLER
 
 _URL_OR_HANDLE = re.compile(r"https?://|www\.|(?<![\w.])@\w|\w\.(?:com|org|net|io|ai|dev)\b", re.IGNORECASE)
 _CLOCK_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")  # a chapter list pasted into a description
+# What a channel says about itself rather than about the subject: support, sponsors, subscribing, links.
+_BOILERPLATE = re.compile(
+    r"\b(?:patreon|patrons?|sponsor(?:s|ed|ship)?|subscrib\w*|like\s+and\s+(?:share|subscribe)|supporters?|"
+    r"support\s+(?:the|this|our|my)\s+(?:channel|show|podcast|course|work|videos?)|form\s+of\s+support|"
+    r"share\s+(?:some\s+of\s+)?(?:the|this|these|our|my)\s+videos?|links?\s+(?:are\s+|is\s+)?(?:in|below)|"
+    r"in\s+the\s+description|description\s+below|promo\s+code|discount\s+code|use\s+code|affiliate|merch|"
+    r"newsletter|follow\s+(?:us|me)\s+on|join\s+(?:the|our|my)\s+(?:discord|community|membership)|"
+    r"notification\s+bell|hit\s+the\s+bell|thanks?\s+(?:you\s+)?(?:all\s+)?for\s+watching)\b",
+    re.IGNORECASE,
+)
+# A line of a reference list: authors and a year at the end, or a DOI, an arXiv id, "In Proceedings of".
+_REFERENCE_LINE = re.compile(
+    r"(?:(?:et\s+al\.?|\b[A-Z][\w'’-]+(?:,\s*[A-Z][\w'’-]+)*,?\s+(?:and|&)\s+(?:[A-Z][\w'’-]+|others))"
+    r",?\s*\(?(?:19|20)\d{2}[a-z]?\)?\.?\s*$)|\bdoi:|\barxiv:\s*\d|\bIn\s+Proceedings\s+of\b|\bpp\.\s*\d"
+)
+# Headings of the parts of a text that are not its content.
+_BACK_MATTER_HEADING = re.compile(
+    r"^\W*(?:references|bibliography|works\s+cited|citations|further\s+reading|acknowledge?ments|footnotes|"
+    r"notes\s+and\s+references|sources)\W*$",
+    re.IGNORECASE,
+)
 _LETTER = re.compile(r"[^\W\d_]")
 # Words with which a speaker or writer marks why something is worth knowing.
 _WHY_CUES = re.compile(
@@ -127,6 +158,9 @@ class StudyGuideBackend:
         except TranscriptFormatError as error:
             raise PermanentBackendError(f"the lesson's transcript cannot be read: {error}") from error
         chapters = sorted(material.chapters, key=lambda chapter: chapter.start_seconds)
+        stretches = not chapters and _recording_seconds(segments) >= LONG_WITHOUT_CHAPTERS_SECONDS
+        if stretches:
+            chapters = time_sections(segments, material.url)
 
         sentences = _description_sentences(material.description)
         sentences += _text_sentences(material.material, chapters)
@@ -135,9 +169,11 @@ class StudyGuideBackend:
         sentences += _transcript_sentences(before)
         for index, text in enumerate(by_chapter):
             sentences += _transcript_sentences(text, chapter=index)
+        # A sentence said twice (an abstract that is also the description, a caption repeated) is one sentence.
+        sentences = _unique(sentences)
         ranking = _ranking_build([sentence.text for sentence in sentences])
 
-        writer = _GuideWriter(material, chapters, sentences, ranking)
+        writer = _GuideWriter(material, chapters, sentences, ranking, stretches=stretches)
         parts: list[str] = []
         for section in (
             writer.overview,
@@ -187,8 +223,11 @@ class _GuideWriter:
         chapters: list[ChapterMaterial],
         sentences: list[_Sentence],
         ranking: _Ranking,
+        *,
+        stretches: bool = False,
     ) -> None:
         self.material = material
+        self.stretches = stretches  # the "chapters" are stretches of time this guide cut, not the lesson's own
         self.chapters = chapters
         self.sentences = sentences
         self.ranking = ranking
@@ -227,26 +266,36 @@ class _GuideWriter:
             # No chapters, but the lesson's text has headings of its own: its sections stand in for chapters.
             lines += ["", "The lesson lists no chapters; here are the key points of its text, section by section."]
             for section in headings:
-                rows = [row for row, sentence in enumerate(self.sentences) if sentence.section == section]
+                rows = [
+                    row
+                    for row, sentence in enumerate(self.sentences)
+                    if sentence.section == section and row not in self.quoted
+                ]
                 chosen = _top(rows, self.ranking.group_centrality(rows), KEY_POINTS_FROM_TRANSCRIPT)
                 lines += ["", f"### {_escape(section)}", ""] + [f"- {self._quote(row)}" for row in chosen]
             return "\n".join(lines)
         if not self.chapters:
-            pool = list(range(len(self.sentences)))
+            pool = [row for row in range(len(self.sentences)) if row not in self.quoted]
             chosen = _top(pool, self.ranking.centrality[pool], KEY_POINTS_WITHOUT_CHAPTERS)
             if chosen:
                 lines += ["", "The lesson lists no chapters. Its key points, in the order it makes them:", ""]
                 lines += [f"- {self._quote(row)}" for row in chosen]
+            elif self.sentences:
+                lines += ["", ALL_QUOTED_ABOVE]
             else:
                 lines += ["", "The lesson lists no chapters, and its material has no sentence to quote."]
             return "\n".join(lines)
         uncovered: list[ChapterMaterial] = []
+        if self.stretches:
+            lines += ["", TIME_SECTIONS_INTRO]
         for index, chapter in enumerate(self.chapters):
             time = timestamp_format(chapter.start_seconds)
             heading = ["", f"### {_link(f'{time} {chapter.title}', chapter.url)}", ""]
             rows = self._chapter_transcript_points(index)
             if rows:
                 lines += heading + [f"- {self._quote(row)}" for row in rows]
+                continue
+            if self.stretches:  # a stretch with nothing worth quoting (the sponsor's minute) is left out
                 continue
             rows = self._chapter_description_points(index)
             if rows:
@@ -273,35 +322,32 @@ class _GuideWriter:
         if not self.terms and not concepts:
             lines.append("The material is too short to pick out key terms.")
             return "\n".join(lines)
-        defined, mentioned = [], []
+        mentioned = []
         for term, row in self.terms:
-            # A term whose only sentence was quoted already, without defining it, is listed, not "explained" again.
-            if row in self.quoted and not re.search(
-                _term_pattern(term).pattern + _DEFINING, self.sentences[row].text, re.IGNORECASE
-            ):
-                mentioned.append(term)
-            else:
-                defined.append((term, row))
-        for term, row in defined:
             where = ""
             chapter_index = self.sentences[row].chapter
             if chapter_index is not None:
                 chapter = self.chapters[chapter_index]
                 where = f" ({_link(timestamp_format(chapter.start_seconds), chapter.url)})"
-            lines.append(f"- **{_escape(term)}** — “{self._quote(row)}”{where}")
+            if row not in self.quoted:
+                lines.append(f"- **{_escape(term)}** — “{self._quote(row)}”{where}")
+            elif re.search(_term_pattern(term).pattern + _DEFINING, self.sentences[row].text, re.IGNORECASE):
+                # Its defining sentence was quoted above: pointed to, never quoted a second time.
+                lines.append(f"- **{_escape(term)}** — {DEFINED_ABOVE}{where}")
+            else:
+                mentioned.append(term)
         if mentioned:
             names = ", ".join(f"**{_escape(term)}**" for term in mentioned)
             lines += ["", f"Also named in the material, without a definition: {names}."]
-        return "\n".join(lines)
+        return "\n".join(line for index, line in enumerate(lines) if line or lines[index - 1])
 
     def why_it_matters(self) -> str:
         lines = [WHY, ""]
         rows = range(len(self.sentences))
-        fresh = [row for row in rows if row not in self.overview_rows]
-        with_cue = [row for row in rows if _WHY_CUES.search(self.sentences[row].text)]
-        fresh_with_cue = [row for row in fresh if row in with_cue]
-        # A sentence that says why is best; one the overview already quoted only when nothing else is left.
-        pool = fresh_with_cue or fresh or with_cue or list(rows)
+        fresh = [row for row in rows if row not in self.quoted]
+        fresh_with_cue = [row for row in fresh if _WHY_CUES.search(self.sentences[row].text)]
+        # A sentence that says why is best; never one an earlier section quoted already.
+        pool = fresh_with_cue or fresh
         chosen = _top(pool, self.ranking.centrality[pool], WHY_SENTENCES)
         if not chosen:
             lines.append("The lesson's material does not say yet why its subject matters.")
@@ -367,6 +413,7 @@ class _GuideWriter:
 
     def _chapter_transcript_points(self, index: int) -> list[int]:
         rows = [row for row, sentence in enumerate(self.sentences) if sentence.chapter == index]
+        rows = [row for row in rows if row not in self.quoted]
         title_similarity = self.ranking.title_similarity(self.chapters[index].title, rows)
         chosen = _top(
             rows, self.ranking.group_centrality(rows) + TITLE_WEIGHT * title_similarity, KEY_POINTS_FROM_TRANSCRIPT
@@ -377,10 +424,12 @@ class _GuideWriter:
 
     def _chapter_description_points(self, index: int) -> list[int]:
         """Description sentences sharing the most words with the chapter's title; words most of them use don't count."""
+        if self.stretches:
+            return []
         rows = [
             row
             for row, sentence in enumerate(self.sentences)
-            if sentence.in_description or (sentence.in_text and sentence.chapter is None)
+            if (sentence.in_description or (sentence.in_text and sentence.chapter is None)) and row not in self.quoted
         ]
         if self.ranking.vectorizer is None or not rows:
             return []
@@ -400,6 +449,8 @@ class _GuideWriter:
 
     def _chapter_linked_passage(self, chapter: ChapterMaterial) -> tuple[ConceptMaterial, str] | None:
         """A sentence of a linked lesson sharing the chapter title's distinctive words, for a chapter left bare."""
+        if self.stretches:
+            return None
         title_words = {concept_key(word) for word in _words(chapter.title)} - STOP_WORDS - _CATALOG_COMMON
         best: tuple[int, ConceptMaterial, str] | None = None
         for concept in self.material.concepts:
@@ -457,6 +508,8 @@ class _GuideWriter:
         """The first chapter whose title or own transcript uses the term (a shared description sentence is no tie)."""
         pattern = _term_pattern(term)
         skip = set(exclude)
+        if self.stretches:  # a stretch's "title" is its times, nothing to ask about
+            return None
         for index, chapter in enumerate(self.chapters):
             if index in skip:
                 continue
@@ -489,7 +542,8 @@ def material_sentences(text: str) -> list[str]:
 
 
 def text_sections(text: str) -> list[tuple[str, str]]:
-    """(heading, body) of a text split at its own headings; text before the first heading has the heading ""."""
+    """(heading, body) of a text split at its own headings; text before the first heading has the heading "".
+    Back matter (references, bibliography, acknowledgements) is not the text's content and is left out."""
     sections: list[tuple[str, list[str]]] = [("", [])]
     for line in text.splitlines():
         heading = _MARKDOWN_HEADING.match(line)
@@ -497,7 +551,11 @@ def text_sections(text: str) -> list[tuple[str, str]]:
             sections.append((heading["title"], []))
         else:
             sections[-1][1].append(line)
-    return [(heading, "\n".join(lines)) for heading, lines in sections if heading or "".join(lines).strip()]
+    return [
+        (heading, "\n".join(lines))
+        for heading, lines in sections
+        if (heading or "".join(lines).strip()) and not _BACK_MATTER_HEADING.match(heading)
+    ]
 
 
 def chapter_for_heading(heading: str, chapters: Sequence[ChapterMaterial]) -> int | None:
@@ -521,6 +579,30 @@ def _text_sentences(text: str, chapters: Sequence[ChapterMaterial]) -> list[_Sen
             for t in material_sentences(body)
         ]
     return sentences
+
+
+def _recording_seconds(segments: Sequence[Any]) -> float:
+    return segments[-1].start_seconds if segments else 0.0
+
+
+def time_sections(segments: Sequence[Any], url: str) -> list[ChapterMaterial]:
+    """Stretches of a long recording without chapters, each at least TIME_SECTION_SECONDS_MIN and at most
+    TIME_SECTIONS_MAX of them, starting at a cue and titled by where they end ("– 20:00"), linked to their moment."""
+    length = _recording_seconds(segments)
+    size = max(TIME_SECTION_SECONDS_MIN, length / TIME_SECTIONS_MAX)
+    size = math.ceil(size / 300) * 300  # whole five minutes
+    starts: list[int] = []
+    for segment in segments:
+        start = int(segment.start_seconds)
+        if not starts or start >= starts[-1] + size:
+            starts.append(start if starts else 0)
+    sections = []
+    for position, start in enumerate(starts):
+        end = starts[position + 1] if position + 1 < len(starts) else int(length) + 1
+        # chapter_url links into a YouTube video and leaves any other address as it is.
+        link = chapter_url(url, start, "youtube") if url else ""
+        sections.append(ChapterMaterial(start_seconds=start, title=f"– {timestamp_format(end)}", url=link))
+    return sections
 
 
 def uncovered_chapters_line(chapters: Sequence[ChapterMaterial]) -> str:
@@ -609,14 +691,30 @@ def _term_pattern(term: str) -> re.Pattern[str]:
 
 
 def _usable(sentence: str) -> bool:
-    """A sentence worth quoting: prose of a readable length, not a link list, a handle or a pasted chapter list."""
+    """A sentence worth quoting: prose of a readable length, not a link list, a handle, a pasted chapter list, the
+    channel's own boilerplate (support, sponsors, subscribing) or a line of a reference list."""
     words = len(sentence.split())
     return (
         SENTENCE_WORDS_MIN <= words <= SENTENCE_WORDS_MAX
         and _LETTER.search(sentence) is not None
         and not _URL_OR_HANDLE.search(sentence)
         and not _CLOCK_TIME.search(sentence)
+        and not boilerplate(sentence)
+        and not _title_like(sentence)
     )
+
+
+def _title_like(sentence: str) -> bool:
+    """A title rather than a sentence ("Batch Normalization: Accelerating Deep Network Training …"): most of its
+    longer words capitalised."""
+    words = [word for word in re.findall(r"[^\W\d_][\w'’-]*", sentence) if len(word) >= 4]
+    capitalised = sum(1 for word in words if word[0].isupper())
+    return len(words) >= 4 and capitalised / len(words) >= 0.7
+
+
+def boilerplate(sentence: str) -> bool:
+    """Whether a sentence is about the channel or the references rather than the subject."""
+    return bool(_BOILERPLATE.search(sentence) or _REFERENCE_LINE.search(sentence))
 
 
 def _ranking_build(texts: list[str]) -> _Ranking:

@@ -17,7 +17,7 @@ from lessons.models import Lesson
 from lessons.transcripts import TranscriptFormatError, transcript_parse
 from tutor.backends import ConceptMaterial, LessonMaterial
 from tutor.backends.study_guide import STOP_WORDS, material_sentences
-from tutor.concepts import acronym_pairs, concept_key, key_terms, mentions_find, title_subjects
+from tutor.concepts import acronym_pairs, acronym_pairs_defined, concept_key, key_terms, mentions_find, title_subjects
 from tutor.models import ConceptIndexState, ConceptTerm
 
 # Sentences of a linked lesson carried into an explanation, for chapters the lesson's own material leaves bare.
@@ -83,9 +83,10 @@ def _lesson_terms(lesson: Lesson) -> list[ConceptTerm]:
 
     for term in title_subjects(lesson.title):
         add(term, subject=True)
-    # A name the lesson's own text opens by defining, "The Vision Transformer (ViT) …", is what it is about.
+    # A name the lesson's own text opens by defining or introducing, "The Vision Transformer (ViT) …", is what it is
+    # about; a field it merely opens with ("Deep Learning (DL) has revolutionized …") is not.
     opening = " ".join(material_sentences(lesson.material)[:1] or [lesson.summary])
-    for long_form, acronym in acronym_pairs(opening):
+    for long_form, acronym in acronym_pairs_defined(opening):
         add(long_form, subject=True)
         add(acronym, subject=True)
     text = "\n".join([lesson.title, lesson.summary, lesson.description, lesson.material])

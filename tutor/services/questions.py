@@ -24,13 +24,13 @@ from accounts.models import User
 from credits.models import Hold
 from credits.services import HoldNotOpen, hold_capture, hold_place, hold_release
 from lessons.models import Lesson
-from tutor.answers import answer_markdown
+from tutor.answers import answer_citations, answer_markdown, passages_quoted
 from tutor.backends import PermanentBackendError, TransientBackendError, backend_get
 from tutor.exceptions import NotUnlocked, QuestionInvalid, QuestionKeyReused, QuestionRateLimited
 from tutor.free_questions import next_question_free
 from tutor.models import QUESTION_LENGTH_MAX, Question, QuestionStatus, ReportReason, Unlock
 from tutor.references import question_hold_key, question_reference
-from tutor.retrieval import lesson_passages, passages_rank
+from tutor.retrieval import answer_passages
 
 logger = logging.getLogger(__name__)
 
@@ -178,17 +178,17 @@ def _answer_write(question: Question) -> _Answer:
     """The material's best passages, answered by the backend when it can write answers (the openai one), else
     quoted as they are. The quotes (with their moments) are also the answer when the model server is down or says
     the passages do not hold the answer: retrieval found them relevant, and they are better than nothing."""
-    from tutor.services.concepts import concepts_linked_lessons
-
     lesson = Lesson.objects.prefetch_related("chapters").get(pk=question.lesson_id)
-    passages = lesson_passages(lesson, own=True)
-    for linked in concepts_linked_lessons(lesson=lesson):
-        passages += lesson_passages(linked, own=False)
-    best = passages_rank(question.text, passages)
+    retrieved = answer_passages(lesson, question.text)
+    best, chapter = retrieved.passages, retrieved.chapter
     quotes = _Answer(
-        answer_markdown(best), [passage.as_citation() for passage in best], bool(best), "study_guide", "retrieval-bm25"
+        answer_markdown(best, chapter=chapter),
+        answer_citations(best, chapter=chapter),
+        retrieved.found,
+        "study_guide",
+        "retrieval-bm25",
     )
-    if not best:
+    if not retrieved.found:  # nothing, or only linked lessons' passages: not this lesson's answer
         return quotes
     try:
         backend = backend_get()
@@ -214,8 +214,8 @@ def _answer_write(question: Question) -> _Answer:
     if not result.found:  # the model read the passages and says they do not hold it: quote them all the same
         return dataclasses.replace(quotes, backend=backend.name, model=result.model, **tokens)
     # The model's words, then the passages it was given, quoted with their sources.
-    sources = answer_markdown(best).split("\n", 1)[1]
-    markdown = f"{result.markdown}\nFrom the lesson's material:\n{sources}"
+    sources = passages_quoted(best, chapter=chapter)
+    markdown = f"{result.markdown}\nFrom the lesson's material:\n\n{sources}"
     return dataclasses.replace(quotes, markdown=markdown, backend=backend.name, model=result.model, **tokens)
 
 
