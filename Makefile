@@ -51,7 +51,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy accounts config core $(wildcard lessons credits tutor gamification privacy ingest api demo)
+	$(BIN)/mypy accounts config core $(wildcard lessons credits tutor gamification privacy ingest purchases api demo)
 
 format: install
 	$(BIN)/ruff format .

@@ -1,8 +1,9 @@
 """A learner's data across every app: the export gathers each app's own part, the erasure asks each app to erase or
 hand on its own rows. Both leave an audit line.
 
-This module sits above the apps it calls (config → api → privacy → tutor, gamification → lessons, credits → accounts),
-so each app keeps the knowledge of its own tables: `<app>.selectors.export_for` and `<app>` erasure services.
+This module sits above the apps it calls (config → api → privacy → tutor, gamification, purchases → lessons,
+credits → accounts), so each app keeps the knowledge of its own tables: `<app>.selectors.export_for` and `<app>`
+erasure services.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import accounts.selectors
 import credits.selectors
 import gamification.selectors
 import lessons.selectors
+import purchases.selectors
 import tutor.selectors
 from accounts.models import User
 from accounts.services import erased_owner_create, user_delete, user_erase_check
@@ -24,6 +26,7 @@ from credits.services import credits_owner_transfer
 from gamification.services.erasure import user_erase as gamification_erase
 from lessons.services import user_erase as lessons_erase
 from privacy.models import AccountRequest, AccountRequestKind
+from purchases.services import purchases_owner_transfer
 from tutor.services.erasure import user_erase as tutor_erase
 
 logger = logging.getLogger(__name__)
@@ -50,7 +53,8 @@ def account_export(*, user: User, actor: User | None = None) -> dict[str, Any]:
         "learning": lessons.selectors.export_for(user=user),
         "gamification": gamification.selectors.export_for(user=user),
         "tutor": tutor.selectors.export_for(user=user),
-        "credits": credits.selectors.export_for(user=user),
+        # The purchases sit beside the ledger they paid into, as they did when both lived in one app.
+        "credits": credits.selectors.export_for(user=user) | {"purchases": purchases.selectors.export_for(user=user)},
     }
     if actor is not None and actor.pk != user.pk:
         _request_record(kind=AccountRequestKind.EXPORT, subject_id=user.pk, actor=actor)
@@ -69,6 +73,7 @@ def account_erase(*, user: User, actor: User | None = None) -> AccountRequest:
     with transaction.atomic():
         owner = erased_owner_create()
         credits_owner_transfer(user=user, owner=owner)
+        purchases_owner_transfer(user=user, owner=owner)
         tutor_erase(user=user, owner=owner)
         gamification_erase(user=user)
         lessons_erase(user=user)

@@ -51,7 +51,8 @@ def test_a_domain_error_without_a_status_stays_a_json_500(monkeypatch):
 
 
 def test_domain_errors_are_answered_by_the_one_handler_with_the_status_they_carry(monkeypatch):
-    from credits.exceptions import CheckoutRateLimited, InsufficientCredits
+    from credits.exceptions import InsufficientCredits
+    from purchases.exceptions import CheckoutRateLimited
 
     cases = [
         (InsufficientCredits(available=3, required=30), 402, {"available": 3, "price": 30}, None),
