@@ -52,7 +52,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy accounts config core $(wildcard lessons credits tutor gamification privacy ingest practice api demo)
+	$(BIN)/mypy accounts config core $(wildcard lessons credits tutor gamification privacy ingest practice purchases api demo)
 
 format: install
 	$(BIN)/ruff format .
@@ -60,10 +60,13 @@ format: install
 
 # Two lanes (README.md, "Tests"). The fast lane runs in parallel (pytest-xdist; each worker process has its own test
 # database, Redis database and VAR_DIR folder: config/settings/test.py). The slow lane holds the tests marked slow,
-# worker, e2e, schemathesis, load or state_machine: real worker processes, browsers, whole stacks, long runs.
+# worker, e2e, schemathesis, load or state_machine: real worker processes, browsers, whole stacks, long runs. It runs
+# in two processes too (each with its own database, Redis database, folder, free ports, browser and Celery workers);
+# tests that must not overlap share an xdist_group (--dist loadgroup keeps a group on one process).
 PYTEST_WORKERS ?= auto
+SLOW_WORKERS ?= 2
 FAST_LANE := -m "not slow" -n $(PYTEST_WORKERS)
-SLOW_LANE := -m slow
+SLOW_LANE := -m slow -n $(SLOW_WORKERS) --dist loadgroup
 # Line coverage of both lanes together may not fall below this (measured: README.md, "Tests").
 COVERAGE_FLOOR := 94
 # pytest exits 5 when it selects no test: a lane that PYTEST_ARGS (say -k) leaves empty has not failed.

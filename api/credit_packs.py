@@ -11,9 +11,9 @@ from ninja.errors import HttpError
 from api.auth import OPTIONAL_AUTH, require_user
 from api.idempotency import idempotency_key_header, idempotency_key_parse
 from api.schemas import ErrorOut
-from credits.models import CreditPack
-from credits.selectors import pack_on_sale, packs_on_sale
-from credits.services.purchases import purchase_checkout_start
+from purchases.models import CreditPack
+from purchases.selectors import pack_on_sale, packs_on_sale
+from purchases.services import purchase_checkout_start
 
 router = Router(tags=["credits"])
 

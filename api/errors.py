@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpRequest, HttpResponse
 
 from accounts.exceptions import AccountNotErasable
-from credits.exceptions import CheckoutRateLimited, CreditsError, InsufficientCredits
+from credits.exceptions import CreditsError, InsufficientCredits
 from gamification.exceptions import ChecksLeft, CompletionTooSoon, GamificationError
 from lessons.exceptions import LessonNotAvailable, LessonNotFound, LessonNotIncoming, LessonsError, SkillNotFound
 from practice.check_exceptions import CheckError
+from purchases.exceptions import CheckoutRateLimited, PurchasesError
 from tutor.exceptions import TutorError
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 DOMAIN_ERRORS: tuple[type[Exception], ...] = (
     CreditsError,
+    PurchasesError,
     TutorError,
     LessonsError,
     GamificationError,

@@ -8,9 +8,9 @@ from accounts.oidc import oidc_callback
 from api.v1 import api
 from config.favicon import favicon
 from config.health import healthz, readyz
-from credits.webhooks import stripe_webhook
 from demo.feeds import demo_feed_view
 from lessons import views as lesson_views
+from purchases.webhooks import stripe_webhook
 
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Learn ⚡ curation"
@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("credits/", include("credits.urls")),
+    path("credits/", include("purchases.urls")),
     path("stripe/webhook", stripe_webhook, name="stripe_webhook"),
     path("", include("accounts.urls")),
     path("", include("tutor.urls")),

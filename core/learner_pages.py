@@ -41,7 +41,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.expressions import Col
+from django.db.models.lookups import Exact, In
 from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.sql.where import AND
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -199,8 +202,29 @@ class LearnerRowsQuerySet(StaleOnWriteQuerySet[_M]):
         """The learners whose rows these are (one query)."""
         return set(self.order_by().values_list(self.learner_field, flat=True).distinct()) - {None}
 
+    def learners_named(self) -> set[object] | None:
+        """The learners the filter itself names (`filter(user=…)`, `filter(user_id__in=[…])`, ANDed with anything
+        else), without a query: every row is one of theirs, so dropping their pages covers the write. None when the
+        filter does not name them that plainly (an OR, a negation, a subquery, an expression, a path)."""
+        where = self.query.where
+        if "__" in self.learner_field or where.negated or where.connector != AND:
+            return None
+        for lookup in where.children:
+            if not (isinstance(lookup, Exact | In) and isinstance(lookup.lhs, Col)):
+                continue
+            if lookup.lhs.alias != self.query.base_table or lookup.lhs.target.attname != self.learner_field:
+                continue
+            values = [lookup.rhs] if isinstance(lookup, Exact) else lookup.rhs
+            if not isinstance(values, list | tuple | set | frozenset):
+                continue  # a subquery or an expression: only the database knows whose rows
+            named = {value.pk if isinstance(value, models.Model) else value for value in values}
+            if all(isinstance(value, int | str) for value in named):
+                return named - {None}
+        return None
+
     def stale_after_update(self, **update: Any) -> Callable[[], None]:
-        learners = self.learners()
+        named = self.learners_named()
+        learners = named if named is not None else self.learners()
         return lambda: learner_changed(*learners)
 
     def stale_after_rows(self, rows: list[_M]) -> Callable[[], None]:

@@ -59,37 +59,3 @@ class EntryNotReversible(CreditsError):
 
 class LedgerIsAppendOnly(CreditsError):
     """Someone tried to change or delete a ledger entry; mistakes are fixed with a new, reversing entry."""
-
-
-# --- Purchases ----------------------------------------------------------------------------------------------------
-
-
-class PurchasesUnavailable(CreditsError):
-    """Stripe is not configured here (STRIPE_SECRET_KEY is empty): packs can be shown but not bought."""
-
-    http_status = 503
-
-
-class PackNotAvailable(CreditsError):
-    """The pack does not exist or is no longer on sale."""
-
-    http_status = 404
-
-
-class CheckoutRateLimited(CreditsError):
-    """The learner started more checkouts than allowed lately; ``retry_after`` says in how many seconds one is free."""
-
-    http_status = 429
-
-    def __init__(self, *, retry_after: int) -> None:
-        self.retry_after = retry_after
-        minutes = max(1, -(-retry_after // 60))
-        super().__init__(
-            f"You started several purchases in a short time: try again in {minutes} min, or finish one already open."
-        )
-
-
-class CheckoutFailed(CreditsError):
-    """Stripe could not start a checkout; the message is safe to show. Trying again with the same key is safe."""
-
-    http_status = 502

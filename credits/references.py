@@ -1,7 +1,7 @@
 """References: the short strings on ledger entries and holds that say what they were for ("purchase:7").
 
-Each format belongs to the app that writes it, which builds and reads it with its own functions (`purchase_reference`
-here, tutor.references for unlocks, gamification.references for lesson rewards); no other app parses it. The
+Each format belongs to the app that writes it, which builds and reads it with its own functions (purchases.references
+for purchases, tutor.references for unlocks, gamification.references for lesson rewards); no other app parses it. The
 statement links a reference to its page through the links those apps add in their AppConfig.ready(): a prefix and a
 function that reverse()s the URL when the statement is drawn, so no URL path is written down twice.
 """
@@ -11,18 +11,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch
 
-PURCHASE_PREFIX = "purchase:"
-
 _links: dict[str, Callable[[str], str]] = {}
-
-
-def purchase_reference(purchase_id: int) -> str:
-    return f"{PURCHASE_PREFIX}{purchase_id}"
-
-
-def purchase_reference_parse(reference: str) -> int | None:
-    """The purchase id in "purchase:7", or None when the string is not a purchase's reference."""
-    return reference_id(reference, prefix=PURCHASE_PREFIX)
 
 
 def reference_id(reference: str, *, prefix: str) -> int | None:
@@ -64,8 +53,3 @@ class KeyFormat:
 
 # The spend entry of a hold's capture: one per hold, whichever write path captures it.
 hold_capture_key = KeyFormat("hold:{hold_id}:capture")
-# Stripe's key for creating a purchase's Checkout Session: a retried request makes one session.
-purchase_checkout_key = KeyFormat("{reference}:checkout")
-# What a Stripe object did to a purchase's credits, once per object and outcome: a paid session's "credit", a refund's
-# "refunded-to:<credits taken back so far>", a dispute's "disputed" and, closed in the learner's favour, "closed-won".
-stripe_key = KeyFormat("stripe:{stripe_id}:{outcome}")

@@ -20,7 +20,7 @@ class MaterialStatus(models.TextChoices):
 
 # A job whose transcript was cut at the limit says so in its ``error`` with this name; the queue and the sources'
 # health find such jobs by it.
-TRANSCRIPT_CUT = "INGEST_MAX_TRANSCRIPT_CHARS"
+TRANSCRIPT_CUT = "TRANSCRIPT_MAX_CHARS"
 
 
 class MaterialFetch(models.Model):

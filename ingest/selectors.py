@@ -89,7 +89,7 @@ def incoming_get(*, slug: str) -> Lesson | None:
 
 def sources_with_health(queryset: QuerySet[Source], *, now: datetime | None = None) -> QuerySet[Source]:
     """Sources annotated with items brought in the last 7 days, items waiting in the queue, and waiting items whose
-    transcript was cut at INGEST_MAX_TRANSCRIPT_CHARS (their material record names the limit)."""
+    transcript was cut at TRANSCRIPT_MAX_CHARS (their material record names the limit)."""
     since = (now or timezone.now()) - timedelta(days=7)
     return queryset.annotate(
         items_last_week=Count("lessons", filter=Q(lessons__created__gte=since, lessons__identity_key__gt="")),

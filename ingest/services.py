@@ -51,6 +51,7 @@ from lessons.services import (
     source_polled_add,
     source_polled_update,
 )
+from lessons.transcripts import transcript_capped, transcript_max_chars
 
 logger = logging.getLogger(__name__)
 
@@ -229,7 +230,7 @@ def _poll_items(
     if material_inline:
         result.failed += _material_inline(source, pending, now=now)
         if cut := MaterialFetch.objects.filter(pk__in=pending, error__contains=TRANSCRIPT_CUT).count():
-            limit, plural = f"{int(settings.INGEST_MAX_TRANSCRIPT_CHARS):,}", "s" if cut != 1 else ""
+            limit, plural = f"{transcript_max_chars():,}", "s" if cut != 1 else ""
             result.notes.append(f"{cut} transcript{plural} cut at {limit} characters ({TRANSCRIPT_CUT})")
         if result.new:
             incoming_related_recompute(lesson_ids=new_ids)
@@ -637,15 +638,12 @@ def _captions_read(job: MaterialFetch, attempts: _Attempts) -> tuple[Material, s
 
 
 def _transcript_bounded(transcript: str) -> tuple[str, str]:
-    """(the transcript cut at INGEST_MAX_TRANSCRIPT_CHARS after its last whole cue, else its last whole line, and
-    what was cut in words, or "" when it fits)."""
-    limit = int(settings.INGEST_MAX_TRANSCRIPT_CHARS)
-    if len(transcript) <= limit:
+    """(the transcript cut to the one transcript cap, `lessons.transcripts.transcript_capped`, which parsing applies
+    too, and what was cut in words, or "" when it fits)."""
+    kept = transcript_capped(transcript)
+    if kept == transcript:
         return transcript, ""
-    head = transcript[:limit]
-    end = head.rfind("\n\n")
-    kept = head[:end] if end > 0 else head.rsplit("\n", 1)[0] if "\n" in head else head
-    return kept.rstrip(), f"cut at {limit:,} of {len(transcript):,} characters ({TRANSCRIPT_CUT})"
+    return kept, f"cut at {transcript_max_chars():,} of {len(transcript):,} characters ({TRANSCRIPT_CUT})"
 
 
 def _materials_write(jobs: list[MaterialFetch], reads: list[_Read]) -> list[str]:

@@ -3,6 +3,9 @@
 Transcripts come from strangers' feeds, so every pattern here is linear in its input, the text is cut to
 TRANSCRIPT_MAX_CHARS and each line to TRANSCRIPT_MAX_LINE_CHARS before any parsing, and a transcript is parsed once
 per process: the parsed form is kept, keyed by a hash of the text, for the next question or unlock of the lesson.
+
+TRANSCRIPT_MAX_CHARS is the one cap on a transcript's length: the sources pipeline stores a transcript cut by
+`transcript_capped` (and says so), and parsing cuts by the same function, so what is stored is what is read.
 """
 
 from __future__ import annotations
@@ -52,10 +55,10 @@ _parsed_lock = threading.Lock()
 def transcript_parse(raw: str) -> list[TranscriptSegment]:
     """Read a transcript in whichever format it is in; segments come back sorted by start time.
 
-    The text is cut to TRANSCRIPT_MAX_CHARS (at a line end) and each line to TRANSCRIPT_MAX_LINE_CHARS first. The
+    The text is cut to TRANSCRIPT_MAX_CHARS (`transcript_capped`) and each line to TRANSCRIPT_MAX_LINE_CHARS first. The
     same text parsed again (the next question on the lesson) is answered from the parsed form kept in this process.
     """
-    max_chars, max_line = int(settings.TRANSCRIPT_MAX_CHARS), int(settings.TRANSCRIPT_MAX_LINE_CHARS)
+    max_chars, max_line = transcript_max_chars(), int(settings.TRANSCRIPT_MAX_LINE_CHARS)
     key = hashlib.blake2b(f"{max_chars}:{max_line}:{raw}".encode(errors="surrogatepass"), digest_size=20).digest()
     with _parsed_lock:
         kept = _parsed.get(key)
@@ -70,12 +73,26 @@ def transcript_parse(raw: str) -> list[TranscriptSegment]:
     return list(segments)
 
 
+def transcript_max_chars() -> int:
+    """The one cap on a transcript's length, in characters (TRANSCRIPT_MAX_CHARS)."""
+    return int(settings.TRANSCRIPT_MAX_CHARS)
+
+
+def transcript_capped(text: str, *, max_chars: int | None = None) -> str:
+    """The transcript cut to TRANSCRIPT_MAX_CHARS after its last whole cue (a blank line), else after its last whole
+    line; unchanged when it fits. The sources pipeline stores this; parsing applies it again (a no-op then)."""
+    limit = transcript_max_chars() if max_chars is None else max_chars
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    end = head.rfind("\n\n")
+    kept = head[:end] if end > 0 else head.rsplit("\n", 1)[0] if "\n" in head else head
+    return kept.rstrip()
+
+
 def _bounded(raw: str, *, max_chars: int, max_line: int) -> str:
-    """The text within the caps: cut at the last line end before ``max_chars``, every line at ``max_line``."""
-    text = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    if len(text) > max_chars:
-        text = text[:max_chars]
-        text = text[: text.rfind("\n")] if "\n" in text else text
+    """The text within the caps: cut by `transcript_capped` at ``max_chars``, every line at ``max_line``."""
+    text = transcript_capped(raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), max_chars=max_chars)
     if any(len(line) > max_line for line in text.split("\n")):
         text = "\n".join(line[:max_line] for line in text.split("\n"))
     return text.strip()

@@ -1,7 +1,7 @@
 """A learner's data across every app: the export gathers each app's own part, the erasure asks each app to erase or
 hand on its own rows. Both leave an audit line.
 
-This module sits above the apps it calls (config → api → privacy → practice → tutor, gamification → lessons,
+This module sits above the apps it calls (config → api → privacy → practice → tutor, gamification, purchases → lessons,
 credits → accounts), so each app keeps the knowledge of its own tables: `<app>.selectors.export_for` and `<app>`
 erasure services.
 """
@@ -19,6 +19,7 @@ import credits.selectors
 import gamification.selectors
 import lessons.selectors
 import practice.selectors
+import purchases.selectors
 import tutor.selectors
 from accounts.models import User
 from accounts.services import erased_owner_create, user_delete, user_erase_check
@@ -27,6 +28,7 @@ from gamification.services.erasure import user_erase as gamification_erase
 from lessons.services import user_erase as lessons_erase
 from practice.services.erasure import user_erase as practice_erase
 from privacy.models import AccountRequest, AccountRequestKind
+from purchases.services import purchases_owner_transfer
 from tutor.services.erasure import user_erase as tutor_erase
 
 logger = logging.getLogger(__name__)
@@ -54,7 +56,8 @@ def account_export(*, user: User, actor: User | None = None) -> dict[str, Any]:
         "gamification": gamification.selectors.export_for(user=user),
         "practice": practice.selectors.checks_export_for(user=user),
         "tutor": tutor.selectors.export_for(user=user),
-        "credits": credits.selectors.export_for(user=user),
+        # The purchases sit beside the ledger they paid into, as they did when both lived in one app.
+        "credits": credits.selectors.export_for(user=user) | {"purchases": purchases.selectors.export_for(user=user)},
     }
     if actor is not None and actor.pk != user.pk:
         _request_record(kind=AccountRequestKind.EXPORT, subject_id=user.pk, actor=actor)
@@ -73,6 +76,7 @@ def account_erase(*, user: User, actor: User | None = None) -> AccountRequest:
     with transaction.atomic():
         owner = erased_owner_create()
         credits_owner_transfer(user=user, owner=owner)
+        purchases_owner_transfer(user=user, owner=owner)
         tutor_erase(user=user, owner=owner)
         practice_erase(user=user)
         gamification_erase(user=user)

@@ -449,8 +449,8 @@ def check_unlock_race(lb: str, learners: list[tuple[Any, str]], double: tuple[An
 
 def purchases_paid(learners: list[tuple[Any, str]], fake: Any, count: int, prefix: str) -> list[tuple[Any, Any]]:
     """Purchases started through the service and paid on the local Stripe; (purchase, its signed event) each."""
-    from credits.models import CreditPack
-    from credits.services.purchases import purchase_checkout_start
+    from purchases.models import CreditPack
+    from purchases.services.purchases import purchase_checkout_start
 
     packs = list(CreditPack.objects.filter(active=True).order_by("price"))
     if len(packs) < -(-count // len(learners)):
@@ -485,8 +485,9 @@ def credited_once(paid: list[tuple[Any, Any]]) -> bool:
 
 
 def check_webhook_storm(lb: str, learners: list[tuple[Any, str]], fake: Any) -> None:
-    from credits.models import LedgerEntry, StripeEvent
+    from credits.models import LedgerEntry
     from credits.selectors import ledger_audit, wallet_summary
+    from purchases.models import StripeEvent
 
     print(f"3. A webhook storm: {STORM_PURCHASES} paid purchases, each event delivered {STORM_COPIES} times")
     before = {user.pk: wallet_summary(user=user).balance for user, _ in learners}

@@ -2,7 +2,7 @@
 moved to tests/<app>/factories.py). New factories go in their app's module; import from there in new tests."""
 
 from tests.accounts.factories import DEFAULT_PASSWORD, StaffUserFactory, UserFactory
-from tests.credits.factories import CreditPackFactory, LearnerWithCreditsFactory, wallet_fund
+from tests.credits.factories import LearnerWithCreditsFactory, wallet_fund
 from tests.gamification.factories import xp_give
 from tests.lessons.factories import (
     CategoryFactory,
@@ -17,6 +17,7 @@ from tests.lessons.factories import (
     SourceFactory,
 )
 from tests.practice.factories import CheckQuestionFactory
+from tests.purchases.factories import CreditPackFactory
 
 __all__ = [
     "DEFAULT_PASSWORD",

@@ -11,7 +11,7 @@ import uuid
 import pytest
 from django.db import connection
 
-from credits.services.purchases import purchase_checkout_start
+from purchases.services.purchases import purchase_checkout_start
 from tests.factories import (
     ChapterFactory,
     CourseFactory,

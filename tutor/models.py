@@ -6,7 +6,9 @@ explanations of the same lesson content, a learner unlocking the same lesson twi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -27,6 +29,15 @@ class ExplanationStatus(models.TextChoices):
 class ExplanationQuerySet(LearnerRowsQuerySet["Explanation"]):
     # Everyone who unlocked the lesson reads its explanation (whichever version they paid for).
     learner_field = "lesson__unlocks__user_id"
+    # What the worker writes while it writes (every TUTOR_PROGRESS_INTERVAL_SECONDS, each part, each heartbeat): the
+    # page shows it through its htmx fragment, which is never cached, so these writes leave the readers' pages be;
+    # the pages are dropped when the status changes (running, ready, failed), which every other write carries.
+    progress_fields = frozenset({"partial_markdown", "parts", "progress_at"})
+
+    def stale_after_update(self, **update: Any) -> Callable[[], None]:
+        if update and set(update) <= self.progress_fields:
+            return lambda: None
+        return super().stale_after_update(**update)
 
 
 class Explanation(models.Model):

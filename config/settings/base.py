@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "credits",
     "tutor",
     "gamification",
+    "purchases",
     "privacy",
     "ingest",
     "practice",

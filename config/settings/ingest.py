@@ -26,11 +26,11 @@ INGEST_MATERIAL_REQUEUE_SECONDS = env.int("INGEST_MATERIAL_REQUEUE_SECONDS", def
 # --- Sources: the limits of one poll (docs/sources.md). Each cut is said in the poll line and on the source. -------
 INGEST_MAX_FEED_ITEMS = env.int("INGEST_MAX_FEED_ITEMS", default=200)  # items read from one feed, newest first
 INGEST_MAX_FEED_BYTES = env.int("INGEST_MAX_FEED_BYTES", default=10_000_000)  # a feed body (pages: INGEST_MAX_BYTES)
-INGEST_MAX_TRANSCRIPT_CHARS = env.int("INGEST_MAX_TRANSCRIPT_CHARS", default=400_000)  # kept of one transcript
 # --- Hostile material bounds (docs/operations.md, Security; docs/sources.md) ----------------------------------------
-# A transcript is cut to this many characters (at a line end), and each of its lines to the second figure, before it
-# is parsed: parsing stays linear and short whatever a feed serves.
-TRANSCRIPT_MAX_CHARS = env.int("TRANSCRIPT_MAX_CHARS", default=500_000)
+# The one cap on a transcript (lessons/transcripts.py, `transcript_capped`): the sources pipeline stores at most this
+# many characters of one (cut after the last whole cue, and says so in the poll line and on the source), and parsing
+# cuts by the same rule, each line also to the second figure: parsing stays linear and short whatever a feed serves.
+TRANSCRIPT_MAX_CHARS = env.int("TRANSCRIPT_MAX_CHARS", default=400_000)
 TRANSCRIPT_MAX_LINE_CHARS = env.int("TRANSCRIPT_MAX_LINE_CHARS", default=10_000)
 # One feed cannot flood the queue: at most this many material fetches (pages, transcripts, chapters) start per source
 # per poll, and at most the second figure per host per minute; the rest wait for the next poll or sweep.

@@ -1,11 +1,10 @@
-"""Reads of the ledger, one module per use case: `wallets`, `statement`, `audit`, `purchases`.
+"""Reads of the ledger, one module per use case: `wallets`, `statement`, `audit`, `bonus`, `export`.
 
 Import from here (`from credits.selectors import wallet_summary`). Reads never write: no wallet is created here."""
 
 from credits.selectors.audit import MAX_EXAMPLES, ledger_audit
 from credits.selectors.bonus import BonusStatus, signup_bonus_status
 from credits.selectors.export import export_for
-from credits.selectors.purchases import pack_on_sale, packs_on_sale, purchase_for, purchases_recent_for
 from credits.selectors.statement import (
     ENTRY_COLUMNS,
     RETURNED_COLUMNS,
@@ -27,10 +26,6 @@ __all__ = [
     "holds_open_for",
     "ledger_audit",
     "ledger_entries_for",
-    "pack_on_sale",
-    "packs_on_sale",
-    "purchase_for",
-    "purchases_recent_for",
     "signup_bonus_status",
     "statement_history_for",
     "wallet_summary",

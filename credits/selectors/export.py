@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from accounts.models import User
-from credits.models import Hold, LedgerEntry, Purchase, Wallet
+from credits.models import Hold, LedgerEntry, Wallet
 
 
 def export_for(*, user: User) -> dict[str, object]:
-    """The credits part of the learner's data export: the balance, every ledger entry with its reason, the holds and
-    the purchases. Stripe holds the card details; none are stored here."""
+    """The credits part of the learner's data export: the balance, every ledger entry with its reason and the holds
+    (the purchases are `purchases.selectors.export_for`)."""
     wallet = Wallet.objects.filter(user=user).first()
     if wallet is None:
-        return {"wallet": None, "ledger": [], "holds": [], "purchases": []}
+        return {"wallet": None, "ledger": [], "holds": []}
     entries = LedgerEntry.objects.filter(wallet=wallet).order_by("created_at", "id")
     holds = Hold.objects.filter(wallet=wallet).order_by("created_at", "id")
-    purchases = Purchase.objects.filter(user=user).select_related("pack").order_by("created_at", "id")
     return {
         "wallet": {"balance": wallet.balance, "held": wallet.held, "available": wallet.available},
         "ledger": [
@@ -40,20 +39,5 @@ def export_for(*, user: User) -> dict[str, object]:
                 "release_reason": hold.release_reason,
             }
             for hold in holds
-        ],
-        "purchases": [
-            {
-                "id": purchase.pk,
-                "pack": purchase.pack.name,
-                "credits": purchase.credits,
-                "price": purchase.price,
-                "currency": purchase.currency,
-                "status": purchase.status,
-                "amount_refunded": purchase.amount_refunded,
-                "credits_refunded": purchase.credits_refunded,
-                "created_at": purchase.created_at.isoformat(),
-                "credited_at": purchase.credited_at.isoformat() if purchase.credited_at else None,
-            }
-            for purchase in purchases
         ],
     }

@@ -154,7 +154,7 @@ def incoming_materials_set(*, materials: Sequence[IncomingMaterial], now: dateti
             if found.text:
                 with_text.append(Lesson(pk=found.lesson_id, material=found.text[:INCOMING_MATERIAL_MAX], updated=now))
             if found.transcript:
-                # Bounded by the caller (INGEST_MAX_TRANSCRIPT_CHARS), which says so when it cuts one.
+                # Bounded by the caller (TRANSCRIPT_MAX_CHARS), which says so when it cuts one.
                 with_transcript.append(Lesson(pk=found.lesson_id, transcript=found.transcript, updated=now))
             if found.chapters:
                 chaptered.append(found.lesson_id)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from api.idempotency import IDEMPOTENCY_KEY_MAX_LENGTH
-from credits.models import CALLER_KEY_MAX_LENGTH, IDEMPOTENCY_KEY_LENGTH, Hold, LedgerEntry, Purchase
+from credits.models import CALLER_KEY_MAX_LENGTH, IDEMPOTENCY_KEY_LENGTH, Hold, LedgerEntry
+from purchases.models import Purchase
 from tests.factories import CreditPackFactory, LearnerWithCreditsFactory, LessonFactory
 from tutor import services
 from tutor.models import Question

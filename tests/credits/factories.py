@@ -1,4 +1,4 @@
-"""factory_boy factories and helpers for credits: learners with a known balance, and packs of ⚡ for sale."""
+"""factory_boy factories and helpers for credits: learners with a known balance."""
 
 import factory
 
@@ -38,19 +38,3 @@ def wallet_fund(user, balance: int):
     wallet.refresh_from_db()
     assert wallet.balance == balance
     return wallet
-
-
-class CreditPackFactory(factory.django.DjangoModelFactory):
-    """An active pack: ⚡100 for €4.99 unless told otherwise."""
-
-    class Meta:
-        model = "credits.CreditPack"
-        django_get_or_create = ("slug",)
-
-    slug = factory.Sequence(lambda n: f"pack-{n}")
-    name = factory.Sequence(lambda n: f"Pack {n}")
-    credits = 100
-    price = 499
-    currency = "eur"
-    active = True
-    order = factory.Sequence(lambda n: n)

@@ -114,12 +114,14 @@ def _many_holds_against_one_wallet(rounds: int, threads: int) -> None:
 
 
 @pytest.mark.slow  # fifty threads, twenty rounds
+@pytest.mark.xdist_group("fifty_connections")  # one at a time in the parallel slow lane: 2 × 50 > max_connections
 @pytest.mark.postgres
 def test_on_postgres_fifty_threads_spending_30_from_100_get_exactly_three_spends():
     _many_spends_against_one_wallet(rounds=20, threads=50)
 
 
 @pytest.mark.slow  # fifty threads, twenty rounds
+@pytest.mark.xdist_group("fifty_connections")
 @pytest.mark.postgres
 def test_on_postgres_fifty_threads_holding_30_from_100_get_exactly_three_holds():
     _many_holds_against_one_wallet(rounds=20, threads=50)

@@ -4,8 +4,9 @@ same write and moves no credits twice."""
 
 import pytest
 
-from credits.references import KeyFormat, hold_capture_key, purchase_checkout_key, stripe_key
+from credits.references import KeyFormat, hold_capture_key
 from gamification import references as gamification
+from purchases.references import purchase_checkout_key, stripe_key
 from tutor import references as tutor
 
 

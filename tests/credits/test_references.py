@@ -2,8 +2,9 @@
 
 import pytest
 
-from credits.references import purchase_reference, purchase_reference_parse, reference_url
+from credits.references import reference_url
 from gamification.references import lesson_reference, lesson_reference_parse
+from purchases.references import purchase_reference, purchase_reference_parse
 from tests.factories import LessonFactory
 from tutor.references import unlock_reference, unlock_reference_parse
 

@@ -10,11 +10,11 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from credits import stripe_gateway
-from credits.models import CreditPack, Purchase
-from tests.credits.purchase_support import WEBHOOK_URL, balance, posted, purchase_entries
+from purchases import stripe_gateway
+from purchases.models import CreditPack, Purchase
 from tests.e2e.conftest import sign_in
 from tests.factories import CreditPackFactory, LearnerWithCreditsFactory
+from tests.purchases.purchase_support import WEBHOOK_URL, balance, posted, purchase_entries
 
 pytestmark = pytest.mark.e2e
 

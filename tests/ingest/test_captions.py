@@ -133,13 +133,13 @@ def test_hours_of_rolling_captions_with_entities_empty_cues_and_overlaps_are_rea
 
 
 def test_a_transcript_over_the_limit_is_cut_after_a_whole_cue_and_says_so(youtube, settings):
-    settings.INGEST_MAX_TRANSCRIPT_CHARS = 50_000
+    settings.TRANSCRIPT_MAX_CHARS = 50_000
     lesson = video_lesson("ThreeHours1")
     (job,) = fetch_now(lesson)
     lesson.refresh_from_db()
     assert len(lesson.transcript) <= 50_000
     assert transcript_parse(lesson.transcript)[-1].text.startswith("part ")
-    assert "INGEST_MAX_TRANSCRIPT_CHARS" in job.error
+    assert "TRANSCRIPT_MAX_CHARS" in job.error
     assert job.status == MaterialStatus.DONE
 
 

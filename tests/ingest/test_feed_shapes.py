@@ -247,9 +247,9 @@ def test_a_feed_over_the_byte_limit_names_the_setting_to_raise(feed_server, shap
 def test_a_transcript_over_the_character_limit_is_cut_after_a_whole_cue_and_the_cut_is_said(
     feed_server, shapes, settings
 ):
-    settings.INGEST_MAX_TRANSCRIPT_CHARS = 200
+    settings.TRANSCRIPT_MAX_CHARS = 200
     _, result = poll_shape(feed_server, shapes, "podcasting20")
-    assert "1 transcript cut at 200 characters (INGEST_MAX_TRANSCRIPT_CHARS)" in result.line()
+    assert "1 transcript cut at 200 characters (TRANSCRIPT_MAX_CHARS)" in result.line()
     episode = Lesson.objects.get(identity_key="p20-1")
     assert len(episode.transcript) <= 200
     assert feed_shapes.ENGLISH_VTT.startswith(episode.transcript)
@@ -259,12 +259,12 @@ def test_a_transcript_over_the_character_limit_is_cut_after_a_whole_cue_and_the_
 
 
 def test_the_sources_admin_shows_what_the_last_poll_cut(feed_server, shapes, admin_client, settings):
-    settings.INGEST_MAX_TRANSCRIPT_CHARS = 200
+    settings.TRANSCRIPT_MAX_CHARS = 200
     archive, _ = poll_shape(feed_server, shapes, "archive")
     poll_shape(feed_server, shapes, "podcasting20")
     page = admin_client.get("/admin/lessons/source/").content.decode()
     assert "with cuts: the feed lists 730 items; the first 200 were read" in page
-    assert "1 transcript cut (INGEST_MAX_TRANSCRIPT_CHARS)" in page
+    assert "1 transcript cut (TRANSCRIPT_MAX_CHARS)" in page
     detail = admin_client.get(f"/admin/lessons/source/{archive.pk}/change/").content.decode()
     assert "530 left out" in detail
 

@@ -161,6 +161,22 @@ def test_a_transcript_is_cut_to_its_caps_before_parsing(settings):
     ]
 
 
+def test_one_cap_what_the_sources_pipeline_stores_is_what_parsing_reads(settings):
+    """Before: the store cut at INGEST_MAX_TRANSCRIPT_CHARS after a whole cue, parsing at TRANSCRIPT_MAX_CHARS after a
+    line, so a cue could be stored without its text, or read from a transcript longer than anything stored."""
+    from lessons.transcripts import transcript_capped
+
+    settings.TRANSCRIPT_MAX_CHARS = 120
+    cues = [f"00:00:{second:02d}.000 --> 00:00:{second + 1:02d}.000\nwords of cue {second}" for second in range(10)]
+    raw = "WEBVTT\n\n" + "\n\n".join(cues) + "\n"
+
+    stored = transcript_capped(raw)
+
+    assert len(stored) <= 120 < len(raw)
+    assert stored.endswith("words of cue 1")  # after a whole cue, never a timing line without its words
+    assert transcript_parse(stored) == transcript_parse(raw)
+
+
 def test_webvtt_character_references_are_decoded_once():
     raw = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nQ&amp;A: 3 &lt; 4 &amp;lt; is how you write &lt;<i>&gt;</i>\n"
 

@@ -23,7 +23,7 @@ def seed() -> dict[str, Any]:
     from django.contrib.auth import login
     from django.test import RequestFactory
 
-    from credits.models import CreditPack
+    from purchases.models import CreditPack
     from tests.factories import LearnerWithCreditsFactory, PublishedLessonFactory
 
     learner = LearnerWithCreditsFactory(email=LEARNER_EMAIL, credits=START_CREDITS)

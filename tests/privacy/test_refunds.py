@@ -3,11 +3,12 @@ its payment intent and the credits are taken back from the same wallet, now held
 
 import pytest
 
-from credits.models import LedgerEntry, Purchase, PurchaseStatus
+from credits.models import LedgerEntry
 from credits.selectors import ledger_audit
 from privacy.services import account_erase
-from tests.credits.purchase_support import deliver, posted, start
+from purchases.models import Purchase, PurchaseStatus
 from tests.factories import CreditPackFactory, UserFactory
+from tests.purchases.purchase_support import deliver, posted, start
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_settings")]
 

@@ -7,13 +7,14 @@ from django.core.management import call_command
 
 from accounts.exceptions import AccountNotErasable
 from accounts.models import User
-from credits.models import LedgerEntry, Purchase, Wallet
+from credits.models import LedgerEntry, Wallet
 from credits.selectors import ledger_audit, wallet_summary
 from credits.services import credits_spend
 from gamification.models import BadgeAward, League, LeagueMembership, XPEvent
 from gamification.selectors import leaderboard_for
 from privacy.models import AccountRequest
 from privacy.services import account_erase, account_export
+from purchases.models import Purchase
 from tests.factories import (
     CreditPackFactory,
     EnrollmentFactory,

@@ -12,10 +12,12 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import Client
 
-from credits.models import LedgerEntry, Purchase, PurchaseStatus, StripeEvent
+from credits.models import LedgerEntry
 from credits.selectors import ledger_audit
-from credits.services.purchases import purchase_check_with_stripe
-from tests.credits.purchase_support import (
+from purchases.models import Purchase, PurchaseStatus, StripeEvent
+from purchases.services.purchases import purchase_check_with_stripe
+from tests.factories import CreditPackFactory, UserFactory
+from tests.purchases.purchase_support import (
     WEBHOOK_URL,
     balance,
     deliver,
@@ -25,7 +27,6 @@ from tests.credits.purchase_support import (
     purchase_entries,
     start,
 )
-from tests.factories import CreditPackFactory, UserFactory
 from tests.stripe_fake.signing import stripe_signature
 
 pytestmark = pytest.mark.usefixtures("stripe_settings")
@@ -152,7 +153,7 @@ def test_the_webhook_only_takes_posts(client):
 
 def deliver_while_the_handler_raises(client, fake_stripe, monkeypatch, error: Exception):
     """Deliver a paid checkout's completion once while its handler raises `error`: the event and the answer."""
-    from credits import webhooks
+    from purchases import webhooks
 
     def broken(event):
         raise error

@@ -7,9 +7,10 @@ import json
 import time
 from typing import Any
 
-from credits.models import LedgerEntry, Purchase
+from credits.models import LedgerEntry
 from credits.selectors import wallet_summary
-from credits.services.purchases import purchase_checkout_start
+from purchases.models import Purchase
+from purchases.services.purchases import purchase_checkout_start
 from tests.stripe_fake.plugin import STRIPE_TEST_WEBHOOK_SECRET
 from tests.stripe_fake.server import PostedEvent
 from tests.stripe_fake.signing import stripe_signature

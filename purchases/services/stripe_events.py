@@ -20,9 +20,9 @@ from typing import Any
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from credits.models import Purchase, StripeEvent, StripeEventStatus
-from credits.services.purchases import purchase_replay_deferred
-from credits.stripe_gateway import WebhookEvent
+from purchases.models import Purchase, StripeEvent, StripeEventStatus
+from purchases.services.purchases import purchase_replay_deferred
+from purchases.stripe_gateway import WebhookEvent
 
 logger = logging.getLogger(__name__)
 

@@ -19,25 +19,20 @@ from accounts.models import User
 from accounts.selectors import signed_in_user
 from core.htmx import is_htmx, sign_in_first, sign_in_url
 from core.page_cache import fresh_key
-from credits import stripe_gateway
-from credits.exceptions import (
+from credits.exceptions import IdempotencyConflict
+from credits.models import CALLER_KEY_MAX_LENGTH
+from credits.selectors import WalletSummary, wallet_summary
+from purchases import stripe_gateway
+from purchases.exceptions import (
     CheckoutFailed,
     CheckoutRateLimited,
-    IdempotencyConflict,
     PackNotAvailable,
     PurchasesUnavailable,
 )
-from credits.models import CALLER_KEY_MAX_LENGTH, CreditPack, Purchase, PurchaseStatus
-from credits.money import money_display
-from credits.selectors import (
-    WalletSummary,
-    pack_on_sale,
-    packs_on_sale,
-    purchase_for,
-    purchases_recent_for,
-    wallet_summary,
-)
-from credits.services.purchases import purchase_check_with_stripe, purchase_checkout_start
+from purchases.models import CreditPack, Purchase, PurchaseStatus
+from purchases.money import money_display
+from purchases.selectors import pack_on_sale, packs_on_sale, purchase_for, purchases_recent_for
+from purchases.services.purchases import purchase_check_with_stripe, purchase_checkout_start
 
 # Waiting for the webhook takes seconds; a delayed bank payment can take days, so that state polls gently.
 POLL_SECONDS = {PurchaseStatus.CREATED: 1, PurchaseStatus.PENDING: 10}
@@ -65,20 +60,20 @@ def packs_view(request: HttpRequest) -> HttpResponse:
         "purchases_available": stripe_gateway.is_configured(),
         "recent": purchases_recent_for(user=user) if user else [],
         "cancelled": cancelled.isdigit(),
-        "login_url": sign_in_url(reverse("credits:packs")),
+        "login_url": sign_in_url(reverse("purchases:packs")),
     }
-    return render(request, "credits/packs.html", context)
+    return render(request, "purchases/packs.html", context)
 
 
 @require_POST
 def pack_buy_view(request: HttpRequest, slug: str) -> HttpResponse:
     user = signed_in_user(request.user)
     if user is None:
-        return sign_in_first(request, next_url=reverse("credits:packs"))
+        return sign_in_first(request, next_url=reverse("purchases:packs"))
     pack = pack_on_sale(slug=slug)
     if pack is None:
         messages.error(request, "That pack is no longer on sale; pick another one below.")
-        return redirect("credits:packs")
+        return redirect("purchases:packs")
     key = request.POST.get("idempotency_key", "").strip()
     if not key or len(key) > CALLER_KEY_MAX_LENGTH:
         key = f"web:{fresh_key(None, 'buy')}"
@@ -86,7 +81,7 @@ def pack_buy_view(request: HttpRequest, slug: str) -> HttpResponse:
         _purchase, checkout_url = purchase_checkout_start(user=user, pack=pack, idempotency_key=key)
     except (PurchasesUnavailable, PackNotAvailable, CheckoutFailed, CheckoutRateLimited, IdempotencyConflict) as error:
         messages.error(request, str(error))
-        return redirect("credits:packs")
+        return redirect("purchases:packs")
     # 303: the browser follows with a GET to Stripe's hosted page.
     return HttpResponseRedirect(checkout_url, status=303)
 
@@ -109,7 +104,7 @@ def _status_context(
     query = {"from": "checkout"} if from_checkout else {}
     if session_id:
         query["session_id"] = session_id
-    status_url = reverse("credits:purchase_status", args=[purchase.pk])
+    status_url = reverse("purchases:purchase_status", args=[purchase.pk])
     return {
         "purchase": purchase,
         "price": money_display(purchase.price, purchase.currency),
@@ -137,7 +132,7 @@ def purchase_view(request: HttpRequest, purchase_id: int) -> HttpResponse:
     context = _status_context(
         purchase, summary=summary, from_checkout=bool(session_id), session_id=session_id, on_page=True
     )
-    return render(request, "credits/purchase.html", {**context, "credits_summary": summary})
+    return render(request, "purchases/purchase.html", {**context, "credits_summary": summary})
 
 
 @never_cache
@@ -153,7 +148,7 @@ def purchase_status_view(request: HttpRequest, purchase_id: int) -> HttpResponse
     ):
         purchase = purchase_check_with_stripe(purchase=purchase, session_id=session_id or None).purchase or purchase
     if not is_htmx(request):  # the no-JavaScript "Check now" button: back to the page (303)
-        page = reverse("credits:purchase", args=[purchase.pk])
+        page = reverse("purchases:purchase", args=[purchase.pk])
         query = f"?{urlencode({'session_id': session_id})}" if session_id else ""
         return HttpResponseRedirect(page + query, status=303)
     summary = wallet_summary(user=user)  # the fragment has no header
@@ -164,4 +159,4 @@ def purchase_status_view(request: HttpRequest, purchase_id: int) -> HttpResponse
         session_id=session_id,
         on_page=False,
     )
-    return render(request, "credits/_purchase_status_response.html", context)
+    return render(request, "purchases/_purchase_status_response.html", context)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from credits.models import CreditPack, Purchase
+from purchases.models import CreditPack, Purchase
 from tests.app_sessions import session_token
 from tests.factories import CreditPackFactory
 
@@ -99,7 +99,7 @@ def test_forty_checkouts_at_once_open_one_purchase_and_one_session(token, packs,
 
 @pytest.mark.usefixtures("stripe_settings")
 def test_new_checkouts_beyond_the_limit_answer_429_with_retry_after(client, token, packs, time_machine):
-    from credits.services.purchases import CHECKOUT_STARTS_MAX
+    from purchases.services.purchases import CHECKOUT_STARTS_MAX
 
     time_machine.move_to("2026-03-10 12:00:00+00:00", tick=False)
     for index in range(CHECKOUT_STARTS_MAX):

@@ -25,19 +25,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from credits import stripe_gateway
-from credits.exceptions import (
+from credits.exceptions import IdempotencyConflict
+from credits.models import EntryKind
+from credits.services import credits_clawback, credits_grant, entry_reverse
+from credits.services.arguments import require_key
+from purchases import stripe_gateway
+from purchases.exceptions import (
     CheckoutFailed,
     CheckoutRateLimited,
-    IdempotencyConflict,
     PackNotAvailable,
     PurchasesUnavailable,
 )
-from credits.models import CreditPack, EntryKind, Purchase, PurchaseStatus, StripeEvent, StripeEventStatus
-from credits.references import purchase_checkout_key, purchase_reference_parse, stripe_key
-from credits.services.arguments import require_key
-from credits.services.entries import credits_clawback, credits_grant, entry_reverse
-from credits.stripe_gateway import CheckoutSession
+from purchases.models import CreditPack, Purchase, PurchaseStatus, StripeEvent, StripeEventStatus
+from purchases.references import purchase_checkout_key, purchase_reference_parse, stripe_key
+from purchases.stripe_gateway import CheckoutSession
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def purchase_checkout_start(*, user: User, pack: CreditPack, idempotency_key: st
     if purchase.status != PurchaseStatus.CREATED:
         raise IdempotencyConflict(f"The key {key!r} belongs to a purchase that is already {purchase.status}.")
 
-    success_url = _absolute(reverse("credits:purchase", args=[purchase.pk])) + "?session_id={CHECKOUT_SESSION_ID}"
+    success_url = _absolute(reverse("purchases:purchase", args=[purchase.pk])) + "?session_id={CHECKOUT_SESSION_ID}"
     try:
         session = stripe_gateway.checkout_session_create(
             line_name=f"⚡{purchase.credits} credits — {pack.name}",
@@ -92,7 +93,7 @@ def purchase_checkout_start(*, user: User, pack: CreditPack, idempotency_key: st
             metadata={"purchase_id": str(purchase.pk), "user_id": str(user.pk), "pack": pack.slug},
             customer_email=user.email or None,
             success_url=success_url,
-            cancel_url=_absolute(reverse("credits:packs")) + f"?cancelled={purchase.pk}",
+            cancel_url=_absolute(reverse("purchases:packs")) + f"?cancelled={purchase.pk}",
             idempotency_key=purchase_checkout_key(reference=purchase.reference),
         )
     except stripe_gateway.StripeNotConfigured as error:

@@ -6,24 +6,21 @@ from __future__ import annotations
 import importlib
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from credits import stripe_gateway
-from credits.exceptions import (
-    CheckoutFailed,
-    IdempotencyConflict,
-    PackNotAvailable,
-    PurchasesUnavailable,
-    WalletInDebt,
-)
-from credits.models import CreditPack, LedgerEntry, Purchase, PurchaseStatus
+from credits.exceptions import IdempotencyConflict, WalletInDebt
+from credits.models import LedgerEntry
 from credits.selectors import ledger_audit, wallet_summary
 from credits.services import credits_spend
-from credits.services.purchases import (
+from purchases import stripe_gateway
+from purchases.exceptions import CheckoutFailed, PackNotAvailable, PurchasesUnavailable
+from purchases.models import CreditPack, Purchase, PurchaseStatus
+from purchases.services.purchases import (
     purchase_check_with_stripe,
     purchase_checkout_start,
     purchase_dispute_close,
@@ -32,9 +29,9 @@ from credits.services.purchases import (
     purchase_fulfil_from_session,
     purchase_refund,
 )
-from credits.stripe_gateway import CheckoutSession
-from tests.credits.purchase_support import balance, purchase_entries, start
+from purchases.stripe_gateway import CheckoutSession
 from tests.factories import CreditPackFactory, UserFactory
+from tests.purchases.purchase_support import balance, purchase_entries, start
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_settings")]
 
@@ -119,7 +116,7 @@ def test_the_same_key_for_another_pack_is_refused(learner, pack):
 def test_a_same_key_race_for_another_pack_is_refused_not_sent_to_the_other_packs_checkout(learner, pack):
     """The request that loses the insert race for a key (the other one made the row first) must not take that row
     when it was made for another pack: it reaches the unique key and answers a conflict."""
-    from credits.services.purchases import _purchase_open_or_new
+    from purchases.services.purchases import _purchase_open_or_new
 
     purchase_checkout_start(user=learner, pack=pack, idempotency_key="buy-1")
     with pytest.raises(IdempotencyConflict):
@@ -395,8 +392,10 @@ def test_a_refund_for_a_payment_not_yet_credited_takes_nothing_and_asks_to_wait(
 def test_the_default_packs_come_from_a_data_migration_that_can_run_twice():
     CreditPack.objects.all().delete()
     migration = importlib.import_module("credits.migrations.0005_default_credit_packs")
-    migration.create_packs(apps, None)
-    migration.create_packs(apps, None)
+    # The migration sees the models as they were then (in `credits`); their table is the one purchases.CreditPack reads.
+    then = MigrationLoader(connection).project_state(("credits", "0005_default_credit_packs")).apps
+    migration.create_packs(then, None)
+    migration.create_packs(then, None)
     packs = list(CreditPack.objects.values_list("slug", "credits", "price", "currency", "active"))
     assert packs == [
         ("starter", 100, 499, "eur", True),

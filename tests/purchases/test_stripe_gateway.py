@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from credits import stripe_gateway as gateway
+from purchases import stripe_gateway as gateway
 from tests.stripe_fake.server import FakeStripeError
 from tests.stripe_fake.signing import stripe_signature
 

@@ -9,11 +9,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from credits.models import CreditPack, Purchase, PurchaseStatus, StripeEvent
 from credits.services import credits_clawback, credits_spend
+from purchases.models import CreditPack, Purchase, PurchaseStatus, StripeEvent
 from tests.credits.conftest import fund
-from tests.credits.purchase_support import balance, deliver, posted, purchase_entries, start
 from tests.factories import CreditPackFactory, UserFactory
+from tests.purchases.purchase_support import balance, deliver, posted, purchase_entries, start
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +152,7 @@ def test_the_success_page_says_the_credits_are_on_their_way_until_they_land(sign
 
 def test_the_status_fragment_asks_stripe_at_most_every_few_seconds(signed_in, bought, fake_stripe, monkeypatch):
     # An interval no test run can outlast: "too soon" must not depend on how fast the two requests are.
-    monkeypatch.setattr("credits.purchase_views.STRIPE_CHECK_INTERVAL_SECONDS", 3600)
+    monkeypatch.setattr("purchases.views.STRIPE_CHECK_INTERVAL_SECONDS", 3600)
     status_url = f"/credits/purchases/{bought.pk}/status/?from=checkout"
     signed_in.post(status_url, headers={"HX-Request": "true"})  # asks Stripe: still open
     fake_stripe.complete(bought.checkout_session_id)
@@ -259,11 +259,11 @@ def test_the_statement_and_its_debt_notice_link_to_the_packs(signed_in, learner)
 
 
 def test_staff_edit_packs_in_the_admin(staff_client, packs):
-    listing = staff_client.get("/admin/credits/creditpack/")
+    listing = staff_client.get("/admin/purchases/creditpack/")
     assert listing.status_code == 200
     assert "€19.99" in listing.content.decode()
     response = staff_client.post(
-        "/admin/credits/creditpack/add/",
+        "/admin/purchases/creditpack/add/",
         {"name": "Mega", "slug": "mega", "credits": 2000, "price": 4999, "currency": "eur", "active": "on", "order": 9},
     )
     assert response.status_code == 302
@@ -271,27 +271,29 @@ def test_staff_edit_packs_in_the_admin(staff_client, packs):
 
 
 def test_a_pack_somebody_bought_cannot_be_deleted_only_retired(staff_client, bought):
-    response = staff_client.get(f"/admin/credits/creditpack/{bought.pack_id}/delete/")
+    response = staff_client.get(f"/admin/purchases/creditpack/{bought.pack_id}/delete/")
     assert response.status_code == 403
 
 
 def test_purchases_and_events_are_read_only_in_the_admin(staff_client, bought, fake_stripe):
     fake_stripe.complete(bought.checkout_session_id)
     deliver(staff_client, posted(fake_stripe, "checkout.session.completed"))
-    purchase_page = staff_client.get(f"/admin/credits/purchase/{bought.pk}/change/")
+    purchase_page = staff_client.get(f"/admin/purchases/purchase/{bought.pk}/change/")
     assert purchase_page.status_code == 200
     assert "checkout.session.completed" in purchase_page.content.decode()
     assert 'name="_save"' not in purchase_page.content.decode()
-    assert staff_client.post(f"/admin/credits/purchase/{bought.pk}/change/", {"status": "credited"}).status_code == 403
-    assert staff_client.get("/admin/credits/purchase/add/").status_code == 403
+    assert (
+        staff_client.post(f"/admin/purchases/purchase/{bought.pk}/change/", {"status": "credited"}).status_code == 403
+    )
+    assert staff_client.get("/admin/purchases/purchase/add/").status_code == 403
     event = StripeEvent.objects.get()
-    assert staff_client.post(f"/admin/credits/stripeevent/{event.pk}/delete/").status_code == 403
+    assert staff_client.post(f"/admin/purchases/stripeevent/{event.pk}/delete/").status_code == 403
 
 
 def test_the_admin_can_check_a_purchase_with_stripe_when_the_webhook_was_lost(staff_client, bought, fake_stripe):
     fake_stripe.complete(bought.checkout_session_id)
     response = staff_client.post(
-        "/admin/credits/purchase/",
+        "/admin/purchases/purchase/",
         {"action": "check_with_stripe", "_selected_action": [bought.pk]},
         follow=True,
     )
@@ -320,7 +322,7 @@ def test_the_success_page_reads_the_wallet_once_for_its_body_and_the_header(sign
 
 @pytest.mark.usefixtures("stripe_settings")
 def test_buying_page_beyond_the_checkout_limit_explains_and_opens_no_session(client, learner):
-    from credits.services.purchases import CHECKOUT_STARTS_MAX
+    from purchases.services.purchases import CHECKOUT_STARTS_MAX
 
     client.force_login(learner)
     packs = [CreditPackFactory(slug=f"limit-{index}") for index in range(CHECKOUT_STARTS_MAX + 1)]

@@ -16,16 +16,16 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from credits import stripe_gateway
-from credits.models import StripeEventStatus
-from credits.services.purchases import (
+from purchases import stripe_gateway
+from purchases.models import StripeEventStatus
+from purchases.services.purchases import (
     PurchaseOutcome,
     purchase_apply_charge_event,
     purchase_fail_from_session,
     purchase_fulfil_from_session,
 )
-from credits.services.stripe_events import Handler, HandlerResult, stripe_event_receive
-from credits.stripe_gateway import CheckoutSession, WebhookEvent
+from purchases.services.stripe_events import Handler, HandlerResult, stripe_event_receive
+from purchases.stripe_gateway import CheckoutSession, WebhookEvent
 
 logger = logging.getLogger(__name__)
 
