@@ -18,6 +18,8 @@ from credits.models import Hold
 from credits.selectors import WalletSummary, wallet_summary
 from lessons.exceptions import LessonNotFound
 from lessons.models import Lesson
+from lessons.selectors import material_requested
+from tutor.coverage import MaterialCoverage, lesson_coverage
 from tutor.exceptions import NotUnlocked, QuestionNotFound
 from tutor.free_questions import free_questions_left as free_questions_rule_left
 from tutor.material import OWN_PAGES_PREFIX, allowed_link_prefixes, material_from_json
@@ -48,6 +50,15 @@ class TutorPanel:
     rating: Rating | None = None
     report: Report | None = None
     questions: tuple[Question, ...] = ()  # the learner's questions on the lesson, newest first (ready state)
+    coverage: MaterialCoverage | None = None  # what the tutor has read, shown before paying
+    requested: bool = False  # the learner asked for the lesson's transcript
+
+    @property
+    def update_note(self) -> str:
+        """ "now from the full transcript" when the learner was moved, free, to a version written from more material."""
+        if self.unlock is None or self.unlock.updated_from_id is None or self.explanation is None:
+            return ""
+        return self.explanation.update_note
 
     @property
     def price(self) -> int:
@@ -165,14 +176,19 @@ def unlock_state(unlock: Unlock | None) -> str:
 def tutor_panel_get(*, user: Any, lesson: Lesson, summary: WalletSummary | None = None) -> TutorPanel:
     """The tutor block for ``user`` (anonymous allowed). Pass the header's wallet summary to save its query."""
     if not isinstance(user, User) or not user.is_authenticated:
-        return TutorPanel(lesson=lesson, state=VISITOR, summary=None)
+        return TutorPanel(lesson=lesson, state=VISITOR, summary=None, coverage=lesson_coverage(lesson))
     summary = summary if summary is not None else wallet_summary(user=user)
     unlock = unlock_for(user=user, lesson=lesson) if _has_unlock(user=user, lesson=lesson) else None
     state = unlock_state(unlock)
     if state == LOCKED and not lesson.is_published:
-        return TutorPanel(lesson=lesson, state=DRAFT, summary=summary)
+        return TutorPanel(lesson=lesson, state=DRAFT, summary=summary, coverage=lesson_coverage(lesson))
     if unlock is None or state in (LOCKED, RETURNED):
-        return TutorPanel(lesson=lesson, state=state, summary=summary, unlock=unlock)
+        coverage = lesson_coverage(lesson)
+        # Only a lesson without a transcript offers to ask for one; the question costs a query only then.
+        requested = not coverage.has_transcript and material_requested(user=user, lesson=lesson)
+        return TutorPanel(
+            lesson=lesson, state=state, summary=summary, unlock=unlock, coverage=coverage, requested=requested
+        )
     explanation = unlock.explanation
     if state == READY:
         return TutorPanel(
@@ -200,6 +216,14 @@ class LessonUnlockFields:
     def as_payload(self) -> dict[str, Any]:
         status = self.explanation_status
         return {"unlocked": self.unlocked, "explanation": {"status": status} if status is not None else None}
+
+
+def lesson_material_fields(*, user: User | None, lesson: Lesson) -> dict[str, Any]:
+    """`material` of the API's lesson detail: what the tutor has read, and whether ``user`` asked for the transcript
+    (false for visitors, whose answer is the shared page's)."""
+    coverage = lesson_coverage(lesson)
+    requested = user is not None and material_requested(user=user, lesson=lesson)
+    return {"material": coverage.as_payload(requested=requested)}
 
 
 def lesson_unlock_fields(*, user: User | None, lesson: Lesson) -> LessonUnlockFields:
