@@ -243,11 +243,8 @@ def lesson_get_endpoint(
     payload = lesson_detail_payload(detail, signed_in=user is not None)
     # `unlocked`, `explanation` and `material` come from the tutor (tutor.selectors), the app above lessons.
     lesson = detail.lesson
-    return (
-        payload
-        | lesson_unlock_fields(user=user, lesson=lesson).as_payload()
-        | lesson_material_fields(user=user, lesson=lesson)
-    )
+    material = lesson_material_fields(user=user, lesson=lesson, chapters=detail.chapters)
+    return payload | lesson_unlock_fields(user=user, lesson=lesson).as_payload() | material
 
 
 @router.post(

@@ -15,13 +15,12 @@ covered" line agree.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-
-from core.content_version import content_version
-from core.page_cache import cache_call, cached_or_computed
+from core.page_cache import cached_or_computed
 from lessons.models import Lesson
 from lessons.transcripts import TranscriptFormatError, transcript_parse
 from tutor.backends import ChapterMaterial, LessonMaterial, material_fingerprint
@@ -43,7 +42,7 @@ KIND_LABELS = {
 }
 # The API lists the kinds in this order.
 KIND_ORDER = (KIND_DESCRIPTION, KIND_TRANSCRIPT, KIND_ARTICLE, KIND_ABSTRACT)
-# A lesson's coverage is kept per content (its material's fingerprint) this long; per content version for the page.
+# How long a lesson's coverage is kept (per version of the lesson, and per fingerprint of its material).
 COVERAGE_KEEP_SECONDS = 24 * 3600
 
 
@@ -171,20 +170,23 @@ def _segments(material: LessonMaterial) -> list[Any]:
         return []
 
 
-def lesson_coverage(lesson: Lesson) -> MaterialCoverage:
-    """The lesson's coverage as it is now. Kept per content version (a hit costs no query) and, beneath that, per
-    fingerprint of the material, so an edit elsewhere in the catalog costs one query (the chapters), not a
-    recount."""
-    version = cache_call(content_version)
-    if version is None:
-        return _coverage_of(lesson)
+def lesson_coverage(lesson: Lesson, *, chapters: Iterable[Any] | None = None) -> MaterialCoverage:
+    """The lesson's coverage as it is now, kept per version of the lesson: its `updated` time (every save of its
+    description, transcript or text moves it) and its chapters (``chapters``: what the caller already shows, each
+    with `start_seconds` and `title`; read when not given). A hit costs no query, so the lesson page and the API stay
+    within their budgets; another lesson's edit, which changes the content version, does not recount this one. Beneath
+    that, per fingerprint of the material, so a save that changed none of it is not counted again."""
+    if chapters is None:
+        chapters = lesson.chapters.order_by("start_seconds").only("start_seconds", "title")
+    outline = "\n".join(f"{chapter.start_seconds}:{chapter.title}" for chapter in chapters)
+    digest = hashlib.blake2b(outline.encode(), digest_size=12).hexdigest()
+    stamp = lesson.updated.isoformat() if lesson.updated else "new"
     return cached_or_computed(
-        f"tutor:coverage:{version.token}:{lesson.pk}", lambda: _coverage_of(lesson), timeout=settings.PAGE_CACHE_SECONDS
+        f"tutor:coverage:{lesson.pk}:{stamp}:{digest}", lambda: _coverage_of(lesson), timeout=COVERAGE_KEEP_SECONDS
     )
 
 
 def _coverage_of(lesson: Lesson) -> MaterialCoverage:
     material = lesson_material(lesson, with_related=False)
     key = f"tutor:coverage-of:{material_fingerprint(material)}:{text_kind(material.kind)}"
-    timeout = COVERAGE_KEEP_SECONDS if settings.PAGE_CACHE_SECONDS > 0 else 0
-    return cached_or_computed(key, lambda: material_coverage(material), timeout=timeout)
+    return cached_or_computed(key, lambda: material_coverage(material), timeout=COVERAGE_KEEP_SECONDS)
