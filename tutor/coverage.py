@@ -121,18 +121,23 @@ class MaterialCoverage:
 def material_coverage(material: LessonMaterial) -> MaterialCoverage:
     """The coverage of a lesson's material (its JSON copy on an explanation included). Pure: no query."""
     parts: list[tuple[str, int]] = []
-    description_words = len(material.description.split())
+    description_words = word_count(material.description)
     if description_words:
         parts.append((KIND_DESCRIPTION, description_words))
-    transcript_words = sum(len(segment.text.split()) for segment in _segments(material))
+    transcript_words = sum(word_count(segment.text) for segment in _segments(material))
     if transcript_words:
         parts.append((KIND_TRANSCRIPT, transcript_words))
-    text_words = len(material.material.split())
+    text_words = word_count(material.material)
     if text_words:
         parts.append((text_kind(material.kind), text_words))
     parts.sort(key=lambda part: KIND_ORDER.index(part[0]))
     flags = chapters_covered(material)
     return MaterialCoverage(parts=tuple(parts), chapters_covered=sum(flags), chapters_total=len(flags))
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them: runs of text with a letter or a digit (a Markdown "##" or a dash is none)."""
+    return sum(1 for word in text.split() if any(character.isalnum() for character in word))
 
 
 def chapters_covered(material: LessonMaterial) -> tuple[bool, ...]:
