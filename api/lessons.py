@@ -77,7 +77,7 @@ class ExplanationOut(Schema):
     status: str
 
 
-class MaterialOut(Schema):
+class TutorMaterialOut(Schema):
     """What the AI tutor has read of the lesson, shown before paying (docs/tutor.md, "Coverage")."""
 
     model_config = ConfigDict(
@@ -130,7 +130,7 @@ class LessonDetailOut(LessonSummaryOut):
     unlock_price: int
     unlocked: bool = Field(description="Whether the caller unlocked the AI tutor explanation (tutor issue).")
     explanation: ExplanationOut | None = Field(description="The explanation's state once unlocked; null until then.")
-    material: MaterialOut = Field(description="What the AI tutor has read of the lesson, before anyone pays.")
+    material: TutorMaterialOut = Field(description="What the AI tutor has read of the lesson, before anyone pays.")
 
 
 # The level's value or its label, exactly: the document lists what is accepted, so a generator can trust it.
