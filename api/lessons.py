@@ -27,7 +27,7 @@ from lessons.selectors import (
     lesson_published_get,
 )
 from lessons.services import material_request_create
-from tutor.selectors import lesson_material_fields, lesson_unlock_fields
+from tutor.selectors import lesson_tutor_fields
 
 router = Router(tags=["lessons"], auth=OPTIONAL_AUTH)
 
@@ -243,8 +243,7 @@ def lesson_get_endpoint(
     payload = lesson_detail_payload(detail, signed_in=user is not None)
     # `unlocked`, `explanation` and `material` come from the tutor (tutor.selectors), the app above lessons.
     lesson = detail.lesson
-    material = lesson_material_fields(user=user, lesson=lesson, chapters=detail.chapters)
-    return payload | lesson_unlock_fields(user=user, lesson=lesson).as_payload() | material
+    return payload | lesson_tutor_fields(user=user, lesson=lesson, chapters=detail.chapters)
 
 
 @router.post(

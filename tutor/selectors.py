@@ -19,7 +19,6 @@ from credits.models import Hold
 from credits.selectors import WalletSummary, wallet_summary
 from lessons.exceptions import LessonNotFound
 from lessons.models import Lesson, MaterialRequest
-from lessons.selectors import material_requested
 from tutor.coverage import MaterialCoverage, lesson_coverage
 from tutor.exceptions import NotUnlocked, QuestionNotFound
 from tutor.free_questions import free_questions_left as free_questions_rule_left
@@ -229,12 +228,19 @@ class LessonUnlockFields:
         return {"unlocked": self.unlocked, "explanation": {"status": status} if status is not None else None}
 
 
-def lesson_material_fields(*, user: User | None, lesson: Lesson, chapters: Iterable[Any]) -> dict[str, Any]:
-    """`material` of the API's lesson detail: what the tutor has read (of the lesson with these chapters), and whether
-    ``user`` asked for the transcript (false for visitors, whose answer is the shared page's)."""
+def lesson_tutor_fields(*, user: User | None, lesson: Lesson, chapters: Iterable[Any]) -> dict[str, Any]:
+    """`unlocked`, `explanation` and `material` of the API's lesson detail: whether ``user`` unlocked the lesson and
+    the state of their explanation, what the tutor has read (of the lesson with these chapters), and whether they
+    asked for the transcript (false for visitors, whose answer is the shared page's). One query for a learner who
+    never unlocked it, two for one who did; none for a visitor once the coverage is kept."""
     coverage = lesson_coverage(lesson, chapters=chapters)
-    requested = user is not None and material_requested(user=user, lesson=lesson)
-    return {"material": coverage.as_payload(requested=requested)}
+    if user is None:
+        return LessonUnlockFields(unlocked=False, explanation_status=None).as_payload() | {
+            "material": coverage.as_payload(requested=False)
+        }
+    unlocked, requested = _learner_flags(user=user, lesson=lesson)
+    fields = lesson_unlock_fields(user=user, lesson=lesson) if unlocked else LessonUnlockFields(False, None)
+    return fields.as_payload() | {"material": coverage.as_payload(requested=requested)}
 
 
 def lesson_unlock_fields(*, user: User | None, lesson: Lesson) -> LessonUnlockFields:

@@ -40,7 +40,6 @@ from lessons.selectors.lesson_page import (
     lesson_detail_get,
     lesson_get_visible,
     lesson_published_get,
-    material_requested,
 )
 
 __all__ = [
@@ -77,6 +76,5 @@ __all__ = [
     "lesson_get_visible",
     "lesson_published_get",
     "lessons_in_progress_for",
-    "material_requested",
     "my_courses_list",
 ]

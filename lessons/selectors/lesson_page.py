@@ -30,7 +30,6 @@ from lessons.models import (
     Enrollment,
     Lesson,
     LessonProgress,
-    MaterialRequest,
     RelatedLesson,
     lessons_visible_to,
 )
@@ -266,8 +265,3 @@ def lesson_published_get(*, slug: str) -> Lesson:
         return Lesson.objects.published().get(slug=slug)
     except Lesson.DoesNotExist:
         raise LessonNotFound(slug) from None
-
-
-def material_requested(*, user: User, lesson: Lesson) -> bool:
-    """Whether the learner asked for the lesson's transcript (one query)."""
-    return MaterialRequest.objects.filter(user=user, lesson=lesson).exists()
