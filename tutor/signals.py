@@ -12,10 +12,24 @@ from lessons.models import Lesson, LessonStatus
 logger = logging.getLogger(__name__)
 
 
-def lesson_saved(sender: type[Lesson], instance: Lesson, raw: bool = False, **kwargs: Any) -> None:
+# The lesson's columns an explanation is written from (beside its chapters, whose edits save the lesson in the admin).
+MATERIAL_FIELDS = frozenset({"title", "description", "transcript", "material"})
+
+
+def lesson_saved(
+    sender: type[Lesson],
+    instance: Lesson,
+    created: bool = False,
+    raw: bool = False,
+    update_fields: frozenset[str] | None = None,
+    **kwargs: Any,
+) -> None:
     """post_save of a lesson: after commit, enqueue the material check (robust: a broker outage fails no save). Only
-    published lessons can have been unlocked; incoming items and drafts are skipped without a query."""
-    if raw or instance.status != LessonStatus.PUBLISHED:
+    a published lesson saved before can have been unlocked: new lessons, incoming items, drafts and saves of other
+    columns only (``update_fields``) are skipped without a query."""
+    if raw or created or instance.status != LessonStatus.PUBLISHED:
+        return
+    if update_fields is not None and not MATERIAL_FIELDS & set(update_fields):
         return
     lesson_id = instance.pk
     transaction.on_commit(lambda: _refresh_send(lesson_id), robust=True)

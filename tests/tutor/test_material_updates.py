@@ -146,3 +146,18 @@ def test_saving_a_published_lesson_has_the_worker_check_it(seed, celery_eager, d
 
     unlock.refresh_from_db()
     assert unlock.explanation_id == new.pk
+
+
+def test_only_saves_of_a_published_lesson_s_material_ask_for_a_check(
+    seed, django_capture_on_commit_callbacks, monkeypatch
+):
+    sent: list[int] = []
+    monkeypatch.setattr("tutor.signals._refresh_send", sent.append)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        LessonFactory()  # new: nobody can have unlocked it
+        seed.save(update_fields=["unlock_price"])  # not what an explanation is written from
+        seed.transcript = TRANSCRIPT
+        seed.save(update_fields=["transcript"])
+
+    assert sent == [seed.pk]
