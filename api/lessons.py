@@ -6,11 +6,12 @@ from datetime import date
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
+from pydantic import ConfigDict
 
-from api.auth import OPTIONAL_AUTH, request_user
+from api.auth import OPTIONAL_AUTH, REQUIRED_AUTH, request_user, require_user
 from api.schemas import NO_NUL_PATTERN, ErrorOut
 from core.content_version import content_version
 from core.page_cache import shared_page
@@ -23,8 +24,10 @@ from lessons.selectors import (
     LessonDetail,
     catalog_slice_get,
     lesson_detail_get,
+    lesson_published_get,
 )
-from tutor.selectors import lesson_unlock_fields
+from lessons.services import material_request_create
+from tutor.selectors import lesson_tutor_fields
 
 router = Router(tags=["lessons"], auth=OPTIONAL_AUTH)
 
@@ -80,6 +83,49 @@ class ExplanationOut(Schema):
     status: str
 
 
+class TutorMaterialOut(Schema):
+    """What the AI tutor has read of the lesson, shown before paying (docs/tutor.md, "Coverage")."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kinds": ["description"],
+                    "words": 180,
+                    "chapters_covered": 5,
+                    "chapters_total": 11,
+                    "requested": False,
+                },
+                {
+                    "kinds": ["description", "transcript"],
+                    "words": 9980,
+                    "chapters_covered": 11,
+                    "chapters_total": 11,
+                    "requested": True,
+                },
+            ]
+        }
+    )
+
+    kinds: list[Literal["description", "transcript", "article", "abstract"]] = Field(
+        description="The kinds of material the tutor reads: the description, the transcript, an article's text, a "
+        "paper's abstract."
+    )
+    words: int = Field(description="Words of material in all.")
+    chapters_covered: int = Field(
+        description="Chapters the material has text for (their stretch of transcript, a section of the text, or "
+        "description sentences on their subject); the others the explanation lists as not covered."
+    )
+    chapters_total: int = Field(description="The lesson's chapters (0 when it lists none).")
+    requested: bool = Field(description="Whether the caller asked for the lesson's transcript (false for visitors).")
+
+
+class MaterialRequestedOut(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"requested": True}]})
+
+    requested: bool
+
+
 class LessonDetailOut(LessonSummaryOut):
     description: str
     link_label: str
@@ -91,6 +137,7 @@ class LessonDetailOut(LessonSummaryOut):
     unlock_price: int
     unlocked: bool = Field(description="Whether the caller unlocked the AI tutor explanation (tutor issue).")
     explanation: ExplanationOut | None = Field(description="The explanation's state once unlocked; null until then.")
+    material: TutorMaterialOut = Field(description="What the AI tutor has read of the lesson, before anyone pays.")
 
 
 # The level's value or its label, exactly: the document lists what is accepted, so a generator can trust it.
@@ -204,5 +251,21 @@ def lesson_get_endpoint(
     # No preview through the API: an app lists what learners see; staff preview a draft on its page.
     detail = lesson_detail_get(slug=slug, user=user, course_slug=course)
     payload = lesson_detail_payload(detail, signed_in=user is not None)
-    # `unlocked` and `explanation` come from the tutor (tutor.selectors), the app above lessons.
-    return payload | lesson_unlock_fields(user=user, lesson=detail.lesson).as_payload()
+    # `unlocked`, `explanation` and `material` come from the tutor (tutor.selectors), the app above lessons.
+    lesson = detail.lesson
+    return payload | lesson_tutor_fields(user=user, lesson=lesson, chapters=detail.chapters)
+
+
+@router.post(
+    "/lessons/{slug}/material-request",
+    auth=REQUIRED_AUTH,
+    response={202: MaterialRequestedOut, 404: ErrorOut},
+    summary="Ask for the lesson's transcript",
+)
+def lesson_material_request_endpoint(request: HttpRequest, slug: str) -> Status[dict[str, Any]]:
+    """Ask for the transcript of a lesson that lacks one: free, once per learner; asking again answers the same.
+    Curators see the lessons learners ask for first."""
+    user = require_user(request)
+    lesson = lesson_published_get(slug=slug)
+    material_request_create(user=user, lesson=lesson)
+    return Status(202, {"requested": True})

@@ -8,7 +8,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -28,6 +29,7 @@ from lessons.models import (
     Lesson,
     LessonProgress,
     LessonSkill,
+    MaterialRequest,
     RelatedLesson,
     Skill,
     Source,
@@ -125,6 +127,27 @@ class ComputedRelatedInline(admin.TabularInline):
         return False
 
 
+class TranscriptRequestedFilter(admin.SimpleListFilter):
+    """Lessons learners asked the transcript of (lessons/models.py MaterialRequest), and whether they have one now."""
+
+    title = "transcript requested"
+    parameter_name = "transcript_requested"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("waiting", "Requested, no transcript yet"), ("yes", "Requested"), ("no", "Not requested")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Lesson]) -> QuerySet[Lesson]:
+        # The count is LessonAdmin.get_queryset's annotation (Q, since the type checker knows only the model's fields).
+        requested = Q(transcript_request_total__gt=0)
+        if self.value() == "waiting":
+            return queryset.filter(requested, transcript="")
+        if self.value() == "yes":
+            return queryset.filter(requested)
+        if self.value() == "no":
+            return queryset.filter(~requested)
+        return queryset
+
+
 @admin.register(Lesson)
 class LessonAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS_HTTPS
@@ -139,9 +162,10 @@ class LessonAdmin(admin.ModelAdmin):
         "source",
         "published_at",
         "chapter_count",
+        "transcript_requests",
         "preview",
     )
-    list_filter = ("status", "kind", "level", "category", "source")
+    list_filter = ("status", TranscriptRequestedFilter, "kind", "level", "category", "source")
     list_select_related = ("category", "source")
     search_fields = ("title", "slug", "summary", "description", "authors")
     date_hierarchy = "published_at"
@@ -167,11 +191,36 @@ class LessonAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, *args, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Lesson]:
-        return super().get_queryset(request).annotate(chapter_total=Count("chapters"))
+        # A subquery, not a second join: the two counts would multiply each other.
+        requests = (
+            MaterialRequest.objects.filter(lesson=OuterRef("pk"))
+            .order_by()
+            .values("lesson")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        # Annotated before ordering (ModelAdmin.get_queryset orders first), since the ordering names the count.
+        lessons = Lesson.objects.get_queryset().annotate(
+            chapter_total=Count("chapters"),
+            transcript_request_total=Coalesce(Subquery(requests, output_field=IntegerField()), Value(0)),
+        )
+        return lessons.order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request: HttpRequest) -> Any:
+        # The list shows the lessons learners asked the transcript of first, the most asked first. Only the list:
+        # other lists of lessons (a foreign key's choices) have no request count to order by.
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "lessons_lesson_changelist":
+            return ("-transcript_request_total", "-published_at", "-id")
+        return super().get_ordering(request)
 
     @admin.display(description="chapters", ordering="chapter_total")
     def chapter_count(self, obj: Lesson) -> int:
         return getattr(obj, "chapter_total", 0)
+
+    @admin.display(description="transcript requests", ordering="transcript_request_total")
+    def transcript_requests(self, obj: Lesson) -> int:
+        return getattr(obj, "transcript_request_total", 0)
 
     @admin.display(description="preview")
     def preview(self, obj: Lesson) -> str:

@@ -496,3 +496,21 @@ class LessonProgress(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.completed_at is not None
+
+
+class MaterialRequest(models.Model):
+    """A learner asked for the transcript of a lesson that lacks one: once per learner and lesson, free. Curators see
+    the most requested lessons first in the admin."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="material_requests")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="material_requests")
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = LearnerRowsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="lessons_material_request_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} asked for the transcript of {self.lesson_id}"

@@ -47,6 +47,7 @@ class SharedBody:
     html: str
     up_next_html: str  # the up-next card when no course decides it ("" when there is none)
     lesson_ids: tuple[int, ...]  # every lesson the body shows marks for
+    chapters: tuple[Any, ...] = ()  # the lesson's chapters (ChapterLink), for the slots: what the page lists
 
 
 def _shared_body_render(*, slug: str, user: Any) -> SharedBody:
@@ -61,7 +62,9 @@ def _shared_body_render(*, slug: str, user: Any) -> SharedBody:
     ids = (lesson.pk, *(card.lesson.pk for card in detail.related), *((up_next.card.lesson.pk,) if up_next else ()))
     lesson._prefetched_objects_cache = {}  # type: ignore[attr-defined]
     lesson.__dict__.pop("related_rows", None)
-    return SharedBody(lesson=lesson, html=html, up_next_html=up_next_html, lesson_ids=ids)
+    return SharedBody(
+        lesson=lesson, html=html, up_next_html=up_next_html, lesson_ids=ids, chapters=tuple(detail.chapters)
+    )
 
 
 def shared_body_get(*, slug: str, user: Any) -> SharedBody:
@@ -105,7 +108,7 @@ def lesson_page_body(*, request: HttpRequest, slug: str, course_slug: str | None
             up_next = course_up_next(course=course, position=position, length=length, card=next_card)
             parts["up_next"] = render_to_string("lessons/_up_next.html", {"up_next": up_next})
             marks[next_card.lesson.pk] = (next_card.started, next_card.completed)
-    slot_context = {"lesson": lesson, "course": course}
+    slot_context = {"lesson": lesson, "course": course, "chapters": shared.chapters}
 
     def filled(match: re.Match[str]) -> str:
         name, arg = match[1], match[2]

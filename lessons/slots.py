@@ -4,10 +4,11 @@ An upper app adds a template to a slot in its AppConfig.ready():
 
     lesson_slot_fill("after_link", app="tutor", template_name="tutor/_lesson_slot.html")
 
-`{% lesson_slot "after_link" %}` (lessons/templatetags/lesson_slots.py) then includes it with the page's context, in
-the order the apps were loaded. A slot only shows fillers whose app is installed, so the page renders (and tests run)
-with `tutor` or `gamification` left out. The lessons admin offers the same kind of hook: `lesson_admin_tool_add` (a
-link on a lesson's page) and `lesson_admin_action_add` (an action on the list of lessons).
+`{% lesson_slot "after_link" %}` (lessons/templatetags/lesson_slots.py) then includes it with the page's context
+(`lesson`, the `course` followed, and the lesson's `chapters` as the page lists them), in the order the apps were
+loaded. A slot only shows fillers whose app is installed, so the page renders (and tests run) with `tutor` or
+`gamification` left out. The lessons admin offers the same kind of hook: `lesson_admin_tool_add` (a link on a
+lesson's page) and `lesson_admin_action_add` (an action on the list of lessons).
 """
 
 from collections.abc import Callable

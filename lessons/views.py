@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.selectors import signed_in_user
 from core.content_version import content_version
-from core.htmx import sign_in_first
+from core.htmx import fragment_or_redirect, sign_in_first
 from core.learner_pages import learner_page
 from core.page_cache import shared_page
 from lessons import page_parts, selectors, services
@@ -25,6 +25,7 @@ from lessons.forms import CatalogFilterForm
 
 _SLUG = re.compile(r"^[-a-z0-9_]{1,200}$")
 MERGE_BODY_MAX_BYTES = 64 * 1024
+MATERIAL_REQUESTED = "You asked for this lesson's transcript. Curators see the lessons learners ask for first."
 
 
 @require_safe
@@ -151,6 +152,26 @@ def course_enrol(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.info(request, f"You were already enrolled in “{course.title}”.")
     return redirect(course.get_absolute_url())
+
+
+@require_POST
+def material_request(request: HttpRequest, slug: str) -> HttpResponse:
+    """A learner asks for the transcript of a lesson that lacks one (free, once): htmx gets the button's new state."""
+    try:
+        lesson = selectors.lesson_published_get(slug=slug)
+    except (LessonNotFound, LessonNotAvailable):
+        raise Http404("No such lesson.") from None
+    back = f"{lesson.get_absolute_url()}#tutor"
+    user = signed_in_user(request.user)
+    if user is None:
+        return sign_in_first(request, next_url=back)
+    services.material_request_create(user=user, lesson=lesson)
+    return fragment_or_redirect(
+        request,
+        fragment=lambda: render(request, "lessons/_material_request.html", {"lesson": lesson, "requested": True}),
+        redirect_to=back,
+        notices=[MATERIAL_REQUESTED],
+    )
 
 
 @require_safe

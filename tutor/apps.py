@@ -25,3 +25,11 @@ class TutorConfig(AppConfig):
         from tutor.summaries import summary_lines
 
         summary_writer_set(summary_lines)
+        # A published lesson's material may have grown (a transcript attached, the text brought in): the worker
+        # checks and writes the explanation again for those who unlocked it (tutor/services/updates.py).
+        from django.db.models.signals import post_save
+
+        from lessons.models import Lesson
+        from tutor.signals import lesson_saved
+
+        post_save.connect(lesson_saved, sender=Lesson, dispatch_uid="tutor.lesson_material_refresh")

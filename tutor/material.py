@@ -6,16 +6,25 @@ import dataclasses
 from typing import Any
 
 from lessons.chapters import chapter_url
-from lessons.models import Lesson, LessonStatus, RelatedLesson
+from lessons.models import Kind, Lesson, LessonStatus, RelatedLesson
 from tutor.backends import ChapterMaterial, ConceptMaterial, LessonMaterial, RelatedMaterial
 
 # What to read next: as many related lessons as the lesson page shows.
 RELATED_IN_MATERIAL = 4
 OWN_PAGES_PREFIX = "/lessons/"
 
+# The kinds of material a lesson may have, as the API and the citations name them.
+KIND_DESCRIPTION, KIND_TRANSCRIPT, KIND_ARTICLE, KIND_ABSTRACT = "description", "transcript", "article", "abstract"
 
-def lesson_material(lesson: Lesson) -> LessonMaterial:
-    """The lesson's own words and structure, and its published related lessons (three queries at most)."""
+
+def text_kind(lesson_kind: str) -> str:
+    """What a lesson's own text (`Lesson.material`) is: a paper's abstract, else an article's body."""
+    return KIND_ABSTRACT if lesson_kind == Kind.PAPER else KIND_ARTICLE
+
+
+def lesson_material(lesson: Lesson, *, with_related: bool = True) -> LessonMaterial:
+    """The lesson's own words and structure, and its published related lessons (three queries at most; one, the
+    chapters, without the related lessons)."""
     chapters = tuple(
         ChapterMaterial(
             start_seconds=chapter.start_seconds,
@@ -31,7 +40,7 @@ def lesson_material(lesson: Lesson) -> LessonMaterial:
     )
     related: list[RelatedMaterial] = []
     seen = {lesson.pk}
-    for row in related_rows:
+    for row in related_rows if with_related else ():
         if row.related_id in seen:
             continue
         seen.add(row.related_id)
@@ -52,6 +61,7 @@ def lesson_material(lesson: Lesson) -> LessonMaterial:
         related=tuple(related),
         duration_seconds=lesson.duration_seconds,
         material=lesson.material,
+        kind=lesson.kind,
     )
 
 

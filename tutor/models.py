@@ -83,6 +83,12 @@ class Explanation(models.Model):
         null=True, blank=True, help_text="Set when staff regenerated it: payers keep it, new unlocks get the new one."
     )
     replaces = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by")
+    update_note = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Set when it was written because the lesson's material grew (“now from the full transcript”): once "
+        "ready, every learner who unlocked an earlier version reads this one instead, at no charge.",
+    )
     edited = models.BooleanField(default=False)
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -165,6 +171,10 @@ class Unlock(models.Model):
     status = models.CharField(max_length=10, choices=UnlockStatus.choices, default=UnlockStatus.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     settled_at = models.DateTimeField(null=True, blank=True)
+    # The version the learner read before the lesson's material grew and they were moved, free, to a newer one.
+    updated_from = models.ForeignKey(
+        Explanation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
 
     objects = LearnerRowsQuerySet.as_manager()
 

@@ -6,8 +6,10 @@ from celery import Task, shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from lessons.models import Lesson
 from tutor.exceptions import GenerationRetry
 from tutor.services import (
+    explanation_material_refresh,
     explanation_write,
     explanations_recover,
     question_answer,
@@ -40,6 +42,17 @@ def explanation_generate(self: Task, explanation_id: int) -> str:
 def question_answer_task(question_id: int) -> str:
     """Answer one learner's question (routed to the "tutor" queue); a second delivery finds it claimed and stops."""
     return question_answer(question_id=question_id)
+
+
+@shared_task(name="tutor.tasks.explanation_material_refresh_task", acks_late=True)
+def explanation_material_refresh_task(lesson_id: int) -> int | None:
+    """A published lesson was saved: when its material grew, write the explanation again for those who unlocked it.
+    Returns the new explanation's id, or None when there was nothing to do."""
+    lesson = Lesson.objects.filter(pk=lesson_id).select_related("source", "category").first()
+    if lesson is None:
+        return None
+    explanation = explanation_material_refresh(lesson=lesson)
+    return explanation.pk if explanation is not None else None
 
 
 @shared_task(name="tutor.tasks.concepts_refresh_task", acks_late=True)

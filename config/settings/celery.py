@@ -63,6 +63,8 @@ CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {}
 # Explanations run on their own queue so a slow model never holds up other tasks (docs/tutor.md); the tutor's sweep is
 # quick and must not wait behind them, so it stays on the default queue (an exact name wins over a pattern).
 CELERY_TASK_ROUTES["tutor.tasks.tutor_sweep_task"] = {"queue": "celery"}
+# Checking whether a saved lesson's material grew is quick too; the explanation it may ask for goes to "tutor".
+CELERY_TASK_ROUTES["tutor.tasks.explanation_material_refresh_task"] = {"queue": "celery"}
 CELERY_TASK_ROUTES["tutor.*"] = {"queue": "tutor"}
 # Explanations whose worker vanished are handed to another worker, and unlocks follow holds the sweeper returned.
 CELERY_BEAT_SCHEDULE["tutor-sweep"] = {"task": "tutor.tasks.tutor_sweep_task", "schedule": 60.0}

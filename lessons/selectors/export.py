@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from accounts.models import User
-from lessons.models import Enrollment, LessonProgress
+from lessons.models import Enrollment, LessonProgress, MaterialRequest
 
 
 def export_for(*, user: User) -> dict[str, object]:
-    """The catalog part of the learner's data export: courses enrolled in and progress per lesson."""
+    """The catalog part of the learner's data export: courses, progress per lesson, transcripts asked for."""
     enrollments = Enrollment.objects.filter(user=user).select_related("course").order_by("created", "id")
     progress = LessonProgress.objects.filter(user=user).select_related("lesson").order_by("id")
+    requests = MaterialRequest.objects.filter(user=user).select_related("lesson").order_by("created", "id")
     return {
         "enrollments": [
             {"course": row.course.slug, "title": row.course.title, "enrolled_at": row.created.isoformat()}
@@ -25,5 +26,9 @@ def export_for(*, user: User) -> dict[str, object]:
                 "source": row.source,
             }
             for row in progress
+        ],
+        "transcript_requests": [
+            {"lesson": row.lesson.slug, "title": row.lesson.title, "requested_at": row.created.isoformat()}
+            for row in requests
         ],
     }

@@ -13,6 +13,7 @@ from lessons.services.incoming import incoming_item_refresh
 from lessons.services.incoming import incoming_items_create
 from lessons.services.incoming import incoming_materials_set
 from lessons.services.incoming import lesson_material_fill
+from lessons.services.material_requests import material_request_create
 from lessons.services.poll_health import source_poll_failed
 from lessons.services.poll_health import source_poll_lease_take
 from lessons.services.poll_health import source_poll_succeeded
@@ -87,6 +88,7 @@ __all__ = [
     "lesson_start",
     "lesson_transcript_set",
     "lessons_publish",
+    "material_request_create",
     "progress_merge",
     "related_computed_replace",
     "related_recompute_enqueue",

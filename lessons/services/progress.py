@@ -16,6 +16,7 @@ from lessons.models import (
     Enrollment,
     Lesson,
     LessonProgress,
+    MaterialRequest,
 )
 
 # A merge request from a browser is bounded: nobody has watched more lessons than this on one device.
@@ -169,7 +170,9 @@ def course_lessons_set(*, course: Course, lessons: Sequence[Lesson]) -> None:
 
 
 def user_erase(*, user: User) -> None:
-    """Forget what the catalog holds about a learner whose account is being erased: enrolments and progress."""
+    """Forget what the catalog holds about a learner whose account is being erased: enrolments, progress and the
+    transcripts they asked for."""
     with transaction.atomic():
         Enrollment.objects.filter(user=user).delete()
+        MaterialRequest.objects.filter(user=user).delete()
         LessonProgress.objects.filter(user=user).delete()

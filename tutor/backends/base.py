@@ -58,6 +58,9 @@ class LessonMaterial:
     material: str = ""
     # Filled in by the worker from the concept index just before writing (not part of the fingerprint).
     concepts: tuple[ConceptMaterial, ...] = ()
+    # The lesson's kind (youtube, podcast, article, paper, url): what its text is, an article's body or a paper's
+    # abstract (tutor.material.text_kind). "" in copies stored before it was kept.
+    kind: str = ""
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from tutor.services.unlocks import (
     unlock_settle,
     unlocks_reconcile,
 )
+from tutor.services.updates import explanation_material_refresh, explanation_updates_deliver
 
 __all__ = [
     "FAILED",
@@ -56,8 +57,10 @@ __all__ = [
     "explanation_edit",
     "explanation_enqueue",
     "explanation_generation_ensure",
+    "explanation_material_refresh",
     "explanation_regenerate",
     "explanation_unlocks_settle",
+    "explanation_updates_deliver",
     "explanation_write",
     "explanations_recover",
     "lesson_transcript_attach",

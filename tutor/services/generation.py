@@ -273,6 +273,7 @@ def explanation_write(*, explanation_id: int, claimant: str, final_attempt: bool
             pk=explanation_id, status__in=(ExplanationStatus.READY, ExplanationStatus.FAILED)
         ).exists():
             explanation_unlocks_settle(explanation_id=explanation_id)
+            _updates_deliver(explanation_id)
         return SKIPPED
     started = time.monotonic()
     explanation = Explanation.objects.get(pk=explanation_id)
@@ -330,7 +331,14 @@ def explanation_write(*, explanation_id: int, claimant: str, final_attempt: bool
     if not written:
         return SUPERSEDED
     explanation_unlocks_settle(explanation_id=explanation_id)
+    _updates_deliver(explanation_id)
     return WRITTEN
+
+
+def _updates_deliver(explanation_id: int) -> None:
+    from tutor.services.updates import explanation_updates_deliver  # updates import this module
+
+    explanation_updates_deliver(explanation_id=explanation_id)
 
 
 def _material_with_concepts(material: LessonMaterial, *, lesson_id: int) -> LessonMaterial:

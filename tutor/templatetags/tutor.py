@@ -22,7 +22,8 @@ def tutor_block(context: template.Context, lesson: Lesson) -> dict[str, Any]:
     # The header's lazy wallet summary (credits.context_processors): the balance is read once per page.
     summary = context.get("credits_summary") if signed_in else None
     return {
-        "panel": tutor_panel_get(user=user, lesson=lesson, summary=summary),
+        # The chapters the lesson page lists (its slot's context): the coverage line needs no query of its own.
+        "panel": tutor_panel_get(user=user, lesson=lesson, summary=summary, chapters=context.get("chapters")),
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
         # A fresh key per rendered page: a double click or a resent form reuses it, so the credits move once.
