@@ -92,7 +92,7 @@ class TutorMaterialOut(Schema):
                 {
                     "kinds": ["description"],
                     "words": 180,
-                    "chapters_covered": 5,
+                    "chapters_covered": 2,
                     "chapters_total": 11,
                     "requested": False,
                 },

@@ -15,6 +15,7 @@ covered" line agree.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -153,19 +154,15 @@ def chapters_covered(material: LessonMaterial) -> tuple[bool, ...]:
 
 
 def _described_chapters(material: LessonMaterial, chapters: list[ChapterMaterial]) -> set[int]:
-    """The chapters for which the study guide quotes the description (or the text): its own choice, asked of it.
+    """The chapters under which the study guide quotes key points: its own choice, asked of it (the guide's order of
+    sections matters: a sentence its overview quoted is not quoted again under a chapter)."""
+    from tutor.backends.base import PermanentBackendError
+    from tutor.backends.study_guide import chapters_with_points
 
-    Only the description's and the text's sentences are given to it: the transcript's sentences never count as
-    description points, and the words it compares are the same without them."""
-    from tutor.backends import study_guide as guide
-
-    sentences = guide._description_sentences(material.description)
-    sentences += guide._text_sentences(material.material, chapters)
-    if not sentences:
-        return set()
-    ranking = guide._ranking_build([sentence.text for sentence in sentences])
-    writer = guide._GuideWriter(material, chapters, sentences, ranking)
-    return {index for index in range(len(chapters)) if writer._chapter_description_points(index)}
+    try:
+        return chapters_with_points(material)
+    except PermanentBackendError:  # a transcript the tutor cannot read is not read: the guide goes by the rest
+        return chapters_with_points(dataclasses.replace(material, transcript=""))
 
 
 def _segments(material: LessonMaterial) -> list[Any]:

@@ -26,7 +26,7 @@ def test_the_coverage_line_is_honest_and_a_transcript_reaches_who_paid_without_p
 
     page.goto(lesson.get_absolute_url())
     tutor = page.locator("#tutor")
-    line = f"The tutor has read: the description ({word_count(SEED_DESCRIPTION)} words) · covers 5 of 11 chapters"
+    line = f"The tutor has read: the description ({word_count(SEED_DESCRIPTION)} words) · covers 2 of 11 chapters"
     expect(tutor.locator("[data-tutor-coverage]")).to_have_text(line)
     expect(tutor.get_by_role("button", name="Ask for the transcript (free)")).to_be_visible()
 

@@ -60,13 +60,13 @@ def test_words_are_counted_as_a_reader_counts_them():
     assert word_count("## Self-attention — in 3 steps: 1:17 ok") == 6
 
 
-def test_the_seed_lesson_with_only_its_description_covers_five_of_its_eleven_chapters():
+def test_the_seed_lesson_with_only_its_description_covers_two_of_its_eleven_chapters():
     coverage = material_coverage(seed_material())
 
     words = word_count(SEED_DESCRIPTION)
     assert coverage.kinds == ["description"]
-    assert (coverage.words, coverage.chapters_covered, coverage.chapters_total) == (words, 5, 11)
-    assert coverage.line == f"The tutor has read: the description ({words} words) · covers 5 of 11 chapters"
+    assert (coverage.words, coverage.chapters_covered, coverage.chapters_total) == (words, 2, 11)
+    assert coverage.line == f"The tutor has read: the description ({words} words) · covers 2 of 11 chapters"
 
 
 def test_a_full_transcript_covers_every_chapter_and_is_named_first():
@@ -183,9 +183,9 @@ def test_the_lesson_s_coverage_is_kept_and_changes_with_its_material(django_asse
         ChapterFactory(lesson=lesson, start_seconds=start, title=title)
     chapters = list(lesson.chapters.all())
 
-    assert lesson_coverage(lesson, chapters=chapters).chapters_covered == 5
+    assert lesson_coverage(lesson, chapters=chapters).chapters_covered == 2
     with django_assert_num_queries(0):  # kept: the page and the API pay nothing for it
-        assert lesson_coverage(lesson, chapters=chapters).chapters_covered == 5
+        assert lesson_coverage(lesson, chapters=chapters).chapters_covered == 2
 
     lesson_transcript_attach(lesson=lesson, raw=said_in([start for start, _title in SEED_CHAPTERS]))
     lesson.refresh_from_db()

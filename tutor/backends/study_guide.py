@@ -153,27 +153,7 @@ class StudyGuideBackend:
     model = "study-guide-v1"
 
     def generate(self, material: LessonMaterial, *, on_progress: ProgressCallback | None = None) -> GenerationResult:
-        try:
-            segments = transcript_parse(material.transcript)
-        except TranscriptFormatError as error:
-            raise PermanentBackendError(f"the lesson's transcript cannot be read: {error}") from error
-        chapters = sorted(material.chapters, key=lambda chapter: chapter.start_seconds)
-        stretches = not chapters and _recording_seconds(segments) >= LONG_WITHOUT_CHAPTERS_SECONDS
-        if stretches:
-            chapters = time_sections(segments, material.url)
-
-        sentences = _description_sentences(material.description)
-        sentences += _text_sentences(material.material, chapters)
-        before, by_chapter = transcript_text_by_chapter(segments, [chapter.start_seconds for chapter in chapters])
-        # Words said before the first chapter (or in a lesson without chapters) count for the overview and the terms.
-        sentences += _transcript_sentences(before)
-        for index, text in enumerate(by_chapter):
-            sentences += _transcript_sentences(text, chapter=index)
-        # A sentence said twice (an abstract that is also the description, a caption repeated) is one sentence.
-        sentences = _unique(sentences)
-        ranking = _ranking_build([sentence.text for sentence in sentences])
-
-        writer = _GuideWriter(material, chapters, sentences, ranking, stretches=stretches)
+        writer = _writer_for(material)
         parts: list[str] = []
         for section in (
             writer.overview,
@@ -191,6 +171,43 @@ class StudyGuideBackend:
     def summary_line(self, *, title: str, text: str) -> str:
         """The extractive one-line summary (summary_line_extract): never words the material did not say."""
         return summary_line_extract(title=title, text=text)
+
+
+def _writer_for(material: LessonMaterial) -> _GuideWriter:
+    """The guide's writer over every sentence of the material (description, text, transcript by chapter), before any
+    section is written; a lesson without chapters but with a long recording gets stretches of time instead."""
+    try:
+        segments = transcript_parse(material.transcript)
+    except TranscriptFormatError as error:
+        raise PermanentBackendError(f"the lesson's transcript cannot be read: {error}") from error
+    chapters = sorted(material.chapters, key=lambda chapter: chapter.start_seconds)
+    stretches = not chapters and _recording_seconds(segments) >= LONG_WITHOUT_CHAPTERS_SECONDS
+    if stretches:
+        chapters = time_sections(segments, material.url)
+
+    sentences = _description_sentences(material.description)
+    sentences += _text_sentences(material.material, chapters)
+    before, by_chapter = transcript_text_by_chapter(segments, [chapter.start_seconds for chapter in chapters])
+    # Words said before the first chapter (or in a lesson without chapters) count for the overview and the terms.
+    sentences += _transcript_sentences(before)
+    for index, text in enumerate(by_chapter):
+        sentences += _transcript_sentences(text, chapter=index)
+    # A sentence said twice (an abstract that is also the description, a caption repeated) is one sentence.
+    sentences = _unique(sentences)
+    ranking = _ranking_build([sentence.text for sentence in sentences])
+    return _GuideWriter(material, chapters, sentences, ranking, stretches=stretches)
+
+
+def chapters_with_points(material: LessonMaterial) -> set[int]:
+    """The indexes of the lesson's chapters (sorted by start) under which the guide quotes key points, from their
+    transcript or from the description and text: what its "not covered" line leaves out. Coverage asks this, so the
+    figure shown before paying and the guide always agree."""
+    if not material.chapters:
+        return set()
+    writer = _writer_for(material)
+    writer.overview()
+    writer.chapter_by_chapter()
+    return set(writer.transcript_points) | set(writer.description_points)
 
 
 def summary_line_extract(*, title: str, text: str) -> str:
