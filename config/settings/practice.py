@@ -12,3 +12,8 @@ REVIEW_HARD_SECONDS = env.float("REVIEW_HARD_SECONDS", default=45.0)
 
 # --- Later additions ------------------------------------------------------------------------------------------------
 # New settings of this concern go below, each in a commented block of its own (and in README.md's configuration).
+
+# Review XP (practice/services/reviews.py, docs/economy.md): XP for each review of a card that was due (once per card
+# and due date), counted toward the daily goal and streak, and at most REVIEW_XP_DAILY_CAP per local day.
+REVIEW_XP = env.int("REVIEW_XP", default=2)
+REVIEW_XP_DAILY_CAP = env.int("REVIEW_XP_DAILY_CAP", default=30)

@@ -25,6 +25,7 @@ from gamification.services.lessons import (
 from gamification.services.profiles import profile_locked, welcome_dismiss
 from gamification.services.questions import ChoiceText, check_question_add
 from gamification.services.streaks import daily_goal_set, freeze_buy, streak_settle, streaks_settle_due
+from gamification.services.xp import xp_add
 
 __all__ = [
     "CheckResult",
@@ -47,4 +48,5 @@ __all__ = [
     "streak_settle",
     "streaks_settle_due",
     "welcome_dismiss",
+    "xp_add",
 ]
