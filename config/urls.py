@@ -34,5 +34,6 @@ urlpatterns = [
     path("", include("lessons.urls")),
     path("", include("gamification.urls")),
     path("", include("privacy.urls")),
+    path("", include("practice.urls")),
     path("", lesson_views.home, name="home"),
 ]
