@@ -1,21 +1,25 @@
 """A learner's mastery of each skill (0–100), from the FSRS recall probability of the cards of the skill's lessons.
 
 For a skill with published lessons l (weight w_l from LessonSkill) and the learner's cards c on lesson l, each with
-recall probability R_c now (`practice.scheduling.retrievability`, 0 for a card never reviewed):
+R_c, the recall probability FSRS gives it a day from now (`practice.scheduling.retrievability` at now + 1 day; 0 for
+a card never reviewed):
 
     recall_l = Σ R_c / max(n_l, CARDS_FOR_A_WHOLE_LESSON)        (n_l: the learner's cards on lesson l)
     mastery  = round(100 · Σ w_l · recall_l / Σ w_l)             (over all the skill's published lessons)
 
 so it rises with right answers (each raises a card's stability, so its R stays near 1 for longer), falls as time
 passes without review (R decays), and counts how much of the skill was practised: a lesson without cards adds 0,
-and one card on one lesson is not the whole skill. docs/learning.md explains it for learners and curators.
+and one card on one lesson is not the whole skill. Why a day ahead: right after any answer, wrong or right, the
+chance to recall it this minute is near 1 (the library counts elapsed time in whole days); what tells a memory that
+holds from one that does not is how it stands tomorrow (a wrong answer's card, with a stability of hours, is at
+about 0.77 a day later, a right one's at about 0.95). docs/learning.md explains it for learners and curators.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -26,6 +30,8 @@ from practice.models import ReviewCard
 
 # A lesson counts fully once the learner holds this many of its cards (its questions and key terms) in memory.
 CARDS_FOR_A_WHOLE_LESSON = 3
+# Mastery is the recall a day ahead: how the memory stands tomorrow, not in the minute after an answer.
+MASTERY_HORIZON = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -56,8 +62,9 @@ def skill_mastery_for(*, user: User, now: datetime | None = None, practised_only
     )
     recall: dict[int, float] = defaultdict(float)
     counts: dict[int, int] = defaultdict(int)
+    ahead = now + MASTERY_HORIZON
     for card in cards:
-        recall[card.lesson_id] += scheduling.retrievability(card, now=now)
+        recall[card.lesson_id] += scheduling.retrievability(card, now=ahead)
         counts[card.lesson_id] += 1
     done = set(
         LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids, completed_at__isnull=False).values_list(
