@@ -12,6 +12,7 @@ from accounts.exceptions import AccountNotErasable
 from credits.exceptions import CheckoutRateLimited, CreditsError, InsufficientCredits
 from gamification.exceptions import CompletionTooSoon, GamificationError
 from lessons.exceptions import LessonNotAvailable, LessonNotFound, LessonNotIncoming, LessonsError
+from practice.services.reviews import ReviewError
 from tutor.exceptions import TutorError
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ DOMAIN_ERRORS: tuple[type[Exception], ...] = (
     LessonsError,
     GamificationError,
     AccountNotErasable,
+    ReviewError,
 )
 
 

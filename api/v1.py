@@ -11,6 +11,7 @@ from api.errors import domain_errors_handle
 from api.gamification import router as gamification_router
 from api.lessons import router as lessons_router
 from api.openapi import ContractNinjaAPI
+from api.practice_reviews import router as practice_reviews_router
 from api.privacy import router as privacy_router
 from api.tutor import router as tutor_router
 
@@ -59,3 +60,4 @@ api.add_router("", tutor_router)
 api.add_router("", gamification_router)
 api.add_router("", privacy_router)
 api.add_router("", curation_router)
+api.add_router("", practice_reviews_router)

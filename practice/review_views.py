@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
+from accounts.models import User
 from core.htmx import is_htmx
 from practice.header_due import due_count_for, due_count_swap
 from practice.models import ReviewCard
@@ -71,13 +72,13 @@ def review(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def review_card_answer(request: HttpRequest, card_id: int) -> HttpResponse:
-    user = request.user
+    user: User = request.user  # type: ignore[assignment]
     done = _done(request)
     error = ""
     result = None
     try:
         result = review_answer(
-            user=user,  # type: ignore[arg-type]
+            user=user,
             card_id=card_id,
             choice=request.POST.get("choice") or None,
             seconds=shown_seconds(request.POST.get("shown", ""), card_id=card_id),
@@ -87,7 +88,7 @@ def review_card_answer(request: HttpRequest, card_id: int) -> HttpResponse:
     except ReviewAnswerInvalid as invalid:
         error = str(invalid)
     try:
-        item = review_card_get(user=user, card_id=card_id)  # type: ignore[arg-type]
+        item = review_card_get(user=user, card_id=card_id)
     except ReviewCard.DoesNotExist:
         raise Http404("No such review card.") from None
     due_count = due_count_for(user.pk, now=timezone.now())

@@ -98,7 +98,7 @@ def _term_choices(card: ReviewCard, pool: list[tuple[int, str]]) -> list[ReviewC
         }
     )
     rng = random.Random(card.pk)  # noqa: S311 - an order to show, not a secret
-    picked = rng.sample(others, min(TERM_DISTRACTORS, len(others))) + [card.term]
+    picked = [*rng.sample(others, min(TERM_DISTRACTORS, len(others))), card.term]
     rng.shuffle(picked)
     return [ReviewChoice(id=term, text=term) for term in picked]
 

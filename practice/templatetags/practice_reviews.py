@@ -39,6 +39,4 @@ def me_reviews(user: Any) -> MeReviews:
     """/me/'s practice part: the skills the learner practised with their mastery, and what is due or comes next."""
     skills = skill_mastery_for(user=user, practised_only=True)
     queue = review_queue_for(user=user, limit=ME_UPCOMING)
-    return MeReviews(
-        skills=skills, chart=skill_chart(skills), due_count=queue.due_count, upcoming=queue.items
-    )
+    return MeReviews(skills=skills, chart=skill_chart(skills), due_count=queue.due_count, upcoming=queue.items)

@@ -39,8 +39,10 @@ def test_a_second_first_answer_changes_nothing() -> None:
     user, question = UserFactory(), _question()
     first = check_card_record(user=user, question=question, correct=False)
     again = check_card_record(user=user, question=question, correct=True)
-    assert again.pk == first.pk and again.due == first.due
-    assert ReviewCard.objects.count() == 1 and ReviewLog.objects.count() == 1
+    assert again.pk == first.pk
+    assert again.due == first.due
+    assert ReviewCard.objects.count() == 1
+    assert ReviewLog.objects.count() == 1
 
 
 def test_recall_fades_with_time() -> None:

@@ -35,14 +35,17 @@ def test_a_quick_right_answer_to_a_due_card_schedules_it_days_ahead_and_pays_xp(
     card, question = _due_wrong_card(user)
     now = timezone.now()
     result = review_answer(user=user, card_id=card.pk, choice=choice_id(question, "right"), seconds=3, now=now)
-    assert result.correct is True and result.rating == "easy" and result.scheduled
+    assert result.correct is True
+    assert result.rating == "easy"
+    assert result.scheduled
     assert result.due_at >= now + timedelta(days=1)
     assert result.xp_awarded == 2
     assert XPEvent.objects.get(user=user).amount == 2
     assert DailyActivity.objects.get(user=user).xp == 2  # counted toward the daily goal
     assert LearnerProfile.objects.get(user=user).xp == 2
     card.refresh_from_db()
-    assert card.due == result.due_at and card.reviews == 2
+    assert card.due == result.due_at
+    assert card.reviews == 2
 
 
 def test_a_wrong_answer_comes_back_within_minutes_and_earns_nothing():
@@ -50,9 +53,12 @@ def test_a_wrong_answer_comes_back_within_minutes_and_earns_nothing():
     card, question = _due_wrong_card(user)
     now = timezone.now()
     result = review_answer(user=user, card_id=card.pk, choice=choice_id(question, "wrong"), now=now)
-    assert result.correct is False and result.rating == "again" and result.right_answer == "right"
+    assert result.correct is False
+    assert result.rating == "again"
+    assert result.right_answer == "right"
     assert now < result.due_at <= now + timedelta(minutes=10)
-    assert result.xp_awarded == 0 and not XPEvent.objects.filter(user=user).exists()
+    assert result.xp_awarded == 0
+    assert not XPEvent.objects.filter(user=user).exists()
 
 
 def test_an_answer_before_the_card_is_due_schedules_nothing_and_awards_nothing():
@@ -60,11 +66,14 @@ def test_an_answer_before_the_card_is_due_schedules_nothing_and_awards_nothing()
     card = card_answered(user=user, correct=True)  # due in days
     due = card.due
     result = review_answer(user=user, card_id=card.pk, rating="easy")
-    assert not result.scheduled and result.xp_awarded == 0
+    assert not result.scheduled
+    assert result.xp_awarded == 0
     card.refresh_from_db()
-    assert card.due == due and card.reviews == 1
+    assert card.due == due
+    assert card.reviews == 1
     log = ReviewLog.objects.filter(card=card).first()
-    assert log is not None and log.scheduled is False
+    assert log is not None
+    assert log.scheduled is False
     assert not XPEvent.objects.filter(user=user).exists()
 
 
@@ -116,7 +125,9 @@ def test_the_daily_cap_starts_again_at_the_learners_own_midnight(settings):
         cards = [_due_wrong_card(user)[0] for _ in range(3)]
     with time_machine.travel(late_evening, tick=False):
         assert review_answer(user=user, card_id=cards[0].pk, rating="good").xp_awarded == 2
-        assert review_answer(user=user, card_id=cards[1].pk, rating="good").xp_awarded == 0  # capped: still the 9th there
+        assert (
+            review_answer(user=user, card_id=cards[1].pk, rating="good").xp_awarded == 0
+        )  # capped: still the 9th there
     with time_machine.travel(late_evening + timedelta(hours=1, minutes=1), tick=False):  # 00:31 on the 10th there
         assert review_answer(user=user, card_id=cards[2].pk, rating="good").xp_awarded == 2
     days = sorted(XPEvent.objects.filter(user=user).values_list("local_date", flat=True))
@@ -146,7 +157,8 @@ def test_a_term_card_is_answered_with_its_term():
     user = UserFactory()
     card = term_card(user=user, term="Attention")
     result = review_answer(user=user, card_id=card.pk, choice="attention", seconds=3)
-    assert result.correct is True and result.xp_awarded == 2
+    assert result.correct is True
+    assert result.xp_awarded == 2
     wrong = term_card(user=user, term="tokenizer")
     assert review_answer(user=user, card_id=wrong.pk, choice="Attention").correct is False
 

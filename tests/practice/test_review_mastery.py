@@ -53,7 +53,9 @@ def test_every_lesson_practised_right_is_near_full_and_lessons_done_count(skill)
     now = timezone.now()
     LessonProgress.objects.create(user=user, lesson=skill.lessons[0], started_at=now, completed_at=now)
     item = _mastery(user)
-    assert item.mastery >= 95 and item.cards == 9 and item.lessons_done == 1
+    assert item.mastery >= 95
+    assert item.cards == 9
+    assert item.lessons_done == 1
 
 
 def test_a_heavier_lesson_counts_more(skill):

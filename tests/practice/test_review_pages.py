@@ -35,7 +35,8 @@ def _header_due(html: str) -> str:
 
 def test_visitors_are_sent_to_sign_in(client):
     answer = client.get("/review/")
-    assert answer.status_code == 302 and "/accounts/login/" in answer["Location"]
+    assert answer.status_code == 302
+    assert "/accounts/login/" in answer["Location"]
 
 
 def test_the_page_serves_the_due_cards_one_at_a_time_and_says_how_many(client):
@@ -45,7 +46,8 @@ def test_the_page_serves_the_due_cards_one_at_a_time_and_says_how_many(client):
     html = client.get("/review/").content.decode()
     assert "<strong>1 of 3</strong> due" in html
     oldest = cards[-1][1]  # due first: the card that came due longest ago
-    assert oldest.prompt in html and cards[0][1].prompt not in html
+    assert oldest.prompt in html
+    assert cards[0][1].prompt not in html
     assert f'action="/review/{cards[-1][0].pk}/answer"' in html
     assert _header_due(html) == "3"
 
@@ -57,10 +59,13 @@ def test_a_plain_form_answer_shows_the_feedback_the_passage_and_its_moment_then_
     client.get("/review/")
     answer = client.post(f"/review/{card.pk}/answer", {"choice": choice_id(question, "right"), "done": "0"})
     html = answer.content.decode()
-    assert answer.status_code == 200 and "✓ Right." in html
-    assert question.passage in html and "At 1:35 in the lesson" in html
+    assert answer.status_code == 200
+    assert "✓ Right." in html
+    assert question.passage in html
+    assert "At 1:35 in the lesson" in html
     assert "t=95" in html  # the passage's moment in the video
-    assert "Next review:" in html and "+2 XP" in html
+    assert "Next review:" in html
+    assert "+2 XP" in html
     assert _header_due(html) == "0"
     card.refresh_from_db()
     assert card.due > timezone.now()
@@ -75,8 +80,10 @@ def test_an_htmx_answer_swaps_the_card_and_the_headers_count(client):
         f"/review/{card.pk}/answer", {"choice": choice_id(question, "wrong"), "done": "0"}, HTTP_HX_REQUEST="true"
     )
     html = answer.content.decode()
-    assert "<html" not in html and 'id="review-card"' in html
-    assert "✗ Not quite." in html and "The right answer: <strong>right</strong>" in html
+    assert "<html" not in html
+    assert 'id="review-card"' in html
+    assert "✗ Not quite." in html
+    assert "The right answer: <strong>right</strong>" in html
     assert '<span hx-swap-oob="innerHTML:[data-review-due]">1</span>' in html  # the wrong one is due in minutes
 
 
@@ -87,7 +94,8 @@ def test_answering_a_card_twice_from_two_tabs_says_the_second_changed_nothing(cl
     right = {"choice": choice_id(question, "right")}
     client.post(f"/review/{card.pk}/answer", right)
     html = client.post(f"/review/{card.pk}/answer", right).content.decode()
-    assert "was not due yet, so nothing changed" in html and "XP" not in html.split("review-result")[1].split("</div>")[0]
+    assert "was not due yet, so nothing changed" in html
+    assert "XP" not in html.split("review-result")[1].split("</div>")[0]
 
 
 def test_another_learners_card_is_not_found(client):
@@ -101,7 +109,8 @@ def test_nothing_due_says_when_the_next_card_comes(client):
     card_answered(user=user, correct=True)
     client.force_login(user)
     html = client.get("/review/").content.decode()
-    assert "Nothing due right now" in html and "The next card comes due in" in html
+    assert "Nothing due right now" in html
+    assert "The next card comes due in" in html
 
 
 def test_a_term_card_offers_its_term_among_others_and_blanks_it(client):
@@ -159,7 +168,8 @@ def test_me_shows_mastery_per_skill_and_what_is_due(client, django_assert_max_nu
     client.force_login(user)
     with django_assert_max_num_queries(SIGNED_IN_QUERIES + ME_MISS_BUDGET):
         html = client.get("/me/").content.decode()
-    assert "Your skills" in html and "Transformers" in html
+    assert "Your skills" in html
+    assert "Transformers" in html
     assert 'data-skill-mastery="transformers"' in html
     assert "3 cards due now" in re.sub(r"<[^>]+>", "", html)
     with django_assert_max_num_queries(SIGNED_IN_QUERIES):

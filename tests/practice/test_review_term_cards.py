@@ -58,7 +58,8 @@ def test_a_lessons_key_terms_with_a_sentence_become_due_cards(lesson):
     assert term_cards_create(user=user, lesson=lesson) == 2
     assert _terms(user) == ["Attention", "tokenizer"]
     card = ReviewCard.objects.get(user=user, term="Attention")
-    assert card.definition.startswith("Attention is how") and card.last_review is None
+    assert card.definition.startswith("Attention is how")
+    assert card.last_review is None
     assert term_cards_create(user=user, lesson=lesson) == 0  # idempotent
     assert ReviewCard.objects.filter(user=user).count() == 2
 
@@ -69,11 +70,15 @@ def test_a_lesson_the_index_has_not_reached_is_read_from_its_material():
         description="Tokenizers are what cut text into the pieces a language model reads.",
     )
     terms = lesson_key_terms(lesson)
-    assert terms and terms[0].term == "Tokenizers" and terms[0].subject
+    assert terms
+    assert terms[0].term == "Tokenizers"
+    assert terms[0].subject
     assert "cut text" in terms[0].sentence
 
 
-def test_completing_a_lesson_makes_its_term_cards_once_it_commits(lesson, time_machine, django_capture_on_commit_callbacks):
+def test_completing_a_lesson_makes_its_term_cards_once_it_commits(
+    lesson, time_machine, django_capture_on_commit_callbacks
+):
     user = UserFactory()
     time_machine.move_to(NOON, tick=False)
     lesson_open(user=user, lesson=lesson)
@@ -81,7 +86,8 @@ def test_completing_a_lesson_makes_its_term_cards_once_it_commits(lesson, time_m
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         lesson_complete(user=user, lesson=lesson)
         assert _terms(user) == []  # not before the completion commits
-    assert callbacks and _terms(user) == ["Attention", "tokenizer"]
+    assert callbacks
+    assert _terms(user) == ["Attention", "tokenizer"]
 
 
 def test_a_completion_rolled_back_leaves_no_cards(lesson, time_machine, django_capture_on_commit_callbacks):
@@ -89,10 +95,14 @@ def test_a_completion_rolled_back_leaves_no_cards(lesson, time_machine, django_c
     time_machine.move_to(NOON, tick=False)
     lesson_open(user=user, lesson=lesson)
     time_machine.shift(11 * 60)
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
+
+    def complete_then_fail():
+        with transaction.atomic():
             lesson_complete(user=user, lesson=lesson)
             raise RuntimeError("the request failed after completing")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        complete_then_fail()
     assert _terms(user) == []
 
 
