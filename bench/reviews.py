@@ -142,11 +142,10 @@ def run(args: argparse.Namespace) -> None:
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     lesson_ids = build_catalog()
-    heavy = User.objects.create_user(email="heavy@bench.example.com", password="bench-password-1")
+    heavy = User.objects.create_user(email="heavy@bench.example.com", password=None)
     build_learner_cards(user=heavy, lesson_ids=lesson_ids, cards=args.cards, due_now=args.due)
     learners = [
-        User.objects.create_user(email=f"learner{n}@bench.example.com", password="bench-password-1")
-        for n in range(args.learners)
+        User.objects.create_user(email=f"learner{n}@bench.example.com", password=None) for n in range(args.learners)
     ]
     for learner in learners:
         build_learner_cards(user=learner, lesson_ids=lesson_ids, cards=args.per_learner, due_now=args.per_learner)
@@ -186,7 +185,9 @@ def run(args: argparse.Namespace) -> None:
     queues: dict[int, list[int]] = {
         learner.pk: list(ReviewCard.objects.filter(user=learner).values_list("id", flat=True)) for learner in learners
     }
-    for threads in args.threads:
+
+    def answer_round(threads: int) -> tuple[int, float, list[BaseException]]:
+        """Each thread answers its share of the learners' next cards; (answers, seconds, errors)."""
         groups = [learners[index::threads] for index in range(threads)]
         counts = [0] * threads
         errors: list[BaseException] = []
@@ -210,11 +211,14 @@ def run(args: argparse.Namespace) -> None:
             worker.start()
         for worker in workers:
             worker.join()
-        elapsed = time.perf_counter() - start
-        rate = sum(counts) / elapsed
+        return sum(counts), time.perf_counter() - start, errors
+
+    for threads in args.threads:
+        answered, elapsed, errors = answer_round(threads)
+        rate = answered / elapsed
         ok = rate >= TARGET_ANSWERS_PER_SECOND
         failures += not ok and threads == max(args.threads)
-        print(f"review answers, {threads} thread(s) over {args.learners} learners: {sum(counts):,} in {elapsed:.2f} s "
+        print(f"review answers, {threads} thread(s) over {args.learners} learners: {answered:,} in {elapsed:.2f} s "
               f"= {rate:,.0f}/s  {'ok' if ok else f'below {TARGET_ANSWERS_PER_SECOND:.0f}/s'}"
               f"{f'; {len(errors)} errors: {errors[0]!r}' if errors else ''}")  # fmt: skip
         for learner in learners:  # the next round answers the next cards
