@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from practice.selectors import SkillMastery, skill_mastery_for
 from practice.selectors.reviews import ReviewItem, review_queue_for
@@ -40,3 +42,22 @@ def me_reviews(user: Any) -> MeReviews:
     skills = skill_mastery_for(user=user, practised_only=True)
     queue = review_queue_for(user=user, limit=ME_UPCOMING)
     return MeReviews(skills=skills, chart=skill_chart(skills), due_count=queue.due_count, upcoming=queue.items)
+
+
+@register.filter
+def due_in(value: datetime | None) -> str:
+    """When a card comes back, in words rounded the way people say it: "now", "in 10 minutes", "in 3 hours",
+    "in 1 day", "in 8 days"."""
+    if value is None:
+        return ""
+    seconds = (value - timezone.now()).total_seconds()
+    if seconds <= 30:
+        return "now"
+    if seconds < 3600:
+        minutes = max(1, round(seconds / 60))
+        return f"in {minutes} minute{'s' if minutes != 1 else ''}"
+    if seconds < 20 * 3600:
+        hours = round(seconds / 3600)
+        return f"in {hours} hour{'s' if hours != 1 else ''}"
+    days = max(1, round(seconds / 86400))
+    return f"in {days} day{'s' if days != 1 else ''}"
