@@ -137,8 +137,11 @@ def review_item(card: ReviewCard, *, now: datetime, pool: list[tuple[int, str]] 
 
 
 def _cards_with_subjects() -> object:
-    return ReviewCard.objects.select_related("lesson", "question").prefetch_related(
-        Prefetch("question__choices", queryset=CheckChoice.objects.order_by("position", "id"))
+    # The lesson's long texts (transcript, material) stay in the database: a card shows its title and link only.
+    return (
+        ReviewCard.objects.select_related("lesson", "question")
+        .defer("lesson__transcript", "lesson__material", "lesson__description")
+        .prefetch_related(Prefetch("question__choices", queryset=CheckChoice.objects.order_by("position", "id")))
     )
 
 
