@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import ConfigDict, model_validator
+from pydantic import ConfigDict
 
 from api.auth import require_user
 from api.idempotency import first_answer_get, first_answer_store, idempotency_key_header, idempotency_key_parse
@@ -80,24 +80,25 @@ class ReviewsOut(Schema):
     items: list[ReviewItemOut]
 
 
-class ReviewAnswerIn(Schema):
-    """A choice (graded from correctness and the time taken) or the learner's own rating, not both."""
+class ReviewChoiceIn(Schema):
+    """An answer: one of the card's choices, graded from correctness and the time taken."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"choice": "88", "seconds": 6.5}, {"rating": "good"}]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"choice": "88", "seconds": 6.5}]})
 
-    choice: str | None = Field(
-        None, min_length=1, max_length=CHOICE_LENGTH_MAX, pattern=NO_NUL_PATTERN, description="A choice's `id`."
+    choice: str = Field(
+        min_length=1, max_length=CHOICE_LENGTH_MAX, pattern=NO_NUL_PATTERN, description="A choice's `id`."
     )
-    rating: Literal["again", "hard", "good", "easy"] | None = None
     seconds: float | None = Field(
         None, ge=0, le=86400, description="How long the learner took; quick right answers count as easy, slow as hard."
     )
 
-    @model_validator(mode="after")
-    def _one_of(self) -> ReviewAnswerIn:
-        if (self.choice is None) == (self.rating is None):
-            raise ValueError("send either a choice or a rating")
-        return self
+
+class ReviewRatingIn(Schema):
+    """The learner's own rating of how well they recalled the card."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"rating": "good"}]})
+
+    rating: Literal["again", "hard", "good", "easy"]
 
 
 class ReviewAnswerOut(Schema):
@@ -183,7 +184,7 @@ def my_reviews_endpoint(request: HttpRequest, limit: int = Query(20, ge=1, le=10
 def review_answer_endpoint(
     request: HttpRequest,
     card_id: int,
-    payload: ReviewAnswerIn,
+    payload: ReviewChoiceIn | ReviewRatingIn,
     idempotency_key: str = idempotency_key_header("A UUID per answer: a retry with it gets the first answer again."),
 ) -> Status[dict[str, Any]]:
     """Answer one of my cards with a choice or a rating. A card that was due is rescheduled and earns XP once per due
@@ -198,9 +199,10 @@ def review_answer_endpoint(
         first = first_answer_get(user=user, operation=operation, key=key)
         if first is not None:
             return Status(*first)
-        result = review_answer(
-            user=user, card_id=card_id, choice=payload.choice, rating=payload.rating, seconds=payload.seconds
-        )
+        if isinstance(payload, ReviewChoiceIn):
+            result = review_answer(user=user, card_id=card_id, choice=payload.choice, seconds=payload.seconds)
+        else:
+            result = review_answer(user=user, card_id=card_id, rating=payload.rating)
         # The same key sent twice at once: the second waited for the first's locks, and answers what the first did.
         first = first_answer_get(user=user, operation=operation, key=key)
         if first is not None:

@@ -150,7 +150,7 @@ def test_the_document_has_the_endpoints_with_examples():
     assert {"200", "400", "401", "404"} <= set(answer["responses"])
     assert next(p for p in answer["parameters"] if p["name"] == "Idempotency-Key")["required"] is True
     schemas = document["components"]["schemas"]
-    for name in ("ReviewsOut", "ReviewAnswerIn", "ReviewAnswerOut", "SkillsOut"):
+    for name in ("ReviewsOut", "ReviewChoiceIn", "ReviewRatingIn", "ReviewAnswerOut", "SkillsOut"):
         assert schemas[name].get("examples"), name
     assert "/api/v1/me/reviews" in paths
     assert "/api/v1/me/skills" in paths
