@@ -13,6 +13,7 @@ from credits.exceptions import CreditsError, InsufficientCredits
 from gamification.exceptions import ChecksLeft, CompletionTooSoon, GamificationError
 from lessons.exceptions import LessonNotAvailable, LessonNotFound, LessonNotIncoming, LessonsError, SkillNotFound
 from practice.check_exceptions import CheckError
+from practice.services.reviews import ReviewError
 from purchases.exceptions import CheckoutRateLimited, PurchasesError
 from tutor.exceptions import TutorError
 
@@ -27,6 +28,7 @@ DOMAIN_ERRORS: tuple[type[Exception], ...] = (
     GamificationError,
     CheckError,
     AccountNotErasable,
+    ReviewError,
 )
 
 

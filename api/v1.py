@@ -12,6 +12,7 @@ from api.gamification import router as gamification_router
 from api.lessons import router as lessons_router
 from api.openapi import ContractNinjaAPI
 from api.practice_checks import router as practice_checks_router
+from api.practice_reviews import router as practice_reviews_router
 from api.privacy import router as privacy_router
 from api.skills import router as skills_router
 from api.tutor import router as tutor_router
@@ -63,3 +64,4 @@ api.add_router("", gamification_router)
 api.add_router("", practice_checks_router)
 api.add_router("", privacy_router)
 api.add_router("", curation_router)
+api.add_router("", practice_reviews_router)

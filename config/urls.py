@@ -36,5 +36,6 @@ urlpatterns = [
     path("", include("gamification.urls")),
     path("", include("practice.check_urls")),
     path("", include("privacy.urls")),
+    path("", include("practice.urls")),
     path("", lesson_views.home, name="home"),
 ]

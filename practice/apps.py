@@ -1,6 +1,40 @@
 """App config for practice: check questions, a learner's answers, review cards scheduled by FSRS, and mastery."""
 
-from django.apps import AppConfig
+from typing import Any
+
+from django.apps import AppConfig, apps
+
+
+def _lesson_completed(sender: type, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    if created and not raw:
+        from practice.services.terms import term_cards_create_on_commit
+
+        term_cards_create_on_commit(user_id=instance.user_id, lesson_id=instance.lesson_id)
+
+
+def _lesson_unlocked(sender: type, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    if created and not raw:
+        from practice.services.terms import term_cards_create_on_commit
+
+        term_cards_create_on_commit(user_id=instance.user_id, lesson_id=instance.lesson_id)
+
+
+def reviews_connect() -> None:
+    """Key-term cards follow a lesson's completion (gamification) and its unlock (the tutor): both apps sit below
+    practice and know nothing of it, so practice listens to their rows being created. /me/ gets practice's part (the
+    skill profile and what is due) through gamification's profile parts."""
+    from django.db.models.signals import post_save
+
+    if apps.is_installed("gamification"):
+        from gamification.models import LessonCompletion
+        from gamification.profile_parts import profile_part_add
+
+        post_save.connect(_lesson_completed, sender=LessonCompletion, dispatch_uid="practice_term_cards_completion")
+        profile_part_add(app="practice", template_name="practice/_me_reviews.html")
+    if apps.is_installed("tutor"):
+        from tutor.models import Unlock
+
+        post_save.connect(_lesson_unlocked, sender=Unlock, dispatch_uid="practice_term_cards_unlock")
 
 
 class PracticeConfig(AppConfig):
@@ -15,6 +49,7 @@ class PracticeConfig(AppConfig):
 
         lesson_material_listen(lessons_checks_enqueue)
         checks_connect()
+        reviews_connect()
 
 
 def checks_connect() -> None:

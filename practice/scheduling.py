@@ -16,6 +16,7 @@ from fsrs import Card, Rating, Scheduler, State
 
 from practice.models import ReviewCard
 
+AGAIN = Rating.Again  # a wrong answer's rating, for callers that must not import fsrs
 RATINGS_BY_NAME = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
 RATING_NAMES = {rating: name for name, rating in RATINGS_BY_NAME.items()}
 

@@ -102,6 +102,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "config.context_processors.site",
                 "credits.context_processors.header_balance",
+                # The header's count of due review cards (practice/header_due.py).
+                "practice.header_due.review_due",
                 # Last, so a shared page's render gets a hole where the CSRF token goes (core/page_cache.py).
                 "core.page_cache.shared_render_holes",
             ],

@@ -16,3 +16,8 @@ REVIEW_HARD_SECONDS = env.float("REVIEW_HARD_SECONDS", default=45.0)
 # Check questions generated from a lesson's material (practice/generation): live for learners as soon as they are
 # stored, or drafts that wait for a curator to approve them in the admin. Hand-written questions are always live.
 CHECKS_LIVE_AT_ONCE = env.bool("CHECKS_LIVE_AT_ONCE", default=True)
+
+# Review XP (practice/services/reviews.py, docs/economy.md): XP for each review of a card that was due (once per card
+# and due date), counted toward the daily goal and streak, and at most REVIEW_XP_DAILY_CAP per local day.
+REVIEW_XP = env.int("REVIEW_XP", default=2)
+REVIEW_XP_DAILY_CAP = env.int("REVIEW_XP_DAILY_CAP", default=30)

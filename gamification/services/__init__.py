@@ -23,6 +23,7 @@ from gamification.services.lessons import (
 )
 from gamification.services.profiles import profile_locked, welcome_dismiss
 from gamification.services.streaks import daily_goal_set, freeze_buy, streak_settle, streaks_settle_due
+from gamification.services.xp import xp_add
 
 __all__ = [
     "CompletionResult",
@@ -42,4 +43,5 @@ __all__ = [
     "streak_settle",
     "streaks_settle_due",
     "welcome_dismiss",
+    "xp_add",
 ]

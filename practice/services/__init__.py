@@ -10,14 +10,30 @@ from practice.services.checks import (
     check_review_record,
     check_status_for_new,
 )
+from practice.services.reviews import (
+    CardNotFound,
+    ReviewAnswerInvalid,
+    ReviewError,
+    ReviewResult,
+    review_answer,
+    review_xp_today,
+)
+from practice.services.terms import term_cards_create
 
 __all__ = [
+    "CardNotFound",
     "CheckAnswerResult",
     "ChoiceText",
+    "ReviewAnswerInvalid",
+    "ReviewError",
+    "ReviewResult",
     "check_answer",
     "check_card_record",
     "check_question_add",
     "check_questions_status_set",
     "check_review_record",
     "check_status_for_new",
+    "review_answer",
+    "review_xp_today",
+    "term_cards_create",
 ]

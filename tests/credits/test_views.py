@@ -261,7 +261,9 @@ def test_the_statement_stays_within_its_query_budgets_on_a_miss_and_a_hit(
         with django_assert_max_num_queries(SIGNED_IN_QUERIES + HIT_BUDGET) as hit:
             again = signed_in.get(url)
         assert again.status_code == 200
-        assert not any("COUNT(" in query["sql"] for query in [*miss.captured_queries, *hit.captured_queries])
+        # The statement pages without counting its entries (the header's count of due review cards is its own).
+        queries = [*miss.captured_queries, *hit.captured_queries]
+        assert not any("COUNT(" in query["sql"] and "practice_reviewcard" not in query["sql"] for query in queries)
 
 
 def test_a_cached_statement_shows_every_write_at_once(signed_in, funded_learner):

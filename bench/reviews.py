@@ -1,0 +1,249 @@
+"""Spaced-review benchmark: the due queue of a learner with 10,000 cards, and review answers per second.
+
+Run with DATABASE_URL pointing at PostgreSQL:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/learnplatform .venv/bin/python bench/reviews.py
+
+It creates its own database (the named one with a `_reviews_bench` suffix), migrates it, writes the cards, measures,
+and drops it at the end (`--keep` keeps it). Targets: the due queue (`review_queue_for`, what /review/ and
+`GET /api/v1/me/reviews` read) in p95 < 20 ms for a learner with 10,000 cards; at least 500 review answers a second
+across learners (`review_answer`, the whole write: locks, FSRS, XP through gamification, the log). Without
+PostgreSQL it says so and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from harness import bench_run
+
+CARDS = 10_000
+LESSONS = 200
+TARGET_QUEUE_P95_MS = 20.0
+TARGET_ANSWERS_PER_SECOND = 500.0
+
+
+def percentiles(samples_ms: list[float]) -> tuple[float, float, float]:
+    cuts = statistics.quantiles(samples_ms, n=100, method="inclusive")
+    return statistics.median(samples_ms), cuts[94], cuts[98]
+
+
+def timed(call: Callable[[], object], repeat: int) -> list[float]:
+    """Milliseconds per call over `repeat` calls, after a few warm-up calls."""
+    for _ in range(5):
+        call()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def build_catalog() -> list[int]:
+    from django.utils import timezone
+
+    from lessons.models import Category, Lesson, Source
+
+    category = Category.objects.create(name="Bench", slug="bench")
+    source = Source.objects.create(name="Bench source", url="https://bench.example.com/")
+    Lesson.objects.bulk_create(
+        Lesson(
+            title=f"Bench lesson {n}",
+            slug=f"bench-lesson-{n}",
+            source=source,
+            category=category,
+            external_url=f"https://bench.example.com/{n}",
+            summary="A lesson for the bench.",
+            status="published",
+            published_at=timezone.localdate(),
+        )
+        for n in range(LESSONS)
+    )
+    return list(Lesson.objects.order_by("id").values_list("id", flat=True))
+
+
+def build_learner_cards(*, user, lesson_ids: list[int], cards: int, due_now: int) -> None:
+    """`cards` cards for one learner: a fifth check cards (each on its own question, with two choices), the rest key
+    terms; `due_now` of them due, the others spread over the next 90 days, as a learner's history leaves them."""
+    from django.utils import timezone
+
+    from practice.models import CardKind, CardState, CheckChoice, CheckQuestion, ReviewCard
+
+    now = timezone.now()
+    rng = random.Random(7)
+    checks = cards // 5
+    questions = CheckQuestion.objects.bulk_create(
+        CheckQuestion(lesson_id=lesson_ids[n % len(lesson_ids)], prompt=f"Bench question {user.pk}-{n}?")
+        for n in range(checks)
+    )
+    CheckChoice.objects.bulk_create(
+        CheckChoice(question=question, text=text, is_correct=text == "right", position=position)
+        for question in questions
+        for position, text in enumerate(("wrong", "right"))
+    )
+    due_slots = set(rng.sample(range(cards), due_now))
+
+    def due_at(index: int):
+        if index in due_slots:
+            return now - timedelta(minutes=rng.randint(1, 60 * 24 * 5))
+        return now + timedelta(minutes=rng.randint(10, 60 * 24 * 90))
+
+    rows = []
+    for index in range(cards):
+        common = {
+            "user": user,
+            "state": CardState.REVIEW,
+            "step": None,
+            "stability": rng.uniform(1, 60),
+            "difficulty": rng.uniform(2, 8),
+            "due": due_at(index),
+            "last_review": now - timedelta(days=rng.randint(1, 60)),
+            "reviews": 2,
+        }
+        if index < checks:
+            question = questions[index]
+            rows.append(ReviewCard(kind=CardKind.CHECK, lesson_id=question.lesson_id, question=question, **common))
+        else:
+            lesson_id = lesson_ids[index % len(lesson_ids)]
+            rows.append(
+                ReviewCard(
+                    kind=CardKind.TERM,
+                    lesson_id=lesson_id,
+                    term=f"term {index}",
+                    definition=f"The term {index} is what the bench calls card {index}.",
+                    **common,
+                )
+            )
+    ReviewCard.objects.bulk_create(rows, batch_size=2000)
+
+
+def run(args: argparse.Namespace) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, connections
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from practice.header_due import due_count_for
+    from practice.models import ReviewCard
+    from practice.selectors import review_due_count, review_queue_for
+    from practice.services import review_answer
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    lesson_ids = build_catalog()
+    heavy = User.objects.create_user(email="heavy@bench.example.com", password=None)
+    build_learner_cards(user=heavy, lesson_ids=lesson_ids, cards=args.cards, due_now=args.due)
+    learners = [
+        User.objects.create_user(email=f"learner{n}@bench.example.com", password=None) for n in range(args.learners)
+    ]
+    for learner in learners:
+        build_learner_cards(user=learner, lesson_ids=lesson_ids, cards=args.per_learner, due_now=args.per_learner)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # what autovacuum leaves behind: visibility maps for index-only scans
+        cursor.execute("SELECT version()")
+        server = cursor.fetchone()[0].split(" on ")[0]
+    print(f"{server}; {ReviewCard.objects.count():,} cards written and analysed in "
+          f"{time.perf_counter() - started:.1f} s ({args.cards:,} for one learner, {args.due} of them due; "
+          f"{args.learners} more learners with {args.per_learner} due each)")  # fmt: skip
+    print(f"on {os.cpu_count()} cores shared with whatever else the machine runs: figures are upper bounds on time")
+
+    # --- The due queue --------------------------------------------------------------------------------------------
+    with CaptureQueriesContext(connection) as captured:
+        queue = review_queue_for(user=heavy)
+    print(f"due queue: {queue.due_count} due, {len(queue.items)} items, {len(captured.captured_queries)} queries")
+    if args.explain:
+        with connection.cursor() as cursor:
+            for query in captured.captured_queries:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                print("    " + "\n    ".join(row[0] for row in cursor.fetchall()))
+    failures = 0
+    print(f"{'read':<44} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  target")
+    rows: list[tuple[str, Callable[[], object], float | None]] = [
+        ("due queue, 20 items (review_queue_for)", lambda: review_queue_for(user=heavy), TARGET_QUEUE_P95_MS),
+        ("due queue, 100 items (the API's most)", lambda: review_queue_for(user=heavy, limit=100), None),
+        ("due count, uncached (review_due_count)", lambda: review_due_count(user=heavy), None),
+        ("header due count, cached (due_count_for)", lambda: due_count_for(heavy.pk), None),
+    ]
+    for label, call, target in rows:
+        p50, p95, p99 = percentiles(timed(call, args.repeat))
+        verdict = "" if target is None else ("ok" if p95 < target else f"MISSED (< {target:.0f})")
+        failures += bool(target is not None and p95 >= target)
+        print(f"{label:<44} {p50:>8.2f} {p95:>8.2f} {p99:>8.2f}  {verdict}")
+
+    # --- Answers per second across learners -----------------------------------------------------------------------
+    queues: dict[int, list[int]] = {
+        learner.pk: list(ReviewCard.objects.filter(user=learner).values_list("id", flat=True)) for learner in learners
+    }
+
+    def answer_round(threads: int) -> tuple[int, float, list[BaseException]]:
+        """Each thread answers its share of the learners' next cards; (answers, seconds, errors)."""
+        groups = [learners[index::threads] for index in range(threads)]
+        counts = [0] * threads
+        errors: list[BaseException] = []
+        barrier = threading.Barrier(threads)
+
+        def work(slot: int, group: list) -> None:
+            try:
+                barrier.wait()
+                for learner in group:
+                    for card_id in queues[learner.pk][: args.answers_per_learner]:
+                        review_answer(user=learner, card_id=card_id, rating="good")
+                        counts[slot] += 1
+            except BaseException as error:  # reported below
+                errors.append(error)
+            finally:
+                connections.close_all()
+
+        workers = [threading.Thread(target=work, args=(slot, group)) for slot, group in enumerate(groups)]
+        start = time.perf_counter()
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        return sum(counts), time.perf_counter() - start, errors
+
+    for threads in args.threads:
+        answered, elapsed, errors = answer_round(threads)
+        rate = answered / elapsed
+        ok = rate >= TARGET_ANSWERS_PER_SECOND
+        failures += not ok and threads == max(args.threads)
+        print(f"review answers, {threads} thread(s) over {args.learners} learners: {answered:,} in {elapsed:.2f} s "
+              f"= {rate:,.0f}/s  {'ok' if ok else f'below {TARGET_ANSWERS_PER_SECOND:.0f}/s'}"
+              f"{f'; {len(errors)} errors: {errors[0]!r}' if errors else ''}")  # fmt: skip
+        for learner in learners:  # the next round answers the next cards
+            queues[learner.pk] = queues[learner.pk][args.answers_per_learner :]
+    print("all targets met" if not failures else f"{failures} target(s) missed")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--cards", type=int, default=CARDS, help="cards of the measured learner")
+    parser.add_argument("--due", type=int, default=600, help="of which due now")
+    parser.add_argument("--learners", type=int, default=40, help="learners answering at once")
+    parser.add_argument("--per-learner", type=int, default=150, help="due cards of each of them")
+    parser.add_argument("--answers-per-learner", type=int, default=25, help="answers per learner per round")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 4], help="rounds of answers, threads each")
+    parser.add_argument("--repeat", type=int, default=300, help="timed calls per read")
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE for the queue's statements")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL bench database")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        print("bench/reviews.py: skipped, it measures PostgreSQL (set DATABASE_URL=postgres://...).")
+        return 0
+    env = {"DJANGO_DEBUG": "0", "ALLOWED_HOSTS": "testserver", "CONN_MAX_AGE": "60", "LOG_LEVEL": "WARNING"}
+    return bench_run(name="reviews", keep=args.keep, env=env, run=lambda: run(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
