@@ -14,7 +14,6 @@ from playwright.sync_api import expect
 
 from lessons.models import LessonSkill, Skill
 from practice.models import CheckQuestion, ReviewCard
-from practice.services import check_card_record
 from tests.e2e.conftest import sign_in
 from tests.factories import LessonFactory, UserFactory
 
@@ -70,16 +69,25 @@ def test_a_wrong_answer_comes_back_is_reviewed_right_and_mastery_rises_then_deca
     settings.LEARNER_PAGE_SECONDS = 0
     page.context.route(OUTSIDE, lambda route: route.fulfill(status=200, body="elsewhere"))
     learner = UserFactory(display_name="Ada", time_zone="Europe/London")
+    sign_in(page, learner.email)
+    # The lesson's check questions, answered on the lesson page: two right, the last one wrong.
+    page.goto(f"/lessons/{lesson.slug}/")
+    block = page.locator("#lesson-complete")
+    expect(block.get_by_role("heading", name="Quick check")).to_be_visible()  # swapped in by htmx
+    for index, (prompt, right, wrong_choice, _start) in enumerate(QUESTIONS):
+        form = block.locator("form", has_text=prompt)
+        form.get_by_label(right if index < 2 else wrong_choice).check()
+        form.get_by_role("button", name="Check answer").click()
+        expect(block.get_by_text("✓ Right at the first try.")).to_have_count(min(index + 1, 2))
+    expect(block.get_by_text("✗ Not quite.")).to_be_visible()
+    expect(block.get_by_text(f"The right answer: {QUESTIONS[2][1]}.")).to_be_visible()
     start = timezone.now()
-    # The lesson's check questions answered (the lesson page's check block records each first answer this way):
-    # two right and quick, the last one wrong.
-    for index, question in enumerate(CheckQuestion.objects.filter(lesson=lesson).order_by("position")):
-        check_card_record(user=learner, question=question, correct=index < 2, seconds=4, now=start)
     wrong = ReviewCard.objects.get(user=learner, question__prompt=QUESTIONS[2][0])
     assert wrong.due <= start + timedelta(minutes=10)  # due again within minutes
 
+    assert ReviewCard.objects.filter(user=learner, kind="check").count() == 3
+
     with time_machine.travel(wrong.due + timedelta(seconds=30), tick=True):
-        sign_in(page, learner.email)
         before = mastery(page)
         assert 0 < before < 100
         expect(header_due(page)).to_have_text("1")
