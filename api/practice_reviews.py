@@ -130,7 +130,7 @@ class ReviewAnswerOut(Schema):
     scheduled: bool = Field(description="False when the card was not due yet: nothing changed and nothing was paid.")
 
 
-class SkillOut(Schema):
+class SkillMasteryOut(Schema):
     slug: str
     name: str
     mastery: int = Field(ge=0, le=100)
@@ -152,7 +152,7 @@ class SkillsOut(Schema):
         }
     )
 
-    items: list[SkillOut]
+    items: list[SkillMasteryOut]
 
 
 @router.get("/me/reviews", response={200: ReviewsOut}, summary="My review cards: due first, then the next ones")
