@@ -45,14 +45,14 @@ def _lesson(slug: str) -> Lesson:
         raise Http404("No such lesson.") from None
 
 
-def _block(
-    request: HtmxHttpRequest, lesson: Lesson, *, error: str = "", toasts: list[str] | None = None
+def completion_block_answer(
+    request: HttpRequest, lesson: Lesson, *, error: str = "", toasts: list[str] | None = None
 ) -> HttpResponse:
     """The completion block for htmx, or back to the lesson page with the same news as messages."""
 
     def block() -> HttpResponse:
         panel = selectors.completion_panel_for(user=request.user, lesson=lesson, error=error)
-        response = render(request, "gamification/_completion_block.html", {"panel": panel})
+        response = render(request, "gamification/_completion_block.html", {"panel": panel, "lesson": lesson})
         if toasts:
             trigger_client_event(response, "toast", {"messages": toasts})
         return response
@@ -95,11 +95,11 @@ def lesson_complete(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     try:
         result = services.lesson_complete(user=learner, lesson=lesson)
     except (CompletionTooSoon, ChecksLeft) as not_yet:
-        return _block(request, lesson, error=str(not_yet))
+        return completion_block_answer(request, lesson, error=str(not_yet))
     except LessonNotAvailable:
         raise Http404("No such lesson.") from None
     toasts = result.gains.messages if result.created else ["You completed this lesson already."]
-    return _block(request, lesson, toasts=toasts)
+    return completion_block_answer(request, lesson, toasts=toasts)
 
 
 # --- Profile ----------------------------------------------------------------------------------------------------------

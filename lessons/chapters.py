@@ -74,9 +74,8 @@ class _Mark:
     end: int  # index just after it
 
 
-def chapters_parse(text: str) -> list[ParsedChapter]:
-    """Return the chapter list in ``text``, or ``[]`` when it holds none (see the module docstring for the rules)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+def _longest_run(text: str) -> list[_Mark]:
+    """The longest run of timestamps from a 0:00 in ``text`` (the chapter list), or [] when none is long enough."""
     marks = _marks_find(text)
     best: list[_Mark] = []
     for index, mark in enumerate(marks):
@@ -85,23 +84,21 @@ def chapters_parse(text: str) -> list[ParsedChapter]:
         run = _run_from(text, marks, index)
         if run is not None and len(run) > len(best):
             best = run
-    if len(best) < MIN_CHAPTERS:
-        return []
-    return _chapters_build(text, best)
+    return best if len(best) >= MIN_CHAPTERS else []
+
+
+def chapters_parse(text: str) -> list[ParsedChapter]:
+    """Return the chapter list in ``text``, or ``[]`` when it holds none (see the module docstring for the rules)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    best = _longest_run(text)
+    return _chapters_build(text, best) if best else []
 
 
 def chapters_span(text: str) -> tuple[int, int] | None:
     """Where the chapter list ``chapters_parse`` reads sits in ``text``: (start of its first timestamp, end of its last
     title's line), or None when the text holds no list. ``text`` must use "\\n" line ends, as stored descriptions do."""
-    marks = _marks_find(text)
-    best: list[_Mark] = []
-    for index, mark in enumerate(marks):
-        if mark.seconds != 0:
-            continue
-        run = _run_from(text, marks, index)
-        if run is not None and len(run) > len(best):
-            best = run
-    if len(best) < MIN_CHAPTERS:
+    best = _longest_run(text)
+    if not best:
         return None
     line_end = text.find("\n", best[-1].end)
     return best[0].start, len(text) if line_end == -1 else line_end

@@ -8,34 +8,18 @@ together. Without htmx: back to the block's own page with the news as messages.
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django_htmx.http import trigger_client_event
 
 from accounts.selectors import signed_in_user
-from core.htmx import fragment_or_redirect, sign_in_first
-from gamification.selectors import completion_panel_for
+from core.htmx import sign_in_first
+from gamification.views import completion_block_answer
 from lessons.exceptions import LessonNotFound
-from lessons.models import Lesson
 from lessons.selectors import lesson_published_get
 from practice.models import CheckChoice, CheckQuestion, QuestionStatus
 from practice.services import check_answer
 
 # A choice id as a form sends it: digits only, short enough for a bigint.
 _CHOICE_ID_MAX_DIGITS = 18
-
-
-def _block(request: HttpRequest, lesson: Lesson, *, error: str = "", toasts: list[str] | None = None) -> HttpResponse:
-    def block() -> HttpResponse:
-        panel = completion_panel_for(user=request.user, lesson=lesson, error=error)
-        response = render(request, "gamification/_completion_block.html", {"panel": panel, "lesson": lesson})
-        if toasts:
-            trigger_client_event(response, "toast", {"messages": toasts})
-        return response
-
-    back = reverse("gamification:lesson_check", kwargs={"slug": lesson.slug})
-    return fragment_or_redirect(request, fragment=block, redirect_to=back, error=error, notices=toasts or ())
 
 
 @require_POST
@@ -59,9 +43,9 @@ def check_answer_view(request: HttpRequest, slug: str, question_id: int) -> Http
         else None
     )
     if choice is None:
-        return _block(request, lesson, error="Pick an answer first.")
+        return completion_block_answer(request, lesson, error="Pick an answer first.")
     result = check_answer(user=learner, question=question, choice=choice)
     toasts = result.gains.messages
     if result.correct and not result.counted:
         toasts = [*toasts, "Right. It counts towards completing the lesson when it comes back for review."]
-    return _block(request, lesson, toasts=toasts)
+    return completion_block_answer(request, lesson, toasts=toasts)

@@ -3,12 +3,14 @@ change, the tutor's questions, a badge the moment it is earned, /me/'s "where yo
 curator previewing an incoming item before publishing it (issue: the newcomer's walk)."""
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
 
 from demo.sources import demo_feeds_attach
 from lessons.models import Lesson, Source
+from practice.models import CheckQuestion, QuestionStatus
 from tests.celery_worker import celery_worker_running
 from tests.e2e.conftest import sign_in
 from tests.factories import CheckQuestionFactory, LessonFactory, PublishedLessonFactory, StaffUserFactory, UserFactory
@@ -19,13 +21,25 @@ pytestmark = [pytest.mark.e2e, pytest.mark.worker]
 PHONE = {"width": 390, "height": 844}
 
 
+def wait_for(condition, *, seconds: float = 60) -> bool:
+    """Poll ``condition`` (the worker's work, seen in the database) until it holds or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.25)
+    return condition()
+
+
 def header_balance(page):
     return page.locator("header [data-balance]")
 
 
 def test_a_newcomer_unlocks_asks_earns_and_finds_their_way_back(page, celery_worker, browser, live_server):
     lesson = seed_lesson_create()
-    CheckQuestionFactory(lesson=lesson)  # answers "wrong" and "right"
+    hand = CheckQuestionFactory(lesson=lesson)  # a curator's, answers "wrong" and "right"
+    generated = wait_for(lambda: CheckQuestion.objects.filter(lesson=lesson).exclude(pk=hand.pk).count() >= 3)
+    assert generated, "the worker made no questions from the seed lesson's material"
     other = PublishedLessonFactory(title="Scaling laws, explained")
     learner = UserFactory(display_name="Ada", signup_bonus=True)  # a verified address: the ⚡60 welcome bonus
     sign_in(page, learner.email)
@@ -60,17 +74,23 @@ def test_a_newcomer_unlocks_asks_earns_and_finds_their_way_back(page, celery_wor
     assert numbers == [2, 1]
 
     # Item 5: "Answer again" never resends the choice already marked; item 1: the reward reaches the header live.
+    # The worker made the lesson's questions from its material when it was published, beside the curator's one: the
+    # learner answers every live one right, the curator's last.
     check = page.locator("#lesson-complete")
-    check.get_by_label("right").check()
-    check.get_by_role("button", name="Check answer").click()
-    expect(check).to_contain_text("Right at the first try.")
-    # Its only question right: the lesson completes with the answer.
+    live = CheckQuestion.objects.filter(lesson=lesson, status=QuestionStatus.LIVE).exclude(pk=hand.pk)
+    for question in [*live, hand]:
+        form = check.locator("form", has_text=question.prompt)
+        form.get_by_label(question.choices.get(is_correct=True).text, exact=True).check()
+        form.get_by_role("button", name="Check answer").click()
+        expect(check.locator("form", has_text=question.prompt)).to_contain_text("Right at the first try.")
+    form = check.locator("form", has_text=hand.prompt)
+    # Every question right: the lesson completes with the last answer.
     toast = page.locator("#toasts").get_by_text(re.compile(r"^⚡\d+ earned$"))
     expect(toast).to_be_visible()
     expect(check).to_contain_text("✓ Completed")
-    assert not check.get_by_label("right").is_checked()
-    check.get_by_role("button", name="Answer again").click()  # nothing picked: the browser asks for a choice
-    expect(check).to_contain_text("Right at the first try.")
+    assert not form.get_by_label("right").is_checked()
+    form.get_by_role("button", name="Answer again").click()  # nothing picked: the browser asks for a choice
+    expect(form).to_contain_text("Right at the first try.")
     earned = int(re.search(r"⚡(\d+)", toast.inner_text())[1])
     expect(header_balance(page)).to_have_text(str(30 + earned))
 
