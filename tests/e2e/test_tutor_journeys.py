@@ -1,6 +1,8 @@
 """A learner unlocks the seed lesson's AI tutor explanation in a real browser, a real worker writes it, the page
 follows it to ready without a reload, and the statement shows the −⚡30."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -32,8 +34,10 @@ def test_a_learner_unlocks_the_seed_lesson_and_watches_the_explanation_arrive(pa
     page.evaluate("window.tutorJourneyMarker = 'same page'")  # gone if the page reloads
 
     tutor.get_by_role("button", name="Confirm: unlock for ⚡30").click()
-    expect(tutor).to_contain_text("Queued.")
-    expect(tutor).to_contain_text("Writing…", timeout=30_000)
+    # "Queued." lasts only until the worker claims the job, which on a busy machine can happen before the confirmation's
+    # answer is shown: either state proves the page moved on without a reload.
+    expect(tutor).to_contain_text(re.compile(r"Queued\.|Writing…"))
+    expect(tutor).to_contain_text(re.compile(r"Writing…|Written by"), timeout=30_000)
     expect(tutor.get_by_role("heading", name="Overview")).to_be_visible()  # the text so far, as it is written
     expect(tutor.get_by_role("heading", name="AI tutor explanation")).to_be_visible(timeout=60_000)
     expect(tutor).to_contain_text("Written by slow-model-1 · version 1")
