@@ -9,10 +9,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from practice.models import QuestionKind
+from practice.models import CheckChoice, CheckQuestion, QuestionKind
 
-PROMPT_MAX = 500  # CheckQuestion.prompt
-CHOICE_MAX = 300  # CheckChoice.text
+# The columns' own limits: PostgreSQL refuses a longer value (SQLite would keep it).
+PROMPT_MAX = CheckQuestion._meta.get_field("prompt").max_length or 0
+CHOICE_MAX = CheckChoice._meta.get_field("text").max_length or 0
 CHOICES_MIN = 2
 
 _TAG = re.compile(r"<[^<>]*>")
