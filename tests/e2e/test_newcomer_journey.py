@@ -3,7 +3,6 @@ change, the tutor's questions, a badge the moment it is earned, /me/'s "where yo
 curator previewing an incoming item before publishing it (issue: the newcomer's walk)."""
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -11,7 +10,7 @@ from playwright.sync_api import expect
 from demo.sources import demo_feeds_attach
 from lessons.models import Lesson, Source
 from practice.models import CheckQuestion, QuestionStatus
-from tests.celery_worker import celery_worker_running
+from tests.celery_worker import celery_worker_running, wait_for
 from tests.e2e.conftest import sign_in
 from tests.factories import CheckQuestionFactory, LessonFactory, PublishedLessonFactory, StaffUserFactory, UserFactory
 from tests.lessons.seed import seed_lesson_create
@@ -21,16 +20,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.worker]
 PHONE = {"width": 390, "height": 844}
 
 
-def wait_for(condition, *, seconds: float = 60) -> bool:
-    """Poll ``condition`` (the worker's work, seen in the database) until it holds or ``seconds`` pass."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.25)
-    return condition()
-
-
 def header_balance(page):
     return page.locator("header [data-balance]")
 
@@ -38,8 +27,11 @@ def header_balance(page):
 def test_a_newcomer_unlocks_asks_earns_and_finds_their_way_back(page, celery_worker, browser, live_server):
     lesson = seed_lesson_create()
     hand = CheckQuestionFactory(lesson=lesson)  # a curator's, answers "wrong" and "right"
-    generated = wait_for(lambda: CheckQuestion.objects.filter(lesson=lesson).exclude(pk=hand.pk).count() >= 3)
-    assert generated, "the worker made no questions from the seed lesson's material"
+    wait_for(
+        lambda: CheckQuestion.objects.filter(lesson=lesson).exclude(pk=hand.pk).count() >= 3,
+        worker=celery_worker,
+        what="the worker's questions from the seed lesson's material",
+    )
     other = PublishedLessonFactory(title="Scaling laws, explained")
     learner = UserFactory(display_name="Ada", signup_bonus=True)  # a verified address: the ⚡60 welcome bonus
     sign_in(page, learner.email)
