@@ -172,6 +172,10 @@ class ReviewLog(models.Model):
                 fields=["card", "due_answered"], condition=Q(xp_awarded__gt=0), name="practice_review_xp_once_per_due"
             ),
         ]
+        # The daily cap sums a learner's paid answers of one local day on every answer: read them by time.
+        indexes = [
+            models.Index(fields=["user", "reviewed_at"], condition=Q(xp_awarded__gt=0), name="practice_log_paid_by_day")
+        ]
 
     def __str__(self) -> str:
         return f"{self.card_id} rated {self.rating}"

@@ -7,7 +7,7 @@ their XP events. Credits move only through credits.services, each with an idempo
 Import from here (`from gamification.services import lesson_complete`); the modules inside are split by subject.
 """
 
-from gamification.services.badges import badges_award, badges_check
+from gamification.services.badges import badges_award, badges_award_after_xp, badges_check
 from gamification.services.gains import Gains
 from gamification.services.leagues import (
     LeagueWeekClosed,
@@ -30,6 +30,7 @@ __all__ = [
     "Gains",
     "LeagueWeekClosed",
     "badges_award",
+    "badges_award_after_xp",
     "badges_check",
     "check_right_first_time_reward",
     "daily_goal_set",

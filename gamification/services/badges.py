@@ -11,6 +11,7 @@ from accounts.models import User
 from gamification.badges import Badge, badges_earned
 from gamification.models import BadgeAward, LearnerProfile
 from gamification.selectors import learner_facts
+from gamification.services.gains import Gains
 from gamification.services.profiles import profile_locked
 
 
@@ -29,6 +30,15 @@ def badges_award(*, user: User, profile: LearnerProfile | None = None, now: date
             [BadgeAward(user=user, badge=badge.slug, earned_at=at) for badge in new], ignore_conflicts=True
         )
     return new
+
+
+def badges_award_after_xp(*, user: User, profile: LearnerProfile, gains: Gains, now: datetime) -> None:
+    """Award what XP alone may have earned, into `gains`. XP moves three of the facts badges read (the level, the days
+    the goal was met and, with them, the streak), and `gains` says whether it moved one; when it did not, no rule can
+    have changed its answer and the facts are not gathered at all (review answers come by the hundred)."""
+    if gains.level_reached or gains.goal_met:
+        new = badges_award(user=user, profile=profile, now=now)
+        gains.badges += [badge for badge in new if badge not in gains.badges]
 
 
 def badges_check(*, user_id: int) -> list[Badge]:

@@ -67,9 +67,11 @@ def league_xp_add(*, profile: LearnerProfile, amount: int, now: datetime) -> Non
     if profile.league_opt_out:
         return
     user = profile.user
-    week = league_week_get_or_create(key=week_key_of(now))
-    if LeagueMembership.objects.filter(week=week, user=user).update(xp=F("xp") + amount, last_xp_at=now):
+    key = week_key_of(now)
+    # Every XP of the week after the first finds its seat by the week's key, in one statement.
+    if LeagueMembership.objects.filter(week__key=key, user=user).update(xp=F("xp") + amount, last_xp_at=now):
         return
+    week = league_week_get_or_create(key=key)
     with transaction.atomic():
         # The week's row is the lock that keeps two first-of-the-week learners from taking the 30th seat together.
         LeagueWeek.objects.select_for_update().filter(pk=week.pk).first()

@@ -15,14 +15,14 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from accounts.models import User
 from gamification.local_days import day_bounds, local_date
-from gamification.services import Gains, badges_award, profile_locked, xp_add
+from gamification.services import Gains, badges_award_after_xp, profile_locked, xp_add
 from practice import scheduling
-from practice.models import CardKind, CardState, ReviewCard, ReviewLog
+from practice.models import CardKind, CardState, CheckChoice, ReviewCard, ReviewLog
 from practice.references import review_reference, review_xp_key
 
 # The names say what happened, like the other apps' domain exceptions.
@@ -81,7 +81,7 @@ def _graded(card: ReviewCard, choice: str | int) -> tuple[bool, str]:
         choice_id = int(choice)
     except (TypeError, ValueError):
         raise ReviewAnswerInvalid("That answer is not one of this card's choices.") from None
-    choices = list(card.question.choices.all()) if card.question is not None else []
+    choices = list(CheckChoice.objects.filter(question_id=card.question_id)) if card.question_id is not None else []
     picked = next((item for item in choices if item.pk == choice_id), None)
     if picked is None:
         raise ReviewAnswerInvalid("That answer is not one of this card's choices.")
@@ -110,9 +110,10 @@ def review_answer(
     now = now or timezone.now()
     with transaction.atomic():
         profile = profile_locked(user=user)
+        # The lesson's title only (its row carries the transcript, which an answer has no use for).
         card = (
             ReviewCard.objects.select_for_update(of=("self",))
-            .select_related("question", "lesson")
+            .annotate(lesson_title=F("lesson__title"))
             .filter(pk=card_id, user=user)
             .first()
         )
@@ -154,7 +155,7 @@ def review_answer(
             paid = xp_add(
                 profile=profile,
                 amount=amount,
-                reason=f"Review: {card.lesson.title}"[:200],
+                reason=f"Review: {card.lesson_title}"[:200],
                 reference=review_reference(card.pk),
                 idempotency_key=review_xp_key(card_id=card.pk, due=due_answered.isoformat()),
                 now=now,
@@ -162,7 +163,7 @@ def review_answer(
             )
             if paid:
                 log.xp_awarded = amount
-                gains.badges = badges_award(user=user, profile=profile, now=now)
+                badges_award_after_xp(user=user, profile=profile, gains=gains, now=now)
         log.save()
     return ReviewResult(
         card=card,

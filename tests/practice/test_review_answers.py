@@ -4,10 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from gamification.models import DailyActivity, LearnerProfile, XPEvent
+from gamification.models import BadgeAward, DailyActivity, LearnerProfile, XPEvent
 from practice.models import ReviewCard, ReviewLog
 from practice.services import CardNotFound, ReviewAnswerInvalid, review_answer
 from tests.accounts.factories import UserFactory
@@ -174,3 +175,30 @@ def test_two_tabs_answering_the_same_due_card_at_once_earn_once():
     assert sum(outcome.scheduled for outcome in outcomes) == 1
     assert XPEvent.objects.filter(user=user).count() == 1
     assert ReviewCard.objects.get(pk=card.pk).reviews == 2
+
+
+def test_a_review_that_meets_the_daily_goal_earns_its_badge(settings):
+    settings.REVIEW_XP = 20  # the default daily goal, met by one answer
+    user = UserFactory()
+    card, question = _due_wrong_card(user)
+    result = review_answer(user=user, card_id=card.pk, choice=choice_id(question, "right"), seconds=3)
+    assert result.gains.goal_met
+    assert "goal-getter" in [badge.slug for badge in result.gains.badges]
+    assert BadgeAward.objects.filter(user=user, badge="goal-getter").exists()
+
+
+def test_an_ordinary_paid_review_is_a_dozen_statements_and_gathers_no_badge_facts():
+    user = UserFactory()
+    first, question = _due_wrong_card(user)
+    review_answer(user=user, card_id=first.pk, choice=choice_id(question, "right"), seconds=3)  # the week's seat
+    card, question = _due_wrong_card(user)
+    right = choice_id(question, "right")
+    with CaptureQueriesContext(connection) as captured:
+        result = review_answer(user=user, card_id=card.pk, choice=right, seconds=3)
+    assert result.xp_awarded == 2
+    assert not result.gains.badges
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert not any("gamification_badgeaward" in sql or "gamification_lessoncompletion" in sql for sql in statements)
+    # Locks (profile, card), the card, the day's cap, the XP event (checked, written), the day, the league, the
+    # profile, the log, and the choices of a check card: at most 12 (SAVEPOINT/RELEASE of the test not counted).
+    assert len([sql for sql in statements if "SAVEPOINT" not in sql]) <= 12, [sql[:60] for sql in statements]
