@@ -73,8 +73,19 @@ def review_due_count(*, user: User, now: datetime | None = None) -> int:
     return ReviewCard.objects.filter(user=user, due__lte=now or timezone.now()).count()
 
 
-def _term_pool() -> list[tuple[int, str]]:
-    def compute() -> list[tuple[int, str]]:
+@dataclass(frozen=True)
+class PoolTerm:
+    """A term of the catalog's concept index that may stand beside a card's own as a wrong choice."""
+
+    text: str
+    folded: str
+    lesson_ids: frozenset[int]
+
+
+def _term_pool() -> list[PoolTerm]:
+    """The catalog's terms, one entry per term, sorted once here rather than for every card shown."""
+
+    def compute() -> list[PoolTerm]:
         from tutor.models import ConceptTerm
 
         rows = (
@@ -82,21 +93,23 @@ def _term_pool() -> list[tuple[int, str]]:
             .order_by("-subject", "key")
             .values_list("lesson_id", "term")[:TERM_POOL_SIZE]
         )
-        return [(lesson_id, term) for lesson_id, term in rows]
+        lessons_of: dict[str, set[int]] = {}
+        for lesson_id, term in rows:
+            lessons_of.setdefault(term, set()).add(lesson_id)
+        return [PoolTerm(term, term.casefold(), frozenset(lessons_of[term])) for term in sorted(lessons_of)]
 
-    return cached_or_computed("practice:term-pool", compute, timeout=TERM_POOL_SECONDS)
+    return cached_or_computed("practice:term-pool:v2", compute, timeout=TERM_POOL_SECONDS)
 
 
-def _term_choices(card: ReviewCard, pool: list[tuple[int, str]]) -> list[ReviewChoice]:
+def _term_choices(card: ReviewCard, pool: list[PoolTerm]) -> list[ReviewChoice]:
     """The right term among terms of other lessons, the same ones in the same order every time the card is shown."""
     own = card.term.casefold()
-    others = sorted(
-        {
-            term
-            for lesson_id, term in pool
-            if lesson_id != card.lesson_id and term.casefold() != own and own not in term.casefold()
-        }
-    )
+    only_this_lesson = frozenset({card.lesson_id})
+    others = [
+        term.text
+        for term in pool
+        if term.lesson_ids != only_this_lesson and term.folded != own and own not in term.folded
+    ]
     rng = random.Random(card.pk)  # noqa: S311 - an order to show, not a secret
     picked = [*rng.sample(others, min(TERM_DISTRACTORS, len(others))), card.term]
     rng.shuffle(picked)
@@ -109,7 +122,7 @@ def _moment_url(lesson: Lesson, start_seconds: int | None) -> str:
     return chapter_url(lesson.external_url, start_seconds, lesson.kind)
 
 
-def review_item(card: ReviewCard, *, now: datetime, pool: list[tuple[int, str]] | None = None) -> ReviewItem:
+def review_item(card: ReviewCard, *, now: datetime, pool: list[PoolTerm] | None = None) -> ReviewItem:
     """One card as the learner sees it (its question's choices prefetched or read here)."""
     is_due = card.due <= now
     if card.kind == CardKind.TERM:
