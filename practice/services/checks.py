@@ -87,17 +87,22 @@ def check_question_add(
             },
         )
         if created:
-            CheckChoice.objects.bulk_create(
-                CheckChoice(
-                    question=question,
-                    text=choice.text,
-                    is_correct=choice.correct,
-                    explanation=choice.explanation,
-                    position=index,
-                )
-                for index, choice in enumerate(choices)
-            )
+            check_choices_store(question=question, choices=choices)
     return created
+
+
+def check_choices_store(*, question: CheckQuestion, choices: Iterable[ChoiceText]) -> None:
+    """Write a new question's choices, in the order given (positions 1, 2, …): a curator's and a generator's alike."""
+    CheckChoice.objects.bulk_create(
+        CheckChoice(
+            question=question,
+            text=choice.text,
+            is_correct=choice.correct,
+            explanation=choice.explanation,
+            position=number,
+        )
+        for number, choice in enumerate(choices, start=1)
+    )
 
 
 def check_questions_status_set(*, questions: Iterable[CheckQuestion] | Iterable[int], status: str) -> int:

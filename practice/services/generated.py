@@ -19,13 +19,12 @@ from practice.generation import GeneratedQuestion, lesson_questions_generate, ma
 from practice.generation.questions import text_key
 from practice.models import (
     CheckAnswer,
-    CheckChoice,
     CheckQuestion,
     QuestionOrigin,
     QuestionStatus,
     ReviewCard,
 )
-from practice.services.checks import check_status_for_new
+from practice.services.checks import ChoiceText, check_choices_store, check_status_for_new
 from tutor.material import lesson_material
 
 logger = logging.getLogger(__name__)
@@ -139,14 +138,9 @@ def _question_create(
         material_digest=digest,
         position=position,
     )
-    CheckChoice.objects.bulk_create(
-        CheckChoice(
-            question=row,
-            text=choice.text,
-            is_correct=choice.is_correct,
-            explanation=choice.explanation,
-            position=number,
-        )
-        for number, choice in enumerate(question.choices, start=1)
-    )
+    choices = [
+        ChoiceText(choice.text, correct=choice.is_correct, explanation=choice.explanation)
+        for choice in question.choices
+    ]
+    check_choices_store(question=row, choices=choices)
     return row
