@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from credits.models import SignupBonus
-from credits.services import signup_bonus_grant
+from credits.services import credits_spend, signup_bonus_grant
 from gamification.services import welcome_dismiss
 from privacy.services import account_erase
 from tests.factories import UserFactory
@@ -87,3 +87,11 @@ def test_the_statement_says_what_credits_are_for_and_where_the_first_came_from(c
     assert "What ⚡ is for" in text
     assert "3 free per lesson, then ⚡5 each" in text
     assert "Your first ⚡60 were a welcome bonus for joining." in text
+
+
+def test_once_some_is_spent_the_welcome_no_longer_calls_the_balance_the_bonus(client, newcomer):
+    credits_spend(user=newcomer, amount=30, reason="An unlock", reference="test", idempotency_key="welcome-spend")
+    client.force_login(newcomer)
+    text = page_text(client, "/")
+    assert "You have ⚡30 to spend. You began with a welcome bonus of ⚡60." in text
+    assert "That is your welcome bonus" not in text
