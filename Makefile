@@ -108,4 +108,4 @@ lock:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^learnplatform' > requirements/constraints.txt
 
 clean:
-	rm -rf var/cache var/celery var/xdist var/test-db.sqlite3* .coverage .coverage.*
+	rm -rf var/cache var/celery var/xdist var/ci-sqlite var/test-db.sqlite3* .coverage .coverage.*

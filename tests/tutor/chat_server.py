@@ -71,7 +71,9 @@ class ChatServer:
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._http.daemon_threads = True
         self._http.chat = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(target=self._http.serve_forever, name="chat-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._http.serve_forever, kwargs={"poll_interval": 0.05}, name="chat-server", daemon=True
+        )
 
     @property
     def base_url(self) -> str:
