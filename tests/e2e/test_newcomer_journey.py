@@ -38,7 +38,7 @@ def test_a_newcomer_unlocks_asks_earns_and_finds_their_way_back(page, celery_wor
 
     # The welcome says what the ⚡60 are for, and goes away for good when closed.
     welcome = page.locator("#welcome")
-    expect(welcome).to_contain_text("You have ⚡60 to spend. That is your welcome bonus of ⚡60.")
+    expect(welcome).to_contain_text("You have ⚡60 to spend. Your welcome bonus of ⚡60 has been paid in.")
     welcome.get_by_role("button", name="Got it").click()
     expect(welcome).to_have_count(0)
 
