@@ -51,7 +51,7 @@ def test_a_learner_buys_a_pack_end_to_end_and_the_balance_rises_once(page, live_
     purchase = Purchase.objects.get()
     expect(page).to_have_url(re.compile(rf"/credits/purchases/{purchase.pk}/\?session_id=cs_test_"))
     expect(page.locator("#purchase-status")).to_contain_text("⚡100 added. Your balance is now ⚡160.")
-    expect(page.locator("[data-balance]")).to_have_text("160")
+    expect(page.locator("header [data-balance]")).to_have_text("160")
     assert [(event.type, event.status) for event in shop.events_posted] == [("checkout.session.completed", 200)]
 
     page.reload()  # the success page again, and its check with Stripe again: nothing more is credited
@@ -79,7 +79,7 @@ def test_the_success_page_waits_for_the_webhook_and_updates_without_a_reload(pag
     status = page.locator("#purchase-status")
     expect(status).to_contain_text("Payment received, adding ⚡100…")
     page.evaluate("window.buyJourneyMarker = 'same page'")  # gone if the page reloads
-    expect(page.locator("[data-balance]")).to_have_text("60")
+    expect(page.locator("header [data-balance]")).to_have_text("60")
 
     event = posted(shop, "checkout.session.completed")
     request = urllib.request.Request(
@@ -91,7 +91,7 @@ def test_the_success_page_waits_for_the_webhook_and_updates_without_a_reload(pag
         assert response.status == 200
 
     expect(status).to_contain_text("⚡100 added. Your balance is now ⚡160.", timeout=10_000)
-    expect(page.locator("[data-balance]")).to_have_text("160")
+    expect(page.locator("header [data-balance]")).to_have_text("160")
     assert page.evaluate("window.buyJourneyMarker") == "same page"
     assert purchase_entries(learner) == [("purchase", 100)]
 

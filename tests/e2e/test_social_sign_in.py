@@ -23,7 +23,7 @@ def test_a_visitor_signs_up_with_an_openid_connect_provider_and_lands_signed_in_
 
     expect(page.get_by_label("Account menu for", exact=False)).to_be_visible()
     # The welcome bonus: today the wallet (and its bonus) is created on first need for any signed-in learner.
-    expect(page.locator("[data-balance]").first).to_have_text(str(settings.SIGNUP_BONUS))
+    expect(page.locator("header [data-balance]").first).to_have_text(str(settings.SIGNUP_BONUS))
     ada = EmailAddress.objects.get(email="ada@example.com")
     assert ada.verified is True
     assert wallet_summary(user=ada.user).balance == settings.SIGNUP_BONUS

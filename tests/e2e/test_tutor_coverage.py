@@ -35,7 +35,7 @@ def test_the_coverage_line_is_honest_and_a_transcript_reaches_who_paid_without_p
     tutor.get_by_role("button", name="Confirm: unlock for ⚡30").click()
     expect(tutor.get_by_role("heading", name="AI tutor explanation")).to_be_visible(timeout=60_000)
     expect(tutor).to_contain_text("· version 1")
-    expect(page.locator("[data-balance]")).to_have_text("70")
+    expect(page.locator("header [data-balance]")).to_have_text("70")
 
     # A curator attaches the video's transcript; the worker writes the explanation again for who paid.
     lesson_transcript_attach(lesson=lesson, raw=said_in([start for start, _title in SEED_CHAPTERS]))
@@ -48,7 +48,7 @@ def test_the_coverage_line_is_honest_and_a_transcript_reaches_who_paid_without_p
     expect(tutor).to_contain_text("· version 2")
     expect(tutor.locator(".tutor-updated")).to_contain_text("Updated: now from the full transcript")
     expect(tutor.get_by_text("Unlock AI tutor explanation")).to_have_count(0)
-    expect(page.locator("[data-balance]")).to_have_text("70")  # not charged again
+    expect(page.locator("header [data-balance]")).to_have_text("70")  # not charged again
 
     page.goto("/credits/")
     table = page.get_by_role("table", name="Every credit in and out, newest first")

@@ -43,7 +43,8 @@ def test_a_learner_unlocks_the_seed_lesson_and_watches_the_explanation_arrive(pa
     expect(tutor).to_contain_text("Written by slow-model-1 · version 1")
     expect(tutor.get_by_role("heading", name="What to read next")).to_be_visible()
     assert page.evaluate("window.tutorJourneyMarker") == "same page"
-    expect(page.locator("[data-balance]")).to_have_text("70")  # the header followed without a reload
+    expect(page.locator("header [data-balance]")).to_have_text("70")  # the header followed without a reload
+    expect(page.locator("#welcome [data-balance]")).to_have_text("70")  # and so did the welcome's figure
 
     page.goto("/credits/")
     table = page.get_by_role("table", name="Every credit in and out, newest first")
@@ -70,4 +71,4 @@ def test_coming_back_later_shows_the_explanation_without_unlocking_again(page, c
     chapter = tutor.get_by_role("link", name="1:17 What “loops” in AI actually mean")
     expect(chapter).to_have_attribute("href", lesson.external_url + "&t=77s")
     expect(page.locator("#tutor").get_by_text("Unlock AI tutor explanation · ⚡30")).to_have_count(0)
-    expect(page.locator("[data-balance]")).to_have_text("70")
+    expect(page.locator("header [data-balance]")).to_have_text("70")
