@@ -3,8 +3,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 VENV := .venv
 BIN := $(VENV)/bin
-# The first Python >= 3.11 on PATH.
-PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+# The first Python >= 3.11 of: 3.13 or 3.12 on PATH, a 3.12 that pyenv installed but does not put on PATH (its
+# shims answer only for the selected version), then 3.11 or python3. 3.12+ lets coverage trace through sys.monitoring,
+# which costs the suite about a third less time than 3.11's tracer (pyproject.toml, [tool.coverage.run]).
+PYTHON ?= $(shell for p in python3.13 python3.12 $$(ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -1) python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done)
 HOST ?= 127.0.0.1
 PORT ?= 8000
