@@ -236,18 +236,24 @@ class LearnerRowsQuerySet(StaleOnWriteQuerySet[_M]):
         return lambda: learner_changed(*learners)
 
 
-def learner_statement_run(sql: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+def learner_statement_run(sql: str, params: Mapping[str, Any], *, refusable: bool = True) -> tuple[Any, ...] | None:
     """Run one raw SQL statement that writes a learner's rows and returns one row whose last column is that learner's
-    id; drop their pages and return the row, or None when it changed nothing or a constraint refused it. SQL sends no
-    model signal, so this is the one door for raw writes to learners' rows (the ledger's one-statement path)."""
-    # Inside a caller's transaction a savepoint keeps a refusal from aborting it; in autocommit the statement is its
-    # own transaction, and when it fails nothing of it stays.
-    scope = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    id; drop their pages and return the row, or None when it changed nothing. SQL sends no model signal, so this is the
+    one door for raw writes to learners' rows (the one-statement paths of the ledger, XP and review answers).
+
+    ``refusable``: a constraint may refuse the statement, and the caller then takes another path (None is returned).
+    Inside a caller's transaction the statement then rides in a savepoint, so a refusal never spoils that transaction
+    (in autocommit it is its own transaction, and when it fails nothing of it stays). A statement whose refusal would
+    be a bug (it runs under locks that rule the conflict out) passes False: it spares the savepoint's two round trips
+    and a refusal raises, failing the caller's transaction as the ORM's save would."""
+    scope = transaction.atomic() if refusable and connection.in_atomic_block else contextlib.nullcontext()
     try:
         with scope, connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
     except IntegrityError:
+        if not refusable:
+            raise
         return None
     if row is not None:
         learner_changed(row[-1])

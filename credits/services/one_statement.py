@@ -26,53 +26,16 @@ is already used. The ORM path then says HoldNotOpen or returns the first capture
 SQLite has no row locks to gain from (its IMMEDIATE transactions serialise writers), so only PostgreSQL runs these.
 """
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, TypeVar
-
-from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, models
+from typing import Any
 
 from accounts.models import User
 from core.learner_pages import learner_statement_run
+from core.statements import Table, as_loaded, insert_lists, postgresql
 from credits.models import Hold, LedgerEntry, Wallet
 from credits.references import hold_capture_key
 
-_Row = TypeVar("_Row", LedgerEntry, Hold)
-
-
-class _Table:
-    """A model's table in the statements below: ``{wallet}`` is its table, ``{wallet.balance}`` a field's column.
-    Names come from the model's _meta, so a renamed field or table renames them here; a field that is gone fails
-    when this module is imported, not in production."""
-
-    def __init__(self, model: type[models.Model]) -> None:
-        self._model_meta = model._meta
-
-    def __getattr__(self, field: str) -> str:
-        return str(self._model_meta.get_field(field).column)  # type: ignore[union-attr]
-
-    def __str__(self) -> str:
-        return str(self._model_meta.db_table)
-
-
-def insert_lists(model: type[models.Model], values: Mapping[str, str]) -> tuple[str, str]:
-    """An INSERT's column list and its matching SELECT list, for every column of ``model`` but its key. ``values``
-    gives each field's SQL; a field it does not name, or names and the model lacks, is an error at once, so a column
-    added to the model is never left to its database default by this path alone."""
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    missing = sorted({field.name for field in fields} - set(values))
-    unknown = sorted(set(values) - {field.name for field in fields})
-    if missing or unknown:
-        table = model._meta.db_table
-        raise ImproperlyConfigured(
-            f"The one-statement write to {table} does not match the model: no value for {missing}; "
-            f"values for fields it lacks {unknown}."
-        )
-    return ", ".join(str(field.column) for field in fields), ", ".join(values[field.name] for field in fields)
-
-
-_NAMES = {"wallet": _Table(Wallet), "entry": _Table(LedgerEntry), "hold": _Table(Hold)}
+_NAMES = {"wallet": Table(Wallet), "entry": Table(LedgerEntry), "hold": Table(Hold)}
 
 _ENTRY_COLUMNS, _ENTRY_VALUES = insert_lists(
     LedgerEntry,
@@ -193,14 +156,7 @@ STATEMENTS = {"entry_post": _ENTRY_POST, "hold_place": _HOLD_PLACE, "hold_captur
 
 
 def available() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def _as_loaded(instance: _Row) -> _Row:
-    """A model instance for a row a statement here has written: Django treats it as one read from the database."""
-    instance._state.adding = False
-    instance._state.db = connection.alias
-    return instance
+    return postgresql()
 
 
 def _entry_written(
@@ -220,7 +176,7 @@ def _entry_written(
         created_at=now,
         created_by=created_by,
     )
-    return _as_loaded(entry)
+    return as_loaded(entry)
 
 
 def entry_post_at_once(
@@ -289,7 +245,7 @@ def hold_place_at_once(
         expires_at=expires_at,
         created_at=now,
     )
-    return _as_loaded(hold)
+    return as_loaded(hold)
 
 
 def hold_capture_at_once(*, hold: Hold, reason: str | None, now: datetime) -> LedgerEntry | None:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from gamification.models import LearnerProfile
+from gamification.services import statements
 
 
 def profile_locked(*, user: User) -> LearnerProfile:
@@ -14,7 +15,10 @@ def profile_locked(*, user: User) -> LearnerProfile:
 
     Locking it first is what serialises one learner's awards: the daily reward cap, the streak and the cached totals
     are read and written under this lock, so two completions at once cannot both take the last ⚡ of the day.
+    On PostgreSQL the lock is one plain statement (gamification/services/statements.py), not one the ORM builds.
     """
+    if statements.available() and (locked := statements.profile_lock_row(user=user)) is not None:
+        return locked
     profile = LearnerProfile.objects.select_for_update().filter(user=user).first()
     if profile is None:
         try:

@@ -6,8 +6,11 @@ from datetime import datetime
 
 from django.db.models import F
 
+from gamification.leagues import week_key
+from gamification.levels import level_progress
 from gamification.local_days import local_date
 from gamification.models import DailyActivity, LearnerProfile, XPEvent
+from gamification.services import statements
 from gamification.services.gains import Gains
 from gamification.services.leagues import league_xp_add
 from gamification.services.streaks import streak_count
@@ -27,14 +30,32 @@ def xp_add(
     """Append one XP event for the learner of a profile the caller has locked; False when the key was used before.
 
     Everything the event changes is written in the caller's transaction: the profile's total and level, the local
-    day's XP (and, when it crosses the daily goal, the streak), and the week's league score.
+    day's XP (and, when it crosses the daily goal, the streak), and the week's league score. On PostgreSQL an award
+    that moves no level, meets no goal and takes no seat is one statement (gamification/services/statements.py).
     """
     if amount <= 0:
         raise ValueError("XP events are positive.")
     user = profile.user
+    day = local_date(now, user.time_zone_at(now))
+    if (
+        statements.available()
+        and level_progress(profile.xp + amount).level == profile.level
+        and statements.xp_add_plain(
+            profile=profile,
+            amount=amount,
+            reason=reason,
+            reference=reference,
+            idempotency_key=idempotency_key,
+            now=now,
+            day=day,
+            week_key=week_key(now),
+        )
+    ):
+        gains.xp += amount
+        gains.streak = streak_shown(profile.streak_state, today=day)
+        return True
     if XPEvent.objects.filter(user=user, idempotency_key=idempotency_key).exists():
         return False
-    day = local_date(now, user.time_zone_at(now))
     XPEvent.objects.create(
         user=user,
         amount=amount,

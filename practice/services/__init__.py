@@ -16,7 +16,6 @@ from practice.services.reviews import (
     ReviewError,
     ReviewResult,
     review_answer,
-    review_xp_today,
 )
 from practice.services.terms import term_cards_create
 
@@ -34,6 +33,5 @@ __all__ = [
     "check_review_record",
     "check_status_for_new",
     "review_answer",
-    "review_xp_today",
     "term_cards_create",
 ]

@@ -24,6 +24,7 @@ from gamification.services import Gains, badges_award_after_xp, profile_locked, 
 from practice import scheduling
 from practice.models import CardKind, CardState, CheckChoice, ReviewCard, ReviewLog
 from practice.references import review_reference, review_xp_key
+from practice.services import review_statements
 
 # The names say what happened, like the other apps' domain exceptions.
 # ruff: noqa: N818
@@ -62,10 +63,7 @@ class ReviewResult:
         return self.card.due
 
 
-def review_xp_today(*, user: User, now: datetime) -> int:
-    """XP the learner's reviews earned on their local day so far (the day the daily cap counts)."""
-    zone = user.time_zone_at(now)
-    start, end = day_bounds(local_date(now, zone), zone)
+def _review_xp_between(*, user: User, start: datetime, end: datetime) -> int:
     earned = ReviewLog.objects.filter(user=user, reviewed_at__gte=start, reviewed_at__lt=end, xp_awarded__gt=0)
     return int(earned.aggregate(total=Sum("xp_awarded"))["total"] or 0)
 
@@ -89,6 +87,36 @@ def _graded(card: ReviewCard, choice: str | int) -> tuple[bool, str]:
     return picked.is_correct, right
 
 
+def _card_locked(*, user: User, card_id: int, day_start: datetime, day_end: datetime) -> tuple[ReviewCard, str, int]:
+    """The learner's card, locked, its lesson's title, and their review XP of [day_start, day_end); CardNotFound for
+    a card that is not theirs. One plain statement on PostgreSQL (review_statements.py), the ORM elsewhere."""
+    if review_statements.available():
+        found = review_statements.card_locked(user_id=user.pk, card_id=card_id, day_start=day_start, day_end=day_end)
+        if found is None:
+            raise CardNotFound("No such review card.")
+        return found
+    # The lesson's title only (its row carries the transcript, which an answer has no use for).
+    card = (
+        ReviewCard.objects.select_for_update(of=("self",))
+        .annotate(lesson_title=F("lesson__title"))
+        .filter(pk=card_id, user=user)
+        .first()
+    )
+    if card is None:
+        raise CardNotFound("No such review card.")
+    return card, card.lesson_title, _review_xp_between(user=user, start=day_start, end=day_end)
+
+
+def _answer_store(*, card: ReviewCard, log: ReviewLog) -> None:
+    """Write the card's new schedule (when the answer was scheduled) and the answer's log."""
+    if review_statements.available():
+        review_statements.answer_store(card=card, log=log)
+        return
+    if log.scheduled:
+        card.save(update_fields=["state", "step", "stability", "difficulty", "due", "last_review", "reviews", "lapses"])
+    log.save()
+
+
 def review_answer(
     *,
     user: User,
@@ -108,17 +136,13 @@ def review_answer(
     if choice is None and rating not in scheduling.RATINGS_BY_NAME:
         raise ReviewAnswerInvalid(f"A rating is one of {', '.join(scheduling.RATINGS_BY_NAME)}.")
     now = now or timezone.now()
+    zone = user.time_zone_at(now)
+    day_start, day_end = day_bounds(local_date(now, zone), zone)
     with transaction.atomic():
         profile = profile_locked(user=user)
-        # The lesson's title only (its row carries the transcript, which an answer has no use for).
-        card = (
-            ReviewCard.objects.select_for_update(of=("self",))
-            .annotate(lesson_title=F("lesson__title"))
-            .filter(pk=card_id, user=user)
-            .first()
+        card, lesson_title, earned_today = _card_locked(
+            user=user, card_id=card_id, day_start=day_start, day_end=day_end
         )
-        if card is None:
-            raise CardNotFound("No such review card.")
         correct: bool | None = None
         right_answer = ""
         if choice is not None:
@@ -132,7 +156,7 @@ def review_answer(
         )
         if due_answered > now:
             log.scheduled = False
-            log.save()
+            _answer_store(card=card, log=log)
             return ReviewResult(
                 card=card,
                 correct=correct,
@@ -146,16 +170,15 @@ def review_answer(
         duration_ms = None if seconds is None else max(0, int(seconds * 1000))
         scheduling.review(card, grade, now=now, duration_ms=duration_ms).apply(card)
         card.reviews += 1
-        card.save(update_fields=["state", "step", "stability", "difficulty", "due", "last_review", "reviews", "lapses"])
         gains = Gains()
         amount = 0
         if grade != scheduling.AGAIN:
-            amount = min(settings.REVIEW_XP, settings.REVIEW_XP_DAILY_CAP - review_xp_today(user=user, now=now))
+            amount = min(settings.REVIEW_XP, settings.REVIEW_XP_DAILY_CAP - earned_today)
         if amount > 0:
             paid = xp_add(
                 profile=profile,
                 amount=amount,
-                reason=f"Review: {card.lesson_title}"[:200],
+                reason=f"Review: {lesson_title}"[:200],
                 reference=review_reference(card.pk),
                 idempotency_key=review_xp_key(card_id=card.pk, due=due_answered.isoformat()),
                 now=now,
@@ -164,7 +187,7 @@ def review_answer(
             if paid:
                 log.xp_awarded = amount
                 badges_award_after_xp(user=user, profile=profile, gains=gains, now=now)
-        log.save()
+        _answer_store(card=card, log=log)
     return ReviewResult(
         card=card,
         correct=correct,
