@@ -128,7 +128,7 @@ def test_both_paths_answer_alike_and_leave_the_same_rows(settings, unfuzzed):
         plain_awards.append(paid)
         return paid
 
-    @hypothesis_settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @hypothesis_settings(max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(
         steps=st.lists(step, min_size=1, max_size=14),
         review_xp=st.sampled_from([2, 7, 20, 60]),
