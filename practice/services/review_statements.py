@@ -1,12 +1,12 @@
 """A review answer's reads and writes of practice's own rows as plain PostgreSQL statements.
 
 An answer locks the learner's profile (gamification), then reads and locks the card, then writes the card's new
-schedule and the answer's log. Through the ORM the card's read, the daily cap's sum and the two writes cost about four
-milliseconds of Python: more than PostgreSQL spends on the whole answer. Here they are two statements:
+schedule and the answer's log. Through the ORM the card's read, its choices, the daily cap's sum and the two writes
+cost milliseconds of Python: more than PostgreSQL spends on the whole answer. Here they are two statements:
 
-- `card_locked`: the card (every column) with its lesson's title, locked, and the XP the learner's reviews earned in
-  the given window, read in the same statement. It runs after the profile lock, which every XP writer of this learner
-  holds, so the sum is the committed one.
+- `card_locked`: the card (every column) with its lesson's title and its question's choices, locked, and the XP the
+  learner's reviews earned in the given window, read in the same statement. It runs after the profile lock, which
+  every XP writer of this learner holds, so the sum is the committed one.
 - `answer_store`: the card's schedule (when the answer moved it) and the log, in one statement.
 
 `practice.services.reviews.review_answer` decides everything in Python either way; on SQLite it reads and writes
@@ -17,19 +17,23 @@ both paths to the same rows, and tests/platform_checks/test_statements_schema.py
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from core.learner_pages import learner_statement_run
 from core.statements import Table, as_loaded, insert_lists, loaded, postgresql, row_read, select_list
 from lessons.models import Lesson
-from practice.models import ReviewCard, ReviewLog
+from practice.models import CheckChoice, ReviewCard, ReviewLog
 
-_NAMES = {"card": Table(ReviewCard), "log": Table(ReviewLog), "lesson": Table(Lesson)}
+_NAMES = {"card": Table(ReviewCard), "log": Table(ReviewLog), "lesson": Table(Lesson), "choice": Table(CheckChoice)}
 
 _CARD_LOCKED = """
 SELECT {columns}, l.{lesson.title},
        (SELECT COALESCE(SUM(g.{log.xp_awarded}), 0) FROM {log} g
         WHERE g.{log.user} = %(user_id)s AND g.{log.reviewed_at} >= %(day_start)s AND g.{log.reviewed_at} < %(day_end)s
-          AND g.{log.xp_awarded} > 0)
+          AND g.{log.xp_awarded} > 0),
+       (SELECT json_agg(json_build_array(ch.{choice.id}, ch.{choice.text}, ch.{choice.is_correct})
+                        ORDER BY ch.{choice.position}, ch.{choice.id})
+        FROM {choice} ch WHERE ch.{choice.question} = c.{card.question})
 FROM {card} c JOIN {lesson} l ON l.{lesson.id} = c.{card.lesson}
 WHERE c.{card.id} = %(card_id)s AND c.{card.user} = %(user_id)s
 FOR UPDATE OF c
@@ -71,16 +75,21 @@ def available() -> bool:
     return postgresql()
 
 
-def card_locked(
-    *, user_id: int, card_id: int, day_start: datetime, day_end: datetime
-) -> tuple[ReviewCard, str, int] | None:
-    """The learner's card, locked, its lesson's title, and the review XP they earned in [day_start, day_end); None
-    when the learner has no such card."""
+class LockedCard(NamedTuple):
+    card: ReviewCard
+    lesson_title: str
+    earned: int  # review XP in the window asked for
+    choices: list[tuple[int, str, bool]] | None  # (id, text, right) of a check card's question, in order; None: a term
+
+
+def card_locked(*, user_id: int, card_id: int, day_start: datetime, day_end: datetime) -> LockedCard | None:
+    """The learner's card, locked, with what grading and paying an answer need; None when they have no such card."""
     row = row_read(_CARD_LOCKED, {"user_id": user_id, "card_id": card_id, "day_start": day_start, "day_end": day_end})
     if row is None:
         return None
-    *columns, lesson_title, earned = row
-    return loaded(ReviewCard, tuple(columns)), lesson_title, int(earned)
+    *columns, lesson_title, earned, choices = row
+    listed = None if choices is None else [(int(pk), str(text), bool(right)) for pk, text, right in choices]
+    return LockedCard(loaded(ReviewCard, tuple(columns)), lesson_title, int(earned), listed)
 
 
 def answer_store(*, card: ReviewCard, log: ReviewLog) -> None:

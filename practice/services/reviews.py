@@ -68,8 +68,9 @@ def _review_xp_between(*, user: User, start: datetime, end: datetime) -> int:
     return int(earned.aggregate(total=Sum("xp_awarded"))["total"] or 0)
 
 
-def _graded(card: ReviewCard, choice: str | int) -> tuple[bool, str]:
-    """Whether the choice is right, and the right answer's text; ReviewAnswerInvalid for a choice not on the card."""
+def _graded(card: ReviewCard, choice: str | int, choices: list[tuple[int, str, bool]] | None) -> tuple[bool, str]:
+    """Whether the choice is right, and the right answer's text; ReviewAnswerInvalid for a choice not on the card.
+    `choices` are the question's (id, text, right), in order, when already read; None reads them."""
     if card.kind == CardKind.TERM:
         text = str(choice).strip()
         if not text:
@@ -79,17 +80,19 @@ def _graded(card: ReviewCard, choice: str | int) -> tuple[bool, str]:
         choice_id = int(choice)
     except (TypeError, ValueError):
         raise ReviewAnswerInvalid("That answer is not one of this card's choices.") from None
-    choices = list(CheckChoice.objects.filter(question_id=card.question_id)) if card.question_id is not None else []
-    picked = next((item for item in choices if item.pk == choice_id), None)
+    if choices is None:
+        question = CheckChoice.objects.filter(question_id=card.question_id) if card.question_id is not None else []
+        choices = [(item.pk, item.text, item.is_correct) for item in question]
+    picked = next((right for pk, _text, right in choices if pk == choice_id), None)
     if picked is None:
         raise ReviewAnswerInvalid("That answer is not one of this card's choices.")
-    right = next((item.text for item in choices if item.is_correct), "")
-    return picked.is_correct, right
+    return picked, next((text for _pk, text, right in choices if right), "")
 
 
-def _card_locked(*, user: User, card_id: int, day_start: datetime, day_end: datetime) -> tuple[ReviewCard, str, int]:
-    """The learner's card, locked, its lesson's title, and their review XP of [day_start, day_end); CardNotFound for
-    a card that is not theirs. One plain statement on PostgreSQL (review_statements.py), the ORM elsewhere."""
+def _card_locked(*, user: User, card_id: int, day_start: datetime, day_end: datetime) -> review_statements.LockedCard:
+    """The learner's card, locked, its lesson's title, their review XP of [day_start, day_end) and, on PostgreSQL, its
+    choices; CardNotFound for a card that is not theirs. One plain statement on PostgreSQL (review_statements.py),
+    the ORM elsewhere (which reads the choices only when an answer needs them)."""
     if review_statements.available():
         found = review_statements.card_locked(user_id=user.pk, card_id=card_id, day_start=day_start, day_end=day_end)
         if found is None:
@@ -104,7 +107,8 @@ def _card_locked(*, user: User, card_id: int, day_start: datetime, day_end: date
     )
     if card is None:
         raise CardNotFound("No such review card.")
-    return card, card.lesson_title, _review_xp_between(user=user, start=day_start, end=day_end)
+    earned = _review_xp_between(user=user, start=day_start, end=day_end)
+    return review_statements.LockedCard(card, card.lesson_title, earned, None)
 
 
 def _answer_store(*, card: ReviewCard, log: ReviewLog) -> None:
@@ -140,13 +144,13 @@ def review_answer(
     day_start, day_end = day_bounds(local_date(now, zone), zone)
     with transaction.atomic():
         profile = profile_locked(user=user)
-        card, lesson_title, earned_today = _card_locked(
+        card, lesson_title, earned_today, choices = _card_locked(
             user=user, card_id=card_id, day_start=day_start, day_end=day_end
         )
         correct: bool | None = None
         right_answer = ""
         if choice is not None:
-            correct, right_answer = _graded(card, choice)
+            correct, right_answer = _graded(card, choice, choices)
             grade = scheduling.rating_from_answer(correct=correct, seconds=seconds)
         else:
             grade = scheduling.RATINGS_BY_NAME[str(rating)]

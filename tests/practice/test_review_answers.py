@@ -200,13 +200,14 @@ def test_an_ordinary_paid_review_is_a_few_statements_and_gathers_no_badge_facts(
     statements = [query["sql"] for query in captured.captured_queries if "SAVEPOINT" not in query["sql"]]
     assert not any("gamification_badgeaward" in sql or "gamification_lessoncompletion" in sql for sql in statements)
     if connection.vendor == "postgresql":
-        # The profile lock; the card, locked, with the day's review XP; the check's choices; the XP (event, day,
-        # league, profile) in one statement; the card's schedule with the log. No savepoint of the answer's own.
-        assert len(statements) == 5, [sql[:60] for sql in statements]
+        # The profile lock; the card, locked, with its choices and the day's review XP; the XP (event, day, league,
+        # profile) in one statement; the card's schedule with the log. No savepoint of the answer's own.
+        assert len(statements) == 4, [sql[:60] for sql in statements]
         assert "FOR UPDATE" in statements[0]
         assert "gamification_learnerprofile" in statements[0]
-        assert "INSERT INTO gamification_xpevent" in statements[3]
-        assert "INSERT INTO practice_reviewlog" in statements[4]
+        assert "practice_checkchoice" in statements[1]
+        assert "INSERT INTO gamification_xpevent" in statements[2]
+        assert "INSERT INTO practice_reviewlog" in statements[3]
     else:
         # Locks (profile, card), the card, the day's cap, the XP event (checked, written), the day, the league, the
         # profile, the log, and the choices of a check card: at most 12.
