@@ -7,9 +7,9 @@ Run with DATABASE_URL pointing at PostgreSQL:
 It creates its own database (the named one with a `_reviews_bench` suffix), migrates it, writes the cards, measures,
 and drops it at the end (`--keep` keeps it). Targets: the due queue (`review_queue_for`, what /review/ and
 `GET /api/v1/me/reviews` read) in p95 < 20 ms for a learner with 10,000 cards; at least 500 review answers a second
-across learners (`review_answer`, the whole write: locks, FSRS, XP through gamification, the log; the daily cap is
-raised so that every answer pays), judged with the web's own shape of three processes of two threads. Without
-PostgreSQL it says so and exits 0.
+across learners (`review_answer`, the whole write: locks, the choices, FSRS, XP through gamification, the log, for
+the right answer as the review page sends it; the daily cap is raised so that every answer pays), judged with the
+web's own shape of three processes of two threads. Without PostgreSQL it says so and exits 0.
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> None:
 
     from accounts.models import User
     from practice.header_due import due_count_for
-    from practice.models import ReviewCard
+    from practice.models import CheckChoice, ReviewCard
     from practice.selectors import review_due_count, review_queue_for
     from practice.services import review_answer
 
@@ -185,20 +185,38 @@ def run(args: argparse.Namespace) -> None:
         print(f"{label:<44} {p50:>8.2f} {p95:>8.2f} {p99:>8.2f}  {verdict}")
 
     # --- Answers per second across learners -----------------------------------------------------------------------
-    queues: dict[int, list[int]] = {
-        learner.pk: list(ReviewCard.objects.filter(user=learner).values_list("id", flat=True)) for learner in learners
+    # Each answer is what the review page sends: the right choice of a check card, or the term typed, 20 seconds
+    # after the card was shown (graded "good"): the card, its choices, FSRS, XP and the log, every one paying.
+    right_choice = dict(
+        CheckChoice.objects.filter(is_correct=True, question__cards__user__in=learners).values_list(
+            "question__cards", "pk"
+        )
+    )
+    queues: dict[int, list[tuple[int, object]]] = {
+        learner.pk: [
+            (card_id, right_choice.get(card_id, term))
+            for card_id, term in ReviewCard.objects.filter(user=learner).order_by("pk").values_list("id", "term")
+        ]
+        for learner in learners
     }
 
-    def answer_share(learners_share: list, threads: int, counts, errors) -> None:
+    def answer_share(learners_share: list, threads: int, counts, errors, ready, go) -> None:
         """Answer the next cards of `learners_share` in `threads` threads of this process (as a gunicorn worker's
-        threads would), adding to the shared counts; errors are reported by text."""
+        threads would), adding to the shared counts; errors are reported by text. Each thread opens its database
+        connection first, as a running worker holds one (CONN_MAX_AGE), then waits for `go`."""
         groups = [learners_share[index::threads] for index in range(threads)]
 
         def work(group: list) -> None:
             try:
+                connection.ensure_connection()
+                with ready.get_lock():
+                    ready.value += 1
+                go.wait()
                 for learner in group:
-                    for card_id in queues[learner.pk][: args.answers_per_learner]:
-                        review_answer(user=learner, card_id=card_id, rating="good")
+                    for card_id, choice in queues[learner.pk][: args.answers_per_learner]:
+                        result = review_answer(user=learner, card_id=card_id, choice=choice, seconds=20)
+                        if not (result.correct and result.xp_awarded):
+                            raise RuntimeError(f"card {card_id}: a measured answer was wrong or unpaid")
                         with counts.get_lock():
                             counts.value += 1
             except BaseException as error:  # reported below
@@ -214,18 +232,24 @@ def run(args: argparse.Namespace) -> None:
 
     def answer_round(processes: int, threads: int) -> tuple[int, float, list[str]]:
         """`processes` forked processes of `threads` threads each answer their share of the learners' next cards;
-        (answers, seconds, errors)."""
+        (answers, seconds, errors). The clock starts once every thread is up and connected, as gunicorn's workers
+        are before they take requests, and stops when the last answer is written."""
         context = multiprocessing.get_context("fork")
-        counts = context.Value("i", 0)
+        counts, ready, go = context.Value("i", 0), context.Value("i", 0), context.Event()
         errors = context.Queue()
         connections.close_all()  # a forked child must open its own connection
         shares = [learners[index::processes] for index in range(processes)]
         children = [
-            context.Process(target=answer_share, args=(share, threads, counts, errors)) for share in shares if share
+            context.Process(target=answer_share, args=(share, threads, counts, errors, ready, go))
+            for share in shares
+            if share
         ]
-        start = time.perf_counter()
         for child in children:
             child.start()
+        while ready.value < len(children) * threads and any(child.is_alive() for child in children):
+            time.sleep(0.005)
+        start = time.perf_counter()
+        go.set()
         for child in children:
             child.join()
         elapsed = time.perf_counter() - start
