@@ -143,6 +143,12 @@ def run(args: argparse.Namespace) -> None:
     from practice.services import review_answer
 
     call_command("migrate", verbosity=0)
+    if args.orm:  # the path SQLite takes, on PostgreSQL: to compare with the plain statements
+        from gamification.services import statements as xp_statements
+        from practice.services import review_statements
+
+        xp_statements.available = review_statements.available = lambda: False
+        print("answers through the ORM path (--orm)")
     started = time.perf_counter()
     lesson_ids = build_catalog()
     heavy = User.objects.create_user(email="heavy@bench.example.com", password=None)
@@ -192,7 +198,7 @@ def run(args: argparse.Namespace) -> None:
             "question__cards", "pk"
         )
     )
-    queues: dict[int, list[tuple[int, object]]] = {
+    queues: dict[int, list[tuple[int, str | int]]] = {
         learner.pk: [
             (card_id, right_choice.get(card_id, term))
             for card_id, term in ReviewCard.objects.filter(user=learner).order_by("pk").values_list("id", "term")
@@ -286,6 +292,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=300, help="timed calls per read")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE for the queue's statements")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL bench database")
+    parser.add_argument("--orm", action="store_true", help="answer through the ORM path, as SQLite does (to compare)")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         print("bench/reviews.py: skipped, it measures PostgreSQL (set DATABASE_URL=postgres://...).")
