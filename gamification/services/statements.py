@@ -13,7 +13,7 @@ day's XP, the week's league score and the profile's total. It writes only when t
 - the caller checked that the level does not move.
 
 Anything else (the day's first XP, the goal met, a level reached, the week's first XP, a replayed key) writes nothing
-here and returns None, and `xp_add` takes the ORM path, which decides it under the same lock. Names come from the
+here (False), and `xp_add` takes the ORM path, which decides it under the same lock. Names come from the
 models' _meta (core/statements.py); tests/gamification/test_xp_paths_agree.py holds the two paths to the same rows and
 tests/platform_checks/test_statements_schema.py has PostgreSQL plan every statement against the migrated tables.
 SQLite runs the ORM path only.
