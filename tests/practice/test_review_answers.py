@@ -1,5 +1,6 @@
 """Answering review cards: graded or rated, rescheduled only when due, and paid in XP that cannot be farmed."""
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -115,6 +116,31 @@ def test_the_daily_cap_holds(settings):
     paid = [review_answer(user=user, card_id=card.pk, rating="good").xp_awarded for card in cards]
     assert paid == [2, 2, 1, 0]
     assert LearnerProfile.objects.get(user=user).xp == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_daily_cap_holds_when_one_learners_answers_race(settings):
+    """Six due cards of one learner answered at once, under a cap of 7: each answer reads the day's sum after the
+    profile lock, so exactly 7 XP is paid (2 + 2 + 2 + 1), whichever answers win."""
+    settings.REVIEW_XP_DAILY_CAP = 7
+    user = UserFactory()
+    warm = _due_wrong_card(user)[0]  # the day's first XP takes the ORM path (the day's row, the week's seat)
+    review_answer(user=user, card_id=warm.pk, rating="again")
+    review_answer(user=user, card_id=term_card(user=user).pk, choice="attention")  # 2 XP, the day's row made
+    cards = iter([_due_wrong_card(user)[0] for _ in range(6)])
+    lock = threading.Lock()
+
+    def answer_next():
+        with lock:
+            card = next(cards)
+        return review_answer(user=user, card_id=card.pk, rating="good")
+
+    outcomes = at_once(6, answer_next)
+    assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)], outcomes
+    assert sorted(outcome.xp_awarded for outcome in outcomes) == [0, 0, 0, 1, 2, 2]
+    assert LearnerProfile.objects.get(user=user).xp == 7
+    assert sum(ReviewLog.objects.filter(user=user).values_list("xp_awarded", flat=True)) == 7
+    assert sum(XPEvent.objects.filter(user=user).values_list("amount", flat=True)) == 7
 
 
 def test_the_daily_cap_starts_again_at_the_learners_own_midnight(settings):
