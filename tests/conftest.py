@@ -31,6 +31,62 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_sqlite)
 
 
+# The slow lane's two processes take tests in collection order, a few at a time (--dist loadgroup). Started last, a
+# minute-long test leaves one process running it alone at the end; so the longest start first. Rough seconds on two
+# cores; a test not named here weighs by its markers (a real worker process or a browser start costs a few seconds).
+SLOW_LANE_SECONDS = {
+    "tests/api/test_contract.py::test_schemathesis_finds_no_broken_promise_for_a_signed_in_learner": 60,
+    "tests/credits/test_state_machine.py::": 50,
+    "tests/api/test_contract.py::test_schemathesis_finds_no_broken_promise_for_a_visitor": 50,
+    "tests/load/test_database_crash.py::": 40,
+    "tests/credits/test_concurrency.py::": 20,  # two tests in one xdist_group: a 40 s unit
+    "tests/gamification/test_pages.py::": 14,
+    "tests/purchases/test_migrations.py::": 9,
+    "tests/practice/generation/test_demo_catalog.py::": 8,
+}
+SLOW_LANE_MARKER_SECONDS = {"worker": 8, "e2e": 3}
+
+
+def slow_lane_seconds(item: pytest.Item) -> float:
+    """Roughly how long a slow-lane test takes, to start the longest first; 0 for the fast lane's (kept in order)."""
+    if not item.get_closest_marker("slow"):
+        return 0
+    for prefix, seconds in SLOW_LANE_SECONDS.items():
+        if item.nodeid.startswith(prefix):
+            return seconds
+    weight = sum(seconds for name, seconds in SLOW_LANE_MARKER_SECONDS.items() if item.get_closest_marker(name))
+    if "celery_worker" in getattr(item, "fixturenames", ()):
+        weight += SLOW_LANE_MARKER_SECONDS["worker"]
+    return weight or 5
+
+
+def flushes_the_database(item: pytest.Item) -> bool:
+    """A transactional test: its flush empties the tables, rows the migrations wrote included, so pytest-django runs
+    these after the tests in a rolled-back transaction (tests without a database may go anywhere)."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))) or (
+        "transactional_db" in fixtures or "live_server" in fixtures
+    )
+
+
+class SlowLaneOrder:
+    @pytest.hookimpl(trylast=True)  # after pytest-django's order and pytest's grouping by fixture, which it keeps
+    def pytest_collection_modifyitems(self, items):
+        """The longest slow-lane tests first, the transactional ones still after the others. A stable sort: the fast
+        lane's tests keep their order, and every xdist worker collects the same order."""
+
+        def key(item: pytest.Item) -> tuple[bool, float]:
+            seconds = slow_lane_seconds(item)
+            return (seconds > 0 and flushes_the_database(item), -seconds)
+
+        items.sort(key=key)
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(SlowLaneOrder(), "slow-lane-order")
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """allauth's rate limits count in the cache; each test starts with none spent."""
