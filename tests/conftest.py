@@ -96,6 +96,34 @@ def pytest_configure(config):
     config.pluginmanager.register(SlowLaneOrder(), "slow-lane-order")
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_blocker):
+    """On PostgreSQL, the test database is a copy of a migrated template when one exists (tests/db_template.py).
+    Returns the template's name and whether it was there, or None on SQLite."""
+    from django.conf import settings
+
+    from tests import db_template
+
+    if not db_template.is_postgres():
+        return None
+    name = db_template.template_name()
+    with django_db_blocker.unblock():
+        found = db_template.template_exists(name)
+    if found:
+        settings.DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = name
+    return name, found
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_modify_db_settings, django_db_blocker):
+    """pytest-django's test database; when it had to be migrated, it is kept as the template for the next ones."""
+    from tests import db_template
+
+    if django_db_modify_db_settings is not None and not django_db_modify_db_settings[1]:
+        with django_db_blocker.unblock():
+            db_template.template_save(django_db_modify_db_settings[0])
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """allauth's rate limits count in the cache; each test starts with none spent."""
