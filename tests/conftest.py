@@ -41,15 +41,15 @@ def pytest_collection_modifyitems(config, items):
 
 
 # The slow lane's two processes take tests in collection order, a few at a time (--dist loadgroup). Started last, a
-# minute-long test leaves one process running it alone at the end; so the longest start first. Rough seconds on two
+# long test leaves one process running it alone at the end; so the longest start first. Rough seconds on two
 # cores; a test not named here weighs by its markers (a real worker process or a browser start costs a few seconds).
 SLOW_LANE_SECONDS = {
-    "tests/api/test_contract.py::test_schemathesis_finds_no_broken_promise_for_a_signed_in_learner": 60,
-    "tests/credits/test_state_machine.py::": 50,
-    "tests/api/test_contract.py::test_schemathesis_finds_no_broken_promise_for_a_visitor": 50,
-    "tests/load/test_database_crash.py::": 40,
-    "tests/credits/test_concurrency.py::": 20,  # two tests in one xdist_group: a 40 s unit
-    "tests/gamification/test_pages.py::": 14,
+    "tests/credits/test_state_machine.py::": 35,
+    "tests/load/test_database_crash.py::": 25,
+    "tests/api/test_contract.py::test_schemathesis_finds_no_broken_promise_for_a_signed_in_learner": 18,
+    "tests/credits/test_concurrency.py::": 15,  # two tests in one xdist_group: a 30 s unit
+    "tests/api/test_contract.py::test_schemathesis_finds_no_broken_promise_for_a_visitor": 10,
+    "tests/gamification/test_pages.py::": 10,
     "tests/purchases/test_migrations.py::": 9,
     "tests/practice/generation/test_demo_catalog.py::": 8,
 }
