@@ -8,12 +8,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pysbd
 import yake
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from lessons.chapters import chapter_url
 from lessons.transcripts import TranscriptFormatError, transcript_parse, transcript_text_by_chapter
@@ -29,6 +28,10 @@ from tutor.backends.base import (
     timestamp_format,
 )
 from tutor.concepts import concept_key
+from tutor.stop_words import ENGLISH_STOP_WORDS
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 OVERVIEW, CHAPTERS, KEY_TERMS, WHY, QUESTIONS, READ_NEXT = REQUIRED_SECTIONS
 
@@ -217,6 +220,8 @@ def summary_line_extract(*, title: str, text: str) -> str:
         return ""
     best = sentences[0]
     if len(sentences) > 2:
+        from sklearn.feature_extraction.text import TfidfVectorizer  # about a second to import: only when needed
+
         try:
             matrix = TfidfVectorizer(stop_words="english").fit_transform([title, *sentences])
         except ValueError:
@@ -735,6 +740,8 @@ def boilerplate(sentence: str) -> bool:
 
 
 def _ranking_build(texts: list[str]) -> _Ranking:
+    from sklearn.feature_extraction.text import TfidfVectorizer  # about a second to import: only when needed
+
     vectorizer = TfidfVectorizer(stop_words=sorted(STOP_WORDS), sublinear_tf=True)
     try:
         matrix = vectorizer.fit_transform(texts)
