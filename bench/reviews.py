@@ -9,7 +9,8 @@ and drops it at the end (`--keep` keeps it). Targets: the due queue (`review_que
 `GET /api/v1/me/reviews` read) in p95 < 20 ms for a learner with 10,000 cards; at least 500 review answers a second
 across learners (`review_answer`, the whole write: locks, the choices, FSRS, XP through gamification, the log, for
 the right answer as the review page sends it; the daily cap is raised so that every answer pays), judged with the
-web's own shape of three processes of two threads. Without PostgreSQL it says so and exits 0.
+web's own shape of three processes of two threads (the median of three rounds). Without PostgreSQL it says so and
+exits 0.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ LESSONS = 200
 TARGET_QUEUE_P95_MS = 20.0
 TARGET_ANSWERS_PER_SECOND = 500.0
 GUNICORN_WORKERS, GUNICORN_THREADS = 3, 2  # platform/gunicorn.conf.py's defaults
+JUDGED_ROUNDS = 3
 
 
 def percentiles(samples_ms: list[float]) -> tuple[float, float, float]:
@@ -266,19 +268,27 @@ def run(args: argparse.Namespace) -> None:
 
     # (processes, threads): one thread; one process's threads, which share one interpreter lock; and gunicorn's
     # default shape (platform/gunicorn.conf.py: 3 workers of 2 threads), which is how the web answers and is judged.
-    shapes = [(1, 1), (1, 4), (GUNICORN_WORKERS, GUNICORN_THREADS)]
+    # The judged shape runs JUDGED_ROUNDS rounds and is judged on their median: a round is about two seconds, and one
+    # checkpoint or autovacuum pass inside it moves its figure by a fifth.
+    judged_shape = (GUNICORN_WORKERS, GUNICORN_THREADS)
+    shapes = [(1, 1), (1, 4), *[judged_shape] * JUDGED_ROUNDS]
+    judged_rates = []
     for processes, threads in shapes:
         answered, elapsed, errors = answer_round(processes, threads)
         rate = answered / elapsed
-        ok = rate >= TARGET_ANSWERS_PER_SECOND
-        judged = (processes, threads) == (GUNICORN_WORKERS, GUNICORN_THREADS)
-        failures += not ok and judged
+        failures += bool(errors)
+        if (processes, threads) == judged_shape:
+            judged_rates.append(rate)
         shape = f"{processes} process(es) x {threads} thread(s)"
         print(f"review answers, {shape:<28} over {args.learners} learners: {answered:,} in {elapsed:.2f} s "
-              f"= {rate:,.0f}/s  {('ok' if ok else f'below {TARGET_ANSWERS_PER_SECOND:.0f}/s') if judged else ''}"
-              f"{f'; {len(errors)} errors: {errors[0]}' if errors else ''}")  # fmt: skip
+              f"= {rate:,.0f}/s{f'; {len(errors)} errors: {errors[0]}' if errors else ''}")  # fmt: skip
         for learner in learners:  # the next round answers the next cards
             queues[learner.pk] = queues[learner.pk][args.answers_per_learner :]
+    median = statistics.median(judged_rates)
+    ok = median >= TARGET_ANSWERS_PER_SECOND
+    failures += not ok
+    print(f"review answers, judged ({judged_shape[0]} x {judged_shape[1]}, median of {JUDGED_ROUNDS} rounds): "
+          f"{median:,.0f}/s  {'ok' if ok else f'below {TARGET_ANSWERS_PER_SECOND:.0f}/s'}")  # fmt: skip
     print("all targets met" if not failures else f"{failures} target(s) missed")
 
 
@@ -287,7 +297,7 @@ def main() -> int:
     parser.add_argument("--cards", type=int, default=CARDS, help="cards of the measured learner")
     parser.add_argument("--due", type=int, default=600, help="of which due now")
     parser.add_argument("--learners", type=int, default=40, help="learners answering at once")
-    parser.add_argument("--per-learner", type=int, default=150, help="due cards of each of them (three rounds)")
+    parser.add_argument("--per-learner", type=int, default=150, help="due cards of each of them (five rounds)")
     parser.add_argument("--answers-per-learner", type=int, default=25, help="answers per learner per round")
     parser.add_argument("--repeat", type=int, default=300, help="timed calls per read")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE for the queue's statements")
