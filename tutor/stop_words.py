@@ -1,39 +1,39 @@
-"""English stop words: scikit-learn's list (`sklearn.feature_extraction.text.ENGLISH_STOP_WORDS`), copied here.
+"""English stop words: scikit-learn's list (`sklearn.feature_extraction.text.ENGLISH_STOP_WORDS`), read without
+importing scikit-learn.
 
 Importing scikit-learn takes about a second (scipy comes with it), and every process that loads the tutor's services
-paid it at start-up: each web process, each Celery worker, each `manage.py` command. The vectorizers that need
-scikit-learn import it when they run (tutor/backends/study_guide.py), and tests/tutor/test_stop_words.py checks that
-this copy still equals scikit-learn's.
+paid it at start-up for this one constant: each web process, each Celery worker, each `manage.py` command. So the list
+is read from the installed package's source (its `feature_extraction/_stop_words.py`, a plain literal) with `ast`,
+which runs nothing of it. The vectorizers that need scikit-learn itself import it when they run
+(tutor/backends/study_guide.py). tests/tutor/test_stop_words.py checks that this equals scikit-learn's own list and
+that start-up does not import scikit-learn; an upgrade that moves the list fails there and here, at import, loudly.
 """
 
-# fmt: off
-ENGLISH_STOP_WORDS = frozenset((
-    "a", "about", "above", "across", "after", "afterwards", "again", "against", "all", "almost", "alone", "along",
-    "already", "also", "although", "always", "am", "among", "amongst", "amoungst", "amount", "an", "and", "another",
-    "any", "anyhow", "anyone", "anything", "anyway", "anywhere", "are", "around", "as", "at", "back", "be",
-    "became", "because", "become", "becomes", "becoming", "been", "before", "beforehand", "behind", "being",
-    "below", "beside", "besides", "between", "beyond", "bill", "both", "bottom", "but", "by", "call", "can",
-    "cannot", "cant", "co", "con", "could", "couldnt", "cry", "de", "describe", "detail", "do", "done", "down",
-    "due", "during", "each", "eg", "eight", "either", "eleven", "else", "elsewhere", "empty", "enough", "etc",
-    "even", "ever", "every", "everyone", "everything", "everywhere", "except", "few", "fifteen", "fifty", "fill",
-    "find", "fire", "first", "five", "for", "former", "formerly", "forty", "found", "four", "from", "front", "full",
-    "further", "get", "give", "go", "had", "has", "hasnt", "have", "he", "hence", "her", "here", "hereafter",
-    "hereby", "herein", "hereupon", "hers", "herself", "him", "himself", "his", "how", "however", "hundred", "i",
-    "ie", "if", "in", "inc", "indeed", "interest", "into", "is", "it", "its", "itself", "keep", "last", "latter",
-    "latterly", "least", "less", "ltd", "made", "many", "may", "me", "meanwhile", "might", "mill", "mine", "more",
-    "moreover", "most", "mostly", "move", "much", "must", "my", "myself", "name", "namely", "neither", "never",
-    "nevertheless", "next", "nine", "no", "nobody", "none", "noone", "nor", "not", "nothing", "now", "nowhere",
-    "of", "off", "often", "on", "once", "one", "only", "onto", "or", "other", "others", "otherwise", "our", "ours",
-    "ourselves", "out", "over", "own", "part", "per", "perhaps", "please", "put", "rather", "re", "same", "see",
-    "seem", "seemed", "seeming", "seems", "serious", "several", "she", "should", "show", "side", "since", "sincere",
-    "six", "sixty", "so", "some", "somehow", "someone", "something", "sometime", "sometimes", "somewhere", "still",
-    "such", "system", "take", "ten", "than", "that", "the", "their", "them", "themselves", "then", "thence",
-    "there", "thereafter", "thereby", "therefore", "therein", "thereupon", "these", "they", "thick", "thin",
-    "third", "this", "those", "though", "three", "through", "throughout", "thru", "thus", "to", "together", "too",
-    "top", "toward", "towards", "twelve", "twenty", "two", "un", "under", "until", "up", "upon", "us", "very",
-    "via", "was", "we", "well", "were", "what", "whatever", "when", "whence", "whenever", "where", "whereafter",
-    "whereas", "whereby", "wherein", "whereupon", "wherever", "whether", "which", "while", "whither", "who",
-    "whoever", "whole", "whom", "whose", "why", "will", "with", "within", "without", "would", "yet", "you", "your",
-    "yours", "yourself", "yourselves",
-))
-# fmt: on
+from __future__ import annotations
+
+import ast
+import importlib.util
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+_NAME = "ENGLISH_STOP_WORDS"
+
+
+def _scikit_learn_stop_words() -> frozenset[str]:
+    spec = importlib.util.find_spec("sklearn")  # a top-level package is found without being imported
+    if spec is None or not spec.submodule_search_locations:
+        raise ImproperlyConfigured("scikit-learn is not installed (make install).")
+    source = Path(next(iter(spec.submodule_search_locations)), "feature_extraction", "_stop_words.py")
+    for node in ast.parse(source.read_text(encoding="utf-8")).body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(target, ast.Name) and target.id == _NAME for target in node.targets)
+            and isinstance(node.value, ast.Call)
+            and node.value.args
+        ):
+            return frozenset(ast.literal_eval(node.value.args[0]))
+    raise ImproperlyConfigured(f"{source} no longer assigns {_NAME} = frozenset([...]): read it another way.")
+
+
+ENGLISH_STOP_WORDS = _scikit_learn_stop_words()

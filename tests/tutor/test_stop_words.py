@@ -1,4 +1,5 @@
-"""tutor/stop_words.py is a copy of scikit-learn's English stop words (kept so that start-up does not import it)."""
+"""tutor/stop_words.py reads scikit-learn's English stop words from the installed package's source, so that start-up
+does not import scikit-learn; these tests fail when that reading and scikit-learn's own list part ways."""
 
 import subprocess
 import sys
@@ -7,7 +8,7 @@ from tests.celery_worker import ROOT
 from tutor.stop_words import ENGLISH_STOP_WORDS
 
 
-def test_the_copy_equals_scikit_learns_list():
+def test_the_list_read_equals_scikit_learns_own():
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as SKLEARN
 
     assert ENGLISH_STOP_WORDS == SKLEARN
