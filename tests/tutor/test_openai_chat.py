@@ -244,7 +244,9 @@ def test_server_slower_than_the_timeout_is_a_transient_error_raised_in_about_the
         backend_for(server, timeout=0.5, stream=stream).generate(MATERIAL)
 
     elapsed = time.monotonic() - started
-    assert 0.4 < elapsed < 2.0, elapsed  # the server would have answered after 5 s
+    # About 1 s on an idle machine; the bound only has to sit well below the 5 s after which the server would have
+    # answered (2.0 s was missed by 0.03 s once, with CI's lanes side by side at a load average of 7).
+    assert 0.4 < elapsed < 3.0, elapsed
 
 
 def test_stream_trickling_past_the_timeout_is_cut_off_even_though_each_chunk_came_in_time(server):
