@@ -10,8 +10,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import yake
-
 # Titles longer than this name a claim or a method ("Attention Is All You Need"), not a concept others mention.
 SUBJECT_TITLE_WORDS_MAX = 4
 MENTION_WORDS_MAX = 4
@@ -120,6 +118,8 @@ def key_terms(text: str, *, count: int = KEY_TERMS_PER_LESSON, stop_words: Itera
     if not text.strip():
         return []
     stop = {word.casefold() for word in stop_words}
+    import yake  # a tenth of a second to import (networkx comes with it): only when terms are extracted
+
     extractor = yake.KeywordExtractor(lan="en", n=3, top=count * 3)
     terms: list[str] = []
     for keyword, _score in extractor.extract_keywords(text):

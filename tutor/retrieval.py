@@ -35,7 +35,6 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from urllib.parse import quote
 
-import bm25s
 import numpy as np
 import snowballstemmer
 
@@ -425,6 +424,8 @@ def passages_rank(
     vocabulary = set().union(*tokens)
     if len(query - vocabulary) > len(query) // 3:
         return []
+    import bm25s  # a tenth of a second to import: only when a question is answered, not at every start-up
+
     retriever = bm25s.BM25()
     retriever.index(tokens, show_progress=False)
     scores = np.asarray(retriever.get_scores(sorted(query)))

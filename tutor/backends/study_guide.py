@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pysbd
-import yake
 
 from lessons.chapters import chapter_url
 from lessons.transcripts import TranscriptFormatError, transcript_parse, transcript_text_by_chapter
@@ -489,6 +488,8 @@ class _GuideWriter:
         # Chapter titles name what the lesson is organised around, so they weigh in; each term is still shown
         # with a sentence of the material.
         text = "\n".join([sentence.text for sentence in self.sentences] + [chapter.title for chapter in self.chapters])
+        import yake  # a tenth of a second to import (networkx comes with it): only when terms are extracted
+
         extractor = yake.KeywordExtractor(lan="en", n=3, top=KEY_TERMS_MAX * 5)
         names = _words(f"{self.material.source_name} {self.material.title}") - STOP_WORDS
         picked: list[tuple[str, int]] = []
