@@ -9,7 +9,7 @@ drops the learner's cached pages, since raw SQL sends no model signal.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
@@ -48,6 +48,13 @@ def insert_lists(model: type[models.Model], values: Mapping[str, str]) -> tuple[
     return ", ".join(str(field.column) for field in fields), ", ".join(values[field.name] for field in fields)
 
 
+def set_list(model: type[models.Model], fields: Iterable[str]) -> str:
+    """An UPDATE's ``column = %(field)s, …`` for ``fields`` of ``model``: each value is the parameter named after its
+    field."""
+    table = Table(model)
+    return ", ".join(f"{getattr(table, field)} = %({field})s" for field in fields)
+
+
 def select_list(model: type[models.Model], alias: str) -> str:
     """Every concrete column of ``model`` under the table alias ``alias``, in field order (what `loaded` reads)."""
     return ", ".join(f"{alias}.{field.column}" for field in model._meta.concrete_fields)
@@ -68,7 +75,7 @@ def as_loaded(instance: _M) -> _M:
 def row_read(sql: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
     """The first row of one SELECT (a lock with FOR UPDATE is a read too), or None. Writes go through
     `core.learner_pages.learner_statement_run`, which drops the learner's pages: this door refuses anything else."""
-    if not sql.lstrip().upper().startswith("SELECT"):
+    if sql.lstrip()[:6].upper() != "SELECT":
         raise ValueError("row_read runs a SELECT only; a write goes through learner_statement_run.")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

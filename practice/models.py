@@ -111,6 +111,9 @@ class CardState(models.IntegerChoices):
 class ReviewCard(models.Model):
     """One thing a learner should remember, with its FSRS memory state and the next due date."""
 
+    # What an answer to a due card rewrites: the memory state, the due date and the counts.
+    SCHEDULE_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reviews", "lapses")
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards")
     kind = models.CharField(max_length=8, choices=CardKind.choices)
     lesson = models.ForeignKey("lessons.Lesson", on_delete=models.CASCADE, related_name="review_cards")

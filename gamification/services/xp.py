@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import F
 
@@ -35,9 +35,8 @@ def xp_add(
     """
     if amount <= 0:
         raise ValueError("XP events are positive.")
-    user = profile.user
-    day = local_date(now, user.time_zone_at(now))
-    if (
+    day = local_date(now, profile.user.time_zone_at(now))
+    plain = (
         statements.available()
         and level_progress(profile.xp + amount).level == profile.level
         and statements.xp_add_plain(
@@ -50,18 +49,38 @@ def xp_add(
             day=day,
             week_key=week_key(now),
         )
-    ):
-        gains.xp += amount
-        gains.streak = streak_shown(profile.streak_state, today=day)
-        return True
-    if XPEvent.objects.filter(user=user, idempotency_key=idempotency_key).exists():
+    )
+    if not plain and not _xp_written(
+        profile=profile, amount=amount, reason=reason, reference=reference, key=idempotency_key, day=day, now=now,
+        gains=gains,
+    ):  # fmt: skip
+        return False
+    gains.xp += amount
+    gains.streak = streak_shown(profile.streak_state, today=day)
+    return True
+
+
+def _xp_written(
+    *,
+    profile: LearnerProfile,
+    amount: int,
+    reason: str,
+    reference: str,
+    key: str,
+    day: date,
+    now: datetime,
+    gains: Gains,
+) -> bool:
+    """The ORM path of `xp_add`: every case, the level, the goal and the week's seat included; False for a used key."""
+    user = profile.user
+    if XPEvent.objects.filter(user=user, idempotency_key=key).exists():
         return False
     XPEvent.objects.create(
         user=user,
         amount=amount,
         reason=reason[:200],
         reference=reference,
-        idempotency_key=idempotency_key,
+        idempotency_key=key,
         created_at=now,
         local_date=day,
     )
@@ -70,7 +89,6 @@ def xp_add(
     profile.level = profile.level_progress.level
     if profile.level > level_before:
         gains.level_reached = profile.level
-    gains.xp += amount
 
     activity, _ = DailyActivity.objects.get_or_create(user=user, day=day, defaults={"goal": profile.daily_goal})
     activity.xp += amount
@@ -83,7 +101,6 @@ def xp_add(
     if reached:
         gains.goal_met = True
         streak_count(profile=profile, day=day, now=now, gains=gains)
-    gains.streak = streak_shown(profile.streak_state, today=day)
 
     league_xp_add(profile=profile, amount=amount, now=now)
     profile.save()

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from core.learner_pages import learner_statement_run
-from core.statements import Table, as_loaded, insert_lists, loaded, postgresql, row_read, select_list
+from core.statements import Table, as_loaded, insert_lists, loaded, postgresql, row_read, select_list, set_list
 from lessons.models import Lesson
 from practice.models import CheckChoice, ReviewCard, ReviewLog
 
@@ -53,19 +53,18 @@ _LOG_COLUMNS, _LOG_VALUES = insert_lists(
     },
 )
 
+_SCHEDULE = set_list(ReviewCard, ReviewCard.SCHEDULE_FIELDS)
+
 # The card's update runs only when the answer moved its schedule; a data-modifying WITH runs whether or not the
 # INSERT reads it.
 _ANSWER_STORE = """
 WITH schedule AS (
-    UPDATE {card}
-    SET {card.state} = %(state)s, {card.step} = %(step)s, {card.stability} = %(stability)s,
-        {card.difficulty} = %(difficulty)s, {card.due} = %(due)s, {card.last_review} = %(last_review)s,
-        {card.reviews} = %(reviews)s, {card.lapses} = %(lapses)s
+    UPDATE {card} SET {schedule}
     WHERE {card.id} = %(card_id)s AND %(scheduled)s
 )
 INSERT INTO {log} ({log_columns}) VALUES ({log_values})
 RETURNING {log.id}, {log.user}
-""".format(**_NAMES, log_columns=_LOG_COLUMNS, log_values=_LOG_VALUES)  # noqa: S608 - names from the models' _meta; values are parameters
+""".format(**_NAMES, schedule=_SCHEDULE, log_columns=_LOG_COLUMNS, log_values=_LOG_VALUES)  # noqa: S608 - names from the models' _meta; values are parameters
 
 # Every statement here: the schema-drift test has PostgreSQL plan each one against the real tables.
 STATEMENTS = {"card_locked": _CARD_LOCKED, "answer_store": _ANSWER_STORE}
@@ -99,14 +98,7 @@ def answer_store(*, card: ReviewCard, log: ReviewLog) -> None:
         {
             "card_id": card.pk,
             "scheduled": log.scheduled,
-            "state": card.state,
-            "step": card.step,
-            "stability": card.stability,
-            "difficulty": card.difficulty,
-            "due": card.due,
-            "last_review": card.last_review,
-            "reviews": card.reviews,
-            "lapses": card.lapses,
+            **{field: getattr(card, field) for field in ReviewCard.SCHEDULE_FIELDS},
             "user_id": log.user_id,
             "rating": log.rating,
             "correct": log.correct,

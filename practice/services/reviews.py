@@ -81,8 +81,8 @@ def _graded(card: ReviewCard, choice: str | int, choices: list[tuple[int, str, b
     except (TypeError, ValueError):
         raise ReviewAnswerInvalid("That answer is not one of this card's choices.") from None
     if choices is None:
-        question = CheckChoice.objects.filter(question_id=card.question_id) if card.question_id is not None else []
-        choices = [(item.pk, item.text, item.is_correct) for item in question]
+        listed = CheckChoice.objects.filter(question_id=card.question_id) if card.question_id is not None else []
+        choices = [(item.pk, item.text, item.is_correct) for item in listed]
     picked = next((right for pk, _text, right in choices if pk == choice_id), None)
     if picked is None:
         raise ReviewAnswerInvalid("That answer is not one of this card's choices.")
@@ -117,7 +117,7 @@ def _answer_store(*, card: ReviewCard, log: ReviewLog) -> None:
         review_statements.answer_store(card=card, log=log)
         return
     if log.scheduled:
-        card.save(update_fields=["state", "step", "stability", "difficulty", "due", "last_review", "reviews", "lapses"])
+        card.save(update_fields=ReviewCard.SCHEDULE_FIELDS)
     log.save()
 
 
